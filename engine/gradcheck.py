@@ -1,0 +1,79 @@
+"""Finite-difference gradient checking, shared by every layer family's tests.
+
+Backprop is easy to get subtly wrong; comparing it with the definition of the derivative,
+(f(x + h) - f(x - h)) / 2h, catches almost every mistake. Use float64: in float32 the
+rounding error swamps the O(h^2) truncation error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """df/dx by central differences, one element at a time.
+
+    ``f(x)`` must return a scalar. ``x`` (a float64 array) is nudged in place and each
+    element restored afterwards, so ``f`` may also ignore its argument and read a
+    parameter array that aliases ``x``.
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        f_plus = float(f(x))
+        x[idx] = old - h
+        f_minus = float(f(x))
+        x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2.0 * h)
+    return grad
+
+
+def rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """max|a - b| / max(1e-8, max(|a| + |b|)): scale-free, and 0 when both are 0."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b)) / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
+
+
+def check_layer(
+    layer: Any, x: np.ndarray, rng: np.random.Generator, h: float = 1e-5
+) -> dict[str, float]:
+    """Relative errors between ``layer.backward`` and numerical gradients.
+
+    Uses L = sum(layer.forward(x) * dout) with a random upstream gradient dout, so
+    dL/dout = dout. Returns {"x": err, <param key>: err, ...}.
+    """
+    x = np.array(x, dtype=np.float64)  # own copy: it gets nudged below
+    dout = rng.standard_normal(np.shape(layer.forward(x)))
+    dx = layer.backward(dout)
+    analytic = {key: g.copy() for key, g in layer.grads.items()}
+
+    def loss(_: np.ndarray) -> float:
+        return float(np.sum(layer.forward(x) * dout))
+
+    errors = {"x": rel_error(dx, numerical_gradient(loss, x, h))}
+    for key, param in layer.params.items():
+        errors[key] = rel_error(analytic[key], numerical_gradient(loss, param, h))
+    return errors
+
+
+def check_loss(
+    loss_fn: Callable[..., tuple[float, np.ndarray]],
+    pred: np.ndarray,
+    target: np.ndarray,
+    h: float = 1e-5,
+    **kw: Any,
+) -> float:
+    """Relative error between a loss's returned dpred and the numerical gradient."""
+    pred = np.array(pred, dtype=np.float64)
+    _, dpred = loss_fn(pred, target, **kw)
+    numeric = numerical_gradient(lambda p: loss_fn(p, target, **kw)[0], pred, h)
+    return rel_error(dpred, numeric)

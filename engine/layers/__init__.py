@@ -1,0 +1,7 @@
+"""Layer families. Each file holds one family: pure forward/backward functions + a class."""
+
+from engine.layers.activation import Activation
+from engine.layers.base import Layer
+from engine.layers.dense import Dense
+
+__all__ = ["Activation", "Dense", "Layer"]

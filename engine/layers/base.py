@@ -1,0 +1,120 @@
+"""The ``Layer`` contract every layer family follows.
+
+A layer owns
+  * ``params``: dict name -> float64 array (e.g. "w", "b"); empty for parameter-free layers;
+  * ``grads``:  same keys and shapes, zero-initialised, overwritten by each ``backward``;
+  * ``cache``:  dict name -> array of what ``forward`` saw and produced. Every forward
+    assigns a *fresh* dict, so a caller can save ``layer.cache`` and put it back later
+    (``Sequential.predict`` does this so predictions don't clobber the trace the UI shows);
+  * ``training``: True in training mode (matters for layers like dropout / batch norm).
+
+Subclasses implement ``forward`` and ``backward`` (and usually ``describe``); the rest is
+shared here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Layer:
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.cache: dict[str, np.ndarray] = {}
+        self.training: bool = True
+
+    # --- to implement -------------------------------------------------------------------
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute the output and cache what backward (and the UI) needs in ``self.cache``."""
+        raise NotImplementedError
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Given dL/dout, overwrite ``self.grads`` with dL/dparams and return dL/dx."""
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-able config, e.g. {"type": "dense", "n_in": 3, ...}."""
+        return {"type": type(self).__name__.lower()}
+
+    # --- shared ---------------------------------------------------------------------------
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def trace(self) -> dict[str, np.ndarray]:
+        """The cached arrays the UI may show (a new dict; the arrays are not copied)."""
+        return dict(self.cache)
+
+    def train(self) -> Layer:
+        self.training = True
+        return self
+
+    def eval(self) -> Layer:
+        self.training = False
+        return self
+
+    def zero_grad(self) -> None:
+        for g in self.grads.values():
+            g.fill(0.0)
+
+    def _init_params(self, **params: np.ndarray) -> None:
+        """Register parameters (as float64) and matching zero gradients."""
+        for key, value in params.items():
+            self.params[key] = np.asarray(value, dtype=np.float64)
+            self.grads[key] = np.zeros_like(self.params[key])
+
+    def _set_grads(self, **grads: np.ndarray) -> None:
+        """Overwrite (not accumulate) gradients, in place so references stay valid."""
+        for key, value in grads.items():
+            self.grads[key][...] = value
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.size for p in self.params.values()))
+
+    def get_weights(self) -> dict[str, list]:
+        """Parameters as nested lists (JSON-able)."""
+        return {key: p.tolist() for key, p in self.params.items()}
+
+    def validate_weights(self, weights: dict[str, Any]) -> dict[str, np.ndarray]:
+        """Check a weights dict against this layer; return it as float64 arrays.
+
+        Raises ValueError on missing/unknown keys, wrong shapes, non-numeric or non-finite
+        values. Nothing is modified, so callers can validate many layers before writing.
+        """
+        name = type(self).__name__
+        if not isinstance(weights, dict):
+            raise ValueError(f"{name}: weights must be a dict, got {type(weights).__name__}")
+        missing = set(self.params) - set(weights)
+        unknown = set(weights) - set(self.params)
+        if missing or unknown:
+            raise ValueError(
+                f"{name}: expected weight keys {sorted(self.params)}, got {sorted(weights)}"
+            )
+        arrays = {}
+        for key, current in self.params.items():
+            try:
+                arr = np.asarray(weights[key], dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{name}: weight {key!r} is not a numeric array ({exc})") from None
+            if arr.shape != current.shape:
+                raise ValueError(
+                    f"{name}: weight {key!r} has shape {arr.shape}, expected {current.shape}"
+                )
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name}: weight {key!r} contains NaN or infinite values")
+            arrays[key] = arr
+        return arrays
+
+    def set_weights(self, weights: dict[str, Any]) -> None:
+        """Copy weights in (validated first; on error nothing changes)."""
+        for key, arr in self.validate_weights(weights).items():
+            self.params[key][...] = arr
+
+    def __repr__(self) -> str:
+        config = ", ".join(f"{k}={v!r}" for k, v in self.describe().items() if k != "type")
+        return f"{type(self).__name__}({config})"

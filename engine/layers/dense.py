@@ -1,0 +1,97 @@
+"""Fully-connected (dense) layer: one layer of neurons, z = x @ w + b, a = f(z)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.activations import activation_backward, activation_forward, get_activation
+from engine.initializers import get_initializer
+from engine.layers.base import Layer
+
+
+def dense_forward(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Affine map.
+
+    x: (N, D) inputs, w: (D, M) weights, b: (M,) biases.
+    Returns out: (N, M) = x @ w + b, and cache = (x, w, b).
+    """
+    out = x @ w + b
+    return out, (x, w, b)
+
+
+def dense_backward(
+    dout: np.ndarray, cache: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward of ``dense_forward``.
+
+    dout: (N, M) = dL/dout. Returns dx: (N, D), dw: (D, M), db: (M,).
+    """
+    x, w, _ = cache
+    dx = dout @ w.T
+    dw = x.T @ dout  # sums the per-sample contributions over the batch
+    db = dout.sum(axis=0)
+    return dx, dw, db
+
+
+class Dense(Layer):
+    """``n_out`` neurons, each seeing all ``n_in`` inputs, with an optional activation.
+
+    Params: "w" (n_in, n_out) from ``init`` and "b" (n_out,) zeros.
+    Trace: "x" (N, n_in), "z" and "a" (N, n_out); after backward also "da" and "dz".
+    Pass ``rng`` to share one generator across layers, or ``seed`` for a fresh one.
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str = "linear",
+        init: str = "xavier",
+        rng: np.random.Generator | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        if int(n_in) < 1 or int(n_out) < 1:
+            raise ValueError(f"Dense needs n_in >= 1 and n_out >= 1, got {n_in} and {n_out}")
+        get_activation(activation)  # fail early on a bad name
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.activation = activation
+        self.init = init
+        rng = rng if rng is not None else np.random.default_rng(seed)
+        self._init_params(
+            w=get_initializer(init)((self.n_in, self.n_out), rng),
+            b=np.zeros(self.n_out),
+        )
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.n_in:
+            raise ValueError(f"Dense expects input of shape (N, {self.n_in}), got {x.shape}")
+        z, _ = dense_forward(x, self.params["w"], self.params["b"])
+        a = activation_forward(self.activation, z)
+        self.cache = {"x": x, "z": z, "a": a}
+        return a
+
+    def backward(self, da: np.ndarray) -> np.ndarray:
+        if "a" not in self.cache:
+            raise RuntimeError("Dense.backward called before forward")
+        da = np.asarray(da, dtype=np.float64)
+        c = self.cache
+        dz = activation_backward(self.activation, c["z"], c["a"], da)
+        dx, dw, db = dense_backward(dz, (c["x"], self.params["w"], self.params["b"]))
+        self._set_grads(w=dw, b=db)
+        c["da"], c["dz"] = da, dz
+        return dx
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "type": "dense",
+            "n_in": self.n_in,
+            "n_out": self.n_out,
+            "activation": self.activation,
+            "init": self.init,
+        }

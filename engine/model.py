@@ -1,0 +1,176 @@
+"""``Sequential``: a stack of layers, plus ``mlp`` to build multi-layer perceptrons."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from engine.layers.base import Layer
+from engine.layers.dense import Dense
+from engine.losses import get_loss
+from engine.optimizers import Optimizer
+
+
+class Sequential:
+    """Layers applied one after another: forward left to right, backward right to left."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self.layers: list[Layer] = list(layers)
+        # Only used when train_step gets no optimizer; kept so its state persists.
+        self._default_optimizer: Optimizer | None = None
+
+    # --- forward / backward ---------------------------------------------------------------
+
+    def forward(
+        self, x: np.ndarray, trace: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, list[dict[str, Any]]]:
+        """Output of the last layer; with trace=True, ``(output, per-layer trace dicts)``.
+
+        Each trace dict is ``layer.trace()`` plus "type" (from ``layer.describe()``).
+        """
+        out = np.asarray(x, dtype=np.float64)
+        for layer in self.layers:
+            out = layer.forward(out)
+        if not trace:
+            return out
+        return out, self.trace()
+
+    def trace(self) -> list[dict[str, Any]]:
+        """Per-layer cached arrays from the last forward (and backward, if run)."""
+        return [{"type": layer.describe()["type"], **layer.trace()} for layer in self.layers]
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Backpropagate dL/doutput through all layers (filling their grads); return dL/dx."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    __call__ = forward
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Output in eval mode, leaving each layer's mode and cached trace as they were.
+
+        So the UI can evaluate e.g. a decision-boundary grid without losing the trace of
+        the sample it is showing.
+        """
+        modes = [layer.training for layer in self.layers]
+        caches = [layer.cache for layer in self.layers]
+        self.eval()
+        try:
+            return self.forward(x)
+        finally:
+            for layer, mode, cache in zip(self.layers, modes, caches, strict=True):
+                layer.training = mode
+                layer.cache = cache
+
+    def train_step(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        loss: str | Callable[..., tuple[float, np.ndarray]] = "mse",
+        optimizer: Optimizer | None = None,
+        from_logits: bool = False,
+    ) -> float:
+        """One gradient step on the batch (x, y): forward, loss, backward, update.
+
+        Returns the loss *before* the update. Runs in training mode. Without an optimizer,
+        a plain SGD(learning_rate=0.01) owned by the model is used.
+        """
+        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
+        if optimizer is None:
+            if self._default_optimizer is None:
+                self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
+            optimizer = self._default_optimizer
+        self.train()
+        pred = self.forward(x)
+        if from_logits:
+            if "from_logits" not in inspect.signature(loss_fn).parameters:
+                raise ValueError("from_logits=True only applies to the cross-entropy losses")
+            value, dpred = loss_fn(pred, y, from_logits=True)
+        else:
+            value, dpred = loss_fn(pred, y)
+        self.backward(dpred)
+        optimizer.step(self.layers)
+        return value
+
+    # --- modes, parameters, weights ---------------------------------------------------------
+
+    def train(self) -> Sequential:
+        for layer in self.layers:
+            layer.train()
+        return self
+
+    def eval(self) -> Sequential:
+        for layer in self.layers:
+            layer.eval()
+        return self
+
+    def zero_grad(self) -> None:
+        for layer in self.layers:
+            layer.zero_grad()
+
+    @property
+    def n_params(self) -> int:
+        return sum(layer.n_params for layer in self.layers)
+
+    def get_weights(self) -> list[dict[str, list]]:
+        return [layer.get_weights() for layer in self.layers]
+
+    def set_weights(self, weights: Sequence[dict[str, Any]]) -> None:
+        """Copy in one weights dict per layer; all are validated before any is written."""
+        if not isinstance(weights, Sequence) or len(weights) != len(self.layers):
+            got = len(weights) if isinstance(weights, Sequence) else type(weights).__name__
+            raise ValueError(f"expected a list of {len(self.layers)} weight dicts, got {got}")
+        checked = []
+        for i, (layer, w) in enumerate(zip(self.layers, weights, strict=True)):
+            try:
+                checked.append(layer.validate_weights(w))
+            except ValueError as exc:
+                raise ValueError(f"layer {i}: {exc}") from None
+        for layer, arrays in zip(self.layers, checked, strict=True):
+            layer.set_weights(arrays)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [layer.describe() for layer in self.layers]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([\n  {inner}\n])"
+
+
+def mlp(
+    sizes: Sequence[int],
+    activations: Sequence[str] | str,
+    init: str = "xavier",
+    seed: int | None = 0,
+) -> Sequential:
+    """Multi-layer perceptron of Dense layers.
+
+    ``sizes`` = [n_inputs, hidden..., n_outputs], e.g. [3, 3, 1] is 3 inputs -> 3 hidden
+    neurons -> 1 output (two Dense layers). ``activations``: one name per Dense layer, or a
+    single name for all. One generator seeded with ``seed`` initialises every layer in order.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"mlp needs at least [n_in, n_out] sizes, got {sizes}")
+    n_layers = len(sizes) - 1
+    if isinstance(activations, str):
+        activations = [activations] * n_layers
+    activations = list(activations)
+    if len(activations) != n_layers:
+        raise ValueError(
+            f"{n_layers} Dense layers need {n_layers} activations, got {len(activations)}"
+        )
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        [
+            Dense(n_in, n_out, activation=act, init=init, rng=rng)
+            for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations, strict=True)
+        ]
+    )
