@@ -1,0 +1,1 @@
+"""Neural Playground's web side: FastAPI routes and websocket sessions over the engine."""

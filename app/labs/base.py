@@ -1,0 +1,69 @@
+"""What every lab (one interactive page's engine state) provides to a websocket session.
+
+A lab is plain synchronous Python over the engine: the session calls it from a worker
+thread, one call at a time, so a lab never needs locks of its own.
+"""
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from app.settings import Settings
+
+
+class LabError(Exception):
+    """A command that cannot be carried out; becomes an `error` message for the client.
+
+    `code` names the problem for translation (`error.<code>` in the catalogs); `params`
+    fill the translated sentence; `message` is the English sentence.
+    """
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.params = params
+
+
+class Lab(ABC):
+    """One page's live state. Subclasses set `name` and `commands`, and implement the rest."""
+
+    name: ClassVar[str]
+    #: Adapter over the common commands and this lab's own (see app.ws.protocol.command_adapter).
+    commands: ClassVar[TypeAdapter]
+    #: Whether step/play make sense here.
+    trainable: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.step_count = 0
+        self.diverged = False
+
+    @abstractmethod
+    def handle(self, command: BaseModel) -> None:
+        """Apply one lab-specific command, raising LabError when it cannot be done."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Back to the initial state of the current preset."""
+
+    @abstractmethod
+    def frame(self) -> BaseModel:
+        """Everything the page draws, computed by the engine."""
+
+    def train(self, steps: int) -> None:
+        """Run `steps` training steps; set `diverged` when the loss stops being finite."""
+        raise LabError("not_trainable", "This page has nothing to train.")
+
+    def check_value(self, value: float, what: str) -> float:
+        """Refuse values beyond the configured magnitude (pydantic already refuses NaN/inf)."""
+        limit = self.settings.max_abs_value
+        if abs(value) > limit:
+            raise LabError(
+                "value_too_large",
+                f"{what} must be between -{limit:g} and {limit:g}.",
+                what=what,
+                limit=limit,
+            )
+        return value

@@ -1,0 +1,242 @@
+"""B.1 and B.2, "Neurons and weights": a small network whose every number the learner can edit.
+
+The lab keeps a `Sequential` of Dense layers and one input vector; after every edit the
+engine's forward trace is the frame: each neuron's products w*x, its sum z and its output a.
+"""
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from app.labs.base import Lab, LabError
+from app.labs.neurons_presets import DEFAULT_PRESET, PRESETS, NetworkPreset
+from app.ws.protocol import FiniteFloat, Message, command_adapter
+from engine.activations import ACTIVATION_NAMES
+from engine.model import Sequential, mlp
+
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+ActivationName = Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
+
+# --- commands -----------------------------------------------------------------------------
+
+
+class SetWeight(Message):
+    """Weight from neuron `i` of layer `layer` - 1 (or input i) to neuron `j` of `layer`."""
+
+    type: Literal["set_weight"]
+    layer: int = Field(ge=0)
+    i: int = Field(ge=0)
+    j: int = Field(ge=0)
+    value: FiniteFloat
+    #: Add `value` instead of replacing: key presses and scrolls may outrun frames.
+    relative: bool = False
+
+
+class SetBias(Message):
+    type: Literal["set_bias"]
+    layer: int = Field(ge=0)
+    j: int = Field(ge=0)
+    value: FiniteFloat
+    relative: bool = False
+
+
+class SetInput(Message):
+    type: Literal["set_input"]
+    i: int = Field(ge=0)
+    value: FiniteFloat
+
+
+class SetActivation(Message):
+    type: Literal["set_activation"]
+    layer: int = Field(ge=0)
+    activation: ActivationName
+
+
+class SetArchitecture(Message):
+    """Neurons per hidden layer, e.g. [3] (single-layer network) or [3, 3] (multi-layer)."""
+
+    type: Literal["set_architecture"]
+    hidden: list[int] = Field(max_length=64)
+
+
+class LoadPreset(Message):
+    type: Literal["load_preset"]
+    name: PresetName
+
+
+class Randomize(Message):
+    """Fresh random weights from a seed (Xavier), keeping inputs and activations."""
+
+    type: Literal["randomize"]
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+
+# --- the frame ----------------------------------------------------------------------------
+
+
+class NeuronLayer(BaseModel):
+    activation: str
+    w: list[list[float]]  # (n_in, n_out)
+    b: list[float]
+    terms: list[list[float]]  # terms[j][i] = x_i * w_ij, the products summed into z_j
+    z: list[float]
+    a: list[float]
+
+
+class NeuronsFrame(BaseModel):
+    type: Literal["frame"] = "frame"
+    lab: Literal["neurons"] = "neurons"
+    preset: str  # the example last loaded
+    modified: bool  # edited since it was loaded
+    note: str | None  # catalog key of a remark on the book's arithmetic
+    input_names: list[str]
+    inputs: list[float]
+    layers: list[NeuronLayer]
+    output: float
+    output_kind: str
+
+
+class NeuronsLab(Lab):
+    name = "neurons"
+    commands = command_adapter(
+        SetWeight, SetBias, SetInput, SetActivation, SetArchitecture, LoadPreset, Randomize
+    )
+
+    def __init__(self, settings, preset: str = DEFAULT_PRESET) -> None:
+        super().__init__(settings)
+        self.load(PRESETS[preset])
+
+    # --- state --------------------------------------------------------------------------
+
+    def load(self, preset: NetworkPreset) -> None:
+        self.origin = preset  # what reset returns to
+        self.modified = False  # an edit makes the network no longer the book's example
+        self.input_names = list(preset.input_names)
+        self.x = np.array(preset.inputs, dtype=float)
+        sizes = [len(preset.inputs), *preset.hidden, len(preset.weights[-1][0])]
+        self.model: Sequential = mlp(sizes, list(preset.activations), seed=0)
+        biases = preset.biases or tuple((0.0,) * len(w[0]) for w in preset.weights)
+        self.model.set_weights(
+            [
+                {"w": [list(r) for r in w], "b": list(b)}
+                for w, b in zip(preset.weights, biases, strict=True)
+            ]
+        )
+
+    def reset(self) -> None:
+        self.load(self.origin)
+
+    def handle(self, command: BaseModel) -> None:
+        match command:
+            case LoadPreset(name=name):
+                self.load(PRESETS[name])
+            case SetWeight(layer=layer, i=i, j=j, value=value, relative=relative):
+                w = self.dense(layer).params["w"]
+                self.require_index(i, w.shape[0], "i")
+                self.require_index(j, w.shape[1], "j")
+                w[i, j] = self.check_value(value + (w[i, j] if relative else 0.0), "weight")
+                self.edited()
+            case SetBias(layer=layer, j=j, value=value, relative=relative):
+                b = self.dense(layer).params["b"]
+                self.require_index(j, b.shape[0], "j")
+                b[j] = self.check_value(value + (b[j] if relative else 0.0), "bias")
+                self.edited()
+            case SetInput(i=i, value=value):
+                self.require_index(i, self.x.shape[0], "i")
+                self.x[i] = self.check_value(value, "input")
+                self.edited()
+            case SetActivation(layer=layer, activation=activation):
+                self.dense(layer).activation = activation
+                self.edited()
+            case SetArchitecture(hidden=hidden):
+                self.rebuild(hidden, seed=0)
+            case Randomize(seed=seed):
+                self.rebuild([layer.params["w"].shape[1] for layer in self.model.layers[:-1]], seed)
+            case _:
+                raise LabError("unknown_command", f"Unknown command {command!r}.")
+
+    def edited(self) -> None:
+        self.modified = True
+
+    def dense(self, layer: int):
+        self.require_index(layer, len(self.model.layers), "layer")
+        return self.model.layers[layer]
+
+    @staticmethod
+    def require_index(value: int, size: int, what: str) -> None:
+        if value >= size:
+            raise LabError(
+                "bad_index",
+                f"{what} = {value} is out of range (0 to {size - 1}).",
+                what=what,
+                value=value,
+                last=size - 1,
+            )
+
+    def rebuild(self, hidden: list[int], seed: int) -> None:
+        """New layer sizes: keep every weight whose place still exists, fill the rest randomly."""
+        s = self.settings
+        if len(hidden) > s.max_layers:
+            raise LabError(
+                "too_many_layers",
+                f"This server allows at most {s.max_layers} hidden layers.",
+                limit=s.max_layers,
+            )
+        if any(n < 1 or n > s.max_neurons for n in hidden):
+            raise LabError(
+                "neurons_per_layer",
+                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
+                limit=s.max_neurons,
+            )
+        old = self.model
+        old_acts = [layer.activation for layer in old.layers]
+        n_out = old.layers[-1].params["w"].shape[1]
+        sizes = [self.x.shape[0], *hidden, n_out]
+        hidden_act = old_acts[0] if len(old_acts) > 1 else "relu"
+        acts = [old_acts[k] if k < len(old_acts) - 1 else hidden_act for k in range(len(hidden))]
+        self.model = mlp(sizes, [*acts, old_acts[-1]], seed=seed)
+        if seed == 0:  # an architecture change keeps what the learner set; randomize does not
+            self.copy_overlap(old)
+        self.modified = True
+
+    def copy_overlap(self, old: Sequential) -> None:
+        """Hidden layer k takes old hidden layer k's weights; output takes old output's."""
+        new, prev = self.model.layers, old.layers
+        pairs = [*zip(new[:-1], prev[:-1], strict=False), (new[-1], prev[-1])]
+        for dst_layer, src_layer in pairs:
+            for key, dst in dst_layer.params.items():
+                src = src_layer.params[key]
+                region = tuple(
+                    slice(0, min(a, b)) for a, b in zip(dst.shape, src.shape, strict=True)
+                )
+                dst[region] = src[region]
+
+    # --- the frame ----------------------------------------------------------------------
+
+    def frame(self) -> NeuronsFrame:
+        out, trace = self.model.forward(self.x[None, :], trace=True)
+        layers = []
+        for layer, record in zip(self.model.layers, trace, strict=True):
+            x = record["x"][0]
+            w = layer.params["w"]
+            layers.append(
+                NeuronLayer(
+                    activation=layer.activation,
+                    w=w.tolist(),
+                    b=layer.params["b"].tolist(),
+                    terms=(x[:, None] * w).T.tolist(),
+                    z=record["z"][0].tolist(),
+                    a=record["a"][0].tolist(),
+                )
+            )
+        return NeuronsFrame(
+            preset=self.origin.name,
+            modified=self.modified,
+            note=None if self.modified else self.origin.note,
+            input_names=self.input_names,
+            inputs=self.x.tolist(),
+            layers=layers,
+            output=float(out[0, 0]),
+            output_kind="probability" if layers[-1].activation == "sigmoid" else "value",
+        )

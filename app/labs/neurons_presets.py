@@ -1,0 +1,97 @@
+"""The book's worked examples for B.1 and B.2, as network states the neurons lab can load.
+
+Weights are given per Dense layer as `w[i][j]`: from neuron i of the layer before to neuron j.
+`note` is a catalog key for a gentle remark where the book's own arithmetic slips.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NetworkPreset:
+    name: str
+    input_names: tuple[str, ...]  # catalog keys
+    inputs: tuple[float, ...]
+    activations: tuple[str, ...]  # one per Dense layer
+    weights: tuple[tuple[tuple[float, ...], ...], ...]  # per layer: (n_in, n_out)
+    biases: tuple[tuple[float, ...], ...] = field(default=())
+    note: str | None = None
+
+    @property
+    def hidden(self) -> list[int]:
+        return [len(w[0]) for w in self.weights[:-1]]
+
+
+BOOK_INPUTS = ("input.g1", "input.g2", "input.g3")
+ONES_3X3 = ((1.0, 1.0, 1.0),) * 3
+# B-2: the first hidden node B1 gets the book's weights 1, 0.5, 0.3 (column 0);
+# the other two keep the plain sum so the difference is visible side by side.
+WEIGHTED_3X3 = ((1.0, 1.0, 1.0), (0.5, 1.0, 1.0), (0.3, 1.0, 1.0))
+OUT_ONES = ((1.0,), (1.0,), (1.0,))
+
+PRESETS: dict[str, NetworkPreset] = {
+    p.name: p
+    for p in (
+        # B.2, before weights: every node is the plain sum of the one before it.
+        NetworkPreset(
+            name="b2_plain_sum",
+            input_names=BOOK_INPUTS,
+            inputs=(1.0, -2.0, 3.0),
+            activations=("linear", "linear"),
+            weights=(ONES_3X3, OUT_ONES),
+            note="note.b2_plain_sum",
+        ),
+        # B.2, figure B-2: weights 1, 0.5, 0.3 give B1 = 0.9.
+        NetworkPreset(
+            name="b2_weighted",
+            input_names=BOOK_INPUTS,
+            inputs=(1.0, -2.0, 3.0),
+            activations=("linear", "linear"),
+            weights=(WEIGHTED_3X3, OUT_ONES),
+        ),
+        # B.2, figure B-3: ReLU on the hidden layer; f(0.9) = 0.9 passes ("on").
+        NetworkPreset(
+            name="b2_relu",
+            input_names=BOOK_INPUTS,
+            inputs=(1.0, -2.0, 3.0),
+            activations=("relu", "linear"),
+            weights=(WEIGHTED_3X3, OUT_ONES),
+        ),
+        # The "off" switch: a weight of 1.5 on G2 makes B1's sum negative, ReLU gives 0.
+        NetworkPreset(
+            name="b2_relu_off",
+            input_names=BOOK_INPUTS,
+            inputs=(1.0, -2.0, 3.0),
+            activations=("relu", "linear"),
+            weights=(((1.0, 1.0, 1.0), (1.5, 1.0, 1.0), (0.3, 1.0, 1.0)), OUT_ONES),
+        ),
+        # B.1, figure B-1: age, mean glucose and BMI -> stroke (1) or not (0).
+        # Illustrative hand-set weights, not fitted to data; the sigmoid reads as a probability.
+        NetworkPreset(
+            name="b1_stroke",
+            input_names=("input.age", "input.glucose", "input.bmi"),
+            inputs=(67.0, 228.7, 36.6),
+            activations=("relu", "sigmoid"),
+            weights=(
+                ((0.04, 0.01, -0.02), (0.01, 0.02, 0.005), (0.03, -0.01, 0.04)),
+                ((0.8,), (0.6,), (-0.5,)),
+            ),
+            biases=((-3.0, -4.0, -1.0), (-2.0,)),
+        ),
+        # B.1, multi-layer: the same inputs through two hidden layers (a "deep" model).
+        NetworkPreset(
+            name="b1_deep",
+            input_names=("input.age", "input.glucose", "input.bmi"),
+            inputs=(67.0, 228.7, 36.6),
+            activations=("relu", "relu", "sigmoid"),
+            weights=(
+                ((0.04, 0.01, -0.02), (0.01, 0.02, 0.005), (0.03, -0.01, 0.04)),
+                ((0.5, -0.3, 0.2), (0.4, 0.6, -0.2), (-0.3, 0.2, 0.7)),
+                ((0.9,), (0.7,), (-0.6,)),
+            ),
+            biases=((-3.0, -4.0, -1.0), (0.0, -0.2, 0.1), (-1.5,)),
+        ),
+    )
+}
+
+DEFAULT_PRESET = "b2_weighted"

@@ -1,0 +1,108 @@
+"""The websocket protocol shared by every lab (documented in docs/protocol.md).
+
+Every message, in both directions, is a pydantic model with a `type` field. Inbound
+messages are parsed by one `TypeAdapter` per lab, built once at import time, over a
+discriminated union of the common commands below and the lab's own commands.
+Bump PROTOCOL_VERSION whenever a message changes shape.
+"""
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+PROTOCOL_VERSION = 1
+
+# JSON has no NaN or Infinity, but Python's parser accepts them: refuse them at the door.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Message(BaseModel):
+    """Base of every message: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- client -> server: commands every lab understands -------------------------------------
+
+
+class Step(Message):
+    """Run `steps` training steps now and answer with one frame."""
+
+    type: Literal["step"]
+    steps: int = Field(1, ge=1)
+
+
+class Play(Message):
+    """Train continuously, streaming frames at the capped rate."""
+
+    type: Literal["play"]
+
+
+class Pause(Message):
+    type: Literal["pause"]
+
+
+class Reset(Message):
+    """Back to the lab's initial state (its current preset, fresh weights)."""
+
+    type: Literal["reset"]
+
+
+class SetSpeed(Message):
+    """How many training steps run between two frames while playing."""
+
+    type: Literal["set_speed"]
+    steps_per_frame: int = Field(ge=1)
+
+
+class Ping(Message):
+    type: Literal["ping"]
+
+
+COMMON_COMMANDS: tuple[type[Message], ...] = (Step, Play, Pause, Reset, SetSpeed, Ping)
+
+
+def command_adapter(*lab_commands: type[Message]) -> TypeAdapter:
+    """One adapter over the common commands and a lab's own, discriminated by `type`."""
+    union = Union[COMMON_COMMANDS + lab_commands]  # noqa: UP007 - built from a tuple at runtime
+    return TypeAdapter(Annotated[union, Field(discriminator="type")])
+
+
+# --- server -> client -------------------------------------------------------------------
+
+
+class Hello(Message):
+    """First message of every session: who we are and what the server allows."""
+
+    type: Literal["hello"] = "hello"
+    protocol: int = PROTOCOL_VERSION
+    session: str
+    lab: str
+    limits: dict[str, float | int]
+
+
+class Error(Message):
+    """Something the client sent could not be done; the connection stays open.
+
+    `code` is stable and translated by the page (`error.<code>` in the catalogs, with
+    `params` filled in); `message` is the English text for logs and other clients.
+    """
+
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Status(Message):
+    """Whether the lab is training, and how far it has got."""
+
+    type: Literal["status"] = "status"
+    running: bool
+    step: int
+    diverged: bool = False
+    steps_per_frame: int = 1
+
+
+class Pong(Message):
+    type: Literal["pong"] = "pong"

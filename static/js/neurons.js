@@ -1,0 +1,425 @@
+// B.1/B.2 "Neurons and weights": draws the engine's trace of a small network as SVG and
+// sends every edit (weight, bias, input, activation, layers) back to the engine.
+"use strict";
+
+(() => {
+  const { t, fmt, factor } = NP;
+  const SVG = "http://www.w3.org/2000/svg";
+  const W = 800, H = 460, MARGIN_X = 90, MARGIN_Y = 50;
+  const ACTIVATIONS = ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
+
+  const svg = document.getElementById("network");
+  const editor = document.getElementById("editor");
+  const editorTitle = document.getElementById("editor-title");
+  const editorNumber = document.getElementById("editor-number");
+  const editorRange = document.getElementById("editor-range");
+  const formula = document.getElementById("formula");
+
+  let frame = null;
+  let shapeKey = "";
+  let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
+  let focusNode = null; // {layer, j}: layer -1 is the input column
+
+  const session = NP.connect("neurons", {
+    open(s) {
+      const preset = NP.params.get("preset");
+      if (preset) s.send({ type: "load_preset", name: preset });
+    },
+    frame(msg) { render(msg); },
+  });
+
+  // --- names ----------------------------------------------------------------------------
+
+  function nodeName(layer, j) {
+    if (layer < 0) return t(frame.input_names[j]);
+    const last = frame.layers.length - 1;
+    if (layer === last) return frame.layers[last].a.length === 1 ? "R1" : `R${j + 1}`;
+    return last === 1 ? `B${j + 1}` : `B${layer + 1}.${j + 1}`;
+  }
+  const activationName = (name) => t(`activation.${name}`);
+
+  // --- geometry -------------------------------------------------------------------------
+
+  function columnSizes() {
+    return [frame.inputs.length, ...frame.layers.map((l) => l.a.length)];
+  }
+  function position(column, j, size) {
+    const columns = frame.layers.length + 1;
+    const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, columns - 1);
+    const gap = Math.min(110, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const y = H / 2 + (j - (size - 1) / 2) * gap;
+    return [x, y];
+  }
+
+  function el(name, attrs, parent) {
+    const node = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // --- building (only when the shape changes, so focus survives value updates) -----------
+
+  function build() {
+    svg.replaceChildren();
+    const sizes = columnSizes();
+    const edges = el("g", { class: "edges" }, svg);
+    const nodes = el("g", { class: "nodes" }, svg);
+    const manyEdges = frame.layers.reduce((n, l) => n + l.w.length * l.w[0].length, 0) > 30;
+    svg.classList.toggle("many-edges", manyEdges);
+    frame.layers.forEach((layer, l) => {
+      layer.w.forEach((row, i) => row.forEach((_, j) => {
+        const [x1, y1] = position(l, i, sizes[l]);
+        const [x2, y2] = position(l + 1, j, sizes[l + 1]);
+        const g = el("g", {
+          class: "edge", tabindex: "0", role: "button",
+          "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
+        }, edges);
+        el("line", { class: "edge-hit", x1, y1, x2, y2 }, g);
+        el("line", { class: "edge-line", x1, y1, x2, y2 }, g);
+        // Spread labels along the edges by destination so a node's fan of labels stays legible.
+        const along = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
+        const lx = x1 + (x2 - x1) * along, ly = y1 + (y2 - y1) * along;
+        el("text", { class: "edge-label", x: lx, y: ly - 4 }, g);
+        g.addEventListener("click", () => select({ kind: "weight", layer: l, i, j }, true));
+        g.addEventListener("keydown", (e) => onEdgeKey(e, { kind: "weight", layer: l, i, j }));
+        g.addEventListener("wheel", (e) => onWheel(e, { kind: "weight", layer: l, i, j }),
+          { passive: false });
+        g.addEventListener("mouseenter", () => showEdgeFormula(l, i, j));
+        g.addEventListener("focus", () => showEdgeFormula(l, i, j));
+      }));
+    });
+    sizes.forEach((size, column) => {
+      for (let j = 0; j < size; j++) {
+        const layer = column - 1;
+        const [x, y] = position(column, j, size);
+        const role = column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
+        const g = el("g", {
+          class: `node node--${role}`, tabindex: "0",
+          "data-layer": layer, "data-j": j, "data-testid": `node-${layer}-${j}`,
+        }, nodes);
+        el("circle", { cx: x, cy: y, r: 30 }, g);
+        el("text", { class: "node-name", x, y: y - 38 }, g);
+        el("text", { class: "node-value", x, y: y + 6 }, g);
+        if (layer >= 0) {
+          const bias = el("text", {
+            class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
+            "data-testid": `bias-${layer}-${j}`,
+          }, g);
+          bias.addEventListener("click", (e) => {
+            e.stopPropagation();
+            select({ kind: "bias", layer, j }, true);
+          });
+          bias.addEventListener("keydown", (e) => onEdgeKey(e, { kind: "bias", layer, j }));
+        }
+        const show = () => { focusNode = { layer, j }; showNodeFormula(); };
+        g.addEventListener("mouseenter", show);
+        g.addEventListener("focus", show);
+      }
+    });
+  }
+
+  // --- updating -------------------------------------------------------------------------
+
+  function render(msg) {
+    frame = msg;
+    const key = JSON.stringify(columnSizes());
+    if (key !== shapeKey) {
+      shapeKey = key;
+      selected = null;
+      focusNode = null;
+      build();
+      buildLayerControls();
+      buildInputFields();
+    }
+    updateEdges();
+    updateNodes();
+    updateControls();
+    updateOutput();
+    updateEditor();
+    if (focusNode) showNodeFormula();
+    const note = document.getElementById("note");
+    note.hidden = !msg.note;
+    note.textContent = msg.note ? t(msg.note) : "";
+  }
+
+  function weightOf(sel) {
+    const layer = frame.layers[sel.layer];
+    return sel.kind === "weight" ? layer.w[sel.i][sel.j] : layer.b[sel.j];
+  }
+
+  function updateEdges() {
+    const maxAbs = Math.max(1, ...frame.layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    for (const g of svg.querySelectorAll(".edge")) {
+      const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
+      const w = frame.layers[l].w[i][j];
+      const line = g.querySelector(".edge-line");
+      line.setAttribute("stroke-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
+      g.classList.toggle("edge--neg", w < 0);
+      g.classList.toggle("edge--zero", w === 0);
+      g.classList.toggle("edge--selected",
+        !!selected && selected.kind === "weight" && selected.layer === l &&
+        selected.i === i && selected.j === j);
+      g.querySelector(".edge-label").textContent = fmt(w);
+      g.setAttribute("aria-label", t("neurons.edge_aria", {
+        from: nodeName(l - 1, i), to: nodeName(l, j), value: fmt(w),
+      }));
+    }
+  }
+
+  function updateNodes() {
+    for (const g of svg.querySelectorAll(".node")) {
+      const layer = +g.dataset.layer, j = +g.dataset.j;
+      const value = layer < 0 ? frame.inputs[j] : frame.layers[layer].a[j];
+      const name = nodeName(layer, j);
+      g.querySelector(".node-name").textContent = name;
+      g.querySelector(".node-value").textContent = fmt(value);
+      // Fill strength shows size; the number is always written too (never colour alone).
+      const strength = Math.tanh(Math.abs(value) / 2);
+      g.querySelector("circle").style.setProperty("--strength", strength.toFixed(3));
+      g.classList.toggle("node--off", layer >= 0 && value === 0);
+      g.setAttribute("aria-label", t("neurons.node_aria", { name, value: fmt(value) }));
+      const bias = g.querySelector(".bias-label");
+      if (bias) {
+        const b = frame.layers[layer].b[j];
+        bias.textContent = `b = ${fmt(b)}`;
+        bias.setAttribute("aria-label", t("neurons.bias_aria", { name, value: fmt(b) }));
+      }
+    }
+  }
+
+  function updateOutput() {
+    const out = frame.output;
+    const last = frame.layers.length - 1;
+    document.getElementById("output-label").textContent = frame.output_kind === "probability"
+      ? t("neurons.output_probability", { name: nodeName(last, 0) })
+      : t("neurons.output_value", { name: nodeName(last, 0) });
+    document.getElementById("output-value").textContent = fmt(out);
+    const decision = document.getElementById("output-decision");
+    decision.textContent = frame.output_kind === "probability"
+      ? (out >= 0.5 ? t("neurons.decision_yes") : t("neurons.decision_no")) : "";
+  }
+
+  // --- the written-out arithmetic -------------------------------------------------------
+
+  function showNodeFormula() {
+    const { layer, j } = focusNode;
+    if (layer < 0) {
+      formula.textContent = `${nodeName(-1, j)} = ${fmt(frame.inputs[j])}`;
+      return;
+    }
+    const L = frame.layers[layer];
+    const inputs = layer === 0 ? frame.inputs : frame.layers[layer - 1].a;
+    const name = nodeName(layer, j);
+    const f = activationName(L.activation);
+    const products = L.w.map((row, i) => `${fmt(row[j])}×${factor(inputs[i])}`);
+    const terms = L.terms[j].map(factor);
+    const bias = factor(L.b[j]);
+    formula.replaceChildren();
+    const lines = [
+      `${name} = ${f}(${products.join(" + ")} + ${bias})`,
+      `= ${f}(${terms.join(" + ")} + ${bias})`,
+      `= ${f}(${fmt(L.z[j])})`,
+      `= ${fmt(L.a[j])}`,
+    ];
+    for (const text of lines) {
+      const p = document.createElement("p");
+      p.className = "formula-line";
+      p.textContent = text;
+      formula.appendChild(p);
+    }
+  }
+
+  function showEdgeFormula(l, i, j) {
+    const inputs = l === 0 ? frame.inputs : frame.layers[l - 1].a;
+    formula.textContent = t("neurons.edge_formula", {
+      from: nodeName(l - 1, i), to: nodeName(l, j),
+      w: fmt(frame.layers[l].w[i][j]), x: factor(inputs[i]),
+      product: fmt(frame.layers[l].terms[j][i]),
+    });
+  }
+
+  // --- editing --------------------------------------------------------------------------
+
+  function select(sel, focusEditor) {
+    selected = sel;
+    updateEdges();
+    updateEditor();
+    if (focusEditor) editorNumber.focus();
+  }
+
+  function updateEditor() {
+    editor.hidden = !selected;
+    if (!selected) return;
+    const value = weightOf(selected);
+    editorTitle.textContent = selected.kind === "weight"
+      ? t("neurons.editing_weight", {
+        from: nodeName(selected.layer - 1, selected.i), to: nodeName(selected.layer, selected.j),
+      })
+      : t("neurons.editing_bias", { name: nodeName(selected.layer, selected.j) });
+    if (document.activeElement !== editorNumber) editorNumber.value = +value.toFixed(6);
+    if (document.activeElement !== editorRange) editorRange.value = value;
+  }
+
+  function sendValue(sel, value, relative = false) {
+    if (!Number.isFinite(value)) {
+      NP.toast(t("error.not_a_number"));
+      return;
+    }
+    if (sel.kind === "weight") {
+      session.send({ type: "set_weight", layer: sel.layer, i: sel.i, j: sel.j, value, relative });
+    } else {
+      session.send({ type: "set_bias", layer: sel.layer, j: sel.j, value, relative });
+    }
+  }
+
+  // Slider drags fire faster than frames arrive: send at most one value per animation frame.
+  let pending = null;
+  function sendSoon(sel, value) {
+    if (pending === null) {
+      requestAnimationFrame(() => { sendValue(pending.sel, pending.value); pending = null; });
+    }
+    pending = { sel, value };
+  }
+
+  // Relative, so that quick repeated presses add up even before their frames return.
+  function nudge(sel, delta) {
+    sendValue(sel, delta, true);
+  }
+
+  function onEdgeKey(e, sel) {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      select(sel, true);
+    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      e.preventDefault();
+      select(sel, false);
+      nudge(sel, e.key === "ArrowUp" ? 0.1 : -0.1);
+    }
+  }
+
+  function onWheel(e, sel) {
+    e.preventDefault();
+    select(sel, false);
+    nudge(sel, e.deltaY < 0 ? 0.1 : -0.1);
+  }
+
+  editorNumber.addEventListener("change", () => {
+    if (selected) sendValue(selected, editorNumber.valueAsNumber);
+  });
+  editorNumber.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && selected) sendValue(selected, editorNumber.valueAsNumber);
+    if (e.key === "Escape") select(null, false);
+  });
+  editorRange.addEventListener("input", () => {
+    if (selected) sendSoon(selected, editorRange.valueAsNumber);
+  });
+
+  // --- side controls --------------------------------------------------------------------
+
+  function hiddenSizes() {
+    return frame.layers.slice(0, -1).map((l) => l.a.length);
+  }
+
+  function buildInputFields() {
+    const box = document.getElementById("input-fields");
+    box.replaceChildren();
+    frame.input_names.forEach((name, i) => {
+      const label = document.createElement("label");
+      label.className = "field field--inline";
+      const span = document.createElement("span");
+      span.textContent = t(name);
+      const input = document.createElement("input");
+      input.type = "number";
+      input.step = "0.1";
+      input.dataset.testid = `input-${i}`;
+      input.addEventListener("change", () => {
+        const value = input.valueAsNumber;
+        if (Number.isFinite(value)) session.send({ type: "set_input", i, value });
+        else NP.toast(t("error.not_a_number"));
+      });
+      label.append(span, input);
+      box.appendChild(label);
+    });
+  }
+
+  function activationSelect(layer) {
+    const select = document.createElement("select");
+    select.dataset.testid = `activation-${layer}`;
+    select.setAttribute("aria-label", t("neurons.activation_of", { layer: layerName(layer) }));
+    for (const name of ACTIVATIONS) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = activationName(name);
+      select.appendChild(option);
+    }
+    select.addEventListener("change", () =>
+      session.send({ type: "set_activation", layer, activation: select.value }));
+    return select;
+  }
+
+  function layerName(layer) {
+    return layer === frame.layers.length - 1
+      ? t("neurons.output_layer") : t("neurons.hidden_layer", { n: layer + 1 });
+  }
+
+  function buildLayerControls() {
+    const box = document.getElementById("layer-controls");
+    box.replaceChildren();
+    frame.layers.forEach((_, layer) => {
+      const row = document.createElement("div");
+      row.className = "layer-row";
+      const name = document.createElement("span");
+      name.className = "layer-name";
+      name.textContent = layerName(layer);
+      row.appendChild(name);
+      if (layer < frame.layers.length - 1) {
+        for (const [label, delta] of [["−", -1], ["+", 1]]) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.textContent = label;
+          b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${layer}`;
+          b.setAttribute("aria-label", t(delta > 0 ? "neurons.more" : "neurons.fewer",
+            { layer: layerName(layer) }));
+          b.addEventListener("click", () => {
+            const hidden = hiddenSizes();
+            hidden[layer] += delta;
+            session.send({ type: "set_architecture", hidden });
+          });
+          row.appendChild(b);
+        }
+      }
+      row.appendChild(activationSelect(layer));
+      box.appendChild(row);
+    });
+  }
+
+  function updateControls() {
+    document.getElementById("preset").value = frame.preset;
+    const hidden = hiddenSizes().length;
+    document.getElementById("arch-kind").textContent =
+      hidden === 0 ? t("neurons.kind_none") :
+      hidden === 1 ? t("neurons.kind_single") : t("neurons.kind_multi", { n: hidden });
+    frame.layers.forEach((layer, l) => {
+      const select = document.querySelector(`[data-testid="activation-${l}"]`);
+      if (select && document.activeElement !== select) select.value = layer.activation;
+    });
+    frame.inputs.forEach((value, i) => {
+      const input = document.querySelector(`[data-testid="input-${i}"]`);
+      if (input && document.activeElement !== input) input.value = value;
+    });
+  }
+
+  document.getElementById("preset").addEventListener("change", (e) =>
+    session.send({ type: "load_preset", name: e.target.value }));
+  document.getElementById("add-layer").addEventListener("click", () => {
+    const hidden = hiddenSizes();
+    session.send({ type: "set_architecture", hidden: [...hidden, hidden.at(-1) || 3] });
+  });
+  document.getElementById("remove-layer").addEventListener("click", () =>
+    session.send({ type: "set_architecture", hidden: hiddenSizes().slice(0, -1) }));
+  document.getElementById("randomize").addEventListener("click", () =>
+    session.send({ type: "randomize", seed: Math.floor(Math.random() * 1e6) }));
+  document.getElementById("reset").addEventListener("click", () =>
+    session.send({ type: "reset" }));
+})();

@@ -1,0 +1,47 @@
+"""HTTP routes: pages, health, the self-hosted Plotly bundle, the language switch."""
+
+from app.routers.vendor import PLOTLY_JS
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_plotly_is_served_from_the_installed_package(client):
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert len(response.content) > 1_000_000
+    assert response.content == PLOTLY_JS.read_bytes()
+    assert "plotly.js v" in response.text[:200]
+
+
+def test_home_lists_every_section_in_the_books_order(client):
+    html = client.get("/", headers={"accept-language": "en"}).text
+    positions = [html.index(f'data-testid="lesson-B.{n}"') for n in range(1, 9)]
+    assert positions == sorted(positions)
+    assert 'href="/neurons?preset=b1_stroke"' in html
+
+
+def test_language_follows_accept_language_then_cookie(client):
+    assert '<html lang="ko"' in client.get("/neurons", headers={"accept-language": "ko-KR"}).text
+    assert '<html lang="en"' in client.get("/neurons", headers={"accept-language": "en-US"}).text
+    response = client.get("/lang/en?next=/neurons", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/neurons"
+    client.cookies.set("np_lang", "en")
+    assert '<html lang="en"' in client.get("/neurons", headers={"accept-language": "ko"}).text
+
+
+def test_language_switch_refuses_to_redirect_off_site(client):
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = client.get("/lang/ko", params={"next": target}, follow_redirects=False)
+        assert response.headers["location"] == "/"
+
+
+def test_pages_use_no_external_resources(client):
+    for path in ("/", "/neurons"):
+        html = client.get(path).text
+        assert "http://" not in html and "https://" not in html

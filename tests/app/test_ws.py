@@ -1,0 +1,144 @@
+"""The websocket protocol over FastAPI's TestClient: real messages, real engine values."""
+
+import json
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from app.settings import Settings
+from app.ws.protocol import PROTOCOL_VERSION
+from tests.wsutil import open_lab, receive_until, wait_for
+
+
+def test_hello_announces_protocol_session_and_limits(client):
+    with client.websocket_connect("/ws/neurons") as ws:
+        hello = ws.receive_json()
+        assert hello["type"] == "hello"
+        assert hello["protocol"] == PROTOCOL_VERSION
+        assert len(hello["session"]) >= 8
+        assert hello["limits"]["max_neurons"] == 8
+        frame = ws.receive_json()
+        assert frame["type"] == "frame"
+        assert frame["preset"] == "b2_weighted"
+        assert frame["layers"][0]["z"][0] == pytest.approx(0.9)
+        assert ws.receive_json() == {
+            "type": "status",
+            "running": False,
+            "step": 0,
+            "diverged": False,
+            "steps_per_frame": 1,
+        }
+
+
+def test_editing_a_weight_returns_the_new_trace(client):
+    with open_lab(client, "neurons") as (session, first):
+        assert first["output"] == pytest.approx(4.9)
+        session.send_json({"type": "set_weight", "layer": 1, "i": 0, "j": 0, "value": 2.0})
+        frame = receive_until(session, "frame")
+        # R1 = 2 * 0.9 + 2 + 2
+        assert frame["output"] == pytest.approx(5.8)
+        assert frame["layers"][1]["w"][0][0] == 2.0
+        assert frame["layers"][1]["terms"][0] == pytest.approx([1.8, 2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "fragment"),
+    [
+        ("{not json", "invalid_json", "not valid JSON"),
+        ('{"type": "fly"}', "invalid_message", "fly"),
+        ('{"type": "set_weight", "layer": 0, "i": 0, "j": 0}', "invalid_message", "value"),
+        (
+            '{"type": "set_weight", "layer": 0, "i": 0, "j": 0, "value": "x"}',
+            "invalid_message",
+            "value",
+        ),
+        (
+            '{"type": "set_weight", "layer": 0, "i": 0, "j": 0, "value": NaN}',
+            "invalid_message",
+            "finite",
+        ),
+        ('{"type": "set_input", "i": 0, "value": Infinity}', "invalid_message", "finite"),
+        ('{"type": "set_input", "i": -1, "value": 1}', "invalid_message", "greater than"),
+        ('{"type": "ping", "extra": 1}', "invalid_message", "extra"),
+        ('{"type": "set_input", "i": 0, "value": 1e300}', "value_too_large", "between"),
+        ('{"type": "set_weight", "layer": 9, "i": 0, "j": 0, "value": 1}', "bad_index", "layer"),
+        ('{"type": "step"}', "not_trainable", "nothing to train"),
+        ("[1, 2, 3]", "invalid_message", ""),
+    ],
+)
+def test_bad_messages_get_a_clear_error_and_the_session_lives_on(client, text, code, fragment):
+    with open_lab(client, "neurons") as (session, _):
+        session.send_text(text)
+        error = receive_until(session, "error")
+        assert error["code"] == code
+        assert fragment.lower() in error["message"].lower()
+        session.send_json({"type": "ping"})
+        assert receive_until(session, "pong") == {"type": "pong"}
+
+
+def test_oversized_message_is_refused_before_parsing(client):
+    with open_lab(client, "neurons") as (session, _):
+        session.send_text(json.dumps({"type": "ping", "pad": "x" * 100_000}))
+        error = receive_until(session, "error")
+        assert error["code"] == "too_large"
+        assert error["params"]["limit"] == 64_000
+        session.send_json({"type": "set_input", "i": 0, "value": 2.0})
+        assert receive_until(session, "frame")["inputs"][0] == 2.0
+
+
+def test_binary_messages_are_refused(client):
+    with open_lab(client, "neurons") as (session, _):
+        session.send_bytes(b"\x00\x01")
+        assert receive_until(session, "error")["code"] == "not_text"
+
+
+def test_unknown_lab_is_refused(client):
+    with client.websocket_connect("/ws/nope") as ws:
+        assert ws.receive_json()["code"] == "unknown_lab"
+        with pytest.raises(WebSocketDisconnect) as info:
+            ws.receive_json()
+        assert info.value.code == 1008
+
+
+@pytest.mark.parametrize("settings", [Settings(max_sessions=1)])
+def test_full_server_refuses_new_sessions_kindly(client):
+    with open_lab(client, "neurons") as (session, _):
+        with client.websocket_connect("/ws/neurons") as second:
+            error = second.receive_json()
+            assert error["code"] == "server_full"
+            assert "try again" in error["message"].lower()
+        # The first learner is unaffected.
+        session.send_json({"type": "ping"})
+        assert receive_until(session, "pong")["type"] == "pong"
+    # Once the first leaves, a place is free again.
+    with open_lab(client, "neurons") as (_, frame):
+        assert frame["type"] == "frame"
+
+
+@pytest.mark.parametrize("settings", [Settings(max_messages_per_second=2)])
+def test_message_rate_is_limited_per_session(client):
+    with open_lab(client, "neurons") as (session, _):
+        for _ in range(6):
+            session.send_json({"type": "ping"})
+        replies = [session.receive_json()["type"] for _ in range(6)]
+        assert replies.count("pong") == 2
+        assert replies.count("error") == 4
+
+
+def test_sessions_are_freed_when_clients_leave(client):
+    registry = client.app.state.sessions
+    for _ in range(3):
+        with open_lab(client, "neurons"):
+            assert len(registry) == 1
+        wait_for(lambda: len(registry) == 0)
+    assert len(registry) == 0
+
+
+def test_two_sessions_are_independent(client):
+    with open_lab(client, "neurons") as (s1, _), open_lab(client, "neurons") as (s2, _):
+        s1.send_json({"type": "set_input", "i": 0, "value": 10.0})
+        assert receive_until(s1, "frame")["inputs"][0] == 10.0
+        s2.send_json({"type": "ping"})
+        assert receive_until(s2, "pong")
+        s2.send_json({"type": "set_input", "i": 1, "value": 0.0})
+        assert receive_until(s2, "frame")["inputs"] == [1.0, 0.0, 3.0]

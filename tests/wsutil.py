@@ -1,0 +1,39 @@
+"""Helpers for talking to a lab over a TestClient websocket."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+
+
+def receive_until(ws, wanted: str, limit: int = 20) -> dict:
+    """Read messages from a TestClient websocket until one of type `wanted` arrives."""
+    for _ in range(limit):
+        msg = ws.receive_json()
+        if msg["type"] == wanted:
+            return msg
+    raise AssertionError(f"no {wanted!r} message within {limit} messages")
+
+
+@contextmanager
+def open_lab(client: TestClient, lab: str) -> Iterator[tuple]:
+    """Connect to a lab, consume its greeting (hello, first frame, status), yield (ws, frame)."""
+    with client.websocket_connect(f"/ws/{lab}") as ws:
+        hello = ws.receive_json()
+        assert hello["type"] == "hello"
+        assert hello["lab"] == lab
+        first = ws.receive_json()
+        assert first["type"] == "frame"
+        assert ws.receive_json()["type"] == "status"
+        yield ws, first
+
+
+def wait_for(condition, timeout: float = 5.0) -> None:
+    """Poll until `condition()` holds: the server frees sessions a moment after a close."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
