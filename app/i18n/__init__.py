@@ -1,7 +1,9 @@
 """Korean and English message catalogs, and the choice of language for a request.
 
-Catalogs are flat JSON objects (`"neurons.title": "..."`) in this folder, one per language,
-with the same keys. Templates call `t(key, **params)`; scripts receive the whole catalog
+Catalogs are flat JSON objects (`"neurons.title": "..."`): one folder per language, one
+file per page (`en/neurons.json`) plus `common.json`, merged at load. Both languages have the
+same files and keys, and no key appears in two files (tests/app/test_i18n.py checks).
+Templates call `t(key, **params)`; scripts receive the whole catalog
 of the page's language and call `NP.t(key, params)`. Placeholders look like `{name}`.
 """
 
@@ -16,9 +18,16 @@ COOKIE = "np_lang"
 HERE = Path(__file__).parent
 
 
+def catalog_files(lang: str) -> list[Path]:
+    return sorted((HERE / lang).glob("*.json"))
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    return json.loads((HERE / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in catalog_files(lang):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def translate(lang: str, key: str, **params: object) -> str:

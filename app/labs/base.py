@@ -34,6 +34,9 @@ class Lab(ABC):
     commands: ClassVar[TypeAdapter]
     #: Whether step/play make sense here.
     trainable: ClassVar[bool] = False
+    #: The model of `snapshot()`: the whole state (network, weights, data, settings) as data,
+    #: for shareable URLs, JSON export, reconnect and teacher rooms.
+    State: ClassVar[type[BaseModel]]
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -51,6 +54,14 @@ class Lab(ABC):
     @abstractmethod
     def frame(self) -> BaseModel:
         """Everything the page draws, computed by the engine."""
+
+    @abstractmethod
+    def snapshot(self) -> BaseModel:
+        """The whole state as an instance of `State`."""
+
+    @abstractmethod
+    def restore(self, state: BaseModel) -> None:
+        """Replace the whole state by a validated `State`; LabError if it does not fit."""
 
     def train(self, steps: int) -> None:
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""

@@ -72,6 +72,21 @@ class Randomize(Message):
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
+class DenseWeights(Message):
+    w: list[list[FiniteFloat]] = Field(max_length=256)
+    b: list[FiniteFloat] = Field(max_length=256)
+
+
+class NeuronsState(Message):
+    """Everything needed to rebuild the page exactly: example, inputs, layers, weights."""
+
+    preset: PresetName
+    modified: bool = False
+    inputs: list[FiniteFloat] = Field(max_length=64)
+    activations: list[ActivationName] = Field(min_length=1, max_length=64)
+    weights: list[DenseWeights] = Field(min_length=1, max_length=64)
+
+
 # --- the frame ----------------------------------------------------------------------------
 
 
@@ -102,6 +117,7 @@ class NeuronsLab(Lab):
     commands = command_adapter(
         SetWeight, SetBias, SetInput, SetActivation, SetArchitecture, LoadPreset, Randomize
     )
+    State = NeuronsState
 
     def __init__(self, settings, preset: str = DEFAULT_PRESET) -> None:
         super().__init__(settings)
@@ -174,8 +190,7 @@ class NeuronsLab(Lab):
                 last=size - 1,
             )
 
-    def rebuild(self, hidden: list[int], seed: int) -> None:
-        """New layer sizes: keep every weight whose place still exists, fill the rest randomly."""
+    def check_architecture(self, hidden: list[int]) -> None:
         s = self.settings
         if len(hidden) > s.max_layers:
             raise LabError(
@@ -189,6 +204,10 @@ class NeuronsLab(Lab):
                 f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
                 limit=s.max_neurons,
             )
+
+    def rebuild(self, hidden: list[int], seed: int) -> None:
+        """New layer sizes: keep every weight whose place still exists, fill the rest randomly."""
+        self.check_architecture(hidden)
         old = self.model
         old_acts = [layer.activation for layer in old.layers]
         n_out = old.layers[-1].params["w"].shape[1]
@@ -211,6 +230,42 @@ class NeuronsLab(Lab):
                     slice(0, min(a, b)) for a, b in zip(dst.shape, src.shape, strict=True)
                 )
                 dst[region] = src[region]
+
+    # --- whole state ------------------------------------------------------------------
+
+    def snapshot(self) -> NeuronsState:
+        return NeuronsState(
+            preset=self.origin.name,
+            modified=self.modified,
+            inputs=self.x.tolist(),
+            activations=[layer.activation for layer in self.model.layers],
+            weights=self.model.get_weights(),
+        )
+
+    def restore(self, state: NeuronsState) -> None:
+        preset = PRESETS[state.preset]
+        if len(state.inputs) != len(preset.inputs):
+            raise LabError(
+                "bad_state",
+                f"The example {preset.name} has {len(preset.inputs)} inputs.",
+                detail="inputs",
+            )
+        if len(state.activations) != len(state.weights):
+            raise LabError("bad_state", "One activation is needed per layer.", detail="layers")
+        for value in [*state.inputs, *(v for d in state.weights for r in d.w for v in r)]:
+            self.check_value(value, "value")
+        hidden = [len(d.b) for d in state.weights[:-1]]
+        sizes = [len(state.inputs), *hidden, len(state.weights[-1].b)]
+        self.check_architecture(hidden)
+        model = mlp(sizes, list(state.activations), seed=0)
+        try:
+            model.set_weights([d.model_dump() for d in state.weights])
+        except ValueError as exc:
+            raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
+        self.load(preset)
+        self.model = model
+        self.x = np.array(state.inputs, dtype=float)
+        self.modified = state.modified
 
     # --- the frame ----------------------------------------------------------------------
 

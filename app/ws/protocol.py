@@ -59,7 +59,32 @@ class Ping(Message):
     type: Literal["ping"]
 
 
-COMMON_COMMANDS: tuple[type[Message], ...] = (Step, Play, Pause, Reset, SetSpeed, Ping)
+class GetState(Message):
+    """Ask for the lab's whole state (answered by `state`)."""
+
+    type: Literal["get_state"]
+
+
+class SetState(Message):
+    """Replace the lab's whole state by one from `state` (shared URL, file, reconnect).
+
+    Validated against the lab's own `State` model before anything changes.
+    """
+
+    type: Literal["set_state"]
+    state: dict[str, Any]
+
+
+COMMON_COMMANDS: tuple[type[Message], ...] = (
+    Step,
+    Play,
+    Pause,
+    Reset,
+    SetSpeed,
+    Ping,
+    GetState,
+    SetState,
+)
 
 
 def command_adapter(*lab_commands: type[Message]) -> TypeAdapter:
@@ -106,3 +131,11 @@ class Status(Message):
 
 class Pong(Message):
     type: Literal["pong"] = "pong"
+
+
+class State(Message):
+    """The lab's whole state, as its `State` model dumps it."""
+
+    type: Literal["state"] = "state"
+    lab: str
+    state: dict[str, Any]

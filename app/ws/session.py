@@ -186,6 +186,21 @@ class Session:
             case p.SetSpeed(steps_per_frame=n):
                 self.steps_per_frame = min(n, self.max_steps_per_frame())
                 await self.send_status()
+            case p.GetState():
+                async with self.lock:
+                    state = await asyncio.to_thread(self.lab.snapshot)
+                await self.send(p.State(lab=self.lab.name, state=state.model_dump(mode="json")))
+            case p.SetState(state=data):
+                try:
+                    state = self.lab.State.model_validate(data)
+                except ValidationError as exc:
+                    detail = describe_validation_error(exc)
+                    raise LabError(
+                        "bad_state", f"That saved state does not fit: {detail}", detail=detail
+                    ) from None
+                await self.stop_playing()
+                await self.send_text(await self.call_lab(self.lab.restore, state))
+                await self.send_status()
             case p.Reset():
                 await self.stop_playing()
                 await self.send_text(await self.call_lab(self.lab.reset))

@@ -129,3 +129,30 @@ def test_relative_edits_add_up(lab):
     assert hidden.w[1][0] == pytest.approx(1.5)
     assert hidden.b[0] == pytest.approx(-0.5)
     assert hidden.z[0] == pytest.approx(1 - 3 + 0.9 - 0.5)
+
+
+def test_snapshot_restores_the_same_network_in_a_new_lab(lab):
+    load(lab, "b1_stroke")
+    lab.handle(SetArchitecture(type="set_architecture", hidden=[4, 2]))
+    lab.handle(SetWeight(type="set_weight", layer=1, i=3, j=1, value=-0.75))
+    lab.handle(SetInput(type="set_input", i=0, value=45.0))
+    state = lab.snapshot()
+    other = NeuronsLab(Settings())
+    other.restore(NeuronsLab.State.model_validate(state.model_dump(mode="json")))
+    assert other.frame() == lab.frame()
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        ({"inputs": [1.0, 2.0]}, "inputs"),
+        ({"activations": ["relu"]}, "layers"),
+        ({"weights": [{"w": [[1.0]], "b": [0.0]}, {"w": [[1.0]], "b": [0.0]}]}, "shape"),
+    ],
+)
+def test_restore_refuses_a_state_that_does_not_fit(lab, change, detail):
+    data = lab.snapshot().model_dump() | change
+    with pytest.raises(LabError) as info:
+        lab.restore(NeuronsLab.State.model_validate(data))
+    assert info.value.code == "bad_state"
+    assert detail in str(info.value.params["detail"])

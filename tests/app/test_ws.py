@@ -142,3 +142,24 @@ def test_two_sessions_are_independent(client):
         assert receive_until(s2, "pong")
         s2.send_json({"type": "set_input", "i": 1, "value": 0.0})
         assert receive_until(s2, "frame")["inputs"] == [1.0, 0.0, 3.0]
+
+
+def test_state_round_trips_through_get_state_and_set_state(client):
+    with open_lab(client, "neurons") as (session, _):
+        session.send_json({"type": "load_preset", "name": "b2_relu_off"})
+        before = receive_until(session, "frame")
+        session.send_json({"type": "get_state"})
+        state = receive_until(session, "state")
+        assert state["lab"] == "neurons"
+    with open_lab(client, "neurons") as (session, first):
+        assert first["preset"] == "b2_weighted"
+        session.send_json({"type": "set_state", "state": state["state"]})
+        assert receive_until(session, "frame") == before
+
+
+def test_set_state_with_a_bad_state_is_an_error(client):
+    with open_lab(client, "neurons") as (session, _):
+        session.send_json({"type": "set_state", "state": {"preset": "nope"}})
+        error = receive_until(session, "error")
+        assert error["code"] == "bad_state"
+        assert "preset" in error["message"]
