@@ -12,6 +12,7 @@ from engine.layers.base import Layer
 from engine.layers.dense import Dense
 from engine.losses import get_loss
 from engine.optimizers import Optimizer
+from engine.regularizers import Regularizer
 
 
 class Sequential:
@@ -66,24 +67,21 @@ class Sequential:
                 layer.training = mode
                 layer.cache = cache
 
-    def train_step(
+    def loss_and_gradients(
         self,
         x: np.ndarray,
         y: np.ndarray,
         loss: str | Callable[..., tuple[float, np.ndarray]] = "mse",
-        optimizer: Optimizer | None = None,
         from_logits: bool = False,
+        regularizer: Regularizer | None = None,
     ) -> float:
-        """One gradient step on the batch (x, y): forward, loss, backward, update.
+        """Forward, loss, backward: fill every layer's grads for the batch (x, y); no update.
 
-        Returns the loss *before* the update. Runs in training mode. Without an optimizer,
-        a plain SGD(learning_rate=0.01) owned by the model is used.
+        Returns the loss, plus the regularizer's penalty when one is given (its gradient is
+        added to the weights' grads too), so the grads are exactly d(returned value)/dparams.
+        Runs in training mode.
         """
         loss_fn = get_loss(loss) if isinstance(loss, str) else loss
-        if optimizer is None:
-            if self._default_optimizer is None:
-                self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
-            optimizer = self._default_optimizer
         self.train()
         pred = self.forward(x)
         if from_logits:
@@ -93,6 +91,31 @@ class Sequential:
         else:
             value, dpred = loss_fn(pred, y)
         self.backward(dpred)
+        if regularizer is not None:
+            value += regularizer.penalty(self.layers)
+            regularizer.add_gradients(self.layers)
+        return value
+
+    def train_step(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        loss: str | Callable[..., tuple[float, np.ndarray]] = "mse",
+        optimizer: Optimizer | None = None,
+        from_logits: bool = False,
+        regularizer: Regularizer | None = None,
+    ) -> float:
+        """One gradient step on the batch (x, y): forward, loss, backward, update.
+
+        Returns the loss (with the penalty, if a regularizer is given) *before* the update.
+        Runs in training mode. Without an optimizer, a plain SGD(learning_rate=0.01) owned by
+        the model is used.
+        """
+        value = self.loss_and_gradients(x, y, loss, from_logits, regularizer)
+        if optimizer is None:
+            if self._default_optimizer is None:
+                self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
+            optimizer = self._default_optimizer
         optimizer.step(self.layers)
         return value
 
