@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
+    max_points: int = Field(
+        2_000, ge=10, le=100_000, description="points in a 2-D dataset (generated, CSV, clicked)"
+    )
+    max_classes: int = Field(5, ge=3, le=8, description="classes in a multi-class 2-D dataset")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
 

@@ -357,6 +357,31 @@ def labels_for(problem: str, labels: np.ndarray, max_classes: int) -> tuple[np.n
     raise ValueError(f"unknown problem {problem!r}; choose one of {', '.join(PROBLEMS)}")
 
 
+def from_points(
+    rows: np.ndarray, max_abs: float, problem: str | None = None, max_classes: int = 5
+) -> Dataset:
+    """A dataset from rows of (x1, x2, label): the checks of ``parse_csv`` minus the text.
+
+    Raises CsvError for no rows, non-finite values or values beyond `max_abs`, and labels
+    that do not fit the problem (`problem` None infers it).
+    """
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+    if not len(rows):
+        raise CsvError("csv_empty", "The file has no points: each line needs x1, x2, label.")
+    if not np.all(np.isfinite(rows)):
+        raise CsvError("csv_not_finite", "NaN and infinity cannot be learned from.")
+    if np.any(np.abs(rows) > max_abs):
+        raise CsvError(
+            "csv_value_too_large",
+            f"Values must be between -{max_abs:g} and {max_abs:g}.",
+            limit=max_abs,
+        )
+    labels = rows[:, 2]
+    problem = problem or infer_problem(labels, max_classes)
+    labels, classes = labels_for(problem, labels, max_classes)
+    return Dataset(rows[:, :2].copy(), labels.copy(), problem, classes)
+
+
 def parse_csv(
     text: str,
     max_rows: int,
@@ -371,10 +396,4 @@ def parse_csv(
     `max_abs`, more than `max_rows` points, labels that do not fit the problem, or no points.
     """
     rows = _read_rows(text, max_rows, max_abs)
-    if not rows:
-        raise CsvError("csv_empty", "The file has no points: each line needs x1, x2, label.")
-    data = np.array(rows, dtype=np.float64)
-    labels = data[:, 2]
-    problem = problem or infer_problem(labels, max_classes)
-    labels, classes = labels_for(problem, labels, max_classes)
-    return Dataset(data[:, :2], labels, problem, classes)
+    return from_points(np.array(rows, dtype=np.float64), max_abs, problem, max_classes)

@@ -57,11 +57,24 @@ class Sequential:
         So the UI can evaluate e.g. a decision-boundary grid without losing the trace of
         the sample it is showing.
         """
+        return self.layer_outputs(x)[-1]
+
+    def layer_outputs(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for x, in eval mode, leaving modes and traces as they were.
+
+        What each neuron computes over a whole grid of inputs (the playground's small
+        heatmaps), without disturbing the trace of the batch being trained or shown.
+        """
         modes = [layer.training for layer in self.layers]
         caches = [layer.cache for layer in self.layers]
         self.eval()
+        outputs = []
         try:
-            return self.forward(x)
+            out = np.asarray(x, dtype=np.float64)
+            for layer in self.layers:
+                out = layer.forward(out)
+                outputs.append(out)
+            return outputs
         finally:
             for layer, mode, cache in zip(self.layers, modes, caches, strict=True):
                 layer.training = mode

@@ -1,0 +1,486 @@
+"""The 2-D playground (B.3, B.4): a network learns to separate points in the plane, live.
+
+TensorFlow Playground's page, computed by the engine: a dataset (generated, uploaded as CSV,
+or clicked in), input features, hidden layers with an activation each, a loss that fits the
+problem (binary and multi-class cross-entropy from logits, MSE for regression), an optimizer,
+L1/L2 penalties, and frames with the decision surface, every neuron's own map and the loss
+curves. Frames carry only what changed (see `PlaygroundFrame`).
+
+For a step-through of one training step (the lead's integration): `model` is a plain
+`Sequential`, `training_batch()` is the next step's batch, `loss_name`/`from_logits`,
+`regularizer` and `optimizer` are what `Sequential.train_step` is given.
+"""
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, create_model
+
+from app.labs import playground_frame as view
+from app.labs.base import Lab, LabError
+from app.labs.neurons import SetBias, SetWeight
+from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
+from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState
+from app.ws.protocol import FiniteFloat, Message, command_adapter
+from engine.datasets import (
+    PROBLEMS,
+    BatchSampler,
+    CsvError,
+    Dataset,
+    from_points,
+    parse_csv,
+)
+from engine.features import feature_matrix
+from engine.losses import get_loss
+from engine.metrics import accuracy
+from engine.model import Sequential, mlp
+from engine.optimizers import Optimizer
+from engine.regularizers import Regularizer
+
+#: The loss each problem trains with, and whether the network's outputs are logits.
+LOSS_FOR_PROBLEM: dict[str, tuple[str, bool]] = {
+    "binary": ("binary_crossentropy", True),
+    "multiclass": ("categorical_crossentropy", True),
+    "regression": ("mse", False),
+}
+#: Loss-curve points kept; beyond this, every other one is dropped (the curve's shape stays).
+HISTORY_LIMIT = 1000
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def partial_command(name: str, model: type[Message], doc: str) -> type[Message]:
+    """A command changing some fields of `model`: the same fields and limits, each optional."""
+
+    def optional(info):
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        return (kind | None, None)
+
+    fields = {key: optional(info) for key, info in model.model_fields.items()}
+    command = create_model(
+        f"Set{model.__name__}", __base__=Message, type=(Literal[name], ...), **fields
+    )
+    command.__doc__ = doc
+    return command
+
+
+SetData = partial_command(
+    "set_data", DataSpec, "Change the dataset; the points are regenerated, training restarts."
+)
+SetNetwork = partial_command(
+    "set_network",
+    NetworkSpec,
+    "Change the network or its training; features, layers and init_seed restart training.",
+)
+
+
+class AddPoint(Message):
+    """A point the learner clicked in; it joins the training set."""
+
+    type: Literal["add_point"]
+    x1: FiniteFloat
+    x2: FiniteFloat
+    label: FiniteFloat
+
+
+class ClearPoints(Message):
+    """Remove every clicked-in point."""
+
+    type: Literal["clear_points"]
+
+
+class LoadCsv(Message):
+    """The learner's own points: lines of x1, x2, label (checked line by line)."""
+
+    type: Literal["load_csv"]
+    text: str = Field(max_length=10_000_000)
+    problem: Literal[("auto", *PROBLEMS)] = "auto"  # type: ignore[valid-type]
+
+
+class Inspect(Message):
+    """Show one neuron's map at full size (layer -1: an input feature); layer None: none."""
+
+    type: Literal["inspect"]
+    layer: int | None = Field(None, ge=-1)
+    j: int = Field(0, ge=0)
+
+
+# Changing these fields builds a fresh network (new shapes or new initial weights).
+REBUILDING_FIELDS = {"features", "hidden", "init_seed"}
+
+# --- the lab ------------------------------------------------------------------------------
+
+
+class PlaygroundLab(Lab):
+    name = "playground"
+    trainable = True
+    commands = command_adapter(
+        SetData, SetNetwork, AddPoint, ClearPoints, LoadCsv, Inspect, SetWeight, SetBias
+    )
+    State = PlaygroundState
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.inspected: tuple[int, int] | None = None
+        self.history: list[tuple[int, float, float | None]] = []
+        self.history_sent = 0
+        self.changed: set[str] = set()  # parts the next frame must carry in full
+        # TensorFlow Playground's 500 points, unless the host allows fewer.
+        default_points = min(DataSpec().n_points, settings.max_points)
+        self.restore(PlaygroundState(data=DataSpec(n_points=default_points)))
+
+    # --- building -------------------------------------------------------------------------
+
+    def restore(self, state: PlaygroundState) -> None:
+        """Build everything from a state; on any error, nothing has changed."""
+        custom = self.custom_dataset(state) if state.data.kind == "custom" else None
+        base, extent = base_points(
+            state.data.kind,
+            state.data.n_points,
+            state.data.noise / 100,
+            state.data.seed,
+            state.data.classes,
+            custom,
+            self.settings,
+        )
+        data = make_data(
+            base, extent, state.data.train_ratio / 100, state.data.seed, state.added, self.settings
+        )
+        model = self.build_model(state.network, data)
+        if state.weights is not None:
+            for value in (v for d in state.weights for v in [*np.ravel(d.w), *d.b]):
+                self.check_value(value, "weight")
+            try:
+                model.set_weights([d.model_dump() for d in state.weights])
+            except ValueError as exc:
+                raise LabError(
+                    "bad_state", f"The weights do not fit: {exc}", detail=str(exc)
+                ) from None
+        self.spec, self.custom, self.added = state.data, custom, list(state.added)
+        self.network = state.network
+        self.install(data, model)
+        self.step_count = state.step
+        self.after_reset()
+
+    def custom_dataset(self, state: PlaygroundState) -> Dataset:
+        if not state.points or state.problem is None:
+            raise LabError("no_custom_data", "Upload a CSV file first to use your own points.")
+        if len(state.points) > self.settings.max_points:
+            raise LabError(
+                "too_many_points",
+                f"This server allows at most {self.settings.max_points} points.",
+                limit=self.settings.max_points,
+            )
+        s = self.settings
+        try:
+            return from_points(
+                np.array(state.points), s.max_abs_value, state.problem, s.max_classes
+            )
+        except CsvError as exc:
+            raise LabError(exc.code, exc.message, **exc.params) from None
+
+    def parse(self, text: str, problem: str | None) -> Dataset:
+        s = self.settings
+        try:
+            return parse_csv(text, s.max_points, s.max_abs_value, problem, s.max_classes)
+        except CsvError as exc:
+            raise LabError(exc.code, exc.message, **exc.params) from None
+
+    def check_network(self, network: NetworkSpec) -> None:
+        s = self.settings
+        if len(network.hidden) > s.max_layers:
+            raise LabError(
+                "too_many_layers",
+                f"This server allows at most {s.max_layers} hidden layers.",
+                limit=s.max_layers,
+            )
+        if any(n < 1 or n > s.max_neurons for n in network.hidden):
+            raise LabError(
+                "neurons_per_layer",
+                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
+                limit=s.max_neurons,
+            )
+        if len(network.activations) != len(network.hidden):
+            raise LabError(
+                "bad_activations",
+                "Give one activation per hidden layer.",
+                layers=len(network.hidden),
+            )
+        if len(set(network.features)) != len(network.features):
+            raise LabError("bad_features", "Each input feature can be used only once.")
+        self.check_value(network.learning_rate, "learning rate")
+        self.check_value(network.regularization_rate, "regularization rate")
+
+    def build_model(self, network: NetworkSpec, data: PlaygroundData) -> Sequential:
+        self.check_network(network)
+        outputs = data.classes if data.problem == "multiclass" else 1
+        sizes = [len(network.features), *network.hidden, outputs]
+        # The output layer is linear: the losses take logits (stable), the views apply
+        # sigmoid/softmax themselves.
+        return mlp(sizes, [*network.activations, "linear"], seed=network.init_seed)
+
+    def install(self, data: PlaygroundData, model: Sequential) -> None:
+        """Make `data` and `model` current, with the training machinery around them."""
+        self.data = data
+        self.model = model
+        self.train_features = feature_matrix(data.train_x, self.network.features)
+        self.test_features = feature_matrix(data.test_x, self.network.features)
+        self.loss_name, self.from_logits = LOSS_FOR_PROBLEM[data.problem]
+        self.train_targets = self.targets(data.train_y)
+        self.test_targets = self.targets(data.test_y)
+        self.configure_training()
+
+    def configure_training(self) -> None:
+        """Optimizer, penalty and batch order from the network spec (fresh optimizer state)."""
+        net = self.network
+        self.optimizer = Optimizer(net.optimizer, learning_rate=net.learning_rate)
+        self.regularizer = (
+            None
+            if net.regularization == "none" or net.regularization_rate == 0
+            else Regularizer(net.regularization, net.regularization_rate)
+        )
+        batch = min(net.batch_size, len(self.data.train_y))
+        self.sampler = BatchSampler(len(self.data.train_y), batch, net.init_seed)
+
+    def targets(self, labels: np.ndarray) -> np.ndarray:
+        """Labels as the loss wants them: class indices (N,) for multi-class, else (N, 1)."""
+        return labels.astype(int) if self.data.problem == "multiclass" else labels[:, None]
+
+    def after_reset(self) -> None:
+        """Training restarts from the current weights: fresh curve, fresh optimizer."""
+        self.diverged = False
+        self.configure_training()
+        self.history = []
+        self.record()
+        self.changed |= {"config", "data", "history"}
+
+    # --- commands --------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Fresh weights from the init seed, step 0; data and settings stay."""
+        self.model = self.build_model(self.network, self.data)
+        self.step_count = 0
+        self.after_reset()
+
+    def handle(self, command: BaseModel) -> None:
+        match command:
+            case SetData():
+                self.change_data(command)
+            case SetNetwork():
+                self.change_network(command)
+            case AddPoint(x1=x1, x2=x2, label=label):
+                self.set_added([*self.added, (x1, x2, label)])
+            case ClearPoints():
+                self.set_added([])
+            case LoadCsv(text=text, problem=problem):
+                dataset = self.parse(text, None if problem == "auto" else problem)
+                points = np.column_stack([dataset.x, dataset.y]).tolist()
+                self.restore(
+                    self.snapshot().model_copy(
+                        update={
+                            "data": self.spec.model_copy(update={"kind": "custom"}),
+                            "points": [tuple(p) for p in points],
+                            "problem": dataset.problem,
+                            "added": [],
+                            "weights": None,
+                            "step": 0,
+                        }
+                    )
+                )
+            case Inspect(layer=layer, j=j):
+                self.inspect(layer, j)
+            case SetWeight(layer=layer, i=i, j=j, value=value, relative=relative):
+                w = self.dense(layer).params["w"]
+                self.require_index(i, w.shape[0], "i")
+                self.require_index(j, w.shape[1], "j")
+                w[i, j] = self.check_value(value + (w[i, j] if relative else 0.0), "weight")
+            case SetBias(layer=layer, j=j, value=value, relative=relative):
+                b = self.dense(layer).params["b"]
+                self.require_index(j, b.shape[0], "j")
+                b[j] = self.check_value(value + (b[j] if relative else 0.0), "bias")
+            case _:
+                raise LabError("unknown_command", f"Unknown command {command!r}.")
+
+    def change_data(self, command: BaseModel) -> None:
+        changes = command.model_dump(exclude={"type"}, exclude_none=True)
+        spec = self.spec.model_copy(update=changes)
+        # Clicked points only make sense for the same kind of problem (same labels).
+        same_kind = spec.kind == self.spec.kind and spec.classes == self.spec.classes
+        self.restore(
+            self.snapshot().model_copy(
+                update={
+                    "data": spec,
+                    "added": self.added if same_kind else [],
+                    "weights": None,
+                    "step": 0,
+                }
+            )
+        )
+
+    def change_network(self, command: BaseModel) -> None:
+        changes = command.model_dump(exclude={"type"}, exclude_none=True)
+        if "hidden" in changes and "activations" not in changes:
+            # New layers take the activation of the last existing one.
+            last = (self.network.activations or ["tanh"])[-1]
+            acts = self.network.activations[: len(changes["hidden"])]
+            changes["activations"] = acts + [last] * (len(changes["hidden"]) - len(acts))
+        network = NetworkSpec.model_validate({**self.network.model_dump(), **changes})
+        if REBUILDING_FIELDS & changes.keys():
+            self.restore(
+                self.snapshot().model_copy(update={"network": network, "weights": None, "step": 0})
+            )
+            return
+        self.check_network(network)
+        if network.activations != self.network.activations:
+            for layer, activation in zip(self.model.layers, network.activations, strict=False):
+                layer.activation = activation
+        optimizer_state = self.optimizer.state
+        self.network = network
+        self.configure_training()
+        if network.optimizer == self.optimizer.name:
+            self.optimizer.state = optimizer_state  # a new rate keeps the momentum going
+        self.changed.add("config")
+
+    def set_added(self, added: list[Point]) -> None:
+        base, extent = self.current_base()
+        data = make_data(
+            base, extent, self.spec.train_ratio / 100, self.spec.seed, added, self.settings
+        )
+        self.added = list(added)
+        self.install(data, self.model)
+        self.changed.add("data")
+
+    def current_base(self) -> tuple[Dataset, float]:
+        s = self.spec
+        return base_points(
+            s.kind, s.n_points, s.noise / 100, s.seed, s.classes, self.custom, self.settings
+        )
+
+    def inspect(self, layer: int | None, j: int) -> None:
+        if layer is None:
+            self.inspected = None
+            return
+        if layer == -1:
+            self.require_index(j, len(self.network.features), "j")
+        else:
+            self.require_index(j, self.dense(layer).params["b"].shape[0], "j")
+        self.inspected = (layer, j)
+
+    def dense(self, layer: int):
+        self.require_index(layer, len(self.model.layers), "layer")
+        return self.model.layers[layer]
+
+    @staticmethod
+    def require_index(value: int, size: int, what: str) -> None:
+        if value >= size:
+            raise LabError(
+                "bad_index",
+                f"{what} = {value} is out of range (0 to {size - 1}).",
+                what=what,
+                value=value,
+                last=size - 1,
+            )
+
+    # --- training ---------------------------------------------------------------------------
+
+    def training_batch(self, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Features (B, F) and targets of the batch that step `step` (default: next) trains on."""
+        idx = self.sampler.indices(self.step_count if step is None else step)
+        return self.train_features[idx], self.train_targets[idx]
+
+    def train(self, steps: int) -> None:
+        """`steps` optimizer steps. If the loss or a weight stops being finite (or grows past
+        the server's magnitude limit), the weights go back to where this burst started and
+        the lab is marked diverged: the page never sees NaN."""
+        start_step = self.step_count
+        saved = [{k: p.copy() for k, p in layer.params.items()} for layer in self.model.layers]
+        # Overflow is what divergence looks like: it is detected below, not warned about.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(steps):
+                x, y = self.training_batch()
+                value = self.model.train_step(
+                    x, y, self.loss_name, self.optimizer, self.from_logits, self.regularizer
+                )
+                self.step_count += 1
+                if not math.isfinite(value):
+                    break
+            healthy = self.weights_ok() and self.record()
+        if not healthy:
+            self.model.set_weights(saved)
+            self.step_count = start_step
+            self.optimizer.reset()
+            self.diverged = True
+
+    def weights_ok(self) -> bool:
+        limit = self.settings.max_abs_value
+        return all(
+            np.all(np.abs(p) <= limit) for layer in self.model.layers for p in layer.params.values()
+        )  # NaN compares False, so it fails too
+
+    def evaluate(self, features: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
+        """Data loss (no penalty) and accuracy (None for regression) over a set of points."""
+        if not len(targets):
+            return math.nan, None
+        logits = self.model.predict(features)
+        kwargs = {"from_logits": True} if self.from_logits else {}
+        loss = get_loss(self.loss_name)(logits, targets, **kwargs)[0]
+        if self.data.problem == "regression":
+            return loss, None
+        scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits
+        return loss, accuracy(scores, targets)
+
+    def metrics(self) -> dict[str, float | None]:
+        """Train and test loss and accuracy, and the penalty; non-finite values become None."""
+        train_loss, train_acc = self.evaluate(self.train_features, self.train_targets)
+        test_loss, test_acc = self.evaluate(self.test_features, self.test_targets)
+        penalty = self.regularizer.penalty(self.model) if self.regularizer else 0.0
+        values = {
+            "train_loss": train_loss,
+            "test_loss": test_loss,
+            "train_accuracy": train_acc,
+            "test_accuracy": test_acc,
+            "penalty": penalty,
+        }
+        return {k: v if v is not None and math.isfinite(v) else None for k, v in values.items()}
+
+    def record(self) -> bool:
+        """Append the current losses to the curve; False if the training loss is not finite."""
+        m = self.metrics()
+        if m["train_loss"] is None:
+            return False
+        point = (self.step_count, m["train_loss"], m["test_loss"])
+        if self.history and self.history[-1][0] == self.step_count:
+            self.history[-1] = point
+        else:
+            self.history.append(point)
+        if len(self.history) > HISTORY_LIMIT:
+            # Thin the curve evenly, always keeping the newest point.
+            self.history = [*self.history[-2::-2][::-1], self.history[-1]]
+            self.changed.add("history")
+        return True
+
+    # --- whole state ------------------------------------------------------------------------
+
+    def snapshot(self) -> PlaygroundState:
+        custom = self.custom
+        return PlaygroundState(
+            data=self.spec,
+            problem=custom.problem if custom is not None else None,
+            points=np.column_stack([custom.x, custom.y]).tolist() if custom is not None else [],
+            added=list(self.added),
+            network=self.network,
+            step=self.step_count,
+            weights=self.model.get_weights(),
+        )
+
+    # --- the frame ----------------------------------------------------------------------------
+
+    def frame(self) -> view.PlaygroundFrame:
+        # Weights within the magnitude limit can still overflow a deep net's grid values;
+        # the views turn non-finite values into None or the end of a colour scale.
+        with np.errstate(over="ignore", invalid="ignore"):
+            frame = view.build_frame(self)
+        self.changed.clear()
+        self.history_sent = len(self.history)
+        return frame
