@@ -362,18 +362,29 @@ def from_points(
 ) -> Dataset:
     """A dataset from rows of (x1, x2, label): the checks of ``parse_csv`` minus the text.
 
-    Raises CsvError for no rows, non-finite values or values beyond `max_abs`, and labels
-    that do not fit the problem (`problem` None infers it).
+    Raises CsvError for no rows, non-finite values or values beyond `max_abs` (``line`` is the
+    1-based row), and labels that do not fit the problem (`problem` None infers it).
     """
     rows = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
     if not len(rows):
         raise CsvError("csv_empty", "The file has no points: each line needs x1, x2, label.")
-    if not np.all(np.isfinite(rows)):
-        raise CsvError("csv_not_finite", "NaN and infinity cannot be learned from.")
-    if np.any(np.abs(rows) > max_abs):
+    bad = ~np.isfinite(rows).all(axis=1)
+    if bad.any():
+        line = int(np.argmax(bad)) + 1
+        raise CsvError(
+            "csv_not_finite",
+            f"Point {line}: NaN and infinity cannot be learned from.",
+            line=line,
+            column="",
+            value="",
+        )
+    big = (np.abs(rows) > max_abs).any(axis=1)
+    if big.any():
+        line = int(np.argmax(big)) + 1
         raise CsvError(
             "csv_value_too_large",
-            f"Values must be between -{max_abs:g} and {max_abs:g}.",
+            f"Point {line}: values must be between -{max_abs:g} and {max_abs:g}.",
+            line=line,
             limit=max_abs,
         )
     labels = rows[:, 2]

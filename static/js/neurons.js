@@ -4,8 +4,8 @@
 
 (() => {
   const { t, fmt, factor } = NP;
-  const SVG = "http://www.w3.org/2000/svg";
-  const W = 800, H = 460, MARGIN_X = 90, MARGIN_Y = 50;
+  const { el } = NP.net;
+  const BOX = { width: 800, height: 460, marginX: 90, marginY: 50, maxGap: 110 };
   const ACTIVATIONS = ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 
   const svg = document.getElementById("network");
@@ -44,18 +44,7 @@
     return [frame.inputs.length, ...frame.layers.map((l) => l.a.length)];
   }
   function position(column, j, size) {
-    const columns = frame.layers.length + 1;
-    const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, columns - 1);
-    const gap = Math.min(110, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
-    const y = H / 2 + (j - (size - 1) / 2) * gap;
-    return [x, y];
-  }
-
-  function el(name, attrs, parent) {
-    const node = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (parent) parent.appendChild(node);
-    return node;
+    return NP.net.position(BOX, column, frame.layers.length + 1, j, size);
   }
 
   // --- building (only when the shape changes, so focus survives value updates) -----------
@@ -149,14 +138,11 @@
   }
 
   function updateEdges() {
-    const maxAbs = Math.max(1, ...frame.layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    const maxAbs = NP.net.maxAbsWeight(frame.layers);
     for (const g of svg.querySelectorAll(".edge")) {
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
-      const line = g.querySelector(".edge-line");
-      line.setAttribute("stroke-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
-      g.classList.toggle("edge--neg", w < 0);
-      g.classList.toggle("edge--zero", w === 0);
+      NP.net.styleEdge(g, w, maxAbs);
       g.classList.toggle("edge--selected",
         !!selected && selected.kind === "weight" && selected.layer === l &&
         selected.i === i && selected.j === j);

@@ -177,3 +177,14 @@ def test_csv_row_limit_and_label_checks():
     with pytest.raises(ds.CsvError) as info:
         parse("0,0,0\n1,1,7\n", problem="multiclass", max_classes=5)
     assert info.value.code == "csv_labels_classes"
+
+
+def test_points_from_rows_are_checked_like_a_file():
+    data = ds.from_points(np.array([[0, 0, 0], [1, 1, 1]]), max_abs=10)
+    assert data.problem == "binary" and len(data) == 2
+    with pytest.raises(ds.CsvError) as info:
+        ds.from_points(np.array([[0, 0, 0], [1, 11, 1]]), max_abs=10)
+    assert info.value.code == "csv_value_too_large" and info.value.params["line"] == 2
+    with pytest.raises(ds.CsvError) as info:
+        ds.from_points(np.array([[np.nan, 0, 0]]), max_abs=10)
+    assert info.value.code == "csv_not_finite" and info.value.params["line"] == 1

@@ -1,0 +1,129 @@
+"""The 2-D playground in a real browser: training streams, points are clicked in, links restore."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def number(page, testid: str) -> float:
+    """A number as the page shows it (NP.fmt: grouping commas, a true minus sign)."""
+    text = page.get_by_test_id(testid).inner_text()
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def open_playground(page, url: str = "/playground") -> None:
+    # Not waiting for "load": the page works while the 4.6 MB Plotly bundle is still parsing.
+    page.goto(url, wait_until="domcontentloaded")
+
+
+def plot_pixels(page) -> str:
+    return page.get_by_test_id("plot").evaluate("canvas => canvas.toDataURL()")
+
+
+def wait_for_step(page, at_least: int) -> None:
+    page.wait_for_function(
+        "n => +document.querySelector('[data-testid=plot]').dataset.step >= n", arg=at_least
+    )
+
+
+def test_training_streams_the_loss_down_and_the_surface_changes(page):
+    open_playground(page)
+    expect(page.get_by_test_id("problem")).to_contain_text("binary cross-entropy")
+    expect(page.get_by_test_id("train-loss")).not_to_have_text("–")
+    start_loss = number(page, "train-loss")
+    start_pixels = plot_pixels(page)
+    page.get_by_test_id("feature-x1_sq").click()
+    page.get_by_test_id("feature-x2_sq").click()
+    expect(page.get_by_test_id("feature-x2_sq")).to_have_attribute("aria-checked", "true")
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
+    wait_for_step(page, 300)
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "false")
+    assert number(page, "iteration") >= 300
+    assert number(page, "train-loss") < 0.5 * start_loss
+    assert plot_pixels(page) != start_pixels
+    chart = page.get_by_test_id("loss-chart")
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(2)  # drawn by Plotly
+    assert int(chart.get_attribute("data-points")) > 3  # the curves grew frame by frame
+    screenshot(page, "playground-en-light")
+
+
+def test_clicking_the_plot_adds_a_point_of_the_chosen_class(page):
+    open_playground(page)
+    expect(page.get_by_test_id("added-count")).to_contain_text("0")
+    page.get_by_test_id("add-class-0").check()
+    box = page.get_by_test_id("plot").bounding_box()
+    page.get_by_test_id("plot").click(
+        position={"x": box["width"] * 0.55, "y": box["height"] * 0.45}
+    )
+    expect(page.get_by_test_id("added-count")).to_contain_text("1")
+    expect(page.get_by_test_id("clear-points")).to_be_enabled()
+    # The keyboard way: focus the plot, move the cross, press Enter.
+    page.get_by_test_id("plot").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("added-count")).to_contain_text("2")
+    page.get_by_test_id("clear-points").click()
+    expect(page.get_by_test_id("added-count")).to_contain_text("0")
+
+
+def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
+    page, browser, live_server
+):
+    open_playground(page)
+    page.get_by_test_id("dataset").select_option("xor")
+    expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
+    page.get_by_test_id("feature-x1_x2").click()
+    expect(page.get_by_test_id("feature-x1_x2")).to_have_attribute("aria-checked", "true")
+    page.get_by_test_id("learning-rate").select_option("0.1")
+    for _ in range(3):
+        page.get_by_test_id("step").click()
+    expect(page.get_by_test_id("iteration")).to_have_text("3")
+    page.get_by_test_id("show-test").check()
+    loss = page.get_by_test_id("train-loss").inner_text()
+    pixels = plot_pixels(page)
+    page.get_by_test_id("share").click()
+    link = page.get_by_test_id("share-url")
+    expect(link).to_have_value(re.compile(r"/playground#s=[A-Za-z0-9_-]+$"))
+    url = link.input_value()
+
+    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 768})
+    fresh = context.new_page()
+    open_playground(fresh, url)
+    expect(fresh.get_by_test_id("iteration")).to_have_text("3")
+    expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
+    expect(fresh.get_by_test_id("feature-x1_x2")).to_have_attribute("aria-checked", "true")
+    expect(fresh.get_by_test_id("learning-rate")).to_have_value("0.1")
+    expect(fresh.get_by_test_id("show-test")).to_be_checked()
+    expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
+    assert plot_pixels(fresh) == pixels  # same weights, same surface, same points
+    context.close()
+
+
+def test_bad_csv_and_absurd_learning_rate_are_explained(page):
+    open_playground(page)
+    expect(page.get_by_test_id("train-loss")).not_to_have_text("–")
+    page.get_by_test_id("csv-file").set_input_files(
+        files=[
+            {"name": "mine.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n1,two,1\n"}
+        ]
+    )
+    expect(page.locator("#toast")).to_contain_text("Line 3")
+    expect(page.locator("#toast")).to_contain_text("not a number")
+
+    page.get_by_test_id("dataset").select_option("plane")
+    expect(page.get_by_test_id("problem")).to_contain_text("regression")
+    page.get_by_test_id("learning-rate").select_option("10")
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("diverged")).to_be_visible()
+    expect(page.get_by_test_id("diverged")).to_contain_text("diverged")
+    expect(page.get_by_test_id("train-loss")).not_to_have_text(re.compile("NaN|∞|–"))
+    page.get_by_test_id("diverged-reset").click()
+    expect(page.get_by_test_id("diverged")).to_be_hidden()
+    expect(page.get_by_test_id("iteration")).to_have_text("0")
