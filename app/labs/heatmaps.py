@@ -35,7 +35,8 @@ def heatmap(values: np.ndarray, lo: float, hi: float) -> Heatmap:
         raise ValueError(f"a heatmap needs hi > lo, got {lo} and {hi}")
     # The lab keeps weights finite, so this is a last guard: an overflow to +-inf shows as
     # the end of the scale and NaN as its middle, instead of an arbitrary byte.
-    values = np.nan_to_num(values, nan=(lo + hi) / 2, posinf=hi, neginf=lo)
+    if not np.isfinite(values).all():
+        values = np.nan_to_num(values, nan=(lo + hi) / 2, posinf=hi, neginf=lo)
     scaled = np.rint((np.clip(values, lo, hi) - lo) / (hi - lo) * 255.0)
     return Heatmap(size=size, lo=float(lo), hi=float(hi), data=encode_bytes(scaled))
 

@@ -126,6 +126,7 @@ class PlaygroundLab(Lab):
         self.history: list[tuple[int, float, float | None]] = []
         self.history_sent = 0
         self.changed: set[str] = set()  # parts the next frame must carry in full
+        self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         # TensorFlow Playground's 500 points, unless the host allows fewer.
         default_points = min(DataSpec().n_points, settings.max_points)
         self.restore(PlaygroundState(data=DataSpec(n_points=default_points)))
@@ -249,6 +250,7 @@ class PlaygroundLab(Lab):
 
     def after_reset(self) -> None:
         """Training restarts from the current weights: fresh curve, fresh optimizer."""
+        self.metrics_cache = None
         self.diverged = False
         self.configure_training()
         self.history = []
@@ -264,6 +266,7 @@ class PlaygroundLab(Lab):
         self.after_reset()
 
     def handle(self, command: BaseModel) -> None:
+        self.metrics_cache = None  # any command may change the points or the weights
         match command:
             case SetData():
                 self.change_data(command)
@@ -407,6 +410,7 @@ class PlaygroundLab(Lab):
                     break
             healthy = self.weights_ok() and self.record()
         if not healthy:
+            self.metrics_cache = None
             self.model.set_weights(saved)
             self.step_count = start_step
             self.optimizer.reset()
@@ -431,7 +435,13 @@ class PlaygroundLab(Lab):
         return loss, accuracy(scores, targets)
 
     def metrics(self) -> dict[str, float | None]:
-        """Train and test loss and accuracy, and the penalty; non-finite values become None."""
+        """Train and test loss and accuracy, and the penalty; non-finite values become None.
+
+        Cached until the next command or training step: a frame right after `train` reuses
+        what `record` computed.
+        """
+        if self.metrics_cache is not None and self.metrics_cache[0] == self.step_count:
+            return self.metrics_cache[1]
         train_loss, train_acc = self.evaluate(self.train_features, self.train_targets)
         test_loss, test_acc = self.evaluate(self.test_features, self.test_targets)
         penalty = self.regularizer.penalty(self.model) if self.regularizer else 0.0
@@ -442,7 +452,9 @@ class PlaygroundLab(Lab):
             "test_accuracy": test_acc,
             "penalty": penalty,
         }
-        return {k: v if v is not None and math.isfinite(v) else None for k, v in values.items()}
+        finite = {k: v if v is not None and math.isfinite(v) else None for k, v in values.items()}
+        self.metrics_cache = (self.step_count, finite)
+        return finite
 
     def record(self) -> bool:
         """Append the current losses to the curve; False if the training loss is not finite."""

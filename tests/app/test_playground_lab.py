@@ -298,3 +298,19 @@ def test_a_state_that_does_not_fit_changes_nothing(lab):
         crowded.restore(state)
     assert info.value.code == "too_many_points"
     assert crowded.spec.n_points == 100 and len(crowded.data.train_y) == 50
+
+
+def test_editing_a_weight_updates_the_numbers_at_the_same_step(lab):
+    from app.labs.neurons import SetBias, SetWeight
+
+    lab.train(20)
+    before = lab.frame()
+    lab.handle(SetBias(type="set_bias", layer=2, j=0, value=3.0))
+    after = lab.frame()
+    assert after.step == before.step == 20 and after.layers[2].b == [3.0]
+    assert after.metrics.train_loss != before.metrics.train_loss
+    assert after.metrics.train_loss == pytest.approx(
+        lab.evaluate(lab.train_features, lab.train_targets)[0]
+    )
+    lab.handle(SetWeight(type="set_weight", layer=0, i=1, j=3, value=-0.5))
+    assert lab.frame().layers[0].w[1][3] == -0.5
