@@ -368,25 +368,14 @@ def from_points(
     rows = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
     if not len(rows):
         raise CsvError("csv_empty", "The file has no points: each line needs x1, x2, label.")
-    bad = ~np.isfinite(rows).all(axis=1)
-    if bad.any():
-        line = int(np.argmax(bad)) + 1
-        raise CsvError(
-            "csv_not_finite",
-            f"Point {line}: NaN and infinity cannot be learned from.",
-            line=line,
-            column="",
-            value="",
-        )
-    big = (np.abs(rows) > max_abs).any(axis=1)
-    if big.any():
-        line = int(np.argmax(big)) + 1
-        raise CsvError(
-            "csv_value_too_large",
-            f"Point {line}: values must be between -{max_abs:g} and {max_abs:g}.",
-            line=line,
-            limit=max_abs,
-        )
+    for code, bad, problem_text in (
+        ("csv_not_finite", ~np.isfinite(rows), "NaN and infinity cannot be learned from"),
+        ("csv_value_too_large", np.abs(rows) > max_abs, f"values must be within ±{max_abs:g}"),
+    ):
+        rows_bad = bad.any(axis=1)
+        if rows_bad.any():
+            line = int(np.argmax(rows_bad)) + 1
+            raise CsvError(code, f"Point {line}: {problem_text}.", line=line, limit=max_abs)
     labels = rows[:, 2]
     problem = problem or infer_problem(labels, max_classes)
     labels, classes = labels_for(problem, labels, max_classes)

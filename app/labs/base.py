@@ -78,3 +78,31 @@ class Lab(ABC):
                 limit=limit,
             )
         return value
+
+    @staticmethod
+    def require_index(value: int, size: int, what: str) -> None:
+        """Refuse an index past the end (pydantic already refuses negative ones)."""
+        if value >= size:
+            raise LabError(
+                "bad_index",
+                f"{what} = {value} is out of range (0 to {size - 1}).",
+                what=what,
+                value=value,
+                last=size - 1,
+            )
+
+    def check_architecture(self, hidden: list[int]) -> None:
+        """Hidden layer sizes within the server's limits (NP_MAX_LAYERS, NP_MAX_NEURONS)."""
+        s = self.settings
+        if len(hidden) > s.max_layers:
+            raise LabError(
+                "too_many_layers",
+                f"This server allows at most {s.max_layers} hidden layers.",
+                limit=s.max_layers,
+            )
+        if any(n < 1 or n > s.max_neurons for n in hidden):
+            raise LabError(
+                "neurons_per_layer",
+                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
+                limit=s.max_neurons,
+            )

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.labs import playground_frame as view
 from app.labs.base import Lab, LabError
-from app.labs.neurons import SetBias, SetWeight
+from app.labs.neurons import SetBias, SetWeight, edit_parameter
 from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState
 from app.ws.protocol import FiniteFloat, Message, command_adapter
@@ -189,19 +189,7 @@ class PlaygroundLab(Lab):
             raise LabError(exc.code, exc.message, **exc.params) from None
 
     def check_network(self, network: NetworkSpec) -> None:
-        s = self.settings
-        if len(network.hidden) > s.max_layers:
-            raise LabError(
-                "too_many_layers",
-                f"This server allows at most {s.max_layers} hidden layers.",
-                limit=s.max_layers,
-            )
-        if any(n < 1 or n > s.max_neurons for n in network.hidden):
-            raise LabError(
-                "neurons_per_layer",
-                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
-                limit=s.max_neurons,
-            )
+        self.check_architecture(network.hidden)
         if len(network.activations) != len(network.hidden):
             raise LabError(
                 "bad_activations",
@@ -293,15 +281,8 @@ class PlaygroundLab(Lab):
                 )
             case Inspect(layer=layer, j=j):
                 self.inspect(layer, j)
-            case SetWeight(layer=layer, i=i, j=j, value=value, relative=relative):
-                w = self.dense(layer).params["w"]
-                self.require_index(i, w.shape[0], "i")
-                self.require_index(j, w.shape[1], "j")
-                w[i, j] = self.check_value(value + (w[i, j] if relative else 0.0), "weight")
-            case SetBias(layer=layer, j=j, value=value, relative=relative):
-                b = self.dense(layer).params["b"]
-                self.require_index(j, b.shape[0], "j")
-                b[j] = self.check_value(value + (b[j] if relative else 0.0), "bias")
+            case SetWeight() | SetBias():
+                edit_parameter(self, self.model, command)
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
@@ -373,17 +354,6 @@ class PlaygroundLab(Lab):
     def dense(self, layer: int):
         self.require_index(layer, len(self.model.layers), "layer")
         return self.model.layers[layer]
-
-    @staticmethod
-    def require_index(value: int, size: int, what: str) -> None:
-        if value >= size:
-            raise LabError(
-                "bad_index",
-                f"{what} = {value} is out of range (0 to {size - 1}).",
-                what=what,
-                value=value,
-                last=size - 1,
-            )
 
     # --- training ---------------------------------------------------------------------------
 
