@@ -601,16 +601,19 @@
     return NP.heatmap.mix(colours.background, v < 0 ? colours.neg : colours.pos, Math.abs(v));
   }
 
+  // Test points are hollow; the learner's own (the last `data.added` training points) larger.
   function drawPoints(ctx, set, isTest) {
     const regression = config.problem === "regression";
+    const firstAdded = isTest ? Infinity : set.x1.length - data.added;
     for (let k = 0; k < set.x1.length; k++) {
       const [px, py] = toPixel(set.x1[k], set.x2[k]);
       const label = set.label[k];
+      const added = k >= firstAdded;
       ctx.beginPath();
-      shapePathCanvas(ctx, regression ? 0 : label, px, py, 3.6);
+      shapePathCanvas(ctx, regression ? 0 : label, px, py, added ? 5.5 : 3.6);
       ctx.fillStyle = isTest ? css(colours.background) : css(pointColour(label));
       ctx.fill();
-      ctx.lineWidth = isTest ? 2 : 1;
+      ctx.lineWidth = isTest || added ? 2 : 1;
       ctx.strokeStyle = isTest ? css(pointColour(label)) : css(colours.stroke);
       ctx.stroke();
     }
@@ -675,6 +678,7 @@
     const py = ((e.clientY - rect.top) / rect.height) * plot.height;
     const [x1, x2] = toData(px, py);
     if (Math.abs(x1) > data.extent || Math.abs(x2) > data.extent) return; // on the axes
+    cursor = [x1, x2]; // the keyboard carries on from here
     addPointAt(x1, x2);
   });
   plot.addEventListener("focus", () => { cursor = cursor || [0, 0]; redrawPlot(); });

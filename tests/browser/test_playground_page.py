@@ -40,6 +40,7 @@ def test_training_streams_the_loss_down_and_the_surface_changes(page):
     page.get_by_test_id("feature-x1_sq").click()
     page.get_by_test_id("feature-x2_sq").click()
     expect(page.get_by_test_id("feature-x2_sq")).to_have_attribute("aria-checked", "true")
+    page.get_by_test_id("speed").select_option("30")
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
     wait_for_step(page, 300)
