@@ -457,7 +457,17 @@
   }
   function describe(sel) {
     if (sel.layer >= frame.layers.length) return;
-    $("readout").textContent = `${labelOf(sel)}: ${fmt(valueOf(sel))}`;
+    $("readout").textContent = sel.kind === "bias"
+      ? formulaOf(sel.layer, sel.j) : `${labelOf(sel)}: ${fmt(valueOf(sel))}`;
+  }
+  // What a neuron computes, with the engine's weights: name = f(w1·in1 + ... + b).
+  function formulaOf(l, j) {
+    const layer = frame.layers[l];
+    const isOutput = l === frame.layers.length - 1;
+    const terms = layer.w.map((row, i) => `${NP.factor(row[j])}·${neuronName(l - 1, i)}`);
+    const sum = `${terms.join(" + ")} + ${NP.factor(layer.b[j])}`;
+    const f = isOutput ? t(`playground.output_function.${config.problem}`) : t(`activation.${layer.activation}`);
+    return `${neuronName(l, j)} = ${f}(${sum})`;
   }
   function edit(sel) {
     selected = sel;

@@ -1,6 +1,8 @@
 """The 2-D playground in a real browser: training streams, points are clicked in, links restore."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -49,6 +51,11 @@ def test_training_streams_the_loss_down_and_the_surface_changes(page):
     assert number(page, "iteration") >= 300
     assert number(page, "train-loss") < 0.5 * start_loss
     assert plot_pixels(page) != start_pixels
+    # Pointing at a neuron writes out what it computes, and shows its own map in the big plot.
+    page.get_by_test_id("node-0-1").hover()
+    expect(page.get_by_test_id("readout")).to_contain_text("neuron 1.2 = tanh(")
+    expect(page.get_by_test_id("readout")).to_contain_text("·X₁²")
+    expect(page.get_by_test_id("plot-caption")).to_contain_text("neuron 1.2")
     chart = page.get_by_test_id("loss-chart")
     expect(chart.locator(".scatterlayer .trace")).to_have_count(2)  # drawn by Plotly
     assert int(chart.get_attribute("data-points")) > 3  # the curves grew frame by frame
@@ -94,7 +101,9 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     expect(link).to_have_value(re.compile(r"/playground#s=[A-Za-z0-9_-]+$"))
     url = link.input_value()
 
-    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 768})
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1366, "height": 768}, accept_downloads=True
+    )
     fresh = context.new_page()
     open_playground(fresh, url)
     expect(fresh.get_by_test_id("iteration")).to_have_text("3")
@@ -104,6 +113,24 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     expect(fresh.get_by_test_id("show-test")).to_be_checked()
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
     assert plot_pixels(fresh) == pixels  # same weights, same surface, same points
+
+    # Export a file, change the page, import the file: back to the same network.
+    with fresh.expect_download() as download:
+        fresh.get_by_test_id("export").click()
+    saved = json.loads(Path(download.value.path()).read_text())
+    assert saved["lab"] == "playground" and saved["state"]["step"] == 3
+    assert saved["state"]["data"]["kind"] == "xor" and len(saved["state"]["weights"]) == 3
+    fresh.get_by_test_id("dataset").select_option("circle")
+    expect(fresh.get_by_test_id("iteration")).to_have_text("0")
+    fresh.get_by_test_id("import").set_input_files(download.value.path())
+    expect(fresh.get_by_test_id("iteration")).to_have_text("3")
+    expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
+    expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
+    huge = json.dumps({**saved, "padding": "x" * 70_000}).encode()
+    fresh.get_by_test_id("import").set_input_files(
+        files=[{"name": "huge.json", "mimeType": "application/json", "buffer": huge}]
+    )
+    expect(fresh.locator("#toast")).to_contain_text("Too large")
     context.close()
 
 
