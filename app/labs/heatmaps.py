@@ -25,8 +25,8 @@ def encode_bytes(values: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(values, dtype=np.uint8).tobytes()).decode()
 
 
-def heatmap(values: np.ndarray, lo: float, hi: float) -> Heatmap:
-    """Quantize a square grid of values (clipped to [lo, hi]) to one byte per cell."""
+def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """A square grid of values (clipped to [lo, hi]) as one byte per cell (uint8)."""
     values = np.asarray(values, dtype=np.float64)
     size = values.shape[0]
     if values.shape != (size, size):
@@ -37,18 +37,48 @@ def heatmap(values: np.ndarray, lo: float, hi: float) -> Heatmap:
     # the end of the scale and NaN as its middle, instead of an arbitrary byte.
     if not np.isfinite(values).all():
         values = np.nan_to_num(values, nan=(lo + hi) / 2, posinf=hi, neginf=lo)
-    scaled = np.rint((np.clip(values, lo, hi) - lo) / (hi - lo) * 255.0)
-    return Heatmap(size=size, lo=float(lo), hi=float(hi), data=encode_bytes(scaled))
+    return np.rint((np.clip(values, lo, hi) - lo) / (hi - lo) * 255.0).astype(np.uint8)
 
 
-def signed_heatmap(values: np.ndarray) -> Heatmap:
-    """A map centred on 0 (sign matters): from -s to s, s = max(1, max |value|).
+def from_bytes(cells: np.ndarray, lo: float, hi: float) -> Heatmap:
+    return Heatmap(size=cells.shape[0], lo=float(lo), hi=float(hi), data=encode_bytes(cells))
 
-    The floor of 1 keeps a neuron that barely varies looking pale instead of stretching its
-    tiny range over the whole colour scale.
+
+def heatmap(values: np.ndarray, lo: float, hi: float) -> Heatmap:
+    """Quantize a square grid of values (clipped to [lo, hi]) to one byte per cell."""
+    return from_bytes(quantize(values, lo, hi), lo, hi)
+
+
+class SentMaps:
+    """The maps last sent to a page, so that a frame can leave out those that look the same.
+
+    "The same": the same scale and no cell more than `tolerance` levels (of 255) away, which
+    no colour scale shows. Comparing with what was last *sent* (not last computed) lets a slow
+    drift through as soon as it adds up.
     """
-    scale = max(1.0, float(np.max(np.abs(values)))) if np.size(values) else 1.0
-    return heatmap(values, -scale, scale)
+
+    def __init__(self) -> None:
+        self.sent: dict[object, tuple[np.ndarray, float, float]] = {}
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+    def unchanged(self, key: object, cells: np.ndarray, lo: float, hi: float, tolerance=1) -> bool:
+        previous = self.sent.get(key)
+        same = (
+            previous is not None
+            and previous[1:] == (lo, hi)
+            and previous[0].shape == cells.shape
+            and int(np.max(np.abs(previous[0].astype(np.int16) - cells))) <= tolerance
+        )
+        if not same:
+            self.sent[key] = (cells, lo, hi)
+        return same
+
+    def heatmap(self, key: object, values: np.ndarray, lo: float, hi: float) -> Heatmap | None:
+        """The map, or None when the page already shows it."""
+        cells = quantize(values, lo, hi)
+        return None if self.unchanged(key, cells, lo, hi) else from_bytes(cells, lo, hi)
 
 
 def decode(map_: Heatmap) -> np.ndarray:

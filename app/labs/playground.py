@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.labs import playground_frame as view
 from app.labs.base import Lab, LabError
+from app.labs.heatmaps import SentMaps
 from app.labs.neurons import SetBias, SetWeight, edit_parameter
 from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState
@@ -127,6 +128,7 @@ class PlaygroundLab(Lab):
         self.history_sent = 0
         self.changed: set[str] = set()  # parts the next frame must carry in full
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
+        self.sent_maps = SentMaps()  # what the page already shows
         # TensorFlow Playground's 500 points, unless the host allows fewer.
         default_points = min(DataSpec().n_points, settings.max_points)
         self.restore(PlaygroundState(data=DataSpec(n_points=default_points)))

@@ -4,10 +4,11 @@ One forward pass over a 100 x 100 grid of the plane gives every neuron's value a
 cell (`Sequential.layer_outputs`): the output's decision surface at full size, each neuron's
 small map (every 5th cell: 20 x 20), and one "inspected" neuron at full size.
 
-A frame always carries the weights, the maps, the metrics and the new loss-curve points.
-The settings (`config`), the points (`data`), the input features' maps and the whole loss
-curve come only when they changed: `kind` is "full" when everything is there (the first
-frame, a new dataset, a restored state), "update" otherwise.
+A frame always carries the weights, the metrics and the new loss-curve points. The settings
+(`config`), the points (`data`), the input features' maps and the whole loss curve come only
+when they changed, and a map only when it looks different from the one last sent (so a
+converged network streams almost nothing): `kind` is "full" when everything is there (the
+first frame, a new dataset, a restored state), "update" otherwise.
 """
 
 from functools import lru_cache
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.heatmaps import Heatmap, encode_bytes, heatmap
+from app.labs.heatmaps import Heatmap, SentMaps, encode_bytes, from_bytes, heatmap, quantize
 from app.labs.playground_spec import DataSpec, NetworkSpec
 from engine.activations import sigmoid, softmax
 from engine.features import feature_matrix, grid
@@ -97,8 +98,8 @@ class PlaygroundFrame(BaseModel):
     data: DataView | None = None
     input_maps: list[Heatmap] | None = None  # one per enabled feature, small
     layers: list[LayerView]
-    output: OutputMap
-    neuron_maps: list[list[Heatmap]]  # per layer, per neuron, small (output layer last)
+    output: OutputMap | None  # None: unchanged since the last frame
+    neuron_maps: list[list[Heatmap | None]]  # per layer, per neuron, small (output last)
     inspected: InspectedMap | None = None
     metrics: Metrics
     history: list[tuple[int, float, float | None]]  # (step, train loss, test loss)
@@ -145,16 +146,25 @@ def point_set(x: np.ndarray, y: np.ndarray) -> PointSet:
     return PointSet(x1=rounded(x[:, 0]), x2=rounded(x[:, 1]), label=rounded(y))
 
 
-def output_map(problem: str, pred: np.ndarray, lo: float, hi: float) -> OutputMap:
-    """pred: (MAP_SIZE, MAP_SIZE, K) predictions over the grid."""
+def output_map(
+    problem: str, pred: np.ndarray, lo: float, hi: float, sent: SentMaps
+) -> OutputMap | None:
+    """pred: (MAP_SIZE, MAP_SIZE, K) predictions over the grid; None if the page has it."""
     if problem == "multiclass":
+        cells = quantize(pred.max(axis=2), lo, hi)
+        classes = pred.argmax(axis=2).astype(np.uint8)
+        # A cell changing class always shows: compare the classes exactly. `&`, not `and`:
+        # both comparisons must run so that both remember what is being sent.
+        if sent.unchanged("output", cells, lo, hi) & sent.unchanged("classes", classes, 0, 1, 0):
+            return None
         return OutputMap(
-            kind="classes",
-            map=heatmap(pred.max(axis=2), lo, hi),
-            classes=encode_bytes(pred.argmax(axis=2)),
+            kind="classes", map=from_bytes(cells, lo, hi), classes=encode_bytes(classes)
         )
+    cells = quantize(pred[:, :, 0], lo, hi)
+    if sent.unchanged("output", cells, lo, hi):
+        return None
     kind = "value" if problem == "regression" else "probability"
-    return OutputMap(kind=kind, map=heatmap(pred[:, :, 0], lo, hi))
+    return OutputMap(kind=kind, map=from_bytes(cells, lo, hi))
 
 
 def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
@@ -169,9 +179,13 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
     ranges = [[signed_range(g[:, :, j]) for j in range(g.shape[2])] for g in layer_grids[:-1]] + [
         [(out_lo, out_hi)] * layer_grids[-1].shape[2]
     ]
+    changed = lab.changed
+    sent = lab.sent_maps
+    if "config" in changed or "data" in changed:
+        sent.clear()  # new shapes or a new view: the page needs every map again
     neuron_maps = [
-        [heatmap(thumbnail(g[:, :, j]), *r[j]) for j in range(g.shape[2])]
-        for g, r in zip(layer_grids, ranges, strict=True)
+        [sent.heatmap((k, j), thumbnail(g[:, :, j]), *r[j]) for j in range(g.shape[2])]
+        for k, (g, r) in enumerate(zip(layer_grids, ranges, strict=True))
     ]
     feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
 
@@ -185,7 +199,6 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
             map_ = heatmap(layer_grids[layer][:, :, j], *ranges[layer][j])
         inspected = InspectedMap(layer=layer, j=j, map=map_)
 
-    changed = lab.changed
     full_history = "history" in changed
     fields: dict[str, Any] = {}
     if "config" in changed or "data" in changed:
@@ -230,7 +243,7 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
             )
             for layer in lab.model.layers
         ],
-        output=output_map(data.problem, layer_grids[-1], out_lo, out_hi),
+        output=output_map(data.problem, layer_grids[-1], out_lo, out_hi, sent),
         neuron_maps=neuron_maps,
         inspected=inspected,
         metrics=Metrics(**lab.metrics()),

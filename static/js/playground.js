@@ -24,6 +24,8 @@
   let data = null; // the latest points
   let inputMaps = null; // one small map per enabled feature
   let frame = null; // the latest frame
+  let output = null; // the latest decision surface (a frame leaves out maps that look the same)
+  let neuronMaps = []; // the latest small map of every neuron, [layer][j]
   let limits = {}; // from hello
   let shapeKey = "";
   let hovered = null; // {layer, j}: the neuron shown in the big plot (layer -1: a feature)
@@ -99,19 +101,19 @@
     return NP.heatmap.divergingScale(colours.neg, colours.background, colours.pos,
       colours.strength, discrete);
   }
-  function paintOutputMap(canvas, output, discrete) {
+  function paintOutputMap(canvas, surfaceMap, discrete) {
     const { heatmap } = NP;
-    if (output.kind === "classes") {
+    if (surfaceMap.kind === "classes") {
       const scales = NP.heatmap.classScales(colours.classes.slice(0, config.classes),
         colours.background, colours.strength, discrete);
-      const strength = heatmap.bytes(output.map);
-      const classes = heatmap.bytes({ data: output.classes });
-      heatmap.paint(canvas, output.map.size, (k) => scales[classes[k]][strength[k]]);
-    } else if (output.kind === "probability") {
-      heatmap.paintDiverging(canvas, output.map, heatmap.divergingScale(colours.classes[0],
+      const strength = heatmap.bytes(surfaceMap.map);
+      const classes = heatmap.bytes({ data: surfaceMap.classes });
+      heatmap.paint(canvas, surfaceMap.map.size, (k) => scales[classes[k]][strength[k]]);
+    } else if (surfaceMap.kind === "probability") {
+      heatmap.paintDiverging(canvas, surfaceMap.map, heatmap.divergingScale(colours.classes[0],
         colours.background, colours.classes[1], colours.strength, discrete));
     } else {
-      heatmap.paintDiverging(canvas, output.map, signedScale(discrete));
+      heatmap.paintDiverging(canvas, surfaceMap.map, signedScale(discrete));
     }
   }
   // A neuron's own map: the output layer's neurons show probabilities or values.
@@ -134,6 +136,12 @@
     if (msg.input_maps) inputMaps = msg.input_maps;
     if (msg.data) data = msg.data;
     frame = msg;
+    if (msg.output) output = msg.output;
+    msg.neuron_maps.forEach((maps, l) => maps.forEach((map, j) => {
+      if (!map) return;
+      neuronMaps[l] = neuronMaps[l] || [];
+      neuronMaps[l][j] = map;
+    }));
     if (!colours) readColours();
     if (msg.config) applyConfig();
     if (msg.data || msg.config) updateDataControls();
@@ -369,10 +377,10 @@
       const canvas = svg.querySelector(`[data-testid="feature-${name}"] canvas`);
       if (canvas && inputMaps) NP.heatmap.paintDiverging(canvas, inputMaps[k], signedScale());
     });
-    frame.neuron_maps.forEach((maps, l) => maps.forEach((map, j) => {
+    frame.layers.forEach((layer, l) => layer.b.forEach((_, j) => {
       const g = svg.querySelector(`[data-testid="node-${l}-${j}"]`);
       if (!g) return;
-      paintNeuronMap(g.querySelector("canvas"), l, j, map);
+      paintNeuronMap(g.querySelector("canvas"), l, j, neuronMaps[l][j]);
       g.setAttribute("aria-label", t("playground.node_aria", {
         name: neuronName(l, j), bias: fmt(frame.layers[l].b[j]),
       }));
@@ -576,8 +584,8 @@
       else NP.heatmap.paintDiverging(surface, inspected.map, signedScale(view.discretize));
       $("plot-caption").textContent = t("playground.showing_neuron", { name: neuronName(inspected.layer, inspected.j) });
     } else {
-      paintOutputMap(surface, frame.output, view.discretize);
-      $("plot-caption").textContent = t(`playground.showing_${frame.output.kind}`);
+      paintOutputMap(surface, output, view.discretize);
+      $("plot-caption").textContent = t(`playground.showing_${output.kind}`);
     }
     const a = plotArea();
     ctx.imageSmoothingEnabled = !view.discretize;

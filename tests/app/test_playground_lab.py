@@ -314,3 +314,36 @@ def test_editing_a_weight_updates_the_numbers_at_the_same_step(lab):
     )
     lab.handle(SetWeight(type="set_weight", layer=0, i=1, j=3, value=-0.5))
     assert lab.frame().layers[0].w[1][3] == -0.5
+
+
+def test_maps_that_look_the_same_are_not_sent_again(lab):
+    first = lab.frame()
+    assert first.output is not None and all(m is not None for ms in first.neuron_maps for m in ms)
+    idle = lab.frame()  # nothing happened: every map is already on the page
+    assert idle.output is None and all(m is None for ms in idle.neuron_maps for m in ms)
+    assert idle.metrics == first.metrics and idle.layers == first.layers
+    lab.train(100)
+    moved = lab.frame()
+    assert moved.output is not None
+    np.testing.assert_allclose(
+        decode(moved.output.map), sigmoid(grid_predictions(lab))[:, :, 0], atol=0.5 / 255 + 1e-12
+    )
+    # A new network needs every map again, whatever was sent before.
+    set_network(lab, hidden=[3])
+    rebuilt = lab.frame()
+    assert rebuilt.output is not None and all(m is not None for m in rebuilt.neuron_maps[0])
+
+
+def test_multiclass_output_is_resent_when_only_a_class_changes(lab):
+    from app.labs.heatmaps import SentMaps, quantize
+
+    sent = SentMaps()
+    cells = quantize(np.full((4, 4), 0.5), 0, 1)
+    classes = np.zeros((4, 4), np.uint8)
+    assert not sent.unchanged("c", classes, 0, 1, 0) and not sent.unchanged("o", cells, 0, 1)
+    assert sent.unchanged("o", cells + 1, 0, 1)  # one level: invisible
+    assert not sent.unchanged("o", cells + 2, 0, 1)  # two levels since last sent: resend
+    flipped = classes.copy()
+    flipped[0, 0] = 1
+    assert not sent.unchanged("c", flipped, 0, 1, 0)
+    assert not sent.unchanged("o", cells + 2, -1, 1)  # a new scale is always sent
