@@ -42,6 +42,14 @@ def in_process(steps_per_frame: int, seconds: float = 2.0) -> tuple[float, float
     return steps / elapsed, frames / elapsed, size / frames
 
 
+def idle_frame() -> int:
+    """Bytes of a frame after one that already carried every map (e.g. paused, inspecting)."""
+    playground = lab()
+    playground.train(50)
+    playground.frame()
+    return len(playground.frame().model_dump_json())
+
+
 def train_only(seconds: float = 2.0) -> float:
     playground = lab()
     steps, start = 0, time.perf_counter()
@@ -80,37 +88,24 @@ async def stream(host: str, steps_per_frame: int, seconds: float) -> tuple[float
 
 
 def run() -> list[tuple[str, str, str]]:
+    name = "playground"
     rows = [
-        (
-            "playground: training only, 2-8-8-1, 500 points, batch 10",
-            f"{train_only():,.0f}",
-            "steps/s",
-        )
+        (f"{name}: training only, 2-8-8-1, 500 points, batch 10", f"{train_only():,.0f}", "steps/s")
     ]
     for k in (1, 10, 66):
         steps, frames, size = in_process(k)
-        rows.append(
-            (f"playground: train + heatmap frame every {k} steps", f"{steps:,.0f}", "steps/s")
-        )
+        rows.append((f"{name}: train + heatmap frame every {k} steps", f"{steps:,.0f}", "steps/s"))
         if k == 1:
             rows.append(
-                ("playground: frames built and encoded, 1 step each", f"{frames:,.0f}", "frames/s")
+                (f"{name}: frames built and encoded, 1 step each", f"{frames:,.0f}", "frames/s")
             )
-            rows.append(("playground: update frame size (JSON)", f"{size / 1000:,.1f}", "kB"))
+            rows.append((f"{name}: frame while learning (JSON)", f"{size / 1000:,.1f}", "kB"))
+    rows.append((f"{name}: frame when no map moved (JSON)", f"{idle_frame() / 1000:,.1f}", "kB"))
     with running_server() as host:
         for k in (10, 66):
             fps, steps, rate = asyncio.run(stream(host, k, seconds=4.0))
-            rows.append(
-                (f"playground over websocket, {k} steps/frame: frames", f"{fps:,.1f}", "frames/s")
-            )
-            rows.append(
-                (
-                    f"playground over websocket, {k} steps/frame: training",
-                    f"{steps:,.0f}",
-                    "steps/s",
-                )
-            )
-            rows.append(
-                (f"playground over websocket, {k} steps/frame: data", f"{rate:,.0f}", "kB/s")
-            )
+            over = f"{name} over websocket, {k} steps/frame"
+            rows.append((f"{over}: frames delivered", f"{fps:,.1f}", "frames/s"))
+            rows.append((f"{over}: training", f"{steps:,.0f}", "steps/s"))
+            rows.append((f"{over}: data (before per-message deflate)", f"{rate:,.0f}", "kB/s"))
     return rows
