@@ -152,6 +152,7 @@
       buildNetwork();
       buildLayerControls();
     }
+    if (msg.config) updateLayerControls();
     updateNetwork();
     updateMetrics();
     updateChart(msg);
@@ -178,9 +179,12 @@
 
   // --- settings shown by the controls ----------------------------------------------------------
 
-  function setControl(id, value) {
-    const control = $(id);
-    if (document.activeElement !== control) control.value = String(value);
+  function setControl(id, value) { setControlElement($(id), value); }
+  // A field the learner is typing in or dragging keeps its value until it is done; a select
+  // always shows the engine's setting.
+  function setControlElement(control, value) {
+    if (control.tagName === "INPUT" && document.activeElement === control) return;
+    control.value = String(value);
   }
 
   function applyConfig() {
@@ -400,6 +404,20 @@
     send({ type: "set_network", features: next });
   }
 
+  // Sizes, activations and limits from the latest config (also after a restored state).
+  function updateLayerControls() {
+    config.network.hidden.forEach((size, l) => {
+      const name = document.querySelector(`[data-testid="layer-${l}-size"]`);
+      if (!name) return;
+      name.textContent = t("playground.layer_neurons", { layer: layerName(l), n: size });
+      document.querySelector(`[data-testid="neurons-more-${l}"]`).disabled =
+        size >= config.limits.max_neurons;
+      document.querySelector(`[data-testid="neurons-fewer-${l}"]`).disabled = size <= 1;
+      setControlElement(document.querySelector(`[data-testid="activation-${l}"]`),
+        config.network.activations[l]);
+    });
+  }
+
   function layerName(l) { return t("playground.hidden_layer", { n: l + 1 }); }
 
   function buildLayerControls() {
@@ -410,7 +428,6 @@
       row.className = "layer-row";
       const name = document.createElement("span");
       name.className = "layer-name";
-      name.textContent = t("playground.layer_neurons", { layer: layerName(l), n: size });
       name.dataset.testid = `layer-${l}-size`;
       row.appendChild(name);
       for (const [label, delta] of [["−", -1], ["+", 1]]) {
@@ -420,7 +437,6 @@
         b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${l}`;
         b.setAttribute("aria-label", t(delta > 0 ? "playground.more" : "playground.fewer",
           { layer: layerName(l) }));
-        b.disabled = delta > 0 ? size >= config.limits.max_neurons : size <= 1;
         b.addEventListener("click", () => {
           const hidden = [...config.network.hidden];
           hidden[l] += delta;
@@ -437,7 +453,6 @@
         option.textContent = t(`activation.${a}`);
         select.appendChild(option);
       }
-      select.value = config.network.activations[l];
       select.addEventListener("change", () => {
         const activations = [...config.network.activations];
         activations[l] = select.value;

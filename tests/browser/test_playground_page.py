@@ -18,8 +18,13 @@ def number(page, testid: str) -> float:
     return float(text.replace(",", "").replace("−", "-"))
 
 
+# A fresh page parses the 4.6 MB Plotly bundle while connecting: on a busy 2-core machine the
+# first frame can take longer than expect()'s default 5 s.
+LOADED = 20_000
+
+
 def open_playground(page, url: str = "/playground") -> None:
-    # Not waiting for "load": the page works while the 4.6 MB Plotly bundle is still parsing.
+    # Not waiting for "load": the page works while the Plotly bundle is still parsing.
     page.goto(url, wait_until="domcontentloaded")
 
 
@@ -35,7 +40,7 @@ def wait_for_step(page, at_least: int) -> None:
 
 def test_training_streams_the_loss_down_and_the_surface_changes(page):
     open_playground(page)
-    expect(page.get_by_test_id("problem")).to_contain_text("binary cross-entropy")
+    expect(page.get_by_test_id("problem")).to_contain_text("binary cross-entropy", timeout=LOADED)
     expect(page.get_by_test_id("train-loss")).not_to_have_text("–")
     start_loss = number(page, "train-loss")
     start_pixels = plot_pixels(page)
@@ -64,7 +69,7 @@ def test_training_streams_the_loss_down_and_the_surface_changes(page):
 
 def test_clicking_the_plot_adds_a_point_of_the_chosen_class(page):
     open_playground(page)
-    expect(page.get_by_test_id("added-count")).to_contain_text("0")
+    expect(page.get_by_test_id("added-count")).to_contain_text("0", timeout=LOADED)
     page.get_by_test_id("add-class-0").check()
     box = page.get_by_test_id("plot").bounding_box()
     page.get_by_test_id("plot").click(
@@ -85,11 +90,14 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     page, browser, live_server
 ):
     open_playground(page)
+    expect(page.get_by_test_id("iteration")).to_have_text("0", timeout=LOADED)
     page.get_by_test_id("dataset").select_option("xor")
     expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
     page.get_by_test_id("feature-x1_x2").click()
     expect(page.get_by_test_id("feature-x1_x2")).to_have_attribute("aria-checked", "true")
     page.get_by_test_id("learning-rate").select_option("0.1")
+    page.get_by_test_id("activation-0").select_option("relu")
+    expect(page.get_by_test_id("readout")).to_be_visible()
     for _ in range(3):
         page.get_by_test_id("step").click()
     expect(page.get_by_test_id("iteration")).to_have_text("3")
@@ -106,10 +114,11 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     )
     fresh = context.new_page()
     open_playground(fresh, url)
-    expect(fresh.get_by_test_id("iteration")).to_have_text("3")
+    expect(fresh.get_by_test_id("iteration")).to_have_text("3", timeout=LOADED)
     expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
     expect(fresh.get_by_test_id("feature-x1_x2")).to_have_attribute("aria-checked", "true")
     expect(fresh.get_by_test_id("learning-rate")).to_have_value("0.1")
+    expect(fresh.get_by_test_id("activation-0")).to_have_value("relu")
     expect(fresh.get_by_test_id("show-test")).to_be_checked()
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
     assert plot_pixels(fresh) == pixels  # same weights, same surface, same points
@@ -122,9 +131,12 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     assert saved["state"]["data"]["kind"] == "xor" and len(saved["state"]["weights"]) == 3
     fresh.get_by_test_id("dataset").select_option("circle")
     expect(fresh.get_by_test_id("iteration")).to_have_text("0")
+    fresh.get_by_test_id("activation-0").select_option("sigmoid")
+    fresh.get_by_test_id("dataset").focus()  # away from the select, as a learner would
     fresh.get_by_test_id("import").set_input_files(download.value.path())
     expect(fresh.get_by_test_id("iteration")).to_have_text("3")
     expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
+    expect(fresh.get_by_test_id("activation-0")).to_have_value("relu")
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
     huge = json.dumps({**saved, "padding": "x" * 70_000}).encode()
     fresh.get_by_test_id("import").set_input_files(
@@ -136,7 +148,7 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
 
 def test_bad_csv_and_absurd_learning_rate_are_explained(page):
     open_playground(page)
-    expect(page.get_by_test_id("train-loss")).not_to_have_text("–")
+    expect(page.get_by_test_id("train-loss")).not_to_have_text("–", timeout=LOADED)
     page.get_by_test_id("csv-file").set_input_files(
         files=[
             {"name": "mine.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n1,two,1\n"}
