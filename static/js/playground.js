@@ -46,8 +46,7 @@
       if (linkToRestore) {
         const code = linkToRestore;
         linkToRestore = null;
-        decodeLink(code).then((payload) => restorePayload(payload))
-          .catch(() => NP.toast(t("playground.bad_link")));
+        decodeLink(code).then(restorePayload).catch(() => NP.toast(t("playground.bad_link")));
       }
     },
     frame(msg) { onFrame(msg); },
@@ -853,6 +852,13 @@
     let payload = null;
     try { payload = JSON.parse(text); } catch { NP.toast(t("playground.bad_file")); return; }
     restorePayload(payload);
+  });
+
+  // A link pasted into this tab changes only the hash: restore it as on a fresh load.
+  window.addEventListener("hashchange", () => {
+    if (!location.hash.startsWith(LINK_PREFIX)) return;
+    decodeLink(location.hash.slice(LINK_PREFIX.length)).then(restorePayload)
+      .catch(() => NP.toast(t("playground.bad_link")));
   });
 
   // deflate-raw, then base64url: a whole state (weights too) in a link of a few kB.
