@@ -84,6 +84,10 @@ async def stream(host: str, steps_per_frame: int, seconds: float) -> tuple[float
                 break
         elapsed = time.perf_counter() - start
         await ws.send(json.dumps({"type": "pause"}))
+        while True:  # leave only once the server has stopped: a polite client
+            message = json.loads(await ws.recv())
+            if message["type"] == "status" and not message["running"]:
+                break
     return frames / elapsed, (last_step - first_step) / elapsed, size / elapsed / 1000
 
 
