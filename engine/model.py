@@ -149,12 +149,14 @@ def mlp(
     activations: Sequence[str] | str,
     init: str = "xavier",
     seed: int | None = 0,
+    rng: np.random.Generator | None = None,
 ) -> Sequential:
     """Multi-layer perceptron of Dense layers.
 
     ``sizes`` = [n_inputs, hidden..., n_outputs], e.g. [3, 3, 1] is 3 inputs -> 3 hidden
     neurons -> 1 output (two Dense layers). ``activations``: one name per Dense layer, or a
-    single name for all. One generator seeded with ``seed`` initialises every layer in order.
+    single name for all. One generator seeded with ``seed`` initialises every layer in order;
+    pass ``rng`` instead to draw from a generator shared with other networks.
     """
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -167,7 +169,7 @@ def mlp(
         raise ValueError(
             f"{n_layers} Dense layers need {n_layers} activations, got {len(activations)}"
         )
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(seed)
     return Sequential(
         [
             Dense(n_in, n_out, activation=act, init=init, rng=rng)
