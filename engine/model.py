@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from engine.layers.base import Layer
 from engine.layers.dense import Dense
-from engine.losses import get_loss
+from engine.losses import evaluate
 from engine.optimizers import Optimizer
 
 
@@ -79,19 +78,12 @@ class Sequential:
         Returns the loss *before* the update. Runs in training mode. Without an optimizer,
         a plain SGD(learning_rate=0.01) owned by the model is used.
         """
-        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
         if optimizer is None:
             if self._default_optimizer is None:
                 self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
             optimizer = self._default_optimizer
         self.train()
-        pred = self.forward(x)
-        if from_logits:
-            if "from_logits" not in inspect.signature(loss_fn).parameters:
-                raise ValueError("from_logits=True only applies to the cross-entropy losses")
-            value, dpred = loss_fn(pred, y, from_logits=True)
-        else:
-            value, dpred = loss_fn(pred, y)
+        value, dpred = evaluate(loss, self.forward(x), y, from_logits)
         self.backward(dpred)
         optimizer.step(self.layers)
         return value
