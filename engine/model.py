@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from engine.layers.base import Layer
 from engine.layers.dense import Dense
-from engine.losses import get_loss
+from engine.losses import evaluate
 from engine.optimizers import Optimizer
 
 
@@ -79,19 +78,12 @@ class Sequential:
         Returns the loss *before* the update. Runs in training mode. Without an optimizer,
         a plain SGD(learning_rate=0.01) owned by the model is used.
         """
-        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
         if optimizer is None:
             if self._default_optimizer is None:
                 self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
             optimizer = self._default_optimizer
         self.train()
-        pred = self.forward(x)
-        if from_logits:
-            if "from_logits" not in inspect.signature(loss_fn).parameters:
-                raise ValueError("from_logits=True only applies to the cross-entropy losses")
-            value, dpred = loss_fn(pred, y, from_logits=True)
-        else:
-            value, dpred = loss_fn(pred, y)
+        value, dpred = evaluate(loss, self.forward(x), y, from_logits)
         self.backward(dpred)
         optimizer.step(self.layers)
         return value
@@ -149,12 +141,14 @@ def mlp(
     activations: Sequence[str] | str,
     init: str = "xavier",
     seed: int | None = 0,
+    rng: np.random.Generator | None = None,
 ) -> Sequential:
     """Multi-layer perceptron of Dense layers.
 
     ``sizes`` = [n_inputs, hidden..., n_outputs], e.g. [3, 3, 1] is 3 inputs -> 3 hidden
     neurons -> 1 output (two Dense layers). ``activations``: one name per Dense layer, or a
-    single name for all. One generator seeded with ``seed`` initialises every layer in order.
+    single name for all. One generator seeded with ``seed`` initialises every layer in order;
+    pass ``rng`` instead to draw from a generator shared with other networks.
     """
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -167,7 +161,7 @@ def mlp(
         raise ValueError(
             f"{n_layers} Dense layers need {n_layers} activations, got {len(activations)}"
         )
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(seed)
     return Sequential(
         [
             Dense(n_in, n_out, activation=act, init=init, rng=rng)

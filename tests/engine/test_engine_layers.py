@@ -31,6 +31,7 @@ def test_dense_contract():
         "n_out": 2,
         "activation": "relu",
         "init": "xavier",
+        "use_bias": True,
     }
     json.dumps(layer.describe())
     assert json.loads(json.dumps(layer.get_weights()))["w"] == layer.params["w"].tolist()
