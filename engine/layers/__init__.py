@@ -2,6 +2,7 @@
 
 from engine.layers.activation import Activation
 from engine.layers.base import Layer
+from engine.layers.batchnorm import BatchNorm
 from engine.layers.dense import Dense
 
-__all__ = ["Activation", "Dense", "Layer"]
+__all__ = ["Activation", "BatchNorm", "Dense", "Layer"]
