@@ -40,15 +40,15 @@ def batchnorm_forward(
     "mean" (U), "std" (S), "z" (Z) are the book's symbols.
     """
     n = x.shape[0]
-    mean = x.sum(axis=0) / n  # 1. U, the batch mean            (D,)
-    xu = x - mean  # 2. centred values X - U                     (N, D)
-    sq = xu**2  # 3. squared deviations                          (N, D)
-    var = sq.sum(axis=0) / n  # 4. batch variance (biased)       (D,)
-    std = np.sqrt(var + eps)  # 5. S, the standard deviation    (D,)
-    inv_std = 1.0 / std  # 6. 1 / S                             (D,)
-    z = xu * inv_std  # 7. Z = (X - U) / S                        (N, D)
-    gz = gamma * z  # 8. Γ Z                                      (N, D)
-    out = gz + beta  # 9. Γ Z + B                                 (N, D)
+    mean = x.sum(axis=0) / n  # 1. U, the batch mean: (D,)
+    xu = x - mean  # 2. centred values X - U: (N, D)
+    sq = xu**2  # 3. squared deviations: (N, D)
+    var = sq.sum(axis=0) / n  # 4. batch variance, biased: (D,)
+    std = np.sqrt(var + eps)  # 5. S, the standard deviation: (D,)
+    inv_std = 1.0 / std  # 6. 1 / S: (D,)
+    z = xu * inv_std  # 7. Z = (X - U) / S: (N, D)
+    gz = gamma * z  # 8. Γ Z: (N, D)
+    out = gz + beta  # 9. Γ Z + B: (N, D)
     cache = {
         "x": x,
         "mean": mean,
