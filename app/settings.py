@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
+    # Batch-normalization lab (B.5): its networks are deeper than the other pages' on purpose.
+    batchnorm_max_layers: int = Field(
+        10, ge=1, le=32, description="hidden layers of the batch-normalization lab's networks"
+    )
+    max_curve_points: int = Field(200, ge=10, le=5_000, description="points per loss curve sent")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
 

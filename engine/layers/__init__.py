@@ -2,9 +2,19 @@
 
 from engine.layers.activation import Activation
 from engine.layers.base import Layer
+from engine.layers.batchnorm import BatchNorm
 from engine.layers.conv import Conv2D
 from engine.layers.dense import Dense
 from engine.layers.flatten import Flatten
 from engine.layers.pooling import AvgPool2D, MaxPool2D
 
-__all__ = ["Activation", "AvgPool2D", "Conv2D", "Dense", "Flatten", "Layer", "MaxPool2D"]
+__all__ = [
+    "Activation",
+    "AvgPool2D",
+    "BatchNorm",
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "Layer",
+    "MaxPool2D",
+]
