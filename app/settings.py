@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     )
     max_curve_points: int = Field(200, ge=10, le=5_000, description="points per loss curve sent")
 
+    # Convolution lab (B.6).
+    conv_max_stride: int = Field(3, ge=1, le=5, description="largest convolution stride")
+    conv_max_padding: int = Field(2, ge=0, le=4, description="largest zero border")
+    conv_max_kernel_value: float = Field(10.0, gt=0, description="largest |kernel weight|")
+    conv_head_steps: int = Field(150, ge=1, le=5_000, description="training steps of the head")
+    conv_head_cache: int = Field(256, ge=1, description="trained heads kept in memory")
+
     default_language: str = Field("ko", pattern="^(ko|en)$")
 
 

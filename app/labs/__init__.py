@@ -2,8 +2,16 @@
 
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm import BatchNormLab
+from app.labs.conv import ConvLab
 from app.labs.neurons import NeuronsLab
 
-LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, BatchNormLab)}
+LABS: dict[str, type[Lab]] = {
+    lab.name: lab
+    for lab in (
+        NeuronsLab,
+        BatchNormLab,
+        ConvLab,
+    )
+}
 
 __all__ = ["LABS", "Lab", "LabError"]
