@@ -180,6 +180,8 @@ class BatchNormFrame(BaseModel):
     epoch: int
     n_points: int
     n_batches: int
+    max_depth: int  # this server's limits, for the page's controls
+    max_width: int
     edges: list[list[float]]  # bin edges per hidden layer, shared by both runs
     runs: list[RunFrame]
     curve: Curve
@@ -510,6 +512,8 @@ class BatchNormLab(Lab):
             epoch=self.step_count // self.n_batches,
             n_points=N_POINTS,
             n_batches=self.n_batches,
+            max_depth=self.settings.batchnorm_max_layers,
+            max_width=self.settings.max_neurons,
             edges=[e.tolist() for e in edges],
             runs=runs,
             curve=Curve(

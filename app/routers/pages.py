@@ -40,6 +40,11 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons")
 
 
+@router.get("/batchnorm", response_class=HTMLResponse)
+def batchnorm(request: Request) -> HTMLResponse:
+    return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""
