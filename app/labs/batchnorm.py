@@ -199,6 +199,11 @@ def finite(value: Any) -> float | None:
     return value if np.isfinite(value) else None
 
 
+def rounded(values) -> list[float]:
+    """Chart positions only need 6 decimals; the 17 of a float64 would triple the frame."""
+    return np.round(np.asarray(values, dtype=float), 6).tolist()
+
+
 def build_network(config: Config, batchnorm: bool) -> Sequential:
     """Dense -> (BatchNorm) -> activation per hidden layer, then one output logit.
 
@@ -514,12 +519,12 @@ class BatchNormLab(Lab):
             n_batches=self.n_batches,
             max_depth=self.settings.batchnorm_max_layers,
             max_width=self.settings.max_neurons,
-            edges=[e.tolist() for e in edges],
+            edges=[rounded(e) for e in edges],
             runs=runs,
             curve=Curve(
                 steps=self.curve.steps,
-                plain=self.curve.series_values(0),
-                batchnorm=self.curve.series_values(1),
+                plain=rounded(self.curve.series_values(0)),
+                batchnorm=rounded(self.curve.series_values(1)),
             ),
             formula=self.formula(probes[1].chosen),
             diverged=self.diverged_runs,

@@ -54,7 +54,7 @@ def test_mode_view_selection_and_configure(client):
         assert ev["formula"]["batch_mean"] == train["formula"]["u"]
         session.send_json({"type": "set_view", "view": "post"})
         assert receive_until(session, "frame")["edges"][0] == pytest.approx(
-            [k / 24 for k in range(25)]
+            [k / 24 for k in range(25)], abs=1e-6
         )
         session.send_json({"type": "select", "layer": 3, "neuron": 1, "batch": 2, "sample": 4})
         formula = receive_until(session, "frame")["formula"]
