@@ -368,7 +368,7 @@ class BatchNormLab(Lab):
         match command:
             case Configure():
                 changes = command.model_dump(exclude={"type"}, exclude_none=True)
-                self.start(self.config.model_copy(update=changes))
+                self.start(Config.model_validate({**self.config.model_dump(), **changes}))
             case SetView(view=view):
                 self.view = view
             case SetMode(mode=mode):
@@ -404,6 +404,7 @@ class BatchNormLab(Lab):
         # expected on the way there, so NumPy's warnings about it are silenced.
         saved = [run.model.get_weights() for run in self.runs]
         saved_step, saved_curve = self.step_count, self.curve.state()
+        self.diverged_runs = []
         with np.errstate(all="ignore"):
             for _ in range(steps):
                 idx = self.batch_indices(self.step_count)
