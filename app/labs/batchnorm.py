@@ -180,6 +180,8 @@ class BatchNormFrame(BaseModel):
     epoch: int
     n_points: int
     n_batches: int
+    max_depth: int  # this server's limits, for the page's controls
+    max_width: int
     edges: list[list[float]]  # bin edges per hidden layer, shared by both runs
     runs: list[RunFrame]
     curve: Curve
@@ -195,6 +197,11 @@ def finite(value: Any) -> float | None:
     """A float for the page, or None where the engine produced NaN or infinity."""
     value = float(value)
     return value if np.isfinite(value) else None
+
+
+def rounded(values) -> list[float]:
+    """Chart positions only need 6 decimals; the 17 of a float64 would triple the frame."""
+    return np.round(np.asarray(values, dtype=float), 6).tolist()
 
 
 def build_network(config: Config, batchnorm: bool) -> Sequential:
@@ -361,7 +368,7 @@ class BatchNormLab(Lab):
         match command:
             case Configure():
                 changes = command.model_dump(exclude={"type"}, exclude_none=True)
-                self.start(self.config.model_copy(update=changes))
+                self.start(Config.model_validate({**self.config.model_dump(), **changes}))
             case SetView(view=view):
                 self.view = view
             case SetMode(mode=mode):
@@ -397,6 +404,7 @@ class BatchNormLab(Lab):
         # expected on the way there, so NumPy's warnings about it are silenced.
         saved = [run.model.get_weights() for run in self.runs]
         saved_step, saved_curve = self.step_count, self.curve.state()
+        self.diverged_runs = []
         with np.errstate(all="ignore"):
             for _ in range(steps):
                 idx = self.batch_indices(self.step_count)
@@ -510,12 +518,14 @@ class BatchNormLab(Lab):
             epoch=self.step_count // self.n_batches,
             n_points=N_POINTS,
             n_batches=self.n_batches,
-            edges=[e.tolist() for e in edges],
+            max_depth=self.settings.batchnorm_max_layers,
+            max_width=self.settings.max_neurons,
+            edges=[rounded(e) for e in edges],
             runs=runs,
             curve=Curve(
                 steps=self.curve.steps,
-                plain=self.curve.series_values(0),
-                batchnorm=self.curve.series_values(1),
+                plain=rounded(self.curve.series_values(0)),
+                batchnorm=rounded(self.curve.series_values(1)),
             ),
             formula=self.formula(probes[1].chosen),
             diverged=self.diverged_runs,

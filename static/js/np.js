@@ -31,8 +31,9 @@ const NP = (() => {
   function fmt(x) {
     if (x === null || x === undefined || Number.isNaN(x)) return "–";
     if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-    const text = formatter.format(Object.is(x, -0) ? 0 : x);
-    return text.replace("-", "−");
+    const text = formatter.format(x);
+    // -0, and tiny negatives that round to it, are written 0.
+    return text === "-0" ? "0" : text.replace("-", "−");
   }
   // A factor inside a written-out product: negatives in parentheses, as the book writes them.
   function factor(x) {
