@@ -9,7 +9,9 @@ import numpy as np
 
 from engine.layers.base import Layer
 from engine.layers.dense import Dense
-from engine.losses import evaluate
+from engine.layers.recurrent import Recurrent, get_cell
+from engine.layers.sequence import LastStep, TimeDistributed
+from engine.losses import evaluate, get_loss
 from engine.optimizers import Optimizer
 
 
@@ -168,3 +170,52 @@ def mlp(
             for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations, strict=True)
         ]
     )
+
+
+def sequence_model(
+    cell: str,
+    n_in: int,
+    n_hidden: int,
+    n_out: int,
+    readout: str = "last",
+    out_activation: str = "linear",
+    recurrent_scale: float = 1.0,
+    clip_norm: float | None = None,
+    memory_bias: float | None = None,
+    seed: int | None = 0,
+) -> Sequential:
+    """A recurrent layer ("rnn", "lstm" or "gru") and a Dense readout, as a ``Sequential``.
+
+    x (N, T, n_in) -> recurrent (N, T, n_hidden) -> readout:
+      "last":  Dense on the last hidden state -> (N, n_out), one prediction per sequence;
+      "every": the same Dense on every hidden state -> (N, T, n_out).
+    ``memory_bias`` applies to the gated cells only (the starting bias of the LSTM forget
+    gate or the GRU update gate); None keeps each cell's default and is the only choice for
+    the RNN. It trains like any ``Sequential`` (``train_step`` with the engine's losses and
+    optimizers); ``recurrent_layer(model)`` finds the recurrent layer and its trace.
+    """
+    if readout not in ("last", "every"):
+        raise ValueError(f"readout must be 'last' or 'every', got {readout!r}")
+    rng = np.random.default_rng(seed)
+    cell_class = get_cell(cell)
+    gate_options = {"memory_bias": memory_bias} if cell_class.MEMORY_GATE else {}
+    recurrent = cell_class(
+        n_in,
+        n_hidden,
+        recurrent_scale=recurrent_scale,
+        clip_norm=clip_norm,
+        rng=rng,
+        **gate_options,
+    )
+    dense = Dense(n_hidden, n_out, activation=out_activation, rng=rng)
+    if readout == "last":
+        return Sequential([recurrent, LastStep(), dense])
+    return Sequential([recurrent, TimeDistributed(dense)])
+
+
+def recurrent_layer(model: Sequential) -> Recurrent:
+    """The (first) recurrent layer of a model built by ``sequence_model``."""
+    for layer in model.layers:
+        if isinstance(layer, Recurrent):
+            return layer
+    raise ValueError("this model has no recurrent layer")
