@@ -1,8 +1,10 @@
 """The labs, one per interactive page, by the name used in `/ws/{name}`."""
 
+from app.labs.autoencoder import AutoencoderLab
 from app.labs.base import Lab, LabError
+from app.labs.gan import GanLab
 from app.labs.neurons import NeuronsLab
 
-LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab,)}
+LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, AutoencoderLab, GanLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]
