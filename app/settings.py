@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     conv_head_steps: int = Field(150, ge=1, le=5_000, description="training steps of the head")
     conv_head_cache: int = Field(256, ge=1, description="trained heads kept in memory")
 
+    # Generative labs (B.8): autoencoder and GAN.
+    max_generative_width: int = Field(
+        128, ge=1, le=1024, description="neurons per hidden layer of the autoencoder and GAN"
+    )
+    max_latent: int = Field(16, ge=2, le=256, description="autoencoder code and GAN noise size")
+    max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
+    max_drawn_points: int = Field(500, ge=1, description="points of a hand-drawn distribution")
+    gan_heatmap_cells: int = Field(30, ge=4, le=200, description="cells per side of D's map")
+    slow_motion_seconds: float = Field(
+        1.5, gt=0, le=60, description="pause at each phase of a GAN iteration in slow motion"
+    )
+
     default_language: str = Field("ko", pattern="^(ko|en)$")
 
 

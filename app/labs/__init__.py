@@ -1,5 +1,6 @@
 """The labs, one per interactive page, by the name used in `/ws/{name}`."""
 
+from app.labs.autoencoder import AutoencoderLab
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm import BatchNormLab
 from app.labs.conv import ConvLab
@@ -13,5 +14,9 @@ LABS: dict[str, type[Lab]] = {
         ConvLab,
     )
 }
+from app.labs.gan import GanLab
+from app.labs.neurons import NeuronsLab
+
+LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, AutoencoderLab, GanLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]

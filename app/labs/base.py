@@ -42,6 +42,10 @@ class Lab(ABC):
         self.settings = settings
         self.step_count = 0
         self.diverged = False
+        #: Set when training stopped on its own, not by the learner (e.g. a GAN whose
+        #: discriminator can no longer tell real from generated): the session stops playing
+        #: and the frame says why. Cleared by the session when play starts again.
+        self.finished = False
 
     @abstractmethod
     def handle(self, command: BaseModel) -> None:
@@ -62,6 +66,11 @@ class Lab(ABC):
     @abstractmethod
     def restore(self, state: BaseModel) -> None:
         """Replace the whole state by a validated `State`; LabError if it does not fit."""
+
+    def play_period(self) -> float:
+        """Seconds between two frames while playing, when the lab needs a slower pace than
+        the frame cap (slow motion); 0 means as fast as NP_FRAMES_PER_SECOND allows."""
+        return 0.0
 
     def train(self, steps: int) -> None:
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
