@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
     frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
+    max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
