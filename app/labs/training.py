@@ -306,7 +306,7 @@ class Trainer:
         require_dense(model)
         check_loss_fits(model, self.loss)
         check_targets(self.loss, y)
-        old = [{k: p.copy() for k, p in layer.params.items()} for layer in model.layers]
+        old = self._params(model)
         old_state = copy.deepcopy(self.optimizer.state)
         try:
             record = step_through(model, x, y, self.loss, self.optimizer)
@@ -314,7 +314,7 @@ class Trainer:
             self._write(model, old)
             self.optimizer.state = old_state
             raise LabError("bad_target", f"These targets do not fit the loss: {exc}") from None
-        new = [{k: p.copy() for k, p in layer.params.items()} for layer in model.layers]
+        new = self._params(model)
         self.pending = (new, self.optimizer.state)
         self._write(model, old)
         self.optimizer.state = old_state
@@ -324,7 +324,7 @@ class Trainer:
         """Apply the pending update, unless it would put non-finite or huge numbers in."""
         new, state = self.pending
         self.pending = None
-        if not self._acceptable(new):
+        if not (self.record.finite and self._acceptable(new)):
             self.diverge()
             return
         self._write(model, new)
@@ -337,10 +337,13 @@ class Trainer:
         self.cancel()
 
     def _acceptable(self, params: list[dict[str, np.ndarray]]) -> bool:
-        if self.record is None or not self.record.finite:
-            return False
+        """Finite and within NP_MAX_ABS_VALUE (the comparison is False for NaN)."""
         limit = self.settings.max_abs_value
         return all(np.all(np.abs(p) <= limit) for layer in params for p in layer.values())
+
+    @staticmethod
+    def _params(model: Sequential) -> list[dict[str, np.ndarray]]:
+        return [{k: p.copy() for k, p in layer.params.items()} for layer in model.layers]
 
     @staticmethod
     def _write(model: Sequential, params: list[dict[str, np.ndarray]]) -> None:
@@ -363,19 +366,34 @@ class Trainer:
             self.commit(model)
 
     def train(self, model: Sequential, x: np.ndarray, y: np.ndarray, steps: int) -> None:
-        """Whole iterations: first finish the one being walked, then `steps` more in all.
+        """Whole iterations: first finish the one being walked, then `steps` in all.
 
-        The frame shows the last iteration complete, so each is recorded; the networks of
-        these pages are small enough for that to cost little (see bench/stepthrough.py).
+        Only the last is recorded (the frame shows it complete); the others take the
+        engine's plain `train_step`, under the same guard against diverging.
         """
         self.diverged = False
-        for _ in range(steps):
-            if not self.walking:
-                self.begin(model, x, y)
-            self.phase = len(self.record.phases) - 1
-            self.commit(model)
-            if self.diverged:
+        if self.walking:
+            self.finish(model)
+            steps -= 1
+        if steps <= 0 or self.diverged:
+            return
+        check_loss_fits(model, self.loss)
+        check_targets(self.loss, y)
+        for _ in range(steps - 1):
+            old = self._params(model)
+            value = model.train_step(x, y, self.loss, self.optimizer)
+            if not (np.isfinite(value) and self._acceptable(self._params(model))):
+                self._write(model, old)
+                self.diverge()
                 return
+            self.steps += 1
+        self.begin(model, x, y)
+        self.finish(model)
+
+    def finish(self, model: Sequential) -> None:
+        """Jump to the update phase of the iteration being walked and apply it."""
+        self.phase = len(self.record.phases) - 1
+        self.commit(model)
 
     def step_through_view(self) -> StepThroughView | None:
         if self.record is None:
