@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
     frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
+    max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
     # Batch-normalization lab (B.5): its networks are deeper than the other pages' on purpose.
     batchnorm_max_layers: int = Field(
@@ -54,7 +55,6 @@ class Settings(BaseSettings):
         128, ge=1, le=1024, description="neurons per hidden layer of the autoencoder and GAN"
     )
     max_latent: int = Field(16, ge=2, le=256, description="autoencoder code and GAN noise size")
-    max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     max_drawn_points: int = Field(500, ge=1, description="points of a hand-drawn distribution")
     gan_heatmap_cells: int = Field(30, ge=4, le=200, description="cells per side of D's map")
     slow_motion_seconds: float = Field(

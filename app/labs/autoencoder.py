@@ -14,7 +14,7 @@ from app.labs.base import Lab, LabError
 from app.labs.history import History
 from app.labs.neurons import DenseWeights
 from app.labs.numbers import finite_or_none, rounded
-from app.labs.training import (
+from app.labs.training_checks import (
     OptimizerSpec,
     check_hidden,
     check_latent,

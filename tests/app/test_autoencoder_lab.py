@@ -15,7 +15,7 @@ from app.labs.autoencoder import (
     SetOptimizer,
 )
 from app.labs.base import LabError
-from app.labs.training import OptimizerSpec
+from app.labs.training_checks import OptimizerSpec
 from app.settings import Settings
 
 

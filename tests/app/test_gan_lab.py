@@ -18,7 +18,7 @@ from app.labs.gan import (
     StepDiscriminator,
     StepGenerator,
 )
-from app.labs.training import OptimizerSpec
+from app.labs.training_checks import OptimizerSpec
 from app.settings import Settings
 from engine.activations import sigmoid
 
