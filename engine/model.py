@@ -11,7 +11,7 @@ from engine.layers.base import Layer
 from engine.layers.dense import Dense
 from engine.layers.recurrent import Recurrent, get_cell
 from engine.layers.sequence import LastStep, TimeDistributed
-from engine.losses import evaluate, get_loss
+from engine.losses import evaluate
 from engine.optimizers import Optimizer
 
 

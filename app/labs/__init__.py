@@ -4,19 +4,18 @@ from app.labs.autoencoder import AutoencoderLab
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm import BatchNormLab
 from app.labs.conv import ConvLab
+from app.labs.gan import GanLab
 from app.labs.neurons import NeuronsLab
 
 LABS: dict[str, type[Lab]] = {
     lab.name: lab
     for lab in (
         NeuronsLab,
+        AutoencoderLab,
         BatchNormLab,
         ConvLab,
+        GanLab,
     )
 }
-from app.labs.gan import GanLab
-from app.labs.neurons import NeuronsLab
-
-LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, AutoencoderLab, GanLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]

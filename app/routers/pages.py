@@ -44,6 +44,7 @@ def neurons(request: Request) -> HTMLResponse:
 def conv(request: Request) -> HTMLResponse:
     return render(request, "conv.html", page="conv", lab="conv")
 
+
 @router.get("/batchnorm", response_class=HTMLResponse)
 def batchnorm(request: Request) -> HTMLResponse:
     return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
