@@ -519,6 +519,17 @@
     });
   }
 
+  // Plotly is large: fetch it once the grid is drawn, so painting can start at once.
+  let plotlyRequested = false;
+  function loadPlotly() {
+    if (plotlyRequested) return;
+    plotlyRequested = true;
+    const script = document.createElement("script");
+    script.src = "/vendor/plotly.min.js";
+    script.onload = () => { if (frame) showHead(); };
+    document.head.appendChild(script);
+  }
+
   function cssVar(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   }
@@ -543,7 +554,10 @@
       li.classList.toggle("predicted", k === best);
       list.appendChild(li);
     });
-    if (typeof Plotly === "undefined") return;
+    if (typeof Plotly === "undefined") {
+      loadPlotly();
+      return;
+    }
     const output = cssVar("--output-node"), fg = cssVar("--fg"), panel = cssVar("--panel");
     Plotly.react("head-chart", [{
       type: "bar", orientation: "h", y: names, x: head.probabilities,
