@@ -15,3 +15,14 @@ def test_conv_page_renders_in_both_languages_without_external_resources(client):
         assert "http://" not in html and "https://" not in html
         assert 'src="/static/js/conv.js"' in html
         assert 'data-testid="options"' in html
+
+
+def test_every_conv_setting_is_in_the_readme():
+    from pathlib import Path
+
+    from app.settings import Settings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for name in Settings.model_fields:
+        if name.startswith("conv_"):
+            assert f"`NP_{name.upper()}`" in readme, name
