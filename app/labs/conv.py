@@ -269,18 +269,19 @@ class ConvLab(Lab):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.head_pipeline: Pipeline | None = None
+        self.mode, self.preset = "gray", "b12"  # the book's example: figure B-12
         self.reset()
 
     # --- state --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """The book's example: figure B-12, the diagonal filter, 2x2 max pooling."""
-        self.mode = "gray"
-        self.preset = "b12"
-        self.modified = False
+        """The current picture preset again, with the book's diagonal filter and settings."""
         self.pictures = {mode: default_picture(mode) for mode in CHANNELS}
         self.stride, self.padding, self.relu = 1, 0, True
         self.pool_size, self.pool_stride, self.head_pool = 2, 2, "max"
+        if self.preset not in ("b12", "colour"):  # those two are the default pictures
+            self.load_image(self.preset, None)
+        self.modified = False
         self.notice: Notice | None = None
 
     @property
