@@ -168,6 +168,8 @@ def test_kernel_editing_presets_and_sizes(lab):
     assert frame.kernels == [[[1, -1.5], [0, 1]]]
     assert frame.kernel_presets == [None]
     assert frame.conv.map == conv2d(BOOK_IMAGE, [[1, -1.5], [0, 1]]).tolist()
+    lab.handle(SetKernelSize(type="set_kernel_size", size=2))  # the same size keeps it
+    assert lab.frame().kernels == [[[1, -1.5], [0, 1]]]
     lab.handle(LoadKernelPreset(type="load_kernel_preset", name="vertical_edge"))
     assert lab.frame().kernel_presets == ["vertical_edge"]
     lab.handle(SetKernelSize(type="set_kernel_size", size=3))
