@@ -10,7 +10,12 @@ import importlib
 import os
 import platform
 
-BENCHMARKS = ("engine", "latency", "batchnorm")
+BENCHMARKS = (
+    "engine",
+    "latency",
+    "batchnorm",
+    "conv",
+)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ Convolution settings must let the windows see every pixel (as CNN Explainer requ
 pooling leaves out windows that would hang over the edge, as Keras and PyTorch do.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -40,6 +40,7 @@ Mode = Literal["gray", "rgb"]
 PoolName = Literal["max", "avg"]
 CHANNELS: dict[str, int] = {"gray": 1, "rgb": 3}
 POOL_SIZES = (2, 3)
+Index = Annotated[int, Field(ge=0)]
 
 # --- commands -----------------------------------------------------------------------------
 
@@ -48,7 +49,7 @@ class Paint(Message):
     """One stroke: set these cells of one channel to one intensity (0 erases)."""
 
     type: Literal["paint"]
-    cells: list[tuple[int, int]] = Field(min_length=1, max_length=SIZE * SIZE * 4)
+    cells: list[tuple[Index, Index]] = Field(min_length=1, max_length=SIZE * SIZE * 4)
     value: int
     channel: int = Field(0, ge=0)
 
@@ -269,18 +270,19 @@ class ConvLab(Lab):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.head_pipeline: Pipeline | None = None
+        self.mode, self.preset = "gray", "b12"  # the book's example: figure B-12
         self.reset()
 
     # --- state --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """The book's example: figure B-12, the diagonal filter, 2x2 max pooling."""
-        self.mode = "gray"
-        self.preset = "b12"
-        self.modified = False
+        """The current picture preset again, with the book's diagonal filter and settings."""
         self.pictures = {mode: default_picture(mode) for mode in CHANNELS}
         self.stride, self.padding, self.relu = 1, 0, True
         self.pool_size, self.pool_stride, self.head_pool = 2, 2, "max"
+        if self.preset not in ("b12", "colour"):  # those two are the default pictures
+            self.load_image(self.preset, None)
+        self.modified = False
         self.notice: Notice | None = None
 
     @property
@@ -329,16 +331,10 @@ class ConvLab(Lab):
             case SetKernelSize(size=size):
                 self.resize_kernels(size)
             case SetConv(stride=stride, padding=padding):
-                self.raise_problem(
-                    self.problem(
-                        self.kernel_size, stride, padding, self.pool_size, self.pool_stride
-                    )
-                )
+                self.raise_problem(self.problem_with(stride=stride, padding=padding))
                 self.stride, self.padding = stride, padding
             case SetPool(size=size, stride=stride):
-                self.raise_problem(
-                    self.problem(self.kernel_size, self.stride, self.padding, size, stride)
-                )
+                self.raise_problem(self.problem_with(pool_size=size, pool_stride=stride))
                 self.pool_size, self.pool_stride = size, stride
             case SetRelu(on=on):
                 self.relu = on
@@ -399,11 +395,13 @@ class ConvLab(Lab):
                 f"The kernel is 2x2 or 3x3 on this page (got {size}).",
                 size=size,
             )
+        if size == self.kernel_size:
+            return
         for mode, (image, kernels) in self.pictures.items():
             names = [kernel_preset_of(k.tolist()) or DEFAULT_KERNEL for k in kernels]
             resized = np.stack([preset_kernel(name, size) for name in names])
             self.pictures[mode] = (image, resized)
-        if self.problem(size, self.stride, self.padding, self.pool_size, self.pool_stride):
+        if self.problem_with(k=size):
             self.stride, self.padding, self.pool_size, self.pool_stride = 1, 0, 2, 2
             self.notice = Notice(key="conv.notice_settings_reset", params={"size": size})
         self.modified = True
@@ -476,6 +474,12 @@ class ConvLab(Lab):
             )
         return None
 
+    def problem_with(self, **changes: int) -> Problem | None:
+        """``problem`` of the current settings with some of them changed."""
+        current = {"k": self.kernel_size, "stride": self.stride, "padding": self.padding,
+                   "pool_size": self.pool_size, "pool_stride": self.pool_stride}  # fmt: skip
+        return self.problem(**(current | changes))
+
     @staticmethod
     def raise_problem(problem: Problem | None) -> None:
         if problem is not None:
@@ -486,7 +490,7 @@ class ConvLab(Lab):
         k, out = self.kernel_size, []
         for stride in range(1, self.settings.conv_max_stride + 1):
             for padding in range(self.settings.conv_max_padding + 1):
-                problem = self.problem(k, stride, padding, self.pool_size, self.pool_stride)
+                problem = self.problem_with(stride=stride, padding=padding)
                 size = None if problem else conv_fit(SIZE, k, stride, padding).out
                 out.append(ConvOption(stride=stride, padding=padding, out=size, problem=problem))
         return out

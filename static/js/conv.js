@@ -32,14 +32,16 @@
   const brush = () => +document.querySelector('input[name="brush"]:checked').value;
   const $ = (id) => document.getElementById(id);
 
-  // --- a matrix of cells: a grid with one tab stop, arrow keys move inside it ---------------
+  // --- a matrix of cells. Interactive ones are grids with one tab stop (arrow keys move
+  // inside); the others are plain tables a screen reader can walk through. ------------------
 
   class MatrixView {
     constructor(container, { name, size, testid, kind, onFocusCell, onKey }) {
       this.size = size; // [rows, cols]
+      const interactive = Boolean(onFocusCell || onKey);
       this.root = document.createElement("div");
       this.root.className = `matrix matrix--${kind}`;
-      this.root.setAttribute("role", "grid");
+      this.root.setAttribute("role", interactive ? "grid" : "table");
       this.root.setAttribute("aria-label", name);
       this.root.dataset.testid = testid;
       this.root.style.setProperty("--cols", size[1]);
@@ -52,8 +54,8 @@
         for (let c = 0; c < size[1]; c++) {
           const cell = document.createElement("div");
           cell.className = "cell";
-          cell.setAttribute("role", "gridcell");
-          cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
+          cell.setAttribute("role", interactive ? "gridcell" : "cell");
+          if (interactive) cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
           cell.dataset.r = r;
           cell.dataset.c = c;
           cell.dataset.testid = `${testid}-${r}-${c}`;
@@ -236,6 +238,7 @@
     $("activated").replaceChildren();
     activatedView = new MatrixView($("activated"), {
       name: t("conv.activation"), size: [out, out], testid: "activated-map", kind: "map",
+      onFocusCell: (i, j) => jumpTo(i * out + j),
     });
     buildPools();
     const scrub = $("scrub");
@@ -413,6 +416,7 @@
   function writeArithmetic(i, j) {
     const box = $("arithmetic");
     box.replaceChildren();
+    box.setAttribute("aria-live", player === null ? "polite" : "off"); // no chatter while playing
     const line = (text, className = "formula-line") => {
       const p = document.createElement("p");
       p.className = className;
@@ -519,6 +523,17 @@
     });
   }
 
+  // Plotly is large: fetch it once the grid is drawn, so painting can start at once.
+  let plotlyRequested = false;
+  function loadPlotly() {
+    if (plotlyRequested) return;
+    plotlyRequested = true;
+    const script = document.createElement("script");
+    script.src = "/vendor/plotly.min.js";
+    script.onload = () => { if (frame) showHead(); };
+    document.head.appendChild(script);
+  }
+
   function cssVar(name) {
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   }
@@ -543,7 +558,10 @@
       li.classList.toggle("predicted", k === best);
       list.appendChild(li);
     });
-    if (typeof Plotly === "undefined") return;
+    if (typeof Plotly === "undefined") {
+      loadPlotly();
+      return;
+    }
     const output = cssVar("--output-node"), fg = cssVar("--fg"), panel = cssVar("--panel");
     Plotly.react("head-chart", [{
       type: "bar", orientation: "h", y: names, x: head.probabilities,
@@ -680,4 +698,7 @@
   $("pool-stride").addEventListener("change", sendPool);
   $("relu").addEventListener("change", (e) => session.send({ type: "set_relu", on: e.target.checked }));
   $("reset").addEventListener("click", () => session.send({ type: "reset" }));
+  // The chart takes its colours from the theme: redraw it when the theme changes.
+  new MutationObserver(() => { if (frame) showHead(); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 })();

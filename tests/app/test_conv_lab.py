@@ -168,6 +168,8 @@ def test_kernel_editing_presets_and_sizes(lab):
     assert frame.kernels == [[[1, -1.5], [0, 1]]]
     assert frame.kernel_presets == [None]
     assert frame.conv.map == conv2d(BOOK_IMAGE, [[1, -1.5], [0, 1]]).tolist()
+    lab.handle(SetKernelSize(type="set_kernel_size", size=2))  # the same size keeps it
+    assert lab.frame().kernels == [[[1, -1.5], [0, 1]]]
     lab.handle(LoadKernelPreset(type="load_kernel_preset", name="vertical_edge"))
     assert lab.frame().kernel_presets == ["vertical_edge"]
     lab.handle(SetKernelSize(type="set_kernel_size", size=3))
@@ -292,3 +294,15 @@ def test_no_number_in_the_frame_is_nan_or_infinite(lab):
     lab.handle(Paint(type="paint", cells=[(r, 0) for r in range(5)], value=2))
     text = lab.frame().model_dump_json()
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_reset_returns_to_the_current_picture_with_the_books_settings(lab):
+    lab.handle(LoadPreset(type="load_preset", name="vertical"))
+    lab.handle(Paint(type="paint", cells=[(0, 0)], value=1))
+    lab.handle(LoadKernelPreset(type="load_kernel_preset", name="blur"))
+    lab.handle(SetConv(type="set_conv", stride=1, padding=1))
+    lab.reset()
+    frame = lab.frame()
+    assert frame.preset == "vertical" and not frame.modified
+    assert np.array(frame.image)[0, :, 2].tolist() == [2] * 5 and frame.image[0][0][0] == 0
+    assert frame.kernel_presets == ["diagonal"] and (frame.stride, frame.padding) == (1, 0)

@@ -40,6 +40,7 @@ def test_one_stroke_is_one_message_and_one_frame(client):
         ({"type": "set_kernel_size", "size": 4}, "conv_kernel_size", "2x2 or 3x3"),
         ({"type": "set_kernel_cell", "i": 0, "j": 0, "value": 99}, "value_too_large", "10"),
         ({"type": "paint", "cells": [[7, 0]], "value": 1}, "bad_index", "row = 7"),
+        ({"type": "paint", "cells": [[0, -1]], "value": 1}, "invalid_message", "greater than"),
         ({"type": "paint", "cells": [[0, 0]], "value": 5}, "conv_level", "0, 1 or 2"),
         ({"type": "paint", "cells": [], "value": 1}, "invalid_message", "cells"),
         ({"type": "load_preset", "name": "circle"}, "invalid_message", "name"),
