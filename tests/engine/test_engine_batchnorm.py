@@ -7,6 +7,7 @@ import pytest
 from engine.gradcheck import check_layer, numerical_gradient, rel_error
 from engine.layers import Activation, BatchNorm, Dense
 from engine.layers.batchnorm import batchnorm_backward, batchnorm_forward
+from engine.losses import mse
 from engine.model import Sequential
 from engine.optimizers import Optimizer
 
@@ -179,3 +180,18 @@ def test_bad_configuration_is_refused(kwargs, fragment):
 def test_wrong_input_shape_is_refused():
     with pytest.raises(ValueError, match=r"\(N, 3\)"):
         BatchNorm(3).forward(np.zeros((2, 4)))
+
+
+def test_gradients_through_a_network_with_batchnorm_match_finite_differences():
+    # Dense -> BatchNorm -> tanh -> Dense: every parameter, through the batch statistics.
+    rng = np.random.default_rng(5)
+    model = Sequential([Dense(3, 4, seed=1), BatchNorm(4), Activation("tanh"), Dense(4, 2, seed=2)])
+    model.layers[1].params["gamma"][...] = rng.uniform(0.5, 2.0, 4)
+    model.layers[1].params["beta"][...] = rng.standard_normal(4)
+    x, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
+    _, dpred = mse(model.forward(x), y)
+    model.backward(dpred)
+    for layer in model.layers:
+        for key, param in layer.params.items():
+            numeric = numerical_gradient(lambda _: mse(model.forward(x), y)[0], param)
+            assert rel_error(layer.grads[key], numeric) < TOL, (type(layer).__name__, key)
