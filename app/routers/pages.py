@@ -40,6 +40,11 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons")
 
 
+@router.get("/rnn", response_class=HTMLResponse)
+def rnn(request: Request) -> HTMLResponse:
+    return render(request, "rnn.html", page="rnn", lab="rnn")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""
