@@ -21,6 +21,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("B.4", "section.b4", None),
     Section("B.5", "section.b5", "/batchnorm"),
     Section("B.6", "section.b6", "/conv"),
-    Section("B.7", "section.b7", None),
+    Section("B.7", "section.b7", "/rnn"),
     Section("B.8", "section.b8", None),
 )

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
         1.5, gt=0, le=60, description="pause at each phase of a GAN iteration in slow motion"
     )
 
+    # The recurrent-networks page (B.7) trains three networks at once: bound each request.
+    rnn_max_hidden: int = Field(16, ge=1, le=128, description="hidden units per recurrent layer")
+    rnn_max_length: int = Field(40, ge=2, le=500, description="time steps per sequence")
+    rnn_max_symbols: int = Field(6, ge=2, le=16, description="symbols in the long-memory task")
+    rnn_max_steps_per_request: int = Field(
+        20, ge=1, description="training steps per request on the recurrent page"
+    )
+
     default_language: str = Field("ko", pattern="^(ko|en)$")
 
 

@@ -6,6 +6,7 @@ from app.labs.batchnorm import BatchNormLab
 from app.labs.conv import ConvLab
 from app.labs.gan import GanLab
 from app.labs.neurons import NeuronsLab
+from app.labs.rnn import RnnLab
 
 LABS: dict[str, type[Lab]] = {
     lab.name: lab
@@ -17,5 +18,6 @@ LABS: dict[str, type[Lab]] = {
         GanLab,
     )
 }
+LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, RnnLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]

@@ -49,6 +49,10 @@ def conv(request: Request) -> HTMLResponse:
 def batchnorm(request: Request) -> HTMLResponse:
     return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
 
+@router.get("/rnn", response_class=HTMLResponse)
+def rnn(request: Request) -> HTMLResponse:
+    return render(request, "rnn.html", page="rnn", lab="rnn")
+
 
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:

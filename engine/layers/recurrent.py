@@ -226,13 +226,21 @@ def unroll_forward(
     return stacked["h"], stacked
 
 
+def euclidean_norm(g: np.ndarray) -> float:
+    """sqrt(sum(g^2)) over the whole array, without overflow for huge entries."""
+    largest = float(np.max(np.abs(g))) if g.size else 0.0
+    if largest == 0.0 or not np.isfinite(largest):
+        return largest
+    return largest * float(np.sqrt(np.sum((g / largest) ** 2)))
+
+
 def clip_by_norm(g: np.ndarray, max_norm: float | None) -> tuple[np.ndarray, float, bool]:
     """g rescaled to norm ``max_norm`` if it is longer (None: unchanged).
 
     Returns (gradient, its norm before clipping, whether it was clipped). The norm is the
     Euclidean norm of the whole array (for (N, H): over the batch and the units).
     """
-    norm = float(np.sqrt(np.sum(g * g)))
+    norm = euclidean_norm(g)
     if max_norm is not None and norm > max_norm:
         return g * (max_norm / norm), norm, True
     return g, norm, False
@@ -282,7 +290,7 @@ def unroll_backward(
         record["grad_norm"][t] = min(raw, clip_norm) if clipped else raw
         record["grad_norm_raw"][t], record["clipped"][t] = raw, float(clipped)
         if n_state == 2:
-            record["dc_norm"][t] = float(np.sqrt(np.sum(state_grads[1] ** 2)))
+            record["dc_norm"][t] = euclidean_norm(state_grads[1])
         step_cache = {key: value[:, t] for key, value in caches.items()}
         dx[:, t], *state_grads, dwx_t, dwh_t, db_t = step_backward(
             arriving, *state_grads[1:], step_cache, wx, wh
