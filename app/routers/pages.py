@@ -40,6 +40,33 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons")
 
 
+@router.get("/autoencoder", response_class=HTMLResponse)
+def autoencoder(request: Request) -> HTMLResponse:
+    s = request.app.state.settings
+    return render(
+        request,
+        "autoencoder.html",
+        page="autoencoder",
+        lab="autoencoder",
+        max_latent=s.max_latent,
+        max_width=s.max_generative_width,
+    )
+
+
+@router.get("/gan", response_class=HTMLResponse)
+def gan(request: Request) -> HTMLResponse:
+    s = request.app.state.settings
+    return render(
+        request,
+        "gan.html",
+        page="gan",
+        lab="gan",
+        max_latent=s.max_latent,
+        max_width=s.max_generative_width,
+        max_points=s.max_drawn_points,
+    )
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""
