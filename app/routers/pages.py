@@ -40,31 +40,28 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons")
 
 
-@router.get("/autoencoder", response_class=HTMLResponse)
-def autoencoder(request: Request) -> HTMLResponse:
+def generative_page(request: Request, name: str) -> HTMLResponse:
+    """The B.8 pages: their controls show this server's limits."""
     s = request.app.state.settings
     return render(
         request,
-        "autoencoder.html",
-        page="autoencoder",
-        lab="autoencoder",
-        max_latent=s.max_latent,
-        max_width=s.max_generative_width,
-    )
-
-
-@router.get("/gan", response_class=HTMLResponse)
-def gan(request: Request) -> HTMLResponse:
-    s = request.app.state.settings
-    return render(
-        request,
-        "gan.html",
-        page="gan",
-        lab="gan",
+        f"{name}.html",
+        page=name,
+        lab=name,
         max_latent=s.max_latent,
         max_width=s.max_generative_width,
         max_points=s.max_drawn_points,
     )
+
+
+@router.get("/autoencoder", response_class=HTMLResponse)
+def autoencoder(request: Request) -> HTMLResponse:
+    return generative_page(request, "autoencoder")
+
+
+@router.get("/gan", response_class=HTMLResponse)
+def gan(request: Request) -> HTMLResponse:
+    return generative_page(request, "gan")
 
 
 @router.get("/lang/{code}")
