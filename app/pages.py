@@ -22,5 +22,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("B.5", "section.b5", "/batchnorm"),
     Section("B.6", "section.b6", "/conv"),
     Section("B.7", "section.b7", "/rnn"),
-    Section("B.8", "section.b8", None),
+    Section("B.8", "section.b8", "/autoencoder"),
 )

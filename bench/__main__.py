@@ -15,6 +15,7 @@ BENCHMARKS = (
     "latency",
     "batchnorm",
     "conv",
+    "generative",
 )
 
 

@@ -321,12 +321,14 @@ def mean_pairwise_distance(x: np.ndarray) -> float:
     return float(np.sqrt(d2)[np.triu_indices(n, k=1)].mean())
 
 
-def diversity(samples: np.ndarray, reference: np.ndarray) -> float:
-    """How varied generated samples are, relative to real ones: the ratio of their mean
-    pairwise distances. About 1 when G covers the data; near 0 when G makes one thing
-    over and over (mode collapse)."""
-    spread = mean_pairwise_distance(reference)
-    return mean_pairwise_distance(samples) / spread if spread > 0 else 0.0
+def diversity(samples: np.ndarray, reference_spread: float) -> float:
+    """How varied generated samples are, relative to real ones: their mean pairwise distance
+    over the real samples' (``reference_spread``, from ``mean_pairwise_distance``, computed
+    once). About 1 when G covers the data; near 0 when G makes one thing over and over
+    (mode collapse)."""
+    if reference_spread <= 0:
+        return 0.0
+    return mean_pairwise_distance(samples) / reference_spread
 
 
 def nearest_labels(samples: np.ndarray, reference: np.ndarray, labels: np.ndarray) -> np.ndarray:

@@ -27,7 +27,14 @@ from app.labs.training_checks import (
 )
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
-from engine.gan import GAN, EquilibriumWatch, GanTrainer, diversity, nearest_labels
+from engine.gan import (
+    GAN,
+    EquilibriumWatch,
+    GanTrainer,
+    diversity,
+    mean_pairwise_distance,
+    nearest_labels,
+)
 
 PLANE_DATA = ("ring", "line", "mixture", "moons", "drawn")
 IMAGE_DATA = ("digits", "patterns")
@@ -343,6 +350,8 @@ class GanLab(Lab):
         else:
             sample = self.real_sampler()
             self.reference = sample(SHOWN_POINTS, np.random.default_rng(SHOWN_SEED))
+        # Fixed, so computed once: the denominator of the diversity of every frame.
+        self.reference_spread = mean_pairwise_distance(self.reference)
 
     def switch_real_data(self, name: str, points: list | None = None) -> None:
         """New real data of the same family: G and D keep what they learned."""
@@ -560,7 +569,7 @@ class GanLab(Lab):
         if nearest is not None:
             classes = len(image_set(self.config.data).glyphs)
             classes_covered = len(set(nearest.tolist()))
-        value = diversity(generated, self.reference)
+        value = diversity(generated, self.reference_spread)
         return Collapse(
             diversity=round(value, 3),
             threshold=COLLAPSE_DIVERSITY,

@@ -53,6 +53,29 @@ def batchnorm(request: Request) -> HTMLResponse:
 def rnn(request: Request) -> HTMLResponse:
     return render(request, "rnn.html", page="rnn", lab="rnn")
 
+def generative_page(request: Request, name: str) -> HTMLResponse:
+    """The B.8 pages: their controls show this server's limits."""
+    s = request.app.state.settings
+    return render(
+        request,
+        f"{name}.html",
+        page=name,
+        lab=name,
+        max_latent=s.max_latent,
+        max_width=s.max_generative_width,
+        max_points=s.max_drawn_points,
+    )
+
+
+@router.get("/autoencoder", response_class=HTMLResponse)
+def autoencoder(request: Request) -> HTMLResponse:
+    return generative_page(request, "autoencoder")
+
+
+@router.get("/gan", response_class=HTMLResponse)
+def gan(request: Request) -> HTMLResponse:
+    return generative_page(request, "gan")
+
 
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:

@@ -258,7 +258,7 @@ def test_gan_training_brings_generated_points_onto_the_ring():
         trainer.iteration()
     after = mean_distance_to_real(trainer.gan.generate(z), real)
     assert after < 0.3 * before
-    assert diversity(trainer.gan.generate(z), real) > 0.7
+    assert diversity(trainer.gan.generate(z), mean_pairwise_distance(real)) > 0.7
     r = trainer.readings
     assert (r.iterations, r.d_updates, r.g_updates) == (600, 600, 600)
 
@@ -291,10 +291,12 @@ def test_equilibrium_watch_waits_for_warmup_then_patience():
 
 def test_diversity_names_collapse():
     rng = np.random.default_rng(0)
-    real = REAL_DISTRIBUTIONS["mixture"](200, rng)
-    assert diversity(REAL_DISTRIBUTIONS["mixture"](200, rng), real) == pytest.approx(1, abs=0.1)
+    spread = mean_pairwise_distance(REAL_DISTRIBUTIONS["mixture"](200, rng))
+    other = REAL_DISTRIBUTIONS["mixture"](200, rng)
+    assert diversity(other, spread) == pytest.approx(1, abs=0.1)
     collapsed = np.tile([0.65, 0.0], (200, 1)) + 0.01 * rng.standard_normal((200, 2))
-    assert diversity(collapsed, real) < 0.05
+    assert diversity(collapsed, spread) < 0.05
+    assert diversity(collapsed, 0.0) == 0.0
     assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0]])) == pytest.approx(5.0)
 
 
