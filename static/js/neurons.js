@@ -24,6 +24,7 @@
       if (preset) s.send({ type: "load_preset", name: preset });
     },
     frame(msg) { render(msg); },
+    status(msg) { steps.status(msg); },
   });
 
   // --- names ----------------------------------------------------------------------------
@@ -47,6 +48,8 @@
     nodeEnter: (layer, j) => { focusNode = { layer, j }; showNodeFormula(); },
   });
 
+  const steps = NP.stepThrough({ session, view, nodeName: (layer, j) => nodeName(layer, j) });
+
   function columnSizes() {
     return [frame.inputs.length, ...frame.layers.map((l) => l.a.length)];
   }
@@ -69,6 +72,8 @@
     updateControls();
     updateOutput();
     updateEditor();
+    steps.render(msg);
+    updateTarget();
     if (focusNode) showNodeFormula();
     const note = document.getElementById("note");
     note.hidden = !msg.note;
@@ -147,29 +152,39 @@
     const products = L.w.map((row, i) => `${fmt(row[j])}×${factor(inputs[i])}`);
     const terms = L.terms[j].map(factor);
     const bias = factor(L.b[j]);
-    formula.replaceChildren();
     const lines = [
       `${name} = ${f}(${products.join(" + ")} + ${bias})`,
       `= ${f}(${terms.join(" + ")} + ${bias})`,
       `= ${f}(${fmt(L.z[j])})`,
       `= ${fmt(L.a[j])}`,
     ];
-    for (const text of lines) {
-      const p = document.createElement("p");
-      p.className = "formula-line";
-      p.textContent = text;
-      formula.appendChild(p);
-    }
+    writeFormula([...lines, ...steps.nodeLines(layer, j)]);
   }
+
+  const writeFormula = (lines) => NP.writeLines(formula, lines);
 
   function showEdgeFormula(l, i, j) {
     const inputs = l === 0 ? frame.inputs : frame.layers[l - 1].a;
-    formula.textContent = t("neurons.edge_formula", {
+    writeFormula([t("neurons.edge_formula", {
       from: nodeName(l - 1, i), to: nodeName(l, j),
       w: fmt(frame.layers[l].w[i][j]), x: factor(inputs[i]),
       product: fmt(frame.layers[l].terms[j][i]),
-    });
+    }), ...steps.edgeLines(l, i, j)]);
   }
+
+  // --- training (B.3): the wanted output and the loss now ---------------------------------
+
+  const targetInput = document.getElementById("target");
+  function updateTarget() {
+    if (document.activeElement !== targetInput) targetInput.value = frame.target[0];
+    document.getElementById("loss-now").textContent = frame.loss_now === null ? "" :
+      t("neurons.loss_now", { value: NP.num(frame.loss_now) });
+  }
+  targetInput.addEventListener("change", () => {
+    const value = targetInput.valueAsNumber;
+    if (Number.isFinite(value)) session.send({ type: "set_target", j: 0, value });
+    else NP.toast(t("error.not_a_number"));
+  });
 
   // --- editing --------------------------------------------------------------------------
 
