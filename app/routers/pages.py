@@ -40,6 +40,11 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons")
 
 
+@router.get("/backprop", response_class=HTMLResponse)
+def backprop(request: Request) -> HTMLResponse:
+    return render(request, "backprop.html", page="backprop", lab="backprop")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""

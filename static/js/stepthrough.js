@@ -6,7 +6,7 @@
 // the actual factors, for the page's own hover panel. The page never computes these numbers.
 "use strict";
 
-NP.stepThrough = ({ session, view, nodeName }) => {
+NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   const { t, fmt, num, numFactor, writeLines } = NP;
   const $ = (id) => document.getElementById(id);
   const SLOW_MOTION_MS = 900; // one phase per tick while playing in slow motion
@@ -45,7 +45,8 @@ NP.stepThrough = ({ session, view, nodeName }) => {
   });
   $("st-sample").addEventListener("change", (e) => {
     sample = +e.target.value;
-    if (frame) render(frame);
+    if (onSample) onSample(sample);
+    else if (frame) render(frame);
   });
   for (const button of document.querySelectorAll("[data-st-reset]")) {
     button.addEventListener("click", () => {
@@ -318,7 +319,8 @@ NP.stepThrough = ({ session, view, nodeName }) => {
     } else {
       lines.push(`L = ${num(loss.value)}`);
     }
-    lines.push(`∂L/∂ŷ = ${loss.dpred[sample].map(num).join(", ")}`);
+    const prefix = loss.terms.length > 1 ? ` (${t("stepthrough.sample_n", { n: sample + 1 })})` : "";
+    lines.push(`∂L/∂ŷ${prefix} = ${loss.dpred[sample].map(num).join(", ")}`);
     return lines;
   }
 
@@ -353,6 +355,7 @@ NP.stepThrough = ({ session, view, nodeName }) => {
     status,
     edgeLines,
     nodeLines,
+    lossLines,
     get sample() { return sample; },
   };
 };
