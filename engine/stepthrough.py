@@ -177,9 +177,14 @@ def step_through(
 
     pred_after = model.predict(x)
     loss_after, _ = evaluate(loss, pred_after, y, from_logits)
+    # The hyperparameters the rule really used (its defaults included), and Adam's step count.
     described = optimizer.describe()
+    used = optimizer.state[(0, "w")]
+    described.update(
+        {k: float(used[k]) for k in ("momentum", "beta1", "beta2", "eps") if k in used}
+    )
     if optimizer.name == "adam":
-        described["t"] = int(optimizer.state[(0, "w")]["t"])
+        described["t"] = int(used["t"])
     return Iteration(
         layers=records,
         loss=loss,

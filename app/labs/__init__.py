@@ -1,6 +1,7 @@
 """The labs, one per interactive page, by the name used in `/ws/{name}`."""
 
 from app.labs.autoencoder import AutoencoderLab
+from app.labs.backprop import BackpropLab
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm import BatchNormLab
 from app.labs.conv import ConvLab
@@ -19,5 +20,6 @@ LABS: dict[str, type[Lab]] = {
     )
 }
 LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, RnnLab)}
+LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, BackpropLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]

@@ -161,6 +161,20 @@ def _layer_view(record, reached: set[str]) -> LayerView:
     return view
 
 
+def loss_view(
+    name: str, from_logits: bool, parts: dict[str, np.ndarray], dpred: np.ndarray
+) -> LossView:
+    """A loss written out: `parts` from engine.losses.loss_terms, `dpred` its gradient."""
+    return LossView(
+        name=name,
+        from_logits=from_logits,
+        parts={k: _list(v) for k, v in parts.items() if k not in ("terms", "value")},
+        terms=_list(parts["terms"]),
+        value=float(parts["value"]),
+        dpred=_list(dpred),
+    )
+
+
 def iteration_view(record: Iteration, phase: int) -> StepThroughView:
     """The record as far as `phase` (an index into record.phases): later parts are None."""
     shown = record.phases[: phase + 1]
@@ -178,15 +192,7 @@ def iteration_view(record: Iteration, phase: int) -> StepThroughView:
         layers.append(_layer_view(layer, reached))
     loss = None
     if reached_loss:
-        parts = {k: _list(v) for k, v in record.loss_parts.items() if k not in ("terms", "value")}
-        loss = LossView(
-            name=record.loss,
-            from_logits=record.from_logits,
-            parts=parts,
-            terms=_list(record.loss_parts["terms"]),
-            value=record.loss_value,
-            dpred=_list(record.dpred),
-        )
+        loss = loss_view(record.loss, record.from_logits, record.loss_parts, record.dpred)
     return StepThroughView(
         phases=[PhaseView(kind=kind, layer=layer) for kind, layer in record.phases],
         phase=phase,

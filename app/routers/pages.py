@@ -76,6 +76,10 @@ def autoencoder(request: Request) -> HTMLResponse:
 def gan(request: Request) -> HTMLResponse:
     return generative_page(request, "gan")
 
+@router.get("/backprop", response_class=HTMLResponse)
+def backprop(request: Request) -> HTMLResponse:
+    return render(request, "backprop.html", page="backprop", lab="backprop")
+
 
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:

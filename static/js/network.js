@@ -1,0 +1,103 @@
+// The SVG drawing of a layered network, shared by every page that shows one: nodes in
+// columns (inputs green, hidden blue, output orange), one edge per weight with a label for its
+// value and one for its gradient. Pages write the numbers; events go to the page's callbacks.
+"use strict";
+
+NP.networkView = (svg, on = {}) => {
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const box = svg.viewBox.baseVal;
+  const W = box.width || 800, H = box.height || 460, MARGIN_X = 90, MARGIN_Y = 50;
+  let sizes = [];
+
+  function el(name, attrs, parent) {
+    const node = document.createElementNS(SVGNS, name);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function position(column, j, size) {
+    const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, sizes.length - 1);
+    const gap = Math.min(110, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const y = H / 2 + (j - (size - 1) / 2) * gap;
+    return [x, y];
+  }
+
+  const call = (name, ...args) => { if (on[name]) on[name](...args); };
+
+  // Column sizes [inputs, layer 0, layer 1, ...]; `biases`: draw a bias label under neurons.
+  function build(columnSizes, { biases = true } = {}) {
+    sizes = columnSizes;
+    svg.replaceChildren();
+    const edges = el("g", { class: "edges" }, svg);
+    const nodes = el("g", { class: "nodes" }, svg);
+    let count = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1];
+    svg.classList.toggle("many-edges", count > 30);
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      for (let i = 0; i < sizes[l]; i++) {
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          const [x1, y1] = position(l, i, sizes[l]);
+          const [x2, y2] = position(l + 1, j, sizes[l + 1]);
+          const g = el("g", {
+            class: "edge", tabindex: "0", role: "button",
+            "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
+          }, edges);
+          el("line", { class: "edge-hit", x1, y1, x2, y2 }, g);
+          el("line", { class: "edge-line", x1, y1, x2, y2 }, g);
+          // Spread labels along the edges by destination so a fan of labels stays legible.
+          const along = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
+          const lx = x1 + (x2 - x1) * along, ly = y1 + (y2 - y1) * along;
+          el("text", { class: "edge-label", x: lx, y: ly - 4 }, g);
+          el("text", {
+            class: "edge-grad", x: lx, y: ly + 12, "data-testid": `edge-grad-${l}-${i}-${j}`,
+          }, g);
+          g.addEventListener("click", (e) => call("edgeClick", l, i, j, e));
+          g.addEventListener("keydown", (e) => call("edgeKey", e, l, i, j));
+          g.addEventListener("wheel", (e) => call("edgeWheel", e, l, i, j), { passive: false });
+          g.addEventListener("mouseenter", () => call("edgeEnter", l, i, j));
+          g.addEventListener("focus", () => call("edgeEnter", l, i, j));
+        }
+      }
+    }
+    sizes.forEach((size, column) => {
+      for (let j = 0; j < size; j++) {
+        const layer = column - 1;
+        const [x, y] = position(column, j, size);
+        const role = column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
+        const g = el("g", {
+          class: `node node--${role}`, tabindex: "0",
+          "data-layer": layer, "data-j": j, "data-testid": `node-${layer}-${j}`,
+        }, nodes);
+        el("circle", { cx: x, cy: y, r: 30 }, g);
+        el("text", { class: "node-name", x, y: y - 38 }, g);
+        el("text", { class: "node-value", x, y: y + 6 }, g);
+        if (layer >= 0 && biases) {
+          const bias = el("text", {
+            class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
+            "data-testid": `bias-${layer}-${j}`,
+          }, g);
+          bias.addEventListener("click", (e) => {
+            e.stopPropagation();
+            call("biasClick", layer, j);
+          });
+          bias.addEventListener("keydown", (e) => call("biasKey", e, layer, j));
+        }
+        el("text", {
+          class: "node-grad", x, y: y + (biases ? 66 : 50), "data-testid": `node-grad-${layer}-${j}`,
+        }, g);
+        g.addEventListener("mouseenter", () => call("nodeEnter", layer, j));
+        g.addEventListener("focus", () => call("nodeEnter", layer, j));
+      }
+    });
+  }
+
+  return {
+    build,
+    get sizes() { return sizes; },
+    edges: () => svg.querySelectorAll(".edge"),
+    nodes: () => svg.querySelectorAll(".node"),
+    edge: (l, i, j) => svg.querySelector(`.edge[data-layer="${l}"][data-i="${i}"][data-j="${j}"]`),
+    node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
+  };
+};
