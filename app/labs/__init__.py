@@ -14,12 +14,12 @@ LABS: dict[str, type[Lab]] = {
     for lab in (
         NeuronsLab,
         AutoencoderLab,
+        BackpropLab,
         BatchNormLab,
         ConvLab,
         GanLab,
+        RnnLab,
     )
 }
-LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, RnnLab)}
-LABS: dict[str, type[Lab]] = {lab.name: lab for lab in (NeuronsLab, BackpropLab)}
 
 __all__ = ["LABS", "Lab", "LabError"]
