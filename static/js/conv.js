@@ -377,6 +377,8 @@
   function updateKernel(kernel, ch) {
     const values = frame.kernels[ch].flat();
     kernel.inputs.forEach((input, idx) => {
+      input.min = -frame.limits.max_kernel_value;
+      input.max = frame.limits.max_kernel_value;
       if (document.activeElement !== input) input.value = +values[idx].toFixed(6);
     });
     kernel.select.value = frame.kernel_presets[ch] || "custom";
