@@ -41,6 +41,8 @@ PoolName = Literal["max", "avg"]
 CHANNELS: dict[str, int] = {"gray": 1, "rgb": 3}
 POOL_SIZES = (2, 3)
 Index = Annotated[int, Field(ge=0)]
+# Below this accuracy on new strokes, the page explains that one filter sees too little.
+ONE_FILTER_ACCURACY = 0.8
 
 # --- commands -----------------------------------------------------------------------------
 
@@ -672,5 +674,7 @@ class ConvLab(Lab):
             notes.append("note.conv_padding_keeps_size")
         if pooled.covered[0] < trace.out.shape[0]:
             notes.append("note.conv_pool_left_out")
+        if self.head_model()[0].test_accuracy < ONE_FILTER_ACCURACY:
+            notes.append("note.conv_one_filter")
         notes.append("note.conv_bias_and_flip")
         return notes

@@ -377,6 +377,8 @@
   function updateKernel(kernel, ch) {
     const values = frame.kernels[ch].flat();
     kernel.inputs.forEach((input, idx) => {
+      input.min = -frame.limits.max_kernel_value;
+      input.max = frame.limits.max_kernel_value;
       if (document.activeElement !== input) input.value = +values[idx].toFixed(6);
     });
     kernel.select.value = frame.kernel_presets[ch] || "custom";
@@ -563,6 +565,7 @@
       return;
     }
     const output = cssVar("--output-node"), fg = cssVar("--fg"), panel = cssVar("--panel");
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize); // projector: larger
     Plotly.react("head-chart", [{
       type: "bar", orientation: "h", y: names, x: head.probabilities,
       text: head.probabilities.map((p) => percent.format(p)), textposition: "outside",
@@ -574,8 +577,10 @@
       },
       hoverinfo: "y+text",
     }], {
-      margin: { l: 110, r: 45, t: 10, b: 40 }, height: 220,
-      paper_bgcolor: panel, plot_bgcolor: panel, font: { color: fg },
+      margin: { l: 8 * rem, r: 3 * rem, t: 10, b: 3 * rem },
+      height: 14 * rem,
+      paper_bgcolor: panel, plot_bgcolor: panel,
+      font: { color: fg, size: 0.8 * rem },
       xaxis: { range: [0, 1], title: { text: t("conv.probability") }, tickformat: ".0%" },
       yaxis: { autorange: "reversed" },
     }, { displayModeBar: false, responsive: true });

@@ -306,3 +306,12 @@ def test_reset_returns_to_the_current_picture_with_the_books_settings(lab):
     assert frame.preset == "vertical" and not frame.modified
     assert np.array(frame.image)[0, :, 2].tolist() == [2] * 5 and frame.image[0][0][0] == 0
     assert frame.kernel_presets == ["diagonal"] and (frame.stride, frame.padding) == (1, 0)
+
+
+def test_the_one_filter_note_appears_when_the_head_misses_new_strokes(lab):
+    frame = lab.frame()
+    assert frame.head.test_accuracy < 0.8 and "note.conv_one_filter" in frame.notes
+    lab.handle(SetConv(type="set_conv", stride=1, padding=1))
+    frame = lab.frame()
+    assert frame.head.test_accuracy >= 0.8, frame.head
+    assert "note.conv_one_filter" not in frame.notes

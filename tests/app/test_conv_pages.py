@@ -1,5 +1,9 @@
 """The /conv page over HTTP: listed on the lesson map, both languages, nothing from outside."""
 
+from pathlib import Path
+
+from app.settings import Settings
+
 
 def test_home_links_section_b6_to_the_convolution_page(client):
     html = client.get("/", headers={"accept-language": "en"}).text
@@ -18,10 +22,6 @@ def test_conv_page_renders_in_both_languages_without_external_resources(client):
 
 
 def test_every_conv_setting_is_in_the_readme():
-    from pathlib import Path
-
-    from app.settings import Settings
-
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for name in Settings.model_fields:
         if name.startswith("conv_"):
