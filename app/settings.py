@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     slow_motion_seconds: float = Field(
         1.5, gt=0, le=60, description="pause at each phase of a GAN iteration in slow motion"
     )
+    # The book's stopping rule: D within 0.05 of 0.5 on real and generated samples for
+    # `patience` iterations in a row, counted once `warmup` iterations have passed.
+    gan_equilibrium_warmup: int = Field(500, ge=0, description="iterations before it applies")
+    gan_equilibrium_patience: int = Field(300, ge=1, description="iterations near 0.5 to stop")
 
     # The recurrent-networks page (B.7) trains three networks at once: bound each request.
     rnn_max_hidden: int = Field(16, ge=1, le=128, description="hidden units per recurrent layer")

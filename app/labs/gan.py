@@ -257,7 +257,9 @@ class GanLab(Lab):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.history = History(["d_loss", "g_loss", "d_real", "d_fake"])
-        self.watch = EquilibriumWatch()
+        self.watch = EquilibriumWatch(
+            patience=settings.gan_equilibrium_patience, warmup=settings.gan_equilibrium_warmup
+        )
         self.stopped_at: int | None = None
         self.build(GanState())
 

@@ -120,9 +120,10 @@ def test_slow_motion_runs_one_phase_per_step_and_names_it(lab):
     assert lab.play_period() == 0.0
 
 
-def test_training_stops_by_itself_when_d_says_one_half_to_everything(lab):
+def test_training_stops_by_itself_when_d_says_one_half_to_everything():
     # D's output neuron at zero: D(x) = sigmoid(0) = 0.5 for every x, and a tiny learning
     # rate keeps it there. After the warm-up, `patience` iterations later, training stops.
+    lab = GanLab(Settings(gan_equilibrium_warmup=40, gan_equilibrium_patience=30))
     last = lab.gan.discriminator.layers[-1]
     last.params["w"][...] = 0.0
     lab.handle(
@@ -132,11 +133,11 @@ def test_training_stops_by_itself_when_d_says_one_half_to_everything(lab):
             optimizer=OptimizerSpec(name="sgd", learning_rate=1e-6),
         )
     )
-    watch = lab.watch
-    lab.train(watch.warmup + watch.patience + 100)
+    lab.train(200)
     frame = lab.frame()
     assert lab.finished
-    assert frame.iteration == watch.warmup + watch.patience
+    assert frame.iteration == 40 + 30
+    assert (frame.equilibrium.warmup, frame.equilibrium.patience) == (40, 30)
     assert frame.equilibrium.stopped_at == frame.iteration
     assert sigmoid(0.0) == pytest.approx(frame.equilibrium.d_real, abs=0.01)
 

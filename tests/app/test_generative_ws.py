@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from app.settings import Settings
 from tests.wsutil import open_lab
 
 
@@ -155,6 +156,9 @@ def test_gan_absurd_learning_rate_diverges_and_says_so(client):
         assert frame["iteration"] == 0 and frame["state"]["g_optimizer"]["name"] == "sgd"
 
 
+@pytest.mark.parametrize(
+    "settings", [Settings(gan_equilibrium_warmup=40, gan_equilibrium_patience=30)]
+)
 def test_gan_stops_on_its_own_at_equilibrium_while_playing(client):
     with open_lab(client, "gan") as (ws, _):
         ws.send_json({"type": "get_state"})
@@ -166,7 +170,7 @@ def test_gan_stops_on_its_own_at_equilibrium_while_playing(client):
         ws.send_json({"type": "set_state", "state": state})
         receive(ws, "frame")
         receive(ws, "status")
-        ws.send_json({"type": "set_speed", "steps_per_frame": 1000})
+        ws.send_json({"type": "set_speed", "steps_per_frame": 20})
         receive(ws, "status")
         ws.send_json({"type": "play"})
         assert receive(ws, "status")["running"] is True
@@ -175,7 +179,7 @@ def test_gan_stops_on_its_own_at_equilibrium_while_playing(client):
         ws.send_json({"type": "ping"})  # the last frame came before that status
         ws.send_json({"type": "get_state"})
         receive(ws, "pong")
-        assert receive(ws, "state")["state"]["iteration"] == 800
+        assert receive(ws, "state")["state"]["iteration"] == 70
 
 
 def test_gan_slow_motion_steps_one_phase(client):
