@@ -42,6 +42,6 @@ def test_language_switch_refuses_to_redirect_off_site(client):
 
 
 def test_pages_use_no_external_resources(client):
-    for path in ("/", "/neurons", "/backprop"):
+    for path in ("/", "/neurons", "/backprop", "/descent"):
         html = client.get(path).text
         assert "http://" not in html and "https://" not in html
