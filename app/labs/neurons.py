@@ -223,17 +223,6 @@ class NeuronsLab(StepThroughLab):
         self.require_index(layer, len(self.model.layers), "layer")
         return self.model.layers[layer]
 
-    @staticmethod
-    def require_index(value: int, size: int, what: str) -> None:
-        if value >= size:
-            raise LabError(
-                "bad_index",
-                f"{what} = {value} is out of range (0 to {size - 1}).",
-                what=what,
-                value=value,
-                last=size - 1,
-            )
-
     def check_architecture(self, hidden: list[int]) -> None:
         s = self.settings
         if len(hidden) > s.max_layers:
