@@ -18,7 +18,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("B.1", "section.b1", "/neurons?preset=b1_stroke"),
     Section("B.2", "section.b2", "/neurons?preset=b2_weighted"),
     Section("B.3", "section.b3", "/backprop"),
-    Section("B.4", "section.b4", None),
+    Section("B.4", "section.b4", "/descent"),
     Section("B.5", "section.b5", "/batchnorm"),
     Section("B.6", "section.b6", "/conv"),
     Section("B.7", "section.b7", "/rnn"),

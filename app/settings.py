@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
+    max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")
+    landscape_grid: int = Field(41, ge=5, le=201, description="points per side of a loss surface")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
     # Batch-normalization lab (B.5): its networks are deeper than the other pages' on purpose.
     batchnorm_max_layers: int = Field(

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "batchnorm",
     "conv",
     "generative",
+    "stepthrough",
 )
 
 

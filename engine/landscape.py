@@ -13,7 +13,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from engine.losses import evaluate
+from engine.activations import activation_forward
+from engine.layers import Activation, Dense
+from engine.layers.dense import dense_forward
+from engine.losses import evaluate, loss_terms
 from engine.model import Sequential
 
 Coordinate = tuple[int, str, tuple[int, ...]]
@@ -67,14 +70,37 @@ def loss_curve(
     loss: str = "mse",
     from_logits: bool = False,
 ) -> np.ndarray:
-    """Loss for each value of one weight, the others frozen. values: (G,) -> (G,)."""
-    param, index = parameter(model, coord), coord[2]
-    out = np.empty(len(values))
-    with _kept(model, [coord]):
-        for g, value in enumerate(values):
-            param[index] = value
-            out[g] = loss_of(model, x, y, loss, from_logits)
-    return out
+    """Loss for each value of one weight, the others frozen. values: (G,) -> (G,).
+
+    Vectorised over the values: the layers before the weight's run once; its Dense layer runs
+    ``dense_forward`` once with a stack of G weight matrices (numpy broadcasts x @ w over
+    them); the layers after it run once on the G copies of the batch stacked. That stacking
+    needs layers that treat each sample on its own (Dense, Activation).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if not all(isinstance(layer, Dense | Activation) for layer in model.layers):
+        raise ValueError("loss_curve needs layers that treat samples independently")
+    parameter(model, coord)
+    k, key, index = coord
+    layer, g = model.layers[k], len(values)
+    n = np.asarray(x).shape[0]
+    with _kept(model, []):
+        h = np.asarray(x, dtype=np.float64)
+        for before in model.layers[:k]:
+            h = before.forward(h)
+        w = np.repeat(layer.params["w"][None], g, axis=0)  # (G, n_in, n_out)
+        b = np.repeat(layer.bias[None, None], g, axis=0)  # (G, 1, n_out)
+        if key == "w":
+            w[(slice(None), *index)] = values
+        else:
+            b[:, 0, index[0]] = values
+        z, _ = dense_forward(h, w, b)  # (G, N, n_out)
+        out = activation_forward(layer.activation, z).reshape(g * n, -1)
+        for after in model.layers[k + 1 :]:
+            out = after.forward(out)
+        targets = np.concatenate([np.asarray(y)] * g)
+        terms = loss_terms(loss, out, targets, from_logits)["terms"]
+    return terms.reshape(g, n).mean(axis=1)
 
 
 def loss_surface(
@@ -94,14 +120,12 @@ def loss_surface(
     (c1, c2), (v1, v2) = coords, values
     if c1 == c2:
         raise ValueError("choose two different weights")
-    p1, p2 = parameter(model, c1), parameter(model, c2)
+    p2 = parameter(model, c2)
     out = np.empty((len(v2), len(v1)))
-    with _kept(model, [c1, c2]):
+    with _kept(model, [c2]):
         for r, b in enumerate(v2):
             p2[c2[2]] = b
-            for c, a in enumerate(v1):
-                p1[c1[2]] = a
-                out[r, c] = loss_of(model, x, y, loss, from_logits)
+            out[r] = loss_curve(model, x, y, c1, v1, loss, from_logits)
     return out
 
 

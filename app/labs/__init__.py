@@ -5,6 +5,7 @@ from app.labs.backprop import BackpropLab
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm import BatchNormLab
 from app.labs.conv import ConvLab
+from app.labs.descent import DescentLab
 from app.labs.gan import GanLab
 from app.labs.neurons import NeuronsLab
 from app.labs.rnn import RnnLab
@@ -17,6 +18,7 @@ LABS: dict[str, type[Lab]] = {
         BackpropLab,
         BatchNormLab,
         ConvLab,
+        DescentLab,
         GanLab,
         RnnLab,
     )

@@ -196,18 +196,8 @@ class BackpropLab(StepThroughLab):
                 self.trainer.cancel()
                 self.trainer.optimizer.reset()
             case SetTarget(sample=sample, j=j, value=value):
-                for index, size, what in (
-                    (sample, self.y.shape[0], "sample"),
-                    (j, self.y.shape[1], "j"),
-                ):
-                    if index >= size:
-                        raise LabError(
-                            "bad_index",
-                            f"{what} = {index} is out of range (0 to {size - 1}).",
-                            what=what,
-                            value=index,
-                            last=size - 1,
-                        )
+                self.require_index(sample, self.y.shape[0], "sample")
+                self.require_index(j, self.y.shape[1], "j")
                 self.y[sample, j] = self.check_value(value, "target")
                 self.trainer.cancel()
             case _:

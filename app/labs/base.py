@@ -76,6 +76,18 @@ class Lab(ABC):
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
         raise LabError("not_trainable", "This page has nothing to train.")
 
+    @staticmethod
+    def require_index(value: int, size: int, what: str) -> None:
+        """Refuse an index past the end of what it points into (pydantic refuses negatives)."""
+        if value >= size:
+            raise LabError(
+                "bad_index",
+                f"{what} = {value} is out of range (0 to {size - 1}).",
+                what=what,
+                value=value,
+                last=size - 1,
+            )
+
     def check_value(self, value: float, what: str) -> float:
         """Refuse values beyond the configured magnitude (pydantic already refuses NaN/inf)."""
         limit = self.settings.max_abs_value

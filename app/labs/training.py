@@ -13,6 +13,7 @@ engine's numbers; the phases not reached yet are `null`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -239,6 +240,8 @@ class Trainer:
 
     def __init__(self, settings: Settings, training: TrainingSettings | None = None) -> None:
         self.settings = settings
+        #: Called after every applied step (e.g. to extend a trail of descent).
+        self.after_step: Callable[[], None] | None = None
         self.apply(training or TrainingSettings())
 
     def apply(self, training: TrainingSettings) -> None:
@@ -335,7 +338,12 @@ class Trainer:
             return
         self._write(model, new)
         self.optimizer.state = state
+        self.stepped()
+
+    def stepped(self) -> None:
         self.steps += 1
+        if self.after_step is not None:
+            self.after_step()
 
     def diverge(self) -> None:
         """Stop at the last finite weights and say so; the page offers reset."""
@@ -392,7 +400,7 @@ class Trainer:
                 self._write(model, old)
                 self.diverge()
                 return
-            self.steps += 1
+            self.stepped()
         self.begin(model, x, y)
         self.finish(model)
 

@@ -81,6 +81,11 @@ def backprop(request: Request) -> HTMLResponse:
     return render(request, "backprop.html", page="backprop", lab="backprop")
 
 
+@router.get("/descent", response_class=HTMLResponse)
+def descent(request: Request) -> HTMLResponse:
+    return render(request, "descent.html", page="descent", lab="descent")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""

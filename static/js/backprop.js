@@ -20,19 +20,14 @@
     status(msg) { steps.status(msg); },
   });
 
-  function nodeName(layer, j) {
-    if (layer < 0) return `x${j + 1}`;
-    const last = frame.layers.length - 1;
-    if (layer === last) return frame.layers[last].a[0].length === 1 ? "ŷ" : `ŷ${j + 1}`;
-    return `h${j + 1}`;
-  }
+  const nodeName = (layer, j) => NP.symbolName(frame.layers, layer, j);
 
   const view = NP.networkView($("network"), {
     edgeEnter: (l, i, j) => showEdge(l, i, j),
     nodeEnter: (layer, j) => showNode(layer, j),
   });
   const steps = NP.stepThrough({
-    session, view, nodeName: (layer, j) => nodeName(layer, j), onSample: () => render(frame),
+    session, view, nodeName, onSample: () => render(frame),
   });
 
   // --- the network ------------------------------------------------------------------------

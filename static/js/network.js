@@ -101,3 +101,12 @@ NP.networkView = (svg, on = {}) => {
     node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
   };
 };
+
+// Math names for the nodes of a network given its frame layers (each with `a`: (N, n)):
+// inputs x1, x2, ..., hidden h1, h2, ... (h1.2 with several hidden layers), output ŷ (ŷ1, ...).
+NP.symbolName = (layers, layer, j) => {
+  if (layer < 0) return `x${j + 1}`;
+  const last = layers.length - 1;
+  if (layer === last) return layers[last].a[0].length === 1 ? "ŷ" : `ŷ${j + 1}`;
+  return last === 1 ? `h${j + 1}` : `h${layer + 1}.${j + 1}`;
+};

@@ -6,6 +6,7 @@ import pytest
 from engine.gradcheck import numerical_model_gradients
 from engine.landscape import gradient_at, loss_curve, loss_surface, slopes_along, value_of
 from engine.layers import Dense
+from engine.losses import evaluate
 from engine.model import Sequential, mlp
 
 X, Y = np.array([[1.0]]), np.array([[0.0]])
@@ -65,3 +66,28 @@ def test_gradient_at_is_the_engines_gradient_and_matches_finite_differences():
 def test_a_coordinate_that_points_nowhere_is_refused(coord):
     with pytest.raises(ValueError):
         loss_curve(mlp([2, 2, 1], "linear"), np.ones((1, 2)), np.ones((1, 1)), coord, [0.0])
+
+
+@pytest.mark.parametrize(
+    ("loss", "acts", "coord"),
+    [
+        ("mse", ["tanh", "linear"], (0, "w", (1, 2))),
+        ("binary_crossentropy", ["relu", "sigmoid"], (1, "b", (0,))),
+        ("categorical_crossentropy", ["sigmoid", "softmax"], (1, "w", (2, 1))),
+    ],
+)
+def test_the_stacked_curve_equals_setting_each_value_in_turn(loss, acts, coord):
+    rng = np.random.default_rng(5)
+    n_out = 3 if loss == "categorical_crossentropy" else 1
+    model = mlp([2, 3, n_out], acts, seed=3)
+    x = rng.standard_normal((4, 2))
+    y = rng.integers(0, 3, 4) if n_out == 3 else rng.integers(0, 2, (4, 1)).astype(float)
+    values = np.linspace(-2, 2, 7)
+    param = model.layers[coord[0]].params[coord[1]]
+    expected = []
+    for value in values:
+        kept = param[coord[2]]
+        param[coord[2]] = value
+        expected.append(evaluate(loss, model.predict(x), y)[0])
+        param[coord[2]] = kept
+    np.testing.assert_allclose(loss_curve(model, x, y, coord, values, loss), expected, rtol=1e-12)
