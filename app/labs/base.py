@@ -99,15 +99,3 @@ class Lab(ABC):
                 limit=limit,
             )
         return value
-
-    @staticmethod
-    def require_index(value: int, size: int, what: str) -> None:
-        """Refuse an index past the end (negative ones are refused by the command models)."""
-        if value >= size:
-            raise LabError(
-                "bad_index",
-                f"{what} = {value} is out of range (0 to {size - 1}).",
-                what=what,
-                value=value,
-                last=size - 1,
-            )

@@ -49,9 +49,11 @@ def conv(request: Request) -> HTMLResponse:
 def batchnorm(request: Request) -> HTMLResponse:
     return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
 
+
 @router.get("/rnn", response_class=HTMLResponse)
 def rnn(request: Request) -> HTMLResponse:
     return render(request, "rnn.html", page="rnn", lab="rnn")
+
 
 def generative_page(request: Request, name: str) -> HTMLResponse:
     """The B.8 pages: their controls show this server's limits."""
@@ -75,6 +77,7 @@ def autoencoder(request: Request) -> HTMLResponse:
 @router.get("/gan", response_class=HTMLResponse)
 def gan(request: Request) -> HTMLResponse:
     return generative_page(request, "gan")
+
 
 @router.get("/backprop", response_class=HTMLResponse)
 def backprop(request: Request) -> HTMLResponse:
