@@ -10,7 +10,15 @@ import importlib
 import os
 import platform
 
-BENCHMARKS = ("engine", "latency", "playground")
+BENCHMARKS = (
+    "engine",
+    "latency",
+    "batchnorm",
+    "conv",
+    "generative",
+    "stepthrough",
+    "playground",
+)
 
 
 def main() -> None:

@@ -100,9 +100,18 @@ def run() -> list[tuple[str, str, str]]:
         steps, frames, size = in_process(k)
         rows.append((f"{name}: train + heatmap frame every {k} steps", f"{steps:,.0f}", "steps/s"))
         if k == 1:
+            # A single step is recorded for the step-through: its frame carries the walk.
             rows.append(
                 (f"{name}: frames built and encoded, 1 step each", f"{frames:,.0f}", "frames/s")
             )
+            rows.append(
+                (
+                    f"{name}: frame of one step, with its step-through (JSON)",
+                    f"{size / 1000:,.1f}",
+                    "kB",
+                )
+            )
+        if k == 10:
             rows.append((f"{name}: frame while learning (JSON)", f"{size / 1000:,.1f}", "kB"))
     rows.append((f"{name}: frame when no map moved (JSON)", f"{idle_frame() / 1000:,.1f}", "kB"))
     with running_server() as host:

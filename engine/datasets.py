@@ -1,4 +1,4 @@
-"""Small 2-D datasets for the playground, deterministic under a seed.
+"""Small 2-D datasets, deterministic under a seed: the playground's, and samples for other pages.
 
 Every generator draws from its own ``np.random.default_rng(seed)`` and returns a ``Dataset``:
 points ``x`` (N, 2) and labels ``y`` (N,). Classification labels are class indices
@@ -6,6 +6,9 @@ points ``x`` (N, 2) and labels ``y`` (N,). Classification labels are class indic
 [-1, 1]. The shapes follow TensorFlow Playground's (circle, XOR, two Gaussians, spiral,
 regression plane and Gaussian bumps) on the square [-6, 6]^2, plus multi-class spiral arms and
 Gaussian blobs. ``noise`` is a fraction: 0 is clean, 0.5 is TensorFlow Playground's "50".
+
+``make_dataset`` draws a binary dataset as other pages train on it (the batch-normalization
+page): shuffled, and scaled so that the shapes fit the unit disc.
 
 ``parse_csv`` reads a learner's own points (x1, x2, label) and says precisely what is wrong
 with a bad file (``CsvError`` carries a stable ``code`` and the line number).
@@ -24,6 +27,8 @@ import numpy as np
 
 #: Half-width of the square the generated points live in (and the view's default extent).
 EXTENT = 6.0
+#: Radius the shapes are drawn to (circle, spiral, XOR's square), inside EXTENT.
+RADIUS = 5.0
 
 PROBLEMS = ("binary", "multiclass", "regression")
 
@@ -58,7 +63,7 @@ def circle(n: int, noise: float, rng: np.random.Generator) -> Dataset:
 
     The label is decided on the jittered position, so noise blurs the border.
     """
-    radius = 5.0
+    radius = RADIUS
     inner, outer = _split_counts(n, 2)
     r = np.concatenate(
         [rng.uniform(0, 0.5 * radius, inner), rng.uniform(0.7 * radius, radius, outer)]
@@ -75,9 +80,9 @@ def xor(n: int, noise: float, rng: np.random.Generator) -> Dataset:
 
     Points keep a 0.3 gap from the axes so the clean problem has a visible margin.
     """
-    x = rng.uniform(-5, 5, (n, 2))
+    x = rng.uniform(-RADIUS, RADIUS, (n, 2))
     x += np.where(x >= 0, 0.3, -0.3)
-    jitter = rng.uniform(-5, 5, (n, 2)) * noise
+    jitter = rng.uniform(-RADIUS, RADIUS, (n, 2)) * noise
     moved = x + jitter
     y = (moved[:, 0] * moved[:, 1] >= 0).astype(np.float64)
     return Dataset(x, y, "binary", 2)
@@ -108,7 +113,7 @@ def _spiral(n: int, noise: float, rng: np.random.Generator, arms: int, problem: 
     xs, ys = [], []
     for k, m in enumerate(_split_counts(n, arms)):
         i = np.arange(m)
-        r = i / max(m, 1) * 5.0
+        r = i / max(m, 1) * RADIUS
         t = 1.75 * i / max(m, 1) * 2 * np.pi + 2 * np.pi * k / arms
         points = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
         xs.append(points + rng.uniform(-1, 1, (m, 2)) * noise)
@@ -183,6 +188,8 @@ GENERATORS: dict[str, Generator] = {
     "reg_gauss": reg_gauss,
 }
 DATASET_NAMES: tuple[str, ...] = tuple(GENERATORS)
+#: Two-class generators (labels 0/1).
+BINARY_NAMES: tuple[str, ...] = ("circle", "xor", "gauss", "spiral")
 #: Generators that take a number of classes.
 MULTICLASS_NAMES: tuple[str, ...] = ("multi_spiral", "multi_gauss")
 
@@ -191,8 +198,8 @@ def generate(name: str, n: int, noise: float = 0.0, seed: int = 0, classes: int 
     """`n` points of the named dataset; the same (name, n, noise, seed, classes) -> same points."""
     if name not in GENERATORS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
-    if n < 1:
-        raise ValueError(f"a dataset needs at least one point, got {n}")
+    if n < 2:
+        raise ValueError(f"a dataset needs at least 2 points, got {n}")
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise is a fraction from 0 to 1, got {noise}")
     rng = np.random.default_rng(seed)
@@ -201,6 +208,24 @@ def generate(name: str, n: int, noise: float = 0.0, seed: int = 0, classes: int 
             raise ValueError(f"a multi-class dataset needs at least 3 classes, got {classes}")
         return GENERATORS[name](n, noise, rng, classes=classes)
     return GENERATORS[name](n, noise, rng)
+
+
+def make_dataset(
+    name: str, n: int, noise: float = 0.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`n` points of a binary dataset as a page trains on them: ``x`` (n, 2) and ``y`` (n,).
+
+    The points of ``generate`` in a seeded random order (so consecutive points make mixed
+    batches) and divided by RADIUS, so that the circle and spiral fit the unit disc: the
+    circle's class 1 within radius 0.5, its class 0 on the ring from 0.7 to 1.
+    """
+    if name not in BINARY_NAMES:
+        raise ValueError(
+            f"unknown binary dataset {name!r}; choose one of {', '.join(BINARY_NAMES)}"
+        )
+    data = generate(name, n, noise, seed)
+    order = np.random.default_rng([seed, 3]).permutation(len(data))
+    return data.x[order] / RADIUS, data.y[order]
 
 
 # --- splitting and batching ----------------------------------------------------------------
@@ -269,22 +294,14 @@ def _number(text: str, line: int, column: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise CsvError(
-            "csv_not_a_number",
-            f"Line {line}: {column} is {text!r}, not a number.",
-            line=line,
-            column=column,
-            value=text[:40],
-        ) from None
-    if not math.isfinite(value):
-        raise CsvError(
-            "csv_not_finite",
-            f"Line {line}: {column} is {text!r}; NaN and infinity cannot be learned from.",
-            line=line,
-            column=column,
-            value=text[:40],
-        )
-    return value
+        code, why = "csv_not_a_number", ", not a number"
+    else:
+        if math.isfinite(value):
+            return value
+        code, why = "csv_not_finite", "; NaN and infinity cannot be learned from"
+    raise CsvError(
+        code, f"Line {line}: {column} is {text!r}{why}.", line=line, column=column, value=text[:40]
+    )
 
 
 def _read_rows(text: str, max_rows: int, max_abs: float) -> list[tuple[float, float, float]]:

@@ -63,10 +63,13 @@ class Regularizer:
         fn = PENALTIES[self.name]
         return float(sum(fn(w, self.rate)[0] for _, w in self._weights(layers)))
 
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        """The penalty's gradient for one weight array (what ``add_gradients`` adds)."""
+        return PENALTIES[self.name](w, self.rate)[1]
+
     def add_gradients(self, layers: Iterable[Any]) -> None:
-        fn = PENALTIES[self.name]
         for layer, w in self._weights(layers):
-            layer.grads[PENALISED] += fn(w, self.rate)[1]
+            layer.grads[PENALISED] += self.gradient(w)
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "rate": self.rate}

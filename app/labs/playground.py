@@ -6,9 +6,10 @@ problem (binary and multi-class cross-entropy from logits, MSE for regression), 
 L1/L2 penalties, and frames with the decision surface, every neuron's own map and the loss
 curves. Frames carry only what changed (see `PlaygroundFrame`).
 
-For a step-through of one training step (the lead's integration): `model` is a plain
-`Sequential`, `training_batch()` is the next step's batch, `loss_name`/`from_logits`,
-`regularizer` and `optimizer` are what `Sequential.train_step` is given.
+Training goes through the shared step-through (`app.labs.training`): `step_phase` walks one
+iteration on the next mini-batch (forward, loss with the penalty, backward, update), and
+`step`/`play` run whole iterations, each on its own mini-batch. A single iteration is
+recorded for the page; a burst while playing is not, so that its frames stay small.
 """
 
 import math
@@ -18,11 +19,12 @@ import numpy as np
 from pydantic import BaseModel, Field, create_model
 
 from app.labs import playground_frame as view
-from app.labs.base import Lab, LabError
+from app.labs.base import LabError
 from app.labs.heatmaps import SentMaps
 from app.labs.neurons import SetBias, SetWeight, edit_parameter
 from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState
+from app.labs.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.datasets import (
     PROBLEMS,
@@ -33,10 +35,9 @@ from engine.datasets import (
     parse_csv,
 )
 from engine.features import feature_matrix
-from engine.losses import get_loss
+from engine.losses import evaluate
 from engine.metrics import accuracy
 from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
 from engine.regularizers import Regularizer
 
 #: The loss each problem trains with, and whether the network's outputs are logits.
@@ -113,16 +114,25 @@ REBUILDING_FIELDS = {"features", "hidden", "init_seed"}
 # --- the lab ------------------------------------------------------------------------------
 
 
-class PlaygroundLab(Lab):
+class PlaygroundLab(StepThroughLab):
     name = "playground"
-    trainable = True
     commands = command_adapter(
-        SetData, SetNetwork, AddPoint, ClearPoints, LoadCsv, Inspect, SetWeight, SetBias
+        SetData,
+        SetNetwork,
+        AddPoint,
+        ClearPoints,
+        LoadCsv,
+        Inspect,
+        SetWeight,
+        SetBias,
+        StepPhase,
     )
     State = PlaygroundState
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
+        # Loss, optimizer and penalty follow the data and `network` (configure_training).
+        self.trainer = Trainer(settings)
         self.inspected: tuple[int, int] | None = None
         self.history: list[tuple[int, float, float | None]] = []
         self.history_sent = 0
@@ -163,7 +173,7 @@ class PlaygroundLab(Lab):
         self.spec, self.custom, self.added = state.data, custom, list(state.added)
         self.network = state.network
         self.install(data, model)
-        self.step_count = state.step
+        self.trainer.steps = state.step
         self.after_reset()
 
     def custom_dataset(self, state: PlaygroundState) -> Dataset:
@@ -200,7 +210,7 @@ class PlaygroundLab(Lab):
             )
         if len(set(network.features)) != len(network.features):
             raise LabError("bad_features", "Each input feature can be used only once.")
-        self.check_value(network.learning_rate, "learning rate")
+        self.trainer.check_learning_rate(network.learning_rate)
         self.check_value(network.regularization_rate, "regularization rate")
 
     def build_model(self, network: NetworkSpec, data: PlaygroundData) -> Sequential:
@@ -222,17 +232,40 @@ class PlaygroundLab(Lab):
         self.test_targets = self.targets(data.test_y)
         self.configure_training()
 
-    def configure_training(self) -> None:
-        """Optimizer, penalty and batch order from the network spec (fresh optimizer state)."""
-        net = self.network
-        self.optimizer = Optimizer(net.optimizer, learning_rate=net.learning_rate)
-        self.regularizer = (
+    def configure_training(self, keep_momentum: bool = False) -> None:
+        """Loss, optimizer, penalty and batch order from the data and the network spec.
+
+        The optimizer starts afresh, unless `keep_momentum` and its rule is unchanged (a new
+        learning rate keeps the momentum going). Any walk in progress is cancelled.
+        """
+        net, trainer = self.network, self.trainer
+        state = trainer.optimizer.state if net.optimizer == trainer.optimizer.name else None
+        steps = trainer.steps
+        trainer.apply(
+            TrainingSettings(
+                loss=self.loss_name, optimizer=net.optimizer, learning_rate=net.learning_rate
+            )
+        )
+        trainer.steps = steps
+        if keep_momentum and state is not None:
+            trainer.optimizer.state = state
+        trainer.from_logits = self.from_logits
+        trainer.regularizer = (
             None
             if net.regularization == "none" or net.regularization_rate == 0
             else Regularizer(net.regularization, net.regularization_rate)
         )
         batch = min(net.batch_size, len(self.data.train_y))
         self.sampler = BatchSampler(len(self.data.train_y), batch, net.init_seed)
+        self.sync()
+
+    @property
+    def optimizer(self):
+        return self.trainer.optimizer
+
+    @property
+    def regularizer(self) -> Regularizer | None:
+        return self.trainer.regularizer
 
     def targets(self, labels: np.ndarray) -> np.ndarray:
         """Labels as the loss wants them: class indices (N,) for multi-class, else (N, 1)."""
@@ -241,7 +274,6 @@ class PlaygroundLab(Lab):
     def after_reset(self) -> None:
         """Training restarts from the current weights: fresh curve, fresh optimizer."""
         self.metrics_cache = None
-        self.diverged = False
         self.configure_training()
         self.history = []
         self.record()
@@ -252,11 +284,14 @@ class PlaygroundLab(Lab):
     def reset(self) -> None:
         """Fresh weights from the init seed, step 0; data and settings stay."""
         self.model = self.build_model(self.network, self.data)
-        self.step_count = 0
+        self.trainer.steps = 0
         self.after_reset()
 
     def handle(self, command: BaseModel) -> None:
         self.metrics_cache = None  # any command may change the points or the weights
+        if isinstance(command, StepPhase):
+            self.guarded(lambda: self.handle_training(command))
+            return
         match command:
             case SetData():
                 self.change_data(command)
@@ -285,6 +320,7 @@ class PlaygroundLab(Lab):
                 self.inspect(layer, j)
             case SetWeight() | SetBias():
                 edit_parameter(self, self.model, command)
+                self.trainer.cancel()  # the walk in progress no longer matches the network
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
@@ -321,11 +357,8 @@ class PlaygroundLab(Lab):
         if network.activations != self.network.activations:
             for layer, activation in zip(self.model.layers, network.activations, strict=False):
                 layer.activation = activation
-        optimizer_state = self.optimizer.state
         self.network = network
-        self.configure_training()
-        if network.optimizer == self.optimizer.name:
-            self.optimizer.state = optimizer_state  # a new rate keeps the momentum going
+        self.configure_training(keep_momentum=True)
         self.changed.add("config")
 
     def set_added(self, added: list[Point]) -> None:
@@ -361,46 +394,44 @@ class PlaygroundLab(Lab):
 
     def training_batch(self, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Features (B, F) and targets of the batch that step `step` (default: next) trains on."""
-        idx = self.sampler.indices(self.step_count if step is None else step)
+        idx = self.sampler.indices(self.trainer.steps if step is None else step)
         return self.train_features[idx], self.train_targets[idx]
 
+    batch = training_batch  # what the step-through trains on
+
     def train(self, steps: int) -> None:
-        """`steps` optimizer steps. If the loss or a weight stops being finite (or grows past
-        the server's magnitude limit), the weights go back to where this burst started and
+        """`steps` iterations, each on the next mini-batch. One iteration alone is recorded
+        for the step-through; a burst (playing) is not, so its frames stay small."""
+        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, steps == 1))
+
+    def guarded(self, run) -> None:
+        """Train, then record the losses of every point. The trainer stops at the last finite
+        weights when a step blows up; if the weights are finite but the loss over all the
+        training points is not, everything goes back to where this call started. Either way
         the lab is marked diverged: the page never sees NaN."""
-        start_step = self.step_count
+        start_step = self.trainer.steps
         saved = [{k: p.copy() for k, p in layer.params.items()} for layer in self.model.layers]
-        # Overflow is what divergence looks like: it is detected below, not warned about.
+        try:
+            run()
+        finally:
+            self.sync()
+        if self.step_count == start_step:
+            return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(steps):
-                x, y = self.training_batch()
-                value = self.model.train_step(
-                    x, y, self.loss_name, self.optimizer, self.from_logits, self.regularizer
-                )
-                self.step_count += 1
-                if not math.isfinite(value):
-                    break
-            healthy = self.weights_ok() and self.record()
+            healthy = self.record()
         if not healthy:
             self.metrics_cache = None
             self.model.set_weights(saved)
-            self.step_count = start_step
-            self.optimizer.reset()
-            self.diverged = True
-
-    def weights_ok(self) -> bool:
-        limit = self.settings.max_abs_value
-        return all(
-            np.all(np.abs(p) <= limit) for layer in self.model.layers for p in layer.params.values()
-        )  # NaN compares False, so it fails too
+            self.trainer.steps = start_step
+            self.trainer.diverge()
+            self.sync()
 
     def evaluate(self, features: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
         """Data loss (no penalty) and accuracy (None for regression) over a set of points."""
         if not len(targets):
             return math.nan, None
         logits = self.model.predict(features)
-        kwargs = {"from_logits": True} if self.from_logits else {}
-        loss = get_loss(self.loss_name)(logits, targets, **kwargs)[0]
+        loss = evaluate(self.loss_name, logits, targets, self.from_logits)[0]
         if self.data.problem == "regression":
             return loss, None
         scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits

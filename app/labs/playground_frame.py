@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from app.labs.heatmaps import Heatmap, SentMaps, encode_bytes, from_bytes, heatmap, quantize
 from app.labs.playground_spec import DataSpec, NetworkSpec
+from app.labs.training import StepThroughView
 from engine.activations import sigmoid, softmax
 from engine.features import feature_matrix, grid
 
@@ -104,6 +105,9 @@ class PlaygroundFrame(BaseModel):
     metrics: Metrics
     history: list[tuple[int, float, float | None]]  # (step, train loss, test loss)
     history_reset: bool  # True: `history` is the whole curve; False: points to append
+    #: The iteration being walked (or the single one just run), phases so far; None while
+    #: playing and after any change (see app.labs.training).
+    step_through: StepThroughView | None = None
 
 
 @lru_cache(maxsize=32)
@@ -249,5 +253,6 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
         metrics=Metrics(**lab.metrics()),
         history=lab.history if full_history else lab.history[lab.history_sent :],
         history_reset=full_history,
+        step_through=lab.trainer.step_through_view(),
         **fields,
     )

@@ -5,12 +5,10 @@
 
 (() => {
   const { t, fmt } = NP;
-  const { el } = NP.net;
+  const el = NP.svgElement;
   const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"];
   const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
   const SHAPES = ["circle", "square", "triangle", "diamond", "triangle_down", "plus", "cross", "star"];
-  const BOX = { width: 760, height: 420, marginX: 84, marginY: 30, maxGap: 58 };
-  const NODE = 36; // side of a neuron's square in the network picture
   const PLOT_MARGIN = { left: 30, bottom: 22, top: 6, right: 6 };
   const LINK_PREFIX = "#s=";
 
@@ -266,129 +264,106 @@
     }
   }
 
-  // --- the network picture ---------------------------------------------------------------------
+  // --- the network picture (static/js/network.js) and the step-through ---------------------------
 
-  function columns() {
-    // Column 0: all seven features (switched-off ones greyed); then each Dense layer.
-    return [FEATURES.length, ...frame.layers.map((l) => l.b.length)];
+  const weight = (layer, i, j) => ({ kind: "weight", layer, i, j });
+  const pressed = (e) => {
+    if (e.key !== "Enter" && e.key !== " ") return false;
+    e.preventDefault();
+    return true;
+  };
+  // Clicking a feature switches it; clicking a neuron edits its bias.
+  function activateNode(layer, j, slot) {
+    if (layer < 0) toggleFeature(FEATURES[slot]);
+    else edit({ kind: "bias", layer, j });
   }
-
-  function nodePosition(column, j) {
-    const sizes = columns();
-    return NP.net.position(BOX, column, sizes.length, j, sizes[column]);
-  }
+  const net = NP.networkView(svg, {
+    edgeClick: (l, i, j) => edit(weight(l, i, j)),
+    edgeKey: (e, l, i, j) => { if (pressed(e)) edit(weight(l, i, j)); },
+    edgeEnter: (l, i, j) => describe(weight(l, i, j)),
+    nodeClick: (layer, j, slot) => activateNode(layer, j, slot),
+    nodeKey: (e, layer, j, slot) => { if (pressed(e)) activateNode(layer, j, slot); },
+    nodeEnter: (layer, j) => { if (j >= 0) showNeuron(layer, j); },
+    nodeLeave: (layer, j) => { if (j >= 0) hideNeuron(layer, j); },
+  }, { node: "map", marginX: 84, marginY: 30, maxGap: 66, edgeLabels: "hover" });
+  const steps = NP.stepThrough({
+    session, view: net, nodeName: (layer, j) => neuronName(layer, j), onSample: () => updateNetwork(),
+  });
 
   function buildNetwork() {
-    svg.replaceChildren();
-    const edges = el("g", { class: "edges" }, svg);
-    const nodes = el("g", { class: "nodes" }, svg);
     const enabled = config.network.features;
-    // Edges: layer 0's rows are the enabled features, in their canonical order.
-    frame.layers.forEach((layer, l) => {
-      layer.w.forEach((row, i) => row.forEach((_, j) => {
-        const fromColumnIndex = l === 0 ? FEATURES.indexOf(enabled[i]) : i;
-        const [x1, y1] = nodePosition(l, fromColumnIndex);
-        const [x2, y2] = nodePosition(l + 1, j);
-        const g = el("g", {
-          class: "edge", tabindex: "0", role: "button",
-          "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
-        }, edges);
-        const ends = { x1: x1 + NODE / 2, y1, x2: x2 - NODE / 2, y2 };
-        el("line", { class: "edge-hit", ...ends }, g);
-        el("line", { class: "edge-line", ...ends }, g);
-        const sel = { kind: "weight", layer: l, i, j };
-        g.addEventListener("click", () => edit(sel));
-        g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); edit(sel); } });
-        g.addEventListener("mouseenter", () => describe(sel));
-        g.addEventListener("focus", () => describe(sel));
-      }));
+    // Column 0 keeps a place for each of the seven features (switched-off ones greyed); layer
+    // 0's rows are the enabled features, in their canonical order.
+    net.build([enabled.length, ...frame.layers.map((l) => l.b.length)], {
+      biases: false,
+      inputSlots: { count: FEATURES.length, of: enabled.map((name) => FEATURES.indexOf(name)) },
     });
     FEATURES.forEach((name, k) => {
-      const on = enabled.includes(name);
-      const g = nodeGroup(nodes, 0, k, `feature-${name}`, on ? "input" : "off");
+      const g = net.slot(k);
+      g.dataset.testid = `feature-${name}`;
       g.setAttribute("role", "switch");
-      g.setAttribute("aria-checked", String(on));
+      g.setAttribute("aria-checked", String(enabled.includes(name)));
       g.setAttribute("aria-label", t("playground.feature_aria", { name: featureName(name) }));
-      const [x, y] = nodePosition(0, k);
-      // The label is part of the switch: one hit area from the label to the square.
-      el("rect", { class: "pg-hit", x: x - NODE / 2 - 76, y: y - NODE / 2, width: 76 + NODE, height: NODE }, g);
-      el("text", { class: "pg-node-label", x: x - NODE / 2 - 6, y: y + 4, "text-anchor": "end" }, g)
-        .textContent = featureName(name);
-      g.addEventListener("click", () => toggleFeature(name));
-      g.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggleFeature(name); }
-      });
-      if (on) hoverable(g, -1, enabled.indexOf(name));
+      g.querySelector(".node-name").textContent = featureName(name);
     });
-    frame.layers.forEach((layer, l) => {
-      const role = l === frame.layers.length - 1 ? "output" : "hidden";
-      layer.b.forEach((_, j) => {
-        const g = nodeGroup(nodes, l + 1, j, `node-${l}-${j}`, role);
-        g.setAttribute("role", "button");
-        g.addEventListener("click", () => edit({ kind: "bias", layer: l, j }));
-        g.addEventListener("keydown", (e) => {
-          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); edit({ kind: "bias", layer: l, j }); }
-        });
-        hoverable(g, l, j);
-      });
-    });
-  }
-
-  function nodeGroup(parent, column, j, testid, role) {
-    const [x, y] = nodePosition(column, j);
-    const g = el("g", { class: `pg-node pg-node--${role}`, tabindex: "0", "data-testid": testid }, parent);
-    el("rect", { class: "pg-node-frame", x: x - NODE / 2 - 2, y: y - NODE / 2 - 2, width: NODE + 4, height: NODE + 4, rx: 3 }, g);
-    const holder = el("foreignObject", { x: x - NODE / 2, y: y - NODE / 2, width: NODE, height: NODE }, g);
-    const canvas = document.createElement("canvas");
-    canvas.className = "pg-node-map";
-    holder.appendChild(canvas);
-    return g;
+    frame.layers.forEach((layer, l) => layer.b.forEach((_, j) => {
+      net.node(l, j).setAttribute("role", "button");
+    }));
   }
 
   // Pointing at (or focusing) a neuron shows its own map, full size, in the big plot.
-  function hoverable(g, layer, j) {
-    const show = () => {
-      hovered = { layer, j };
-      send({ type: "inspect", layer, j });
-      if (layer >= 0) describe({ kind: "bias", layer, j });
-      redrawPlot();
-    };
-    const hide = () => {
-      if (!hovered || hovered.layer !== layer || hovered.j !== j) return;
-      hovered = null;
-      send({ type: "inspect", layer: null });
-      redrawPlot();
-    };
-    g.addEventListener("mouseenter", show);
-    g.addEventListener("focus", show);
-    g.addEventListener("mouseleave", hide);
-    g.addEventListener("blur", hide);
+  function showNeuron(layer, j) {
+    hovered = { layer, j };
+    send({ type: "inspect", layer, j });
+    if (layer >= 0) describe({ kind: "bias", layer, j });
+    redrawPlot();
+  }
+  function hideNeuron(layer, j) {
+    if (!hovered || hovered.layer !== layer || hovered.j !== j) return;
+    hovered = null;
+    send({ type: "inspect", layer: null });
+    redrawPlot();
   }
 
   function updateNetwork() {
-    const maxAbs = NP.net.maxAbsWeight(frame.layers);
-    for (const g of svg.querySelectorAll(".edge")) {
+    net.weigh(frame.layers, 6);
+    for (const g of net.edges()) {
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
-      NP.net.styleEdge(g, w, maxAbs, 6);
-      g.classList.toggle("edge--selected", isSelected({ kind: "weight", layer: l, i, j }));
+      g.classList.toggle("edge--selected", isSelected(weight(l, i, j)));
+      g.querySelector(".edge-label").textContent = fmt(w);
       g.setAttribute("aria-label", t("playground.edge_aria", {
         from: neuronName(l - 1, i), to: neuronName(l, j), value: fmt(w),
       }));
     }
     config.network.features.forEach((name, k) => {
-      const canvas = svg.querySelector(`[data-testid="feature-${name}"] canvas`);
-      if (canvas && inputMaps) NP.heatmap.paintDiverging(canvas, inputMaps[k], signedScale());
+      if (inputMaps) NP.heatmap.paintDiverging(mapOf(-1, k), inputMaps[k], signedScale());
     });
     frame.layers.forEach((layer, l) => layer.b.forEach((_, j) => {
-      const g = svg.querySelector(`[data-testid="node-${l}-${j}"]`);
-      if (!g) return;
-      paintNeuronMap(g.querySelector("canvas"), l, j, neuronMaps[l][j]);
-      g.setAttribute("aria-label", t("playground.node_aria", {
+      paintNeuronMap(mapOf(l, j), l, j, neuronMaps[l][j]);
+      net.node(l, j).setAttribute("aria-label", t("playground.node_aria", {
         name: neuronName(l, j), bias: fmt(frame.layers[l].b[j]),
       }));
     }));
+    writeWalkValues();
+    steps.render(frame);
     updateEditor();
+  }
+  const mapOf = (layer, j) => net.node(layer, j).querySelector("canvas");
+
+  // Under each node: the value the iteration being walked computed for the sample shown (its
+  // input features, each neuron's a); nothing when no iteration is shown.
+  function writeWalkValues() {
+    const walk = frame.step_through;
+    const s = steps.sample;
+    for (const g of net.nodes()) {
+      if (g.dataset.j === undefined) continue;
+      const layer = +g.dataset.layer, j = +g.dataset.j;
+      let value = null;
+      if (walk && layer < 0) value = walk.layers[0].x ? walk.layers[0].x[s][j] : null;
+      else if (walk) value = walk.layers[layer].a ? walk.layers[layer].a[s][j] : null;
+      g.querySelector(".node-value").textContent = value === null ? "" : fmt(value);
+    }
   }
 
   function toggleFeature(name) {
@@ -477,10 +452,13 @@
       ? t("playground.weight_of", { from: neuronName(sel.layer - 1, sel.i), to: neuronName(sel.layer, sel.j) })
       : t("playground.bias_of", { name: neuronName(sel.layer, sel.j) });
   }
+  // The weight or neuron pointed at, and, while an iteration is shown, its chain rule.
   function describe(sel) {
     if (sel.layer >= frame.layers.length) return;
-    $("readout").textContent = sel.kind === "bias"
-      ? formulaOf(sel.layer, sel.j) : `${labelOf(sel)}: ${fmt(valueOf(sel))}`;
+    const lines = sel.kind === "bias"
+      ? [formulaOf(sel.layer, sel.j), ...steps.nodeLines(sel.layer, sel.j)]
+      : [`${labelOf(sel)}: ${fmt(valueOf(sel))}`, ...steps.edgeLines(sel.layer, sel.i, sel.j)];
+    NP.writeLines($("readout"), lines);
   }
   // What a neuron computes, with the engine's weights: name = f(w1·in1 + ... + b).
   function formulaOf(l, j) {

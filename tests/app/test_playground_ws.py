@@ -51,10 +51,13 @@ def test_absurd_learning_rate_stops_with_a_clear_message_and_no_nan(client):
     with open_lab(client, "playground") as (ws, _):
         ws.send_json({"type": "set_data", "kind": "plane"})
         receive_until(ws, "frame")
+        ws.send_json({"type": "set_network", "learning_rate": 100})
+        refused = receive_until(ws, "error")
+        assert refused["code"] == "bad_learning_rate" and "10" in refused["message"]
         ws.send_json(
             {
                 "type": "set_network",
-                "learning_rate": 100,
+                "learning_rate": 10,
                 "hidden": [8, 8],
                 "activations": ["relu", "relu"],
             }

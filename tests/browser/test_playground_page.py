@@ -167,3 +167,52 @@ def test_bad_csv_and_absurd_learning_rate_are_explained(page):
     page.get_by_test_id("diverged-reset").click()
     expect(page.get_by_test_id("diverged")).to_be_hidden()
     expect(page.get_by_test_id("iteration")).to_have_text("0")
+
+
+def signed(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def test_one_iteration_stepped_through_on_the_playground_shows_gradients_and_updates(page):
+    open_playground(page)
+    expect(page.get_by_test_id("iteration")).to_have_text("0", timeout=LOADED)
+    page.get_by_test_id("regularization").select_option("l2")
+    page.get_by_test_id("regularization-rate").select_option("0.01")
+    expect(page.get_by_test_id("penalty")).not_to_have_text("0")
+    phases = page.get_by_test_id("st-phases").locator("li")
+    page.get_by_test_id("st-phase").click()
+    # 4-2 hidden layers: forward 3, loss, backward 3, update.
+    expect(phases).to_have_count(8)
+    expect(phases.nth(0)).to_have_attribute("aria-current", "step")
+    expect(page.get_by_test_id("st-sample")).to_be_visible()  # a mini-batch of 10 samples
+    for _ in range(4):  # forward through the rest, the loss, backward through the output layer
+        page.get_by_test_id("st-phase").click()
+    expect(phases.nth(4)).to_have_attribute("aria-current", "step")
+    expect(page.get_by_test_id("st-loss-text")).to_contain_text("L2 penalty")
+    # The output node being worked on shows its gradients; an edge shows its own when pointed
+    # at, and the chain rule behind it (with the penalty's own term) in the readout.
+    expect(page.get_by_test_id("node-grad-2-0")).to_be_visible()
+    expect(page.get_by_test_id("node-grad-2-0")).to_contain_text("∂L/∂z")
+    page.get_by_test_id("edge-2-0-0").hover()
+    grad_label = page.get_by_test_id("edge-grad-2-0-0")
+    expect(grad_label).to_be_visible()
+    expect(grad_label).to_contain_text("∂L/∂w")
+    grad = signed(grad_label.text_content().split("∂L/∂w")[1])
+    expect(page.get_by_test_id("readout")).to_contain_text("∂L/∂z(output) × a(neuron 2.1) + ∂R/∂w")
+    assert page.get_by_test_id("iteration").inner_text() == "0"  # nothing applied yet
+    for _ in range(3):  # backward through both hidden layers, then the update
+        page.get_by_test_id("st-phase").click()
+    expect(page.get_by_test_id("iteration")).to_have_text("1")
+    page.get_by_test_id("edge-2-0-0").hover()
+    label = page.get_by_test_id("edge-2-0-0").locator(".edge-label")
+    expect(label).to_be_visible()
+    expect(label).to_contain_text("→")
+    old, new = (signed(part) for part in label.text_content().split("→"))
+    assert new == pytest.approx(old - 0.03 * grad, abs=2e-3)  # w - learning rate x dL/dw
+    expect(page.get_by_test_id("st-update-text")).to_contain_text("Penalty R:")
+    # The toolbar's Step runs one whole iteration and shows it complete.
+    page.get_by_test_id("step").click()
+    expect(page.get_by_test_id("iteration")).to_have_text("2")
+    expect(phases.nth(7)).to_have_attribute("aria-current", "step")
+    expect(label).to_contain_text("→")
+    screenshot(page, "playground-stepthrough-en-light")

@@ -1,0 +1,182 @@
+// The SVG drawing of a layered network, shared by every page that shows one (neurons, backprop,
+// descent, playground): nodes in columns (inputs green, hidden blue, output orange), one edge per
+// weight with a label for its value and one for its gradient, edges whose width shows |w| and
+// whose dash shows the sign (never colour alone; the colours come from main.css). Pages write
+// the numbers; events go to the page's callbacks.
+"use strict";
+
+NP.svgElement = (name, attrs, parent) => {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+};
+
+// `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column);
+// node: "circle" (a value written inside) or "map" (a square holding a canvas, for a picture
+// of what the neuron computes; its name sits left of the inputs, its value and gradients below);
+// edgeLabels: "auto" (written on every edge of a small network, on demand beyond 30 edges) or
+// "hover" (always on demand: hovered, focused or selected edges only).
+NP.networkView = (svg, on = {}, layout = {}) => {
+  const el = NP.svgElement;
+  const box = svg.viewBox.baseVal;
+  const W = box.width || 800, H = box.height || 460;
+  const MARGIN_X = layout.marginX ?? 90, MARGIN_Y = layout.marginY ?? 50;
+  const MAX_GAP = layout.maxGap ?? 110;
+  const MAPS = layout.node === "map";
+  const SIDE = 36; // a map node's square
+  const LABEL_WIDTH = 76; // room left of an input map for its name
+  let sizes = [];
+  let slots = null; // {count, of}: input i is drawn at place of[i] among `count` places
+
+  function position(column, j, size) {
+    const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, sizes.length - 1);
+    const gap = Math.min(MAX_GAP, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const y = H / 2 + (j - (size - 1) / 2) * gap;
+    return [x, y];
+  }
+
+  // Centre of input or neuron j of a column (inputs may sit among switched-off places).
+  function at(column, j) {
+    if (column === 0 && slots) return position(0, slots.of[j], slots.count);
+    return position(column, j, sizes[column]);
+  }
+
+  const call = (name, ...args) => { if (on[name]) on[name](...args); };
+
+  // Column sizes [inputs, layer 0, layer 1, ...]; `biases`: draw a bias label under neurons.
+  // `inputSlots` {count, of}: draw `count` places in the input column, input i at of[i]; the
+  // places no input uses are drawn switched off (class node--off, data-slot but no data-j).
+  function build(columnSizes, { biases = true, inputSlots = null } = {}) {
+    sizes = columnSizes;
+    slots = inputSlots;
+    svg.replaceChildren();
+    const edges = el("g", { class: "edges" }, svg);
+    const nodes = el("g", { class: "nodes" }, svg);
+    let count = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1];
+    svg.classList.toggle("many-edges", count > 30 || layout.edgeLabels === "hover");
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      for (let i = 0; i < sizes[l]; i++) {
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          let [x1, y1] = at(l, i);
+          let [x2, y2] = at(l + 1, j);
+          if (MAPS) { x1 += SIDE / 2; x2 -= SIDE / 2; } // from square to square
+          const g = el("g", {
+            class: "edge", tabindex: "0", role: "button",
+            "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
+          }, edges);
+          el("line", { class: "edge-hit", x1, y1, x2, y2 }, g);
+          el("line", { class: "edge-line", x1, y1, x2, y2 }, g);
+          // Spread labels along the edges by destination so a fan of labels stays legible.
+          const along = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
+          const lx = x1 + (x2 - x1) * along, ly = y1 + (y2 - y1) * along;
+          el("text", { class: "edge-label", x: lx, y: ly - 4 }, g);
+          el("text", {
+            class: "edge-grad", x: lx, y: ly + 12, "data-testid": `edge-grad-${l}-${i}-${j}`,
+          }, g);
+          g.addEventListener("click", (e) => call("edgeClick", l, i, j, e));
+          g.addEventListener("keydown", (e) => call("edgeKey", e, l, i, j));
+          g.addEventListener("wheel", (e) => call("edgeWheel", e, l, i, j), { passive: false });
+          g.addEventListener("mouseenter", () => call("edgeEnter", l, i, j));
+          g.addEventListener("focus", () => call("edgeEnter", l, i, j));
+        }
+      }
+    }
+    sizes.forEach((size, column) => {
+      const places = column === 0 && slots ? slots.count : size;
+      for (let k = 0; k < places; k++) {
+        const layer = column - 1;
+        const j = column === 0 && slots ? slots.of.indexOf(k) : k;
+        const [x, y] = j >= 0 ? at(column, j) : position(0, k, places);
+        const role = j < 0 ? "off"
+          : column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
+        const attrs = { class: `node node--${role}${MAPS ? " node--map" : ""}`, tabindex: "0",
+          "data-layer": layer, "data-testid": j >= 0 ? `node-${layer}-${j}` : `slot-${k}` };
+        if (j >= 0) attrs["data-j"] = j;
+        if (column === 0 && slots) attrs["data-slot"] = k;
+        const g = el("g", attrs, nodes);
+        if (MAPS) drawMapNode(g, x, y, column === 0);
+        else drawCircleNode(g, x, y);
+        if (layer >= 0 && biases) {
+          const bias = el("text", {
+            class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
+            "data-testid": `bias-${layer}-${j}`,
+          }, g);
+          bias.addEventListener("click", (e) => {
+            e.stopPropagation();
+            call("biasClick", layer, j);
+          });
+          bias.addEventListener("keydown", (e) => call("biasKey", e, layer, j));
+        }
+        const gradY = MAPS ? y + SIDE / 2 + 24 : y + (biases ? 66 : 50);
+        el("text", {
+          class: "node-grad", x, y: gradY, "data-testid": `node-grad-${layer}-${j}`,
+        }, g);
+        g.addEventListener("mouseenter", () => call("nodeEnter", layer, j, k));
+        g.addEventListener("focus", () => call("nodeEnter", layer, j, k));
+        g.addEventListener("mouseleave", () => call("nodeLeave", layer, j, k));
+        g.addEventListener("blur", () => call("nodeLeave", layer, j, k));
+        g.addEventListener("click", (e) => call("nodeClick", layer, j, k, e));
+        g.addEventListener("keydown", (e) => call("nodeKey", e, layer, j, k));
+      }
+    });
+  }
+
+  function drawCircleNode(g, x, y) {
+    el("circle", { cx: x, cy: y, r: 30 }, g);
+    el("text", { class: "node-name", x, y: y - 38 }, g);
+    el("text", { class: "node-value", x, y: y + 6 }, g);
+  }
+
+  function drawMapNode(g, x, y, isInput) {
+    const half = SIDE / 2;
+    if (isInput) {
+      // The name is part of the node: one hit area from the name to the square.
+      el("rect", { class: "node-hit", x: x - half - LABEL_WIDTH, y: y - half,
+        width: LABEL_WIDTH + SIDE, height: SIDE }, g);
+      el("text", { class: "node-name", x: x - half - 6, y: y + 4 }, g);
+    }
+    el("rect", { class: "node-frame", x: x - half - 2, y: y - half - 2,
+      width: SIDE + 4, height: SIDE + 4, rx: 3 }, g);
+    const holder = el("foreignObject", { x: x - half, y: y - half, width: SIDE, height: SIDE }, g);
+    const canvas = document.createElement("canvas");
+    canvas.className = "node-map";
+    holder.appendChild(canvas);
+    el("text", { class: "node-value", x, y: y + half + 13 }, g);
+  }
+
+  // Edge widths by |w| (relative to the largest, at least 1) and dashes by sign, from the
+  // frame's layers (each with `w[i][j]`).
+  function weigh(layers, maxWidth = 8) {
+    const maxAbs = Math.max(1, ...layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    for (const g of svg.querySelectorAll(".edge")) {
+      const w = layers[+g.dataset.layer].w[+g.dataset.i][+g.dataset.j];
+      g.querySelector(".edge-line").setAttribute("stroke-width",
+        (1 + (maxWidth - 1) * Math.abs(w) / maxAbs).toFixed(2));
+      g.classList.toggle("edge--neg", w < 0);
+      g.classList.toggle("edge--zero", w === 0);
+    }
+  }
+
+  return {
+    build,
+    weigh,
+    at,
+    get sizes() { return sizes; },
+    edges: () => svg.querySelectorAll(".edge"),
+    nodes: () => svg.querySelectorAll(".node"),
+    edge: (l, i, j) => svg.querySelector(`.edge[data-layer="${l}"][data-i="${i}"][data-j="${j}"]`),
+    node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
+    slot: (k) => svg.querySelector(`.node[data-slot="${k}"]`),
+  };
+};
+
+// Math names for the nodes of a network given its frame layers (each with `a`: (N, n)):
+// inputs x1, x2, ..., hidden h1, h2, ... (h1.2 with several hidden layers), output ŷ (ŷ1, ...).
+NP.symbolName = (layers, layer, j) => {
+  if (layer < 0) return `x${j + 1}`;
+  const last = layers.length - 1;
+  if (layer === last) return layers[last].a[0].length === 1 ? "ŷ" : `ŷ${j + 1}`;
+  return last === 1 ? `h${j + 1}` : `h${layer + 1}.${j + 1}`;
+};
