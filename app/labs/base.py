@@ -7,9 +7,11 @@ thread, one call at a time, so a lab never needs locks of its own.
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
 from app.settings import Settings
+from engine.model import Sequential
 
 
 class LabError(Exception):
@@ -63,6 +65,18 @@ class Lab(ABC):
     def restore(self, state: BaseModel) -> None:
         """Replace the whole state by a validated `State`; LabError if it does not fit."""
 
+    def weights(self) -> dict[str, np.ndarray]:
+        """The current network's parameters by name, for the JSON and NumPy `.npz` export.
+
+        Labs with a network override this (see `sequential_weights`); the default, no
+        weights, hides the export on the page.
+        """
+        return {}
+
+    @classmethod
+    def has_weights(cls) -> bool:
+        return cls.weights is not Lab.weights
+
     def train(self, steps: int) -> None:
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
         raise LabError("not_trainable", "This page has nothing to train.")
@@ -78,3 +92,12 @@ class Lab(ABC):
                 limit=limit,
             )
         return value
+
+
+def sequential_weights(model: Sequential) -> dict[str, np.ndarray]:
+    """A Sequential's parameters as `layer<k>.<param>` (k from 0, as in the protocol)."""
+    return {
+        f"layer{k}.{name}": value.copy()
+        for k, layer in enumerate(model.layers)
+        for name, value in layer.params.items()
+    }

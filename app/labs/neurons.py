@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.base import Lab, LabError
+from app.labs.base import Lab, LabError, sequential_weights
 from app.labs.neurons_presets import DEFAULT_PRESET, PRESETS, NetworkPreset
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import ACTIVATION_NAMES
@@ -266,6 +266,9 @@ class NeuronsLab(Lab):
         self.model = model
         self.x = np.array(state.inputs, dtype=float)
         self.modified = state.modified
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return sequential_weights(self.model)
 
     # --- the frame ----------------------------------------------------------------------
 
