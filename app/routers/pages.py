@@ -1,16 +1,24 @@
 """HTML pages. Handlers only pick a template and the language; the engine speaks over /ws."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
+from app.labs import LABS
 from app.pages import SECTIONS
+from app.tours import TOURS, tour_link
 
 router = APIRouter(tags=["pages"])
 
 ONE_YEAR = 365 * 24 * 3600
+
+
+def here_without_lang(request: Request) -> str:
+    """This page's path and query for the language switch, minus `lang` (which would win)."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def render(request: Request, template: str, **context) -> HTMLResponse:
@@ -20,10 +28,25 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     def t(key: str, **params: object) -> str:
         return i18n.translate(lang, key, **params)
 
+    page, lab = context.get("page"), context.get("lab")
+    classroom = {
+        "tour": TOURS.get(page),  # guided tour, share and export: see app/tours, share.js
+        "tours": TOURS,
+        "trainable": lab is not None and LABS[lab].trainable,
+        "has_weights": lab is not None and LABS[lab].has_weights(),
+        "here": here_without_lang(request),
+    }
     response = request.app.state.templates.TemplateResponse(
         request,
         template,
-        {"lang": lang, "t": t, "catalog": i18n.catalog(lang), "sections": SECTIONS, **context},
+        {
+            "lang": lang,
+            "t": t,
+            "catalog": i18n.catalog(lang),
+            "sections": SECTIONS,
+            **classroom,
+            **context,
+        },
     )
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=ONE_YEAR, samesite="lax")
@@ -32,7 +55,8 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return render(request, "home.html", page="home")
+    lessons = [(s, tour_link(s.number, s.path)) for s in SECTIONS]
+    return render(request, "home.html", page="home", lessons=lessons)
 
 
 @router.get("/neurons", response_class=HTMLResponse)

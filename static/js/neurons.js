@@ -5,7 +5,8 @@
 (() => {
   const { t, fmt, factor } = NP;
   const SVG = "http://www.w3.org/2000/svg";
-  const W = 800, H = 460, MARGIN_X = 90, MARGIN_Y = 50;
+  // TOP is kept for the column titles (input / hidden / output layer: roles not by colour alone).
+  const W = 800, H = 510, TOP = 40, MARGIN_X = 90, MARGIN_Y = 50;
   const ACTIVATIONS = ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 
   const svg = document.getElementById("network");
@@ -20,11 +21,8 @@
   let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
   let focusNode = null; // {layer, j}: layer -1 is the input column
 
+  // ?preset=NAME and shared states are applied by share.js for every lab page.
   const session = NP.connect("neurons", {
-    open(s) {
-      const preset = NP.params.get("preset");
-      if (preset) s.send({ type: "load_preset", name: preset });
-    },
     frame(msg) { render(msg); },
   });
 
@@ -37,6 +35,9 @@
     return last === 1 ? `B${j + 1}` : `B${layer + 1}.${j + 1}`;
   }
   const activationName = (name) => t(`activation.${name}`);
+  function columnTitle(column) {
+    return column === 0 ? t("neurons.input_layer") : layerName(column - 1);
+  }
 
   // --- geometry -------------------------------------------------------------------------
 
@@ -46,8 +47,8 @@
   function position(column, j, size) {
     const columns = frame.layers.length + 1;
     const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, columns - 1);
-    const gap = Math.min(110, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
-    const y = H / 2 + (j - (size - 1) / 2) * gap;
+    const gap = Math.min(110, (H - TOP - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const y = TOP + (H - TOP) / 2 + (j - (size - 1) / 2) * gap;
     return [x, y];
   }
 
@@ -89,13 +90,18 @@
         g.addEventListener("focus", () => showEdgeFormula(l, i, j));
       }));
     });
+    const titles = el("g", { class: "column-titles", "aria-hidden": "true" }, svg);
+    sizes.forEach((size, column) => {
+      const [x] = position(column, 0, size);
+      el("text", { class: "column-title", x, y: 24 }, titles).textContent = columnTitle(column);
+    });
     sizes.forEach((size, column) => {
       for (let j = 0; j < size; j++) {
         const layer = column - 1;
         const [x, y] = position(column, j, size);
         const role = column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
         const g = el("g", {
-          class: `node node--${role}`, tabindex: "0",
+          class: `node node--${role}`, tabindex: "0", role: "group",
           "data-layer": layer, "data-j": j, "data-testid": `node-${layer}-${j}`,
         }, nodes);
         el("circle", { cx: x, cy: y, r: 30 }, g);
@@ -154,7 +160,9 @@
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
       const line = g.querySelector(".edge-line");
-      line.setAttribute("stroke-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
+      // Width shows |w| (scaled by --edge-scale, thicker in projector mode); the number is
+      // written beside it too.
+      line.style.setProperty("--edge-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
       g.classList.toggle("edge--neg", w < 0);
       g.classList.toggle("edge--zero", w === 0);
       g.classList.toggle("edge--selected",

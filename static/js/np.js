@@ -1,15 +1,42 @@
-// Shared by every page: translations, number formatting, theme, and the websocket session.
-// Pages never compute the numbers they show: they format what the engine sent.
+// Shared by every page: translations, number formatting, theme, projector mode, and the
+// websocket session. Pages never compute the numbers they show: they format what the
+// engine sent. Classroom modules (tour.js, share.js, keys.js) listen to the events this
+// file dispatches on `document`: "np:open" ({session, first}) and "np:message" ({msg, session}).
 "use strict";
 
 const NP = (() => {
   const root = document.documentElement;
-
-  // Theme first, before the body paints (this file is loaded blocking in <head>).
-  const savedTheme = localStorage.getItem("np-theme");
-  if (savedTheme) root.dataset.theme = savedTheme;
   const params = new URLSearchParams(location.search);
-  if (params.get("projector") === "1") root.dataset.projector = "on";
+
+  // --- remembered switches, applied before the first paint (loaded blocking in <head>) ---
+
+  function stored(key) {
+    try { return localStorage.getItem(key); } catch { return null; }
+  }
+  function store(key, value) {
+    try { localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
+  }
+
+  // Theme: the learner's choice, else the system's preference.
+  const prefersDark = window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
+  root.dataset.theme = stored("np-theme") || (prefersDark ? "dark" : "light");
+
+  // Projector: ?projector=1 / 0 switches it (and is remembered), else the last choice.
+  if (params.has("projector")) store("np-projector", params.get("projector") === "1" ? "on" : "off");
+  root.dataset.projector = stored("np-projector") === "on" ? "on" : "off";
+
+  function setTheme(theme) {
+    root.dataset.theme = theme;
+    store("np-theme", theme);
+    document.dispatchEvent(new CustomEvent("np:theme", { detail: { theme } }));
+  }
+  function setProjector(on) {
+    root.dataset.projector = on ? "on" : "off";
+    store("np-projector", on ? "on" : "off");
+    document.dispatchEvent(new CustomEvent("np:projector", { detail: { on } }));
+  }
+
+  // --- catalogs and numbers ---------------------------------------------------------------
 
   let catalog = null;
   function t(key, values) {
@@ -39,6 +66,11 @@ const NP = (() => {
     return x < 0 ? `(${fmt(x)})` : fmt(x);
   }
 
+  // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
+  function cssVar(name) {
+    return getComputedStyle(root).getPropertyValue(name).trim();
+  }
+
   function toast(text) {
     const el = document.getElementById("toast");
     if (!el) return;
@@ -54,20 +86,36 @@ const NP = (() => {
     return translated === key ? msg.message : translated;
   }
 
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
   // One websocket session for a lab. `handlers[type](msg)` receives each server message;
   // errors are shown as a toast unless the page handles them. Reconnects with backoff.
+  // The page's session is also `NP.session`, for the classroom modules.
   function connect(lab, handlers) {
     let ws = null;
     let retry = 500;
+    let opened = 0;
     const queue = [];
+    const waiting = []; // [{type, resolve}] for request()
     const session = {
+      lab,
       send(msg) {
         const text = JSON.stringify(msg);
         if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
         else queue.push(text);
       },
+      // Send `msg` and resolve with the next message of type `answer` (or reject on error).
+      request(msg, answer) {
+        return new Promise((resolve, reject) => {
+          waiting.push({ answer, resolve, reject });
+          session.send(msg);
+        });
+      },
       get open() { return ws !== null && ws.readyState === WebSocket.OPEN; },
     };
+    NP.session = session;
     function open() {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
       ws = new WebSocket(`${scheme}://${location.host}/ws/${lab}`);
@@ -76,12 +124,20 @@ const NP = (() => {
         root.dataset.connection = "open";
         if (handlers.open) handlers.open(session);
         while (queue.length) ws.send(queue.shift());
+        emit("np:open", { session, first: opened++ === 0 });
       };
       ws.onmessage = (event) => {
         const msg = JSON.parse(event.data);
+        const pending = waiting.findIndex((w) => w.answer === msg.type || msg.type === "error");
         const handler = handlers[msg.type];
         if (handler) handler(msg, session);
-        else if (msg.type === "error") toast(errorText(msg));
+        else if (msg.type === "error" && pending < 0) toast(errorText(msg));
+        if (pending >= 0) {
+          const [w] = waiting.splice(pending, 1);
+          if (msg.type === "error") w.reject(msg);
+          else w.resolve(msg);
+        }
+        emit("np:message", { msg, session });
       };
       ws.onclose = (event) => {
         root.dataset.connection = "closed";
@@ -95,16 +151,39 @@ const NP = (() => {
     return session;
   }
 
-  function setupThemeToggle() {
-    const button = document.querySelector(".theme-toggle");
-    if (!button) return;
-    button.addEventListener("click", () => {
-      const next = root.dataset.theme === "dark" ? "light" : "dark";
-      root.dataset.theme = next;
-      localStorage.setItem("np-theme", next);
-    });
+  // A file for the learner to keep: state, weights, pictures.
+  function download(blob, filename) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
-  document.addEventListener("DOMContentLoaded", setupThemeToggle);
 
-  return { t, fmt, factor, toast, errorText, connect, params };
+  function setupSwitches() {
+    const theme = document.querySelector(".theme-toggle");
+    const projector = document.querySelector(".projector-toggle");
+    const show = () => {
+      if (theme) theme.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
+      if (projector) projector.setAttribute("aria-pressed", String(root.dataset.projector === "on"));
+    };
+    theme?.addEventListener("click", () => {
+      setTheme(root.dataset.theme === "dark" ? "light" : "dark");
+      show();
+    });
+    projector?.addEventListener("click", () => {
+      setProjector(root.dataset.projector !== "on");
+      show();
+    });
+    document.addEventListener("np:projector", show);
+    show();
+  }
+  document.addEventListener("DOMContentLoaded", setupSwitches);
+
+  return {
+    t, fmt, factor, cssVar, toast, errorText, connect, download, params,
+    setTheme, setProjector, session: null,
+  };
 })();
