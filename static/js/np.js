@@ -10,20 +10,24 @@ const NP = (() => {
 
   // --- remembered switches, applied before the first paint (loaded blocking in <head>) ---
 
-  function stored(key) {
-    try { return localStorage.getItem(key); } catch { return null; }
+  function stored(key, storage = localStorage) {
+    try { return storage.getItem(key); } catch { return null; }
   }
-  function store(key, value) {
-    try { localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
+  function store(key, value, storage = localStorage) {
+    try { storage.setItem(key, value); } catch { /* private mode: not remembered */ }
   }
 
   // Theme: the learner's choice, else the system's preference.
   const prefersDark = window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
   root.dataset.theme = stored("np-theme") || (prefersDark ? "dark" : "light");
 
-  // Projector: ?projector=1 / 0 switches it (and is remembered), else the last choice.
-  if (params.has("projector")) store("np-projector", params.get("projector") === "1" ? "on" : "off");
-  root.dataset.projector = stored("np-projector") === "on" ? "on" : "off";
+  // Projector: the switch is remembered by the browser; ?projector=1 / 0 holds for this tab
+  // only, so a link sent to learners does not turn their own screens into projectors.
+  if (params.has("projector")) {
+    store("np-projector", params.get("projector") === "1" ? "on" : "off", sessionStorage);
+  }
+  const projector = stored("np-projector", sessionStorage) || stored("np-projector");
+  root.dataset.projector = projector === "on" ? "on" : "off";
 
   function setTheme(theme) {
     root.dataset.theme = theme;
@@ -33,6 +37,7 @@ const NP = (() => {
   function setProjector(on) {
     root.dataset.projector = on ? "on" : "off";
     store("np-projector", on ? "on" : "off");
+    store("np-projector", on ? "on" : "off", sessionStorage);
     document.dispatchEvent(new CustomEvent("np:projector", { detail: { on } }));
   }
 

@@ -50,8 +50,13 @@ def test_projector_switch_is_remembered_and_reduces_the_controls(page):
     assert thick_edge >= 1.5 * normal_edge
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-projector", "on")
-    page.goto("/neurons?projector=0")
+    page.goto("/neurons?projector=0")  # for this tab only
     expect(page.locator("html")).to_have_attribute("data-projector", "off")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("data-projector", "off")
+    other = page.context.new_page()  # another tab keeps the switch's choice
+    other.goto("/")
+    expect(other.locator("html")).to_have_attribute("data-projector", "on")
 
 
 def test_theme_switch_is_complete_and_remembered(page):
