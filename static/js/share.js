@@ -67,8 +67,8 @@ NP.share = (() => {
 
   async function link(shared) {
     const url = new URL(location.href);
-    url.searchParams.delete("preset"); // the state says it all
-    url.searchParams.delete("tour");
+    // The state says it all; and the recipient reads in their own language.
+    for (const name of ["preset", "tour", "lang"]) url.searchParams.delete(name);
     url.hash = `s=${await pack(shared)}`;
     return url.href;
   }

@@ -36,7 +36,15 @@ def build_a_network(page) -> None:
     expect(page.get_by_test_id("node--1-1")).to_have_attribute("aria-label", "G2 = 2.5")
 
 
-def test_a_shared_link_restores_the_same_network_in_a_fresh_browser(page, browser, live_server):
+def fresh_page(browser, live_server):
+    """A new browser context: no cookies, no storage, nothing shared with the first."""
+    context = browser.new_context(locale="en-US", base_url=live_server)
+    return context, context.new_page()
+
+
+def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
+    page, browser, live_server, tmp_path
+):
     build_a_network(page)
     before = drawing(page)
     output = page.get_by_test_id("output-value").text_content()
@@ -46,31 +54,6 @@ def test_a_shared_link_restores_the_same_network_in_a_fresh_browser(page, browse
     url = link.input_value()
     assert "/neurons#s=" in url and "tour=" not in url
     assert page.url == url  # the address bar holds the same link
-
-    fresh = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 768})
-    other = fresh.new_page()
-    other.goto(url)
-    expect(other.get_by_test_id("output-value")).to_have_text(output)
-    expect(other.get_by_test_id("node-1-2")).to_be_visible()
-    assert drawing(other) == before
-    # The tour step came along, without its commands undoing the learner's edits.
-    expect(other.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
-    expect(other.get_by_test_id("edge-0-2-0")).to_have_attribute(
-        "aria-label", "Weight from G3 to B1.1: −0.7"
-    )
-    fresh.close()
-
-
-def test_a_broken_link_starts_fresh_with_a_message(page):
-    page.goto("/neurons#s=not-a-real-state")
-    expect(page.locator("#toast")).to_contain_text("could not be read")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
-
-
-def test_state_file_download_and_upload(page, browser, live_server, tmp_path):
-    build_a_network(page)
-    before = drawing(page)
-    page.get_by_test_id("share-open").click()
     with page.expect_download() as info:
         page.get_by_test_id("state-download").click()
     assert info.value.suggested_filename == "neurons-state.json"
@@ -80,8 +63,19 @@ def test_state_file_download_and_upload(page, browser, live_server, tmp_path):
     assert shared["lab"] == "neurons" and shared["tour"] == 3
     assert shared["state"]["inputs"] == [1, 2.5, 3]
 
-    fresh = browser.new_context(locale="en-US", base_url=live_server)
-    other = fresh.new_page()
+    context, other = fresh_page(browser, live_server)
+    other.goto(url)
+    expect(other.get_by_test_id("output-value")).to_have_text(output)
+    expect(other.get_by_test_id("node-1-2")).to_be_visible()
+    assert drawing(other) == before
+    # The tour step came along, without its commands undoing the learner's edits.
+    expect(other.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
+    expect(other.get_by_test_id("edge-0-2-0")).to_have_attribute(
+        "aria-label", "Weight from G3 to B1.1: −0.7"
+    )
+    context.close()
+
+    context, other = fresh_page(browser, live_server)
     other.goto("/neurons")
     expect(other.get_by_test_id("output-value")).to_have_text("4.9")
     other.get_by_test_id("share-open").click()
@@ -89,13 +83,19 @@ def test_state_file_download_and_upload(page, browser, live_server, tmp_path):
     expect(other.get_by_test_id("node-1-2")).to_be_visible()
     assert drawing(other) == before
     expect(other.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
-    # A file that is not a state is refused kindly.
+    # A file that is not a state of this page is refused kindly.
     other.get_by_test_id("share-open").click()
     other.get_by_test_id("state-upload").set_input_files(
         files=[{"name": "x.json", "mimeType": "application/json", "buffer": b'{"lab": "rnn"}'}]
     )
     expect(other.locator("#toast")).to_contain_text("not a saved state")
-    fresh.close()
+    context.close()
+
+
+def test_a_broken_link_starts_fresh_with_a_message(page):
+    page.goto("/neurons#s=not-a-real-state")
+    expect(page.locator("#toast")).to_contain_text("could not be read")
+    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
 
 
 def test_the_drawing_exports_to_png(page, tmp_path):
