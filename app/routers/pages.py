@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
 from app.labs import LABS
+from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
 from app.tours import TOURS, tour_link
 
@@ -61,7 +62,7 @@ def home(request: Request) -> HTMLResponse:
 
 @router.get("/neurons", response_class=HTMLResponse)
 def neurons(request: Request) -> HTMLResponse:
-    return render(request, "neurons.html", page="neurons", lab="neurons")
+    return render(request, "neurons.html", page="neurons", lab="neurons", presets=list(PRESETS))
 
 
 @router.get("/lang/{code}")

@@ -18,6 +18,7 @@
 
   let frame = null;
   let shapeKey = "";
+  let nodeGap = 110; // from --node-gap: projector mode's larger labels need more room
   let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
   let focusNode = null; // {layer, j}: layer -1 is the input column
 
@@ -47,7 +48,7 @@
   function position(column, j, size) {
     const columns = frame.layers.length + 1;
     const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, columns - 1);
-    const gap = Math.min(110, (H - TOP - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const gap = Math.min(nodeGap, (H - TOP - 2 * MARGIN_Y) / Math.max(1, size - 1));
     const y = TOP + (H - TOP) / 2 + (j - (size - 1) / 2) * gap;
     return [x, y];
   }
@@ -62,6 +63,7 @@
   // --- building (only when the shape changes, so focus survives value updates) -----------
 
   function build() {
+    nodeGap = parseFloat(NP.cssVar("--node-gap")) || 110;
     svg.replaceChildren();
     const sizes = columnSizes();
     const edges = el("g", { class: "edges" }, svg);
@@ -124,6 +126,13 @@
       }
     });
   }
+
+  // Projector mode changes the drawing's spacing: draw it again.
+  document.addEventListener("np:projector", () => {
+    if (!frame) return;
+    shapeKey = "";
+    render(frame);
+  });
 
   // --- updating -------------------------------------------------------------------------
 

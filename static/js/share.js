@@ -138,7 +138,7 @@ NP.share = (() => {
   const SVG_STYLE = [
     "display", "visibility", "opacity", "fill", "fill-opacity", "stroke", "stroke-width",
     "stroke-dasharray", "stroke-linecap", "stroke-opacity", "paint-order", "font-family",
-    "font-size", "font-weight", "text-anchor", "dominant-baseline",
+    "font-size", "font-weight", "text-anchor", "dominant-baseline", "transform",
   ];
   async function svgPng(svg, scale = 2) {
     const { width, height } = svg.viewBox.baseVal;

@@ -1,5 +1,8 @@
 """Projector mode for the back of a room, and the classroom keyboard."""
 
+import itertools
+
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -98,3 +101,70 @@ def test_keyboard_shortcuts_and_their_help(page):
     expect(page.get_by_test_id("fullscreen")).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("f")
     expect(page.get_by_test_id("fullscreen")).to_have_attribute("aria-pressed", "false")
+
+
+# Colour-vision deficiency simulation (Machado, Oliveira & Fernandes 2009, severity 1) on
+# linear sRGB, then CIE L*a*b* distances (ΔE 1976) between the book's three role colours.
+CVD = {
+    "normal": np.eye(3),
+    "protanopia": np.array(
+        [
+            [0.152286, 1.052583, -0.204868],
+            [0.114503, 0.786281, 0.099216],
+            [-0.003882, -0.048116, 1.051998],
+        ]
+    ),
+    "deuteranopia": np.array(
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ]
+    ),
+    "tritanopia": np.array(
+        [
+            [1.255528, -0.076749, -0.178779],
+            [-0.078411, 0.930809, 0.147602],
+            [0.004733, 0.691367, 0.303900],
+        ]
+    ),
+}
+SRGB_TO_XYZ = np.array(
+    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+)
+WHITE = np.array([0.95047, 1.0, 1.08883])
+
+
+def to_lab(hex_colour: str, deficiency: str) -> np.ndarray:
+    rgb = np.array([int(hex_colour[k : k + 2], 16) for k in (1, 3, 5)]) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = SRGB_TO_XYZ @ np.clip(CVD[deficiency] @ linear, 0, 1) / WHITE
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def smallest_difference(colours: list[str]) -> float:
+    return min(
+        float(np.linalg.norm(to_lab(a, d) - to_lab(b, d)))
+        for d in CVD
+        for a, b in itertools.combinations(colours, 2)
+    )
+
+
+def test_colour_science_sanity():
+    # The classic red and green of charts (Tableau 10): nearly one colour to deuteranopes.
+    assert smallest_difference(["#d62728", "#2ca02c"]) < 10
+    assert smallest_difference(["#000000", "#ffffff"]) > 99
+
+
+@pytest.mark.parametrize("projector", ["off", "on"])
+def test_role_colours_stay_apart_for_colour_blind_viewers(page, projector):
+    page.goto(f"/?projector={'1' if projector == 'on' else '0'}")
+    for theme in ("light", "dark"):
+        page.evaluate(f"NP.setTheme('{theme}')")
+        roles = page.evaluate(
+            """() => ['--input-node', '--hidden-node', '--output-node']
+                .map(name => NP.cssVar(name))"""
+        )
+        # ΔE above 10 is plain to see; the projector, washed out by room light, needs more.
+        assert smallest_difference(roles) > (30 if projector == "on" else 15), (theme, roles)
