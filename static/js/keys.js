@@ -1,7 +1,7 @@
 // The classroom keyboard, on every page: Space = one training step, P = play/pause,
-// R = reset, ← → (and a presenter remote's PageUp/PageDown) = tour, F = fullscreen,
-// ? = the help overlay listing them. Keys typed into a field, or meant for the focused
-// control, are left alone; so is everything while a dialog is open.
+// R = reset, ← → (and a presenter remote's PageUp/PageDown) = tour, Esc = close the tour,
+// F = fullscreen, ? = the help overlay listing them. Keys typed into a field, or meant for
+// the focused control, are left alone; so is everything while a dialog is open.
 "use strict";
 
 NP.keys = (() => {
@@ -50,6 +50,7 @@ NP.keys = (() => {
     PageDown: () => touring() && (NP.tour.next(), true),
     ArrowLeft: () => touring() && (NP.tour.prev(), true),
     PageUp: () => touring() && (NP.tour.prev(), true),
+    Escape: () => touring() && (NP.tour.close(), true),
   };
 
   document.addEventListener("keydown", (e) => {

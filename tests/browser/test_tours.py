@@ -85,6 +85,11 @@ def test_neurons_tour_goes_back_jumps_and_starts_from_the_url(page):
     page.get_by_test_id("input-0").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
-    page.get_by_test_id("tour-close").click()
+    page.locator("h1").click()
+    page.keyboard.press("Escape")
     expect(page.get_by_test_id("tour")).to_be_hidden()
     expect(page.get_by_test_id("tour-start")).to_be_focused()
+    page.keyboard.press("Enter")  # and back, from the keyboard
+    expect(page.get_by_test_id("tour-count")).to_have_text("Step 1 of 8")
+    page.get_by_test_id("tour-close").click()
+    expect(page.get_by_test_id("tour")).to_be_hidden()
