@@ -10,7 +10,15 @@ import importlib
 import os
 import platform
 
-BENCHMARKS = ("engine", "latency", "share")
+BENCHMARKS = (
+    "engine",
+    "latency",
+    "batchnorm",
+    "conv",
+    "generative",
+    "stepthrough",
+    "share",
+)
 
 
 def main() -> None:

@@ -65,6 +65,55 @@ def neurons(request: Request) -> HTMLResponse:
     return render(request, "neurons.html", page="neurons", lab="neurons", presets=list(PRESETS))
 
 
+@router.get("/conv", response_class=HTMLResponse)
+def conv(request: Request) -> HTMLResponse:
+    return render(request, "conv.html", page="conv", lab="conv")
+
+
+@router.get("/batchnorm", response_class=HTMLResponse)
+def batchnorm(request: Request) -> HTMLResponse:
+    return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
+
+
+@router.get("/rnn", response_class=HTMLResponse)
+def rnn(request: Request) -> HTMLResponse:
+    return render(request, "rnn.html", page="rnn", lab="rnn")
+
+
+def generative_page(request: Request, name: str) -> HTMLResponse:
+    """The B.8 pages: their controls show this server's limits."""
+    s = request.app.state.settings
+    return render(
+        request,
+        f"{name}.html",
+        page=name,
+        lab=name,
+        max_latent=s.max_latent,
+        max_width=s.max_generative_width,
+        max_points=s.max_drawn_points,
+    )
+
+
+@router.get("/autoencoder", response_class=HTMLResponse)
+def autoencoder(request: Request) -> HTMLResponse:
+    return generative_page(request, "autoencoder")
+
+
+@router.get("/gan", response_class=HTMLResponse)
+def gan(request: Request) -> HTMLResponse:
+    return generative_page(request, "gan")
+
+
+@router.get("/backprop", response_class=HTMLResponse)
+def backprop(request: Request) -> HTMLResponse:
+    return render(request, "backprop.html", page="backprop", lab="backprop")
+
+
+@router.get("/descent", response_class=HTMLResponse)
+def descent(request: Request) -> HTMLResponse:
+    return render(request, "descent.html", page="descent", lab="descent")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""

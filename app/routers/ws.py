@@ -1,5 +1,7 @@
 """`/ws/{lab}`: one websocket session per browser tab, driving one lab."""
 
+import asyncio
+
 from fastapi import APIRouter, WebSocket
 
 from app.labs import LABS
@@ -31,7 +33,9 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
         await websocket.send_text(error.model_dump_json())
         await websocket.close(code=CLOSE_FULL)
         return
-    session = Session(websocket, lab_class(settings), settings)
+    # Off the event loop: a lab may load data first (the digits take a moment, once).
+    lab = await asyncio.to_thread(lab_class, settings)
+    session = Session(websocket, lab, settings)
     registry.add(session)
     try:
         await session.run()

@@ -174,6 +174,7 @@ class Session:
                 self.require_trainable()
                 if not self.running:
                     self.lab.diverged = False
+                    self.lab.finished = False
                     self.player = asyncio.create_task(self.play())
                 await self.send_status()
             case p.Pause():
@@ -220,9 +221,10 @@ class Session:
         await self.send_text(await self.call_lab(self.lab.train, steps))
 
     async def play(self) -> None:
-        """Train and stream until paused, diverged or disconnected, at most `fps` frames/s."""
-        period = 1.0 / self.settings.frames_per_second
+        """Train and stream until paused, diverged, finished or disconnected, at most `fps`
+        frames a second (fewer when the lab asks for a slower pace)."""
         while True:
+            period = max(1.0 / self.settings.frames_per_second, self.lab.play_period())
             started = time.monotonic()
             try:
                 await self.train_and_send(min(self.steps_per_frame, self.max_steps_per_frame()))
@@ -233,6 +235,8 @@ class Session:
                 await self.send_error(
                     "diverged", "Training diverged: the loss is no longer finite. Reset to go on."
                 )
+                break
+            if self.lab.finished:
                 break
             await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
         # Still inside the task, so `running` would read True: say "stopped" explicitly.

@@ -63,12 +63,37 @@ const NP = (() => {
   function fmt(x) {
     if (x === null || x === undefined || Number.isNaN(x)) return "–";
     if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-    const text = formatter.format(Object.is(x, -0) ? 0 : x);
-    return text.replace("-", "−");
+    const text = formatter.format(x);
+    // -0, and tiny negatives that round to it, are written 0.
+    return text === "-0" ? "0" : text.replace("-", "−");
   }
   // A factor inside a written-out product: negatives in parentheses, as the book writes them.
   function factor(x) {
     return x < 0 ? `(${fmt(x)})` : fmt(x);
+  }
+
+  // Like fmt, but small numbers keep 3 significant digits instead of rounding to 0: learning
+  // rates (0.0125) and gradients must not read as zero when they are not.
+  const small = new Intl.NumberFormat(root.lang === "ko" ? "ko-KR" : "en-US", {
+    maximumSignificantDigits: 3,
+  });
+  function num(x) {
+    if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 0.1) return fmt(x);
+    return small.format(x).replace("-", "−");
+  }
+  function numFactor(x) {
+    return x < 0 ? `(${num(x)})` : num(x);
+  }
+
+  // Written-out arithmetic: one <p class="formula-line"> per line, replacing the box's content.
+  function writeLines(box, lines) {
+    box.replaceChildren();
+    for (const text of lines) {
+      const p = document.createElement("p");
+      p.className = "formula-line";
+      p.textContent = text;
+      box.appendChild(p);
+    }
   }
 
   // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
@@ -188,7 +213,7 @@ const NP = (() => {
   document.addEventListener("DOMContentLoaded", setupSwitches);
 
   return {
-    t, fmt, factor, cssVar, toast, errorText, connect, download, params,
-    setTheme, setProjector, session: null,
+    t, fmt, factor, num, numFactor, writeLines, cssVar, toast, errorText, connect, download,
+    params, setTheme, setProjector, session: null,
   };
 })();

@@ -89,13 +89,21 @@ def test_keyboard_shortcuts_and_their_help(page):
     help_dialog = page.get_by_test_id("help")
     expect(help_dialog).to_be_visible()
     expect(help_dialog).to_contain_text("Back to the start of the example")
-    expect(help_dialog).not_to_contain_text("training")  # nothing to train on this page
-    page.keyboard.press("r")  # no shortcut acts behind an open dialog
+    expect(help_dialog).to_contain_text("One training step")  # the neurons lab trains
+    page.keyboard.press(" ")  # no shortcut acts behind an open dialog
     page.keyboard.press("Escape")
     expect(help_dialog).to_be_hidden()
+    expect(page.get_by_test_id("st-step")).to_have_text("0")
+    page.keyboard.press(" ")  # one training step
+    expect(page.get_by_test_id("st-step")).to_have_text("1")
+    page.keyboard.press("p")  # play ...
+    expect(page.get_by_test_id("st-play")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("p")  # ... and pause
+    expect(page.get_by_test_id("st-play")).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("r")
+    expect(output).to_have_text("4.9")
     page.keyboard.press("ArrowRight")  # no tour open: nothing happens
     expect(page.get_by_test_id("tour")).to_be_hidden()
-    page.keyboard.press(" ")  # nothing to train here: no step, and no error
     expect(page.locator("#toast")).to_be_hidden()
     page.get_by_test_id("fullscreen").click()
     expect(page.get_by_test_id("fullscreen")).to_have_attribute("aria-pressed", "true")
