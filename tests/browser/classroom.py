@@ -34,7 +34,7 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 
 
 # Every visible text node and every label a person or a screen reader meets, with the
-# language of the element it is in.
+# language of the element it is in. Text under translate="no" (formulas, code) is left out.
 VISIBLE_TEXTS_JS = """
 () => {
   const shown = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
@@ -45,7 +45,7 @@ VISIBLE_TEXTS_JS = """
     const node = walker.currentNode;
     const el = node.parentElement;
     const text = node.textContent.trim();
-    if (!text || el.closest("script, style") || !shown(el)) continue;
+    if (!text || el.closest("script, style, [translate='no']") || !shown(el)) continue;
     items.push({ text, lang: langOf(el), kind: "text" });
   }
   for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]")) {
