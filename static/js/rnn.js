@@ -20,7 +20,6 @@
   let gateKey = "";
   let running = false;
   let pendingFrame = null;
-  let active = { t: 0, j: 0 }; // the grid cell that holds the tab stop
 
   const session = NP.connect("rnn", {
     open(s) {
@@ -213,7 +212,6 @@
       }
     }
     table.append(head, body);
-    active = { t: 0, j: 0 };
     const first = table.querySelector('[data-kind="h"][data-t="0"][data-j="0"]');
     if (first) first.tabIndex = 0;
   }
@@ -221,7 +219,6 @@
   function choose(s, j, td) {
     for (const cell of table.querySelectorAll('[tabindex="0"]')) cell.tabIndex = -1;
     td.tabIndex = 0;
-    active = { t: s, j };
     session.send({ type: "focus", step: s, unit: j });
   }
 
@@ -244,7 +241,6 @@
       e.currentTarget.tabIndex = -1;
       next.tabIndex = 0;
       next.focus();
-      active = { t: ns, j: nj };
     }
   }
 
@@ -429,6 +425,10 @@
       body.append(tr);
     }
   }
+
+  // Charts take their colours from the CSS variables: redraw when the theme changes.
+  new MutationObserver(() => { if (frame) render(frame); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
   // --- controls -------------------------------------------------------------------------
 
