@@ -31,7 +31,11 @@
       if (pendingFrame === null) requestAnimationFrame(() => { render(pendingFrame); pendingFrame = null; });
       pendingFrame = msg;
     },
-    status(msg) { setRunning(msg.running); $("status").textContent = t("rnn.status", { step: msg.step }); },
+    status(msg) {
+      setRunning(msg.running);
+      $("status").textContent = t("rnn.status", { step: msg.step });
+      setValue("speed", msg.steps_per_frame);
+    },
   });
 
   // --- helpers --------------------------------------------------------------------------
