@@ -17,6 +17,7 @@ BENCHMARKS = (
     "conv",
     "generative",
     "stepthrough",
+    "recurrent",
     "share",
 )
 

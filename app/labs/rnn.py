@@ -31,6 +31,13 @@ TaskName = Literal[TASK_NAMES]  # type: ignore[valid-type]
 CellName = Literal[CELL_NAMES]  # type: ignore[valid-type]
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]
 
+# Ranges shared by the commands and the saved settings.
+Scale = Annotated[float, Field(gt=0, le=8)]
+MemoryBias = Annotated[float, Field(ge=-5, le=8)]
+ClipNorm = Annotated[FiniteFloat, Field(gt=0, le=1e6)]
+LearningRate = Annotated[float, Field(gt=0, le=10)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
+
 HISTORY_POINTS = 120  # loss points kept per network; older ones are thinned out
 TIMING_SMOOTHING = 0.1  # weight of the newest step in the running time per step
 DECIMALS = 4  # rounding of the per-step arrays in a frame: the page shows 3
@@ -72,34 +79,34 @@ class SetRecurrentScale(Message):
     """Rebuild with the recurrent weights' singular values all equal to `scale`."""
 
     type: Literal["set_recurrent_scale"]
-    scale: float = Field(gt=0, le=8)
+    scale: Scale
 
 
 class SetMemoryBias(Message):
     """Rebuild with this starting bias of the LSTM forget gate and the GRU update gate."""
 
     type: Literal["set_memory_bias"]
-    bias: float = Field(ge=-5, le=8)
+    bias: MemoryBias
 
 
 class SetClip(Message):
     """Clip ||dL/dh_t|| at every step of backpropagation through time (null: off)."""
 
     type: Literal["set_clip"]
-    clip: FiniteFloat | None = Field(gt=0, le=1e6)
+    clip: ClipNorm | None
 
 
 class SetOptimizer(Message):
     type: Literal["set_optimizer"]
     name: OptimizerName
-    learning_rate: float = Field(gt=0, le=10)
+    learning_rate: LearningRate
 
 
 class Randomize(Message):
     """Fresh weights and data from a seed."""
 
     type: Literal["randomize"]
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: Seed = 0
 
 
 class SetSample(Message):
@@ -133,12 +140,12 @@ class RnnSettings(Message):
     hidden: int = Field(8, ge=1, le=256)
     length: int = Field(DEFAULT_LENGTH["words"], ge=1, le=1000)
     symbols: int = Field(3, ge=2, le=16)
-    recurrent_scale: float = Field(1.0, gt=0, le=8)
-    memory_bias: float = Field(3.0, ge=-5, le=8)
-    clip: FiniteFloat | None = Field(None, gt=0, le=1e6)
+    recurrent_scale: Scale = 1.0
+    memory_bias: MemoryBias = 3.0
+    clip: ClipNorm | None = None
     optimizer: OptimizerName = "adam"
-    learning_rate: float = Field(0.02, gt=0, le=10)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    learning_rate: LearningRate = 0.02
+    seed: Seed = 0
     sample: int = Field(0, ge=0)
     cursor: int | None = Field(None, ge=1)  # None: every step
     focus_step: int = Field(0, ge=0)

@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.training_checks import check_learning_rate
 from app.settings import Settings
 from app.ws.protocol import FiniteFloat, Message
 from engine.losses import LOSSES
@@ -273,13 +274,7 @@ class Trainer:
     # --- settings -------------------------------------------------------------------------
 
     def check_learning_rate(self, value: float) -> None:
-        limit = self.settings.max_learning_rate
-        if not 0 < value <= limit:
-            raise LabError(
-                "bad_learning_rate",
-                f"The learning rate must be above 0 and at most {limit:g}.",
-                limit=limit,
-            )
+        check_learning_rate(value, self.settings)
 
     def handle(self, command: BaseModel, model: Sequential, batch) -> bool:
         """Apply a training command; False if it is not one. `batch()` gives (x, y)."""

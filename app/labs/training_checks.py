@@ -32,15 +32,22 @@ class OptimizerSpec(Message):
     beta1: FiniteFloat = Field(0.9, ge=0, lt=1)
 
 
-def make_optimizer(spec: OptimizerSpec, settings: Settings) -> Optimizer:
+def check_learning_rate(value: float, settings: Settings) -> float:
+    """One rule for every page: from MIN_LEARNING_RATE up to the server's maximum."""
     high = settings.max_learning_rate
-    if not MIN_LEARNING_RATE <= spec.learning_rate <= high:
+    if not MIN_LEARNING_RATE <= value <= high:
         raise LabError(
             "bad_learning_rate",
-            f"The learning rate must be between {MIN_LEARNING_RATE:g} and {high:g}.",
+            f"The learning rate must be above 0 (at least {MIN_LEARNING_RATE:g}) "
+            f"and at most {high:g}.",
             low=MIN_LEARNING_RATE,
             high=high,
         )
+    return value
+
+
+def make_optimizer(spec: OptimizerSpec, settings: Settings) -> Optimizer:
+    check_learning_rate(spec.learning_rate, settings)
     hyper = {"beta1": spec.beta1} if spec.name == "adam" else {}
     return Optimizer(spec.name, learning_rate=spec.learning_rate, **hyper)
 

@@ -20,7 +20,6 @@
   let gateKey = "";
   let running = false;
   let pendingFrame = null;
-  let active = { t: 0, j: 0 }; // the grid cell that holds the tab stop
 
   const session = NP.connect("rnn", {
     open(s) {
@@ -32,7 +31,11 @@
       if (pendingFrame === null) requestAnimationFrame(() => { render(pendingFrame); pendingFrame = null; });
       pendingFrame = msg;
     },
-    status(msg) { setRunning(msg.running); $("status").textContent = t("rnn.status", { step: msg.step }); },
+    status(msg) {
+      setRunning(msg.running);
+      $("status").textContent = t("rnn.status", { step: msg.step });
+      setValue("speed", msg.steps_per_frame);
+    },
   });
 
   // --- helpers --------------------------------------------------------------------------
@@ -213,7 +216,6 @@
       }
     }
     table.append(head, body);
-    active = { t: 0, j: 0 };
     const first = table.querySelector('[data-kind="h"][data-t="0"][data-j="0"]');
     if (first) first.tabIndex = 0;
   }
@@ -221,7 +223,6 @@
   function choose(s, j, td) {
     for (const cell of table.querySelectorAll('[tabindex="0"]')) cell.tabIndex = -1;
     td.tabIndex = 0;
-    active = { t: s, j };
     session.send({ type: "focus", step: s, unit: j });
   }
 
@@ -244,7 +245,6 @@
       e.currentTarget.tabIndex = -1;
       next.tabIndex = 0;
       next.focus();
-      active = { t: ns, j: nj };
     }
   }
 
@@ -429,6 +429,10 @@
       body.append(tr);
     }
   }
+
+  // Charts take their colours from the CSS variables: redraw when the theme changes.
+  new MutationObserver(() => { if (frame) render(frame); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
   // --- controls -------------------------------------------------------------------------
 
