@@ -20,6 +20,14 @@
   const numFactor = (x) => (x !== null && x < 0 ? `(${num(x)})` : num(x));
 
   let frame = null;
+  // The selection the learner asked for, kept until a frame shows it: two quick edits
+  // (layer, then neuron) must not undo each other while the first answer is on its way.
+  let wanted = null;
+
+  function select(change) {
+    wanted = { ...(wanted || frame.selection), ...change };
+    session.send({ type: "select", ...wanted });
+  }
   let running = false;
   let pending = null; // the newest frame not drawn yet: draw at most once per display frame
   let shapeKey = "";
@@ -31,6 +39,10 @@
     frame(msg) {
       if (pending === null) requestAnimationFrame(() => { render(pending); pending = null; });
       pending = msg;
+    },
+    error(msg) {
+      wanted = null; // a refused selection must not stick
+      NP.toast(NP.errorText(msg));
     },
     status(msg) {
       running = msg.running;
@@ -146,7 +158,7 @@
       clickBound = true;
       histogramsDiv.on("plotly_click", (event) => {
         const point = event.points && event.points[0];
-        if (point) session.send({ type: "select", ...frame.selection, layer: point.data.meta.layer });
+        if (point) select({ layer: point.data.meta.layer });
       });
     }
   }
@@ -301,6 +313,7 @@
 
   function render(msg) {
     frame = msg;
+    if (wanted && Object.keys(wanted).every((k) => msg.selection[k] === wanted[k])) wanted = null;
     const th = theme();
     const key = `${frame.config.depth}`;
     if (key !== shapeKey) {
@@ -347,7 +360,7 @@
         NP.toast(t("error.not_a_number"));
         return;
       }
-      session.send({ type: "select", ...frame.selection, [el.dataset.select]: value - 1 });
+      select({ [el.dataset.select]: value - 1 });
     });
   }
 })();
