@@ -37,14 +37,17 @@ def test_the_map_lists_b1_to_b8_in_order_and_links_every_section_with_a_page(pag
             )
 
 
-@pytest.mark.parametrize("section", [s for s in SECTIONS if s.path], ids=lambda s: s.number)
-def test_each_card_opens_its_live_page(page, section):
+def test_a_click_anywhere_on_a_card_opens_its_live_page(page):
     page.goto("/")
-    # A click anywhere on the card opens the page (the title's link covers the card).
-    box = page.get_by_test_id(f"lesson-{section.number}").locator(".lesson-promise").bounding_box()
+    live = [s for s in SECTIONS if s.path]
+    for section in live:  # every link leads to a real page
+        response = page.request.get(section.path)
+        assert response.ok and "<h1" in response.text(), section.path
+    # The title's link covers the card: a click on the promise opens the page.
+    first = live[0]
+    box = page.get_by_test_id(f"lesson-{first.number}").locator(".lesson-promise").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(page).to_have_url(re.compile(re.escape(section.path) + "$"))
-    expect(page.locator("h1")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(first.path) + "$"))
     expect(page.locator("html")).to_have_attribute("data-connection", "open")
 
 
