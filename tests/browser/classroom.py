@@ -6,6 +6,8 @@ A page takes part as soon as it has a guided tour (app/tours/<page>.py).
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from app.tours import TOURS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +16,28 @@ AXE = ROOT / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
 
 #: Home, then every page with a tour, as (name, path).
 CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(TOURS.items())]
+
+#: What must fit in the first screen at 1366x768 (test ids): the page's main drawing and
+#: the number it is about. A page with a tour and no entry here fails the check.
+FIRST_SCREEN: dict[str, tuple[str, ...]] = {
+    "neurons": ("network", "output-value"),
+}
+
+
+def ready(page, name: str) -> None:
+    """Wait until a page opened with ?tour=N shows the state of that tour step."""
+    if name != "home":
+        expect(page.get_by_test_id("tour")).to_be_visible()
+        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
+
+
+def reveal(page, name: str) -> None:
+    """Open what a page shows only on demand (a selected weight, a written-out sum), so the
+    checks see those strings too."""
+    if name == "neurons":
+        page.get_by_test_id("edge-0-1-0").click()
+        page.get_by_test_id("node-0-0").hover()
+        expect(page.get_by_test_id("formula")).to_contain_text("=")
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

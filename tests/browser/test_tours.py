@@ -57,6 +57,7 @@ def test_the_tour_runs_start_to_end_with_the_keyboard(page, name):
         first_sentence = re.split(r"\.\s", catalog[f"tour.{name}.{step.key}.body"])[0]
         expect(page.get_by_test_id("tour-body")).to_contain_text(first_sentence)
         expect(page.get_by_test_id(f"tour-dot-{k}")).to_have_attribute("aria-current", "step")
+        expect(panel).to_have_attribute("data-ready", "true")
         check_numbers(page, EXPECTED.get((name, step.key), {}))
         for testid in step.highlight:
             if page.get_by_test_id(testid).count():
