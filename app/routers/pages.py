@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import LABS
+from app.labs import LABS, backprop_presets
 from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
 from app.tours import TOURS, tour_link
@@ -106,7 +106,13 @@ def gan(request: Request) -> HTMLResponse:
 
 @router.get("/backprop", response_class=HTMLResponse)
 def backprop(request: Request) -> HTMLResponse:
-    return render(request, "backprop.html", page="backprop", lab="backprop")
+    return render(
+        request,
+        "backprop.html",
+        page="backprop",
+        lab="backprop",
+        presets=list(backprop_presets.PRESETS),
+    )
 
 
 @router.get("/descent", response_class=HTMLResponse)

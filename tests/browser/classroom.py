@@ -4,6 +4,7 @@ and what a page shows (visible text, labels, rendered font sizes).
 A page takes part as soon as it has a guided tour (app/tours/<page>.py).
 """
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -21,7 +22,25 @@ CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(
 #: the number it is about. A page with a tour and no entry here fails the check.
 FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "neurons": ("network", "output-value"),
+    "backprop": ("network", "loss-now"),
 }
+
+
+DRAWN = re.compile(r"(node|edge)--?\d")  # a node or an arrow of a drawn network
+
+
+def shows(page, expected: dict[str, str | re.Pattern]) -> None:
+    """The page shows these engine numbers: test id -> the aria-label of a drawing element
+    (node-, edge- ids), else the element's text (a pattern: found in it; for a form field,
+    its value)."""
+    for testid, value in expected.items():
+        target = page.get_by_test_id(testid).first
+        if DRAWN.match(testid) and isinstance(value, str):
+            expect(target).to_have_attribute("aria-label", value)
+        elif target.evaluate("el => el.matches('select, input')"):
+            expect(target).to_have_value(value)
+        else:
+            expect(target).to_have_text(value)
 
 
 def ready(page, name: str) -> None:
@@ -38,6 +57,9 @@ def reveal(page, name: str) -> None:
         page.get_by_test_id("edge-0-1-0").click()
         page.get_by_test_id("node-0-0").hover()
         expect(page.get_by_test_id("formula")).to_contain_text("=")
+    elif name == "backprop":
+        page.get_by_test_id("edge-1-0-0").hover()
+        expect(page.get_by_test_id("formula")).to_contain_text("w =")
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

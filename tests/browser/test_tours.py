@@ -8,12 +8,12 @@ from playwright.sync_api import expect
 
 from app import i18n
 from app.tours import TOURS
+from tests.browser.classroom import shows
 
 pytestmark = pytest.mark.browser
 
-# What the engine's numbers read at each step: an aria-label for drawing elements
-# (node-/edge- test ids), the text otherwise.
-EXPECTED: dict[tuple[str, str], dict[str, str]] = {
+# What the engine's numbers read at each step (see `shows`).
+EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
     ("neurons", "plain_sum"): {"node-0-0": "B1 = 2", "output-value": "6"},
     ("neurons", "weights"): {"node-0-0": "B1 = 0.9", "output-value": "4.9"},
     ("neurons", "weight_zero"): {
@@ -31,16 +31,37 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("neurons", "deep"): {
         "arch-kind": "2 hidden layers: a multi-layer network, a deep learning model (B.1)."
     },
+    ("backprop", "loss_table"): {
+        "metric-accuracy": "0.75",
+        "metric-misclassification": "0.25",
+        "loss-now": re.compile("Binary cross-entropy"),
+    },
+    ("backprop", "book_example"): {
+        "node-0-0": "h1 = 4",
+        "node-0-1": "h2 = 2",
+        "node-1-0": "ŷ = 5",
+        "loss-now": re.compile(r"\(5 − 3\)² = 4"),
+    },
+    ("backprop", "output_weights"): {
+        "edge-1-0-0": "Weight from h1 to ŷ: 0.8",
+        "node-1-0": "ŷ = 4",
+        "book-book_step1": re.compile(r"0\.8×4 \+ 0\.4×2 = 3\.2 \+ 0\.8 = 4"),
+        "book-notes": re.compile("0.8 × 4 is 3.2, not 0.32"),
+    },
+    ("backprop", "first_layer"): {
+        "node-0-0": "h1 = 3.3",
+        "node-0-1": "h2 = 1.7",
+        "node-1-0": "ŷ = 3.32",
+        "book-notes": re.compile(r"= 2\.64 \+ 0\.68 = 3\.32"),
+    },
+    ("backprop", "gradients"): {"edge-grad-1-0-0": "∂L/∂w 16", "edge-grad-1-1-0": "∂L/∂w 8"},
+    ("backprop", "update"): {
+        "edge-1-0-0": re.compile("1 → 0.8"),
+        "edge-1-1-0": re.compile("0.5 → 0.4"),
+        "st-update-text": re.compile("5 → 3.75"),
+    },
+    ("backprop", "repeat"): {"node-1-0": "ŷ = 3.046", "st-step": "5", "metric-mse": "0.00215"},
 }
-
-
-def check_numbers(page, expected: dict[str, str]) -> None:
-    for testid, value in expected.items():
-        target = page.get_by_test_id(testid)
-        if testid.startswith(("node-", "edge-")):
-            expect(target).to_have_attribute("aria-label", value)
-        else:
-            expect(target).to_have_text(value)
 
 
 @pytest.mark.parametrize("name", sorted(TOURS))
@@ -58,7 +79,7 @@ def test_the_tour_runs_start_to_end_with_the_keyboard(page, name):
         expect(page.get_by_test_id("tour-body")).to_contain_text(first_sentence)
         expect(page.get_by_test_id(f"tour-dot-{k}")).to_have_attribute("aria-current", "step")
         expect(panel).to_have_attribute("data-ready", "true")
-        check_numbers(page, EXPECTED.get((name, step.key), {}))
+        shows(page, EXPECTED.get((name, step.key), {}))
         for testid in step.highlight:
             if page.get_by_test_id(testid).count():
                 expect(page.get_by_test_id(testid)).to_have_class(re.compile("tour-highlight"))

@@ -1,0 +1,62 @@
+"""Every preset of every lab page (the book's worked examples and figures), opened by URL
+(?preset=NAME) in Chromium, shows its key numbers. The neurons page has its own file
+(test_neurons_presets.py), which also checks its written-out sums.
+
+Each lab is one test that opens its presets one after the other in the same tab.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.app.test_tours import LABS_WITH_PRESETS, preset_names
+from tests.browser.classroom import shows
+
+pytestmark = pytest.mark.browser
+
+Expected = dict[str, str | re.Pattern]
+
+# lab -> preset -> what the page shows (see `shows`).
+KEY_NUMBERS: dict[str, dict[str, Expected]] = {
+    "backprop": {
+        # Figure B-4: hidden 2×1 + 1×2 = 4 and 2×0.5 + 1×1 = 2; ŷ = 1×4 + 0.5×2 = 5.
+        "b4_start": {
+            "node-0-0": "h1 = 4",
+            "node-0-1": "h2 = 2",
+            "node-1-0": "ŷ = 5",
+            "loss-now": re.compile(r"\(5 − 3\)² = 4"),
+        },
+        # Figure B-5: 0.8×4 + 0.4×2 = 4; the book's "0.32" is noted under the table.
+        "b5_output_weights": {
+            "edge-1-0-0": "Weight from h1 to ŷ: 0.8",
+            "edge-1-1-0": "Weight from h2 to ŷ: 0.4",
+            "node-1-0": "ŷ = 4",
+            "loss-now": re.compile(r"\(4 − 3\)² = 1"),
+            "book-notes": re.compile("0.8 × 4 is 3.2, not 0.32"),
+        },
+        # Figures B-6, B-7: hidden 3.3 and 1.7; 0.8×3.3 + 0.4×1.7 = 3.32 (the book: 3.4).
+        "b6_first_layer": {
+            "node-0-0": "h1 = 3.3",
+            "node-0-1": "h2 = 1.7",
+            "node-1-0": "ŷ = 3.32",
+            "metric-mse": "0.102",
+            "book-book_step2": re.compile(r"= 3\.32 \(the book: 3\.4\)"),
+        },
+    },
+}
+PATHS = {"backprop": "/backprop"}
+
+
+def test_every_preset_of_every_lab_has_its_key_numbers_checked():
+    assert set(KEY_NUMBERS) | {"neurons"} == set(LABS_WITH_PRESETS)
+    for lab, presets in KEY_NUMBERS.items():
+        assert list(presets) == preset_names(lab), lab
+
+
+@pytest.mark.parametrize("lab", sorted(KEY_NUMBERS))
+def test_presets_by_url_show_their_key_numbers(page, lab):
+    for name, expected in KEY_NUMBERS[lab].items():
+        page.goto(f"{PATHS[lab]}?preset={name}")
+        expect(page.get_by_test_id("preset")).to_have_value(name)
+        shows(page, expected)
