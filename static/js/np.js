@@ -124,6 +124,12 @@ const NP = (() => {
     return getComputedStyle(root).getPropertyValue(name).trim();
   }
 
+  // The font of a Plotly chart: the page's, at the chart size (large in projector mode).
+  function chartFont() {
+    const size = parseFloat(cssVar("--chart-font-size"));
+    return { color: cssVar("--fg"), family: cssVar("--font"), size };
+  }
+
   function toast(text) {
     const el = document.getElementById("toast");
     if (!el) return;
@@ -236,7 +242,7 @@ const NP = (() => {
   document.addEventListener("DOMContentLoaded", setupSwitches);
 
   return {
-    t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, toast, errorText, connect,
-    download, params, setTheme, setProjector, session: null,
+    t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, chartFont, toast, errorText,
+    connect, download, params, setTheme, setProjector, session: null,
   };
 })();

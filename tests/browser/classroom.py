@@ -23,6 +23,7 @@ CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(
 FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "neurons": ("network", "output-value"),
     "backprop": ("network", "loss-now"),
+    "descent": ("curve-plot", "point"),
 }
 
 
@@ -57,8 +58,8 @@ def reveal(page, name: str) -> None:
         page.get_by_test_id("edge-0-1-0").click()
         page.get_by_test_id("node-0-0").hover()
         expect(page.get_by_test_id("formula")).to_contain_text("=")
-    elif name == "backprop":
-        page.get_by_test_id("edge-1-0-0").hover()
+    elif name in ("backprop", "descent"):
+        page.locator("#network .edge").first.focus()
         expect(page.get_by_test_id("formula")).to_contain_text("w =")
 
 
@@ -118,7 +119,10 @@ FONT_SIZES_JS = """
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     let px = parseFloat(getComputedStyle(el).fontSize);
-    if (el instanceof SVGElement) px *= el.getScreenCTM().a;
+    if (el instanceof SVGElement) {
+      const m = el.getScreenCTM(); // the drawing's scale (rotated axis titles included)
+      px *= Math.hypot(m.a, m.b);
+    }
     sizes.push({ text: text.slice(0, 40), px, tag: el.tagName });
   }
   return sizes;

@@ -44,8 +44,25 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
             "book-book_step2": re.compile(r"= 3\.32 \(the book: 3\.4\)"),
         },
     },
+    "descent": {
+        # Figures B-8, B-9: L(w) = w², at w = 3 the loss is 9 and the slope 2w = 6; the book's
+        # slopes at w = 3, 2, 1, 0, −1 are marked on the curve.
+        "b4_parabola": {
+            "point": "w(x1→ŷ) = 3 (slope ∂L/∂w = 6); loss L = 9",
+            "curve-plot": re.compile("slope 6.*slope 4.*slope 2.*slope 0.*slope −2"),
+        },
+        # B.3's network along its output weights: the gradients 16 and 8 of backpropagation.
+        "b3_network": {
+            "point": "w(h1→ŷ) = 1 (slope ∂L/∂w = 16); w(h2→ŷ) = 0.5 (slope ∂L/∂w = 8); loss L = 4",
+        },
+        "bowl": {
+            "chosen-1": "w(x2→ŷ)",
+            "point": re.compile(r"= −2 \(slope ∂L/∂w = −34\.7\).*= 2 .*loss L = 54\.51"),
+            "surface-hint": re.compile("only weights"),
+        },
+    },
 }
-PATHS = {"backprop": "/backprop"}
+PATHS = {"backprop": "/backprop", "descent": "/descent"}
 
 
 def test_every_preset_of_every_lab_has_its_key_numbers_checked():

@@ -27,7 +27,7 @@ def test_projector_renders_body_text_of_at_least_24_px_at_1920x1080(
     sizes = rendered_font_sizes(page)
     assert len(sizes) > 20
     small = [s for s in sizes if s["px"] < 24 - 0.01]
-    assert small == []
+    assert small == [], small
     screenshot(page, f"{name}-ko-projector")
     context.close()
 

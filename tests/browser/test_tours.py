@@ -61,6 +61,37 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
         "st-update-text": re.compile("5 → 3.75"),
     },
     ("backprop", "repeat"): {"node-1-0": "ŷ = 3.046", "st-step": "5", "metric-mse": "0.00215"},
+    ("descent", "loss_curve"): {"point": "w(x1→ŷ) = 3 (slope ∂L/∂w = 6); loss L = 9"},
+    ("descent", "slope"): {"point": "w(x1→ŷ) = 1 (slope ∂L/∂w = 2); loss L = 1"},
+    ("descent", "bottom"): {"point": "w(x1→ŷ) = 0 (slope ∂L/∂w = 0); loss L = 0"},
+    ("descent", "negative"): {"point": "w(x1→ŷ) = −1 (slope ∂L/∂w = −2); loss L = 1"},
+    ("descent", "descend"): {
+        "point": re.compile(r"= 1\.229 \(slope ∂L/∂w = 2\.458\)"),
+        "behaviour": re.compile("^Descending"),
+        "st-step": "4",
+    },
+    ("descent", "small_rate"): {
+        "point": re.compile(r"= 2\.712 "),
+        "behaviour": re.compile("^Crawling"),
+        "st-lr": "0.01",
+    },
+    ("descent", "oscillate"): {
+        "point": re.compile(r"= −0\.983 "),
+        "behaviour": re.compile("^Oscillating"),
+    },
+    ("descent", "too_large"): {
+        "point": re.compile(r"= −7\.465 .*loss L = 55\.726"),
+        "behaviour": re.compile("^Growing"),
+    },
+    ("descent", "two_weights"): {
+        "behaviour": re.compile("^Crawling"),
+        "chosen-1": "w(x2→ŷ)",
+        "surface-hint": re.compile("only weights"),
+    },
+    ("descent", "b3_network"): {
+        "point": re.compile(r"= 0\.666 .* = 0\.333 .*loss L = 0\.000107"),
+        "st-step": "10",
+    },
 }
 
 
