@@ -96,7 +96,9 @@ NP.tour = (() => {
     }
   }
   document.addEventListener("np:message", (e) => {
-    if (e.detail.msg.type === "frame") highlight();
+    if (e.detail.msg.type !== "frame") return;
+    highlight();
+    requestAnimationFrame(highlight); // after pages that draw on the next animation frame
   });
 
   // The panel floats over the bottom of the page: keep that much room free below the content.

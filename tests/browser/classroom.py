@@ -24,6 +24,7 @@ FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "neurons": ("network", "output-value"),
     "backprop": ("network", "loss-now"),
     "descent": ("curve-plot", "point"),
+    "batchnorm": ("histograms", "summary-batchnorm"),
 }
 
 

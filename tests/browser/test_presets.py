@@ -61,8 +61,29 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
             "surface-hint": re.compile("only weights"),
         },
     },
+    "batchnorm": {
+        # Figure B-10 with sigmoid layers (seed 0): each plain layer has its own mean and
+        # spread; with batch normalization every layer has mean 0 and standard deviation 1.
+        "b10_sigmoid": {
+            "stat-plain-mean-7": "0.25",
+            "stat-plain-std-7": "0.221",
+            "stat-batchnorm-mean-7": "0",
+            "stat-batchnorm-std-7": "1",
+            "formula-a": "sigmoid(0.13) = 0.532",
+        },
+        "b10_relu_shrinking": {
+            "stat-plain-std-0": "0.349",
+            "stat-plain-std-7": "0.068",
+            "stat-batchnorm-std-7": "1",
+        },
+        "b10_relu_growing": {
+            "stat-plain-std-0": "0.698",
+            "stat-plain-std-7": "17.28",
+            "stat-batchnorm-std-7": "1",
+        },
+    },
 }
-PATHS = {"backprop": "/backprop", "descent": "/descent"}
+PATHS = {"backprop": "/backprop", "descent": "/descent", "batchnorm": "/batchnorm"}
 
 
 def test_every_preset_of_every_lab_has_its_key_numbers_checked():

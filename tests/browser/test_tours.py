@@ -92,6 +92,30 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
         "point": re.compile(r"= 0\.666 .* = 0\.333 .*loss L = 0\.000107"),
         "st-step": "10",
     },
+    ("batchnorm", "drift"): {
+        "stat-plain-mean-7": "0.25",
+        "stat-plain-std-0": "0.349",
+        "stat-plain-std-7": "0.221",
+        "stat-batchnorm-mean-7": "0",
+        "stat-batchnorm-std-7": "1",
+    },
+    ("batchnorm", "shrinking"): {"stat-plain-std-0": "0.349", "stat-plain-std-7": "0.068"},
+    ("batchnorm", "growing"): {"stat-plain-std-0": "0.698", "stat-plain-std-7": "17.28"},
+    ("batchnorm", "standardize"): {
+        "formula-z": "Z = (X − U) / S = (−0.0211 − (−0.0288)) / 0.0598 = 0.13",
+        "formula-zbatch": "Over this batch, Z has mean 0 and standard deviation 0.999.",
+    },
+    ("batchnorm", "training"): {
+        "progress": "Step 150 · epoch 9",
+        "summary-plain": "Without batch normalization: loss 0.693, accuracy 50%",
+        "summary-batchnorm": "With batch normalization: loss 0.255, accuracy 94.9%",
+    },
+    ("batchnorm", "gamma_beta"): {"formula-out": "Γ × Z + B = 0.945 × 0.0512 + 0.302 = 0.35"},
+    ("batchnorm", "inference"): {
+        "formula-u": "U = running mean = −0.0183",
+        "compare-running-s": "0.146",
+        "formula-where": re.compile("inference: the running U and S$"),
+    },
 }
 
 
