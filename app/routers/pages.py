@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import LABS
+from app.labs import LABS, backprop_presets, batchnorm_presets
 from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
 from app.tours import TOURS, tour_link
@@ -72,7 +72,13 @@ def conv(request: Request) -> HTMLResponse:
 
 @router.get("/batchnorm", response_class=HTMLResponse)
 def batchnorm(request: Request) -> HTMLResponse:
-    return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
+    return render(
+        request,
+        "batchnorm.html",
+        page="batchnorm",
+        lab="batchnorm",
+        presets=list(batchnorm_presets.PRESETS),
+    )
 
 
 @router.get("/rnn", response_class=HTMLResponse)
@@ -106,7 +112,13 @@ def gan(request: Request) -> HTMLResponse:
 
 @router.get("/backprop", response_class=HTMLResponse)
 def backprop(request: Request) -> HTMLResponse:
-    return render(request, "backprop.html", page="backprop", lab="backprop")
+    return render(
+        request,
+        "backprop.html",
+        page="backprop",
+        lab="backprop",
+        presets=list(backprop_presets.PRESETS),
+    )
 
 
 @router.get("/descent", response_class=HTMLResponse)

@@ -61,7 +61,7 @@
     return {
       fg: cssVar("--fg"), panel: cssVar("--panel"), muted: cssVar("--muted"), grid: cssVar("--border"),
       plain: cssVar("--run-plain"), batchnorm: cssVar("--run-batchnorm"),
-      size: parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.75,
+      size: NP.chartFont().size,
       line: parseFloat(cssVar("--chart-line")) || 2,
     };
   }
@@ -91,7 +91,7 @@
         const n = r * depth + k + 1;
         const suffix = n === 1 ? "" : String(n);
         layout[`xaxis${suffix}`] = {
-          tickfont: { size: th.size * 0.8, color: th.muted }, nticks: 3, gridcolor: th.grid,
+          tickfont: { size: th.size, color: th.muted }, nticks: 3, gridcolor: th.grid,
           zeroline: false, fixedrange: true,
         };
         layout[`yaxis${suffix}`] = { showticklabels: false, gridcolor: th.grid, fixedrange: true };
@@ -308,7 +308,8 @@
     const diverged = document.getElementById("diverged");
     diverged.hidden = frame.diverged.length === 0;
     diverged.textContent = frame.diverged.map((name) => t(`batchnorm.diverged_${name}`)).join(" ");
-    document.getElementById("note").textContent = t(frame.note);
+    NP.quotedText(document.getElementById("note"), t(frame.note)); // it quotes the book
+    document.getElementById("preset").value = frame.preset && !frame.modified ? frame.preset : "";
   }
 
   function render(msg) {
@@ -333,6 +334,9 @@
   document.getElementById("step").addEventListener("click", () =>
     session.send({ type: "step", steps: +document.getElementById("speed").value }));
   document.getElementById("reset").addEventListener("click", () => session.send({ type: "reset" }));
+  document.getElementById("preset").addEventListener("change", (e) => {
+    if (e.target.value) session.send({ type: "load_preset", name: e.target.value });
+  });
   document.getElementById("speed").addEventListener("change", (e) =>
     session.send({ type: "set_speed", steps_per_frame: +e.target.value }));
   for (const radio of document.querySelectorAll('input[name="view"]')) {

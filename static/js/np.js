@@ -96,9 +96,38 @@ const NP = (() => {
     }
   }
 
+  // The book's own Korean words quoted on a page in another language: each run of Hangul
+  // becomes <span lang="ko" translate="no">, so a screen reader reads it in Korean and a
+  // translation tool leaves it alone. For texts that quote the book (notes on its terms).
+  const HANGUL_RUN = /[\uac00-\ud7a3]+(?:[\s\u00b7]+[\uac00-\ud7a3]+)*/g;
+  function quotedText(el, text) {
+    if (root.lang === "ko") {
+      el.textContent = text;
+      return;
+    }
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(HANGUL_RUN)) {
+      const span = document.createElement("span");
+      span.lang = "ko";
+      span.setAttribute("translate", "no");
+      span.textContent = match[0];
+      parts.push(text.slice(last, match.index), span);
+      last = match.index + match[0].length;
+    }
+    parts.push(text.slice(last));
+    el.replaceChildren(...parts);
+  }
+
   // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
   function cssVar(name) {
     return getComputedStyle(root).getPropertyValue(name).trim();
+  }
+
+  // The font of a Plotly chart: the page's, at the chart size (large in projector mode).
+  function chartFont() {
+    const size = parseFloat(cssVar("--chart-font-size"));
+    return { color: cssVar("--fg"), family: cssVar("--font"), size };
   }
 
   function toast(text) {
@@ -213,7 +242,7 @@ const NP = (() => {
   document.addEventListener("DOMContentLoaded", setupSwitches);
 
   return {
-    t, fmt, factor, num, numFactor, writeLines, cssVar, toast, errorText, connect, download,
-    params, setTheme, setProjector, session: null,
+    t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, chartFont, toast, errorText,
+    connect, download, params, setTheme, setProjector, session: null,
   };
 })();

@@ -53,6 +53,7 @@ NP.tour = (() => {
     prevButton.disabled = index === 0;
     nextButton.textContent = index === last ? t("tour.finish") : t("tour.next");
     if (apply && NP.session) step.commands.forEach((command) => NP.session.send(command));
+    settle();
     highlight();
     reserveSpace();
   }
@@ -65,6 +66,25 @@ NP.tour = (() => {
     startButton?.focus();
   }
 
+  // `data-ready` on the panel says when the step's state is on the page: the server answers
+  // in order, so its pong comes after every frame the step's commands caused, and a frame
+  // drawn on the next animation frame (pages that batch their drawing) is drawn before ours.
+  let pings = 0; // sent and not answered yet: a quick second step waits for its own
+  function settle() {
+    panel.dataset.ready = "false";
+    if (!NP.session) {
+      panel.dataset.ready = "true";
+      return;
+    }
+    pings += 1;
+    NP.session.send({ type: "ping" });
+  }
+  document.addEventListener("np:message", (e) => {
+    if (e.detail.msg.type !== "pong" || pings === 0) return;
+    pings -= 1;
+    requestAnimationFrame(() => { if (pings === 0) panel.dataset.ready = "true"; });
+  });
+
   // Point at the step's elements; pages redraw on every frame, so this runs after each.
   function highlight() {
     document.querySelectorAll(".tour-highlight")
@@ -76,7 +96,9 @@ NP.tour = (() => {
     }
   }
   document.addEventListener("np:message", (e) => {
-    if (e.detail.msg.type === "frame") highlight();
+    if (e.detail.msg.type !== "frame") return;
+    highlight();
+    requestAnimationFrame(highlight); // after pages that draw on the next animation frame
   });
 
   // The panel floats over the bottom of the page: keep that much room free below the content.

@@ -4,7 +4,10 @@ and what a page shows (visible text, labels, rendered font sizes).
 A page takes part as soon as it has a guided tour (app/tours/<page>.py).
 """
 
+import re
 from pathlib import Path
+
+from playwright.sync_api import expect
 
 from app.tours import TOURS
 
@@ -14,6 +17,51 @@ AXE = ROOT / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
 
 #: Home, then every page with a tour, as (name, path).
 CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(TOURS.items())]
+
+#: What must fit in the first screen at 1366x768 (test ids): the page's main drawing and
+#: the number it is about. A page with a tour and no entry here fails the check.
+FIRST_SCREEN: dict[str, tuple[str, ...]] = {
+    "neurons": ("network", "output-value"),
+    "backprop": ("network", "loss-now"),
+    "descent": ("curve-plot", "point"),
+    "batchnorm": ("histograms", "summary-batchnorm"),
+}
+
+
+DRAWN = re.compile(r"(node|edge)--?\d")  # a node or an arrow of a drawn network
+
+
+def shows(page, expected: dict[str, str | re.Pattern]) -> None:
+    """The page shows these engine numbers: test id -> the aria-label of a drawing element
+    (node-, edge- ids), else the element's text (a pattern: found in it; for a form field,
+    its value)."""
+    for testid, value in expected.items():
+        target = page.get_by_test_id(testid).first
+        if DRAWN.match(testid) and isinstance(value, str):
+            expect(target).to_have_attribute("aria-label", value)
+        elif target.evaluate("el => el.matches('select, input')"):
+            expect(target).to_have_value(value)
+        else:
+            expect(target).to_have_text(value)
+
+
+def ready(page, name: str) -> None:
+    """Wait until a page opened with ?tour=N shows the state of that tour step."""
+    if name != "home":
+        expect(page.get_by_test_id("tour")).to_be_visible()
+        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
+
+
+def reveal(page, name: str) -> None:
+    """Open what a page shows only on demand (a selected weight, a written-out sum), so the
+    checks see those strings too."""
+    if name == "neurons":
+        page.get_by_test_id("edge-0-1-0").click()
+        page.get_by_test_id("node-0-0").hover()
+        expect(page.get_by_test_id("formula")).to_contain_text("=")
+    elif name in ("backprop", "descent"):
+        page.locator("#network .edge").first.focus()
+        expect(page.get_by_test_id("formula")).to_contain_text("w =")
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
@@ -72,7 +120,10 @@ FONT_SIZES_JS = """
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     let px = parseFloat(getComputedStyle(el).fontSize);
-    if (el instanceof SVGElement) px *= el.getScreenCTM().a;
+    if (el instanceof SVGElement) {
+      const m = el.getScreenCTM(); // the drawing's scale (rotated axis titles included)
+      px *= Math.hypot(m.a, m.b);
+    }
     sizes.push({ text: text.slice(0, 40), px, tag: el.tagName });
   }
   return sizes;

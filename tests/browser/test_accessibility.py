@@ -8,7 +8,7 @@ Screenshots of every page in both themes and both languages land in artifacts/sc
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.classroom import CLASSROOM_PAGES, axe_violations
+from tests.browser.classroom import CLASSROOM_PAGES, FIRST_SCREEN, axe_violations, ready
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -29,13 +29,6 @@ def open_page(browser, live_server, path, lang="en", theme="light", **options):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(path)
     return context, page, errors
-
-
-def ready(page, name):
-    """Wait until the page has drawn what the engine sent."""
-    if name != "home":
-        expect(page.get_by_test_id("tour")).to_be_visible()
-        expect(page.locator("svg [data-testid='node-0-0']")).to_be_visible()
 
 
 # axe in both themes and both languages (colours differ by theme, text by language);
@@ -147,6 +140,7 @@ def test_1366x768_needs_no_sideways_scrolling(page, name, path):
     assert widths[0] <= widths[1]
     if name != "home":
         # The drawing and the output fit in the first screen.
-        for testid in ("network", "output-value"):
+        expect(page.get_by_test_id(FIRST_SCREEN[name][0])).to_be_visible()
+        for testid in FIRST_SCREEN[name]:
             box = page.get_by_test_id(testid).bounding_box()
             assert box["y"] + box["height"] <= 768 + 1, testid

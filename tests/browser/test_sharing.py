@@ -3,11 +3,16 @@ the state round-trips through a JSON file, the drawing exports to PNG, and the w
 download as JSON and NumPy .npz."""
 
 import json
+import re
 import struct
 
 import numpy as np
 import pytest
 from playwright.sync_api import expect
+
+from app.settings import Settings
+from app.tours import TOURS
+from tests.browser.classroom import ready
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +140,33 @@ def test_weights_download_as_numpy_and_json(page, tmp_path, fmt):
     np.testing.assert_array_equal(weights["layer0.w"][:, 0], [1.0, 0.25, 0.3])
     np.testing.assert_array_equal(weights["layer1.w"], [[1.0], [1.0], [1.0]])
     assert weights["layer0.b"].shape == (3,)
+
+
+def lab_state(page) -> dict:
+    return page.evaluate(
+        "async () => (await NP.session.request({ type: 'get_state' }, 'state')).state"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(TOURS))
+def test_every_tour_pages_link_restores_its_state_in_a_fresh_browser(
+    page, browser, live_server, name
+):
+    """The last tour step that sets something up, shared: the fresh page's lab holds the same
+    state (network, weights, data, settings) and shows the same step."""
+    tour = TOURS[name]
+    step = max(k for k, s in enumerate(tour.steps) if s.commands)
+    page.goto(f"{tour.path}?tour={step + 1}")
+    ready(page, name)
+    state = lab_state(page)
+    if len(json.dumps(state)) > Settings().max_message_bytes:
+        pytest.skip("the state is larger than one websocket message")  # e.g. wide networks
+    page.get_by_test_id("share-open").click()
+    link = page.get_by_test_id("share-link")
+    expect(link).to_have_value(re.compile("#s="))
+    context, other = fresh_page(browser, live_server)
+    other.goto(link.input_value())
+    ready(other, name)
+    expect(other.get_by_test_id("tour-count")).to_have_text(f"Step {step + 1} of {len(tour.steps)}")
+    assert lab_state(other) == state
+    context.close()

@@ -1,0 +1,100 @@
+"""Every preset of every lab page (the book's worked examples and figures), opened by URL
+(?preset=NAME) in Chromium, shows its key numbers. The neurons page has its own file
+(test_neurons_presets.py), which also checks its written-out sums.
+
+Each lab is one test that opens its presets one after the other in the same tab.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.app.test_tours import LABS_WITH_PRESETS, preset_names
+from tests.browser.classroom import shows
+
+pytestmark = pytest.mark.browser
+
+Expected = dict[str, str | re.Pattern]
+
+# lab -> preset -> what the page shows (see `shows`).
+KEY_NUMBERS: dict[str, dict[str, Expected]] = {
+    "backprop": {
+        # Figure B-4: hidden 2×1 + 1×2 = 4 and 2×0.5 + 1×1 = 2; ŷ = 1×4 + 0.5×2 = 5.
+        "b4_start": {
+            "node-0-0": "h1 = 4",
+            "node-0-1": "h2 = 2",
+            "node-1-0": "ŷ = 5",
+            "loss-now": re.compile(r"\(5 − 3\)² = 4"),
+        },
+        # Figure B-5: 0.8×4 + 0.4×2 = 4; the book's "0.32" is noted under the table.
+        "b5_output_weights": {
+            "edge-1-0-0": "Weight from h1 to ŷ: 0.8",
+            "edge-1-1-0": "Weight from h2 to ŷ: 0.4",
+            "node-1-0": "ŷ = 4",
+            "loss-now": re.compile(r"\(4 − 3\)² = 1"),
+            "book-notes": re.compile("0.8 × 4 is 3.2, not 0.32"),
+        },
+        # Figures B-6, B-7: hidden 3.3 and 1.7; 0.8×3.3 + 0.4×1.7 = 3.32 (the book: 3.4).
+        "b6_first_layer": {
+            "node-0-0": "h1 = 3.3",
+            "node-0-1": "h2 = 1.7",
+            "node-1-0": "ŷ = 3.32",
+            "metric-mse": "0.102",
+            "book-book_step2": re.compile(r"= 3\.32 \(the book: 3\.4\)"),
+        },
+    },
+    "descent": {
+        # Figures B-8, B-9: L(w) = w², at w = 3 the loss is 9 and the slope 2w = 6; the book's
+        # slopes at w = 3, 2, 1, 0, −1 are marked on the curve.
+        "b4_parabola": {
+            "point": "w(x1→ŷ) = 3 (slope ∂L/∂w = 6); loss L = 9",
+            "curve-plot": re.compile("slope 6.*slope 4.*slope 2.*slope 0.*slope −2"),
+        },
+        # B.3's network along its output weights: the gradients 16 and 8 of backpropagation.
+        "b3_network": {
+            "point": "w(h1→ŷ) = 1 (slope ∂L/∂w = 16); w(h2→ŷ) = 0.5 (slope ∂L/∂w = 8); loss L = 4",
+        },
+        "bowl": {
+            "chosen-1": "w(x2→ŷ)",
+            "point": re.compile(r"= −2 \(slope ∂L/∂w = −34\.7\).*= 2 .*loss L = 54\.51"),
+            "surface-hint": re.compile("only weights"),
+        },
+    },
+    "batchnorm": {
+        # Figure B-10 with sigmoid layers (seed 0): each plain layer has its own mean and
+        # spread; with batch normalization every layer has mean 0 and standard deviation 1.
+        "b10_sigmoid": {
+            "stat-plain-mean-7": "0.25",
+            "stat-plain-std-7": "0.221",
+            "stat-batchnorm-mean-7": "0",
+            "stat-batchnorm-std-7": "1",
+            "formula-a": "sigmoid(0.13) = 0.532",
+        },
+        "b10_relu_shrinking": {
+            "stat-plain-std-0": "0.349",
+            "stat-plain-std-7": "0.068",
+            "stat-batchnorm-std-7": "1",
+        },
+        "b10_relu_growing": {
+            "stat-plain-std-0": "0.698",
+            "stat-plain-std-7": "17.28",
+            "stat-batchnorm-std-7": "1",
+        },
+    },
+}
+PATHS = {"backprop": "/backprop", "descent": "/descent", "batchnorm": "/batchnorm"}
+
+
+def test_every_preset_of_every_lab_has_its_key_numbers_checked():
+    assert set(KEY_NUMBERS) | {"neurons"} == set(LABS_WITH_PRESETS)
+    for lab, presets in KEY_NUMBERS.items():
+        assert list(presets) == preset_names(lab), lab
+
+
+@pytest.mark.parametrize("lab", sorted(KEY_NUMBERS))
+def test_presets_by_url_show_their_key_numbers(page, lab):
+    for name, expected in KEY_NUMBERS[lab].items():
+        page.goto(f"{PATHS[lab]}?preset={name}")
+        expect(page.get_by_test_id("preset")).to_have_value(name)
+        shows(page, expected)
