@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import LABS, backprop_presets, batchnorm_presets
+from app.labs import LABS, backprop_presets, batchnorm_presets, conv_presets
 from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
 from app.tours import TOURS, tour_link
@@ -67,7 +67,7 @@ def neurons(request: Request) -> HTMLResponse:
 
 @router.get("/conv", response_class=HTMLResponse)
 def conv(request: Request) -> HTMLResponse:
-    return render(request, "conv.html", page="conv", lab="conv")
+    return render(request, "conv.html", page="conv", lab="conv", figures=list(conv_presets.FIGURES))
 
 
 @router.get("/batchnorm", response_class=HTMLResponse)

@@ -75,7 +75,8 @@ def preset_names(lab_name: str) -> list[str]:
     for model in schema.get("$defs", {}).values():
         props = model.get("properties", {})
         if props.get("type", {}).get("const") == "load_preset":
-            return props["name"]["enum"]
+            name = props["name"]
+            return [v for part in name.get("anyOf", [name]) for v in part["enum"]]
     return []
 
 

@@ -25,6 +25,7 @@ FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "backprop": ("network", "loss-now"),
     "descent": ("curve-plot", "point"),
     "batchnorm": ("histograms", "summary-batchnorm"),
+    "conv": ("conv-rows", "arithmetic"),
 }
 
 

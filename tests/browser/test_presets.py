@@ -82,8 +82,49 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
             "stat-batchnorm-std-7": "1",
         },
     },
+    "conv": {
+        # Figure B-12's image with B-13's diagonal filter: the 4×4 map and its pooling.
+        "b12": {"grid-0-1-0": "1", "map-0-1": "2", "map-2-1": "3", "pooled-max-1-0": "3"},
+        "blank": {"grid-0-1-0": "0", "map-0-1": "0"},
+        "vertical": {"grid-0-0-2": "2", "map-0-1": "2", "map-0-2": "2"},
+        "horizontal": {"grid-0-2-0": "2", "map-1-0": "2", "map-2-0": "2"},
+        "diagonal": {"map-0-0": "4", "map-0-1": "0"},
+        "anti_diagonal": {"grid-0-0-4": "2", "map-0-2": "2", "map-0-0": "0"},
+        "cross": {"map-1-2": "4", "map-2-1": "4", "map-0-0": "0"},
+        # Figure B-11: three channels, each its own kernel and map, added into one.
+        "colour": {"channel-map-1-0-1": "−4", "map-0-2": "4", "map-1-1": "−8"},
+        # B-14 to B-21: the book's figures, each with its window written out.
+        "b14_first_window": {
+            "arithmetic": re.compile(r"0×1 \+ 1×0 \+ 1×0 \+ 0×1 = 0 \+ 0 \+ 0 \+ 0 = 0")
+        },
+        "b15_second_window": {
+            "arithmetic": re.compile(r"1×1 \+ 0×0 \+ 0×0 \+ 1×1 = 1 \+ 0 \+ 0 \+ 1 = 2")
+        },
+        "b16_last_window": {
+            "arithmetic": re.compile(r"^Cell \(4, 4\).*0×1 \+ 1×0 \+ 0×0 \+ 0×1 = 0"),
+            "map-3-2": "2",
+        },
+        "b18_max_pooling": {
+            "pooled-max-0-0": "2",
+            "pooled-max-0-1": "2",
+            "pooled-max-1-0": "3",
+            "pooled-max-1-1": "2",
+        },
+        "b19_average_pooling": {
+            "pooled-avg-0-0": "1",
+            "pooled-avg-0-1": "0.75",
+            "pool-avg-formula": re.compile(r"\(0 \+ 2 \+ 1 \+ 0\) ÷ 4 = 0\.75$"),
+        },
+        "b20_flatten": {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
+        "b21_dense_head": {"head-says": re.compile(r"\(probability 0\.417\)$")},
+    },
 }
-PATHS = {"backprop": "/backprop", "descent": "/descent", "batchnorm": "/batchnorm"}
+PATHS = {
+    "backprop": "/backprop",
+    "descent": "/descent",
+    "batchnorm": "/batchnorm",
+    "conv": "/conv",
+}
 
 
 def test_every_preset_of_every_lab_has_its_key_numbers_checked():

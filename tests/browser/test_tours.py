@@ -116,6 +116,32 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
         "compare-running-s": "0.146",
         "formula-where": re.compile("inference: the running U and S$"),
     },
+    ("conv", "structure"): {"preset": "colour", "arithmetic": re.compile("R \\(red\\): 0×1")},
+    ("conv", "image"): {"grid-0-1-0": "1", "grid-0-3-2": "2", "preset": "b12"},
+    ("conv", "filter"): {"kernel-0-0-0": "1", "kernel-0-0-1": "0", "kernel-preset-0": "diagonal"},
+    ("conv", "first_window"): {
+        "position": "Window 1 of 16",
+        "arithmetic": re.compile(r"0×1 \+ 1×0 \+ 1×0 \+ 0×1 = 0 \+ 0 \+ 0 \+ 0 = 0"),
+    },
+    ("conv", "second_window"): {
+        "position": "Window 2 of 16",
+        "arithmetic": re.compile(r"1×1 \+ 0×0 \+ 0×0 \+ 1×1 = 1 \+ 0 \+ 0 \+ 1 = 2"),
+    },
+    ("conv", "last_window"): {
+        "position": "Window 16 of 16",
+        "map-2-1": "3",
+        "size-formula": "Size of the map: (5 + 2×0 − 2) ÷ 1 + 1 = 4",
+    },
+    ("conv", "max_pooling"): {
+        "pool-max-formula": "Window at row 1, column 1: max(0, 2, 2, 0) = 2",
+        "pooled-max-1-0": "3",
+    },
+    ("conv", "average_pooling"): {
+        "pool-avg-formula": "Window at row 1, column 2: (0 + 2 + 1 + 0) ÷ 4 = 0.75",
+        "pooled-avg-0-1": "0.75",
+    },
+    ("conv", "flatten"): {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
+    ("conv", "dense_head"): {"head-says": "The head says: Anti-diagonal / (probability 0.417)"},
 }
 
 
