@@ -26,6 +26,7 @@ FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "descent": ("curve-plot", "point"),
     "batchnorm": ("histograms", "summary-batchnorm"),
     "conv": ("conv-rows", "arithmetic"),
+    "rnn": ("cursor-label", "prediction"),  # the unrolled table starts there; it is tall
 }
 
 

@@ -118,12 +118,36 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
         "b20_flatten": {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
         "b21_dense_head": {"head-says": re.compile(r"\(probability 0\.417\)$")},
     },
+    "rnn": {
+        # B-22: the book's phrase "resident" + "registration" -> "number", untrained (seed 0).
+        "b22_next_word": {"target": "Answer: number", "cursor-label": "2 of 2 steps computed"},
+        # B-23: unrolled over 10 days: hₜ = tanh(xₜ·W + hₜ₋₁·U + b) at t = 0.
+        "b23_unrolled": {
+            "cursor-label": "10 of 10 steps computed",
+            "equation": re.compile(r"= tanh\(−0\.333 \+ 0 \+ 0\) = tanh\(−0\.333\) = −0\.321"),
+        },
+        # Backpropagation through 30 steps: ||dL/dh_0|| / ||dL/dh_29||.
+        "b7_vanishing": {"bptt-summary": re.compile(r"^RNN: step 0 gets 0\.00353 × ")},
+        "b7_exploding": {"bptt-summary": re.compile(r"^RNN: step 0 gets 813\.409 × ")},
+        # B-24: the forget gate starts open, σ(−0.133 + 0 + 3) = 0.946.
+        "b24_lstm": {
+            "equation": re.compile(r"= σ\(2\.867\) = 0\.946"),
+            "bptt-summary": re.compile(r"LSTM: step 0 gets 0\.116 × "),
+        },
+        # The GRU: two gates, 339 parameters against the LSTM's 443 (8 units).
+        "b7_gru": {
+            "params-lstm": "443",
+            "params-gru": "339",
+            "equation": re.compile(r"z = σ\(.*\) = σ\(3\.052\) = 0\.955"),
+        },
+    },
 }
 PATHS = {
     "backprop": "/backprop",
     "descent": "/descent",
     "batchnorm": "/batchnorm",
     "conv": "/conv",
+    "rnn": "/rnn",
 }
 
 

@@ -142,6 +142,21 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
     },
     ("conv", "flatten"): {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
     ("conv", "dense_head"): {"head-says": "The head says: Anti-diagonal / (probability 0.417)"},
+    ("rnn", "sequences"): {"preset": "b22_next_word", "target": "Answer: number"},
+    ("rnn", "next_word"): {
+        "status": "Training step 20",
+        "prediction": "number",
+        "accuracy-rnn": "1",
+    },
+    ("rnn", "unrolled"): {"cursor-label": "10 of 10 steps computed", "h-0-0": "−0.321"},
+    ("rnn", "vanishing"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 0\.00353 × ")},
+    ("rnn", "exploding"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 813\.409 × ")},
+    ("rnn", "clipping"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 1\.615 × ")},
+    ("rnn", "lstm"): {
+        "bptt-summary": re.compile(r"0\.0000252 × .* LSTM: step 0 gets 0\.116 × "),
+        "equation": re.compile(r"f = σ\(xₜ·Wf \+ hₜ₋₁·Uf \+ bf\) = σ\(−0\.133 \+ 0 \+ 3\)"),
+    },
+    ("rnn", "gru"): {"params-lstm": "443", "params-gru": "339"},
 }
 
 
