@@ -141,6 +141,28 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
             "equation": re.compile(r"z = σ\(.*\) = σ\(3\.052\) = 0\.955"),
         },
     },
+    "autoencoder": {
+        # Figure B-25: 64 numbers through a code of 2, untrained (seed 0).
+        "b25_compress": {
+            "shape": "Shape: 64 → 32 → 2 → 32 → 64",
+            "blur": re.compile(r"^64 numbers pass through a bottleneck of 2 \(32× smaller\)"),
+        },
+        "b25_wide_code": {
+            "shape": "Shape: 64 → 32 → 16 → 32 → 64",
+            "blur": re.compile(r"a bottleneck of 16 \(4× smaller\)"),
+        },
+        "b25_denoise": {"noise-value": "0.3", "shape": "Shape: 64 → 32 → 2 → 32 → 64"},
+    },
+    "gan": {
+        # Figure B-26: G 2 -> 16 -> 16 -> 2 against D on the plane; untrained.
+        "b26_ring": {"data": "ring", "g-hidden": "16, 16", "counter": re.compile("^Iteration 0 ")},
+        "b26_mixture": {
+            "data": "mixture",
+            "collapse": "Diversity 0.236 (generated samples vary as much as real ones at 1).",
+        },
+        # Images: G turns 8 numbers into an 8×8 digit.
+        "b26_digits": {"data": "digits", "noise-dim": "8", "g-hidden": "64"},
+    },
 }
 PATHS = {
     "backprop": "/backprop",
@@ -148,6 +170,8 @@ PATHS = {
     "batchnorm": "/batchnorm",
     "conv": "/conv",
     "rnn": "/rnn",
+    "autoencoder": "/autoencoder",
+    "gan": "/gan",
 }
 
 
@@ -161,5 +185,6 @@ def test_every_preset_of_every_lab_has_its_key_numbers_checked():
 def test_presets_by_url_show_their_key_numbers(page, lab):
     for name, expected in KEY_NUMBERS[lab].items():
         page.goto(f"{PATHS[lab]}?preset={name}")
-        expect(page.get_by_test_id("preset")).to_have_value(name)
+        # The first frame can take a while: the B.8 labs load their images on first use.
+        expect(page.get_by_test_id("preset")).to_have_value(name, timeout=20_000)
         shows(page, expected)
