@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import sigmoid
@@ -30,6 +31,7 @@ from engine.optimizers import OPTIMIZER_NAMES, Optimizer
 TaskName = Literal[TASK_NAMES]  # type: ignore[valid-type]
 CellName = Literal[CELL_NAMES]  # type: ignore[valid-type]
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 # Ranges shared by the commands and the saved settings.
 Scale = Annotated[float, Field(gt=0, le=8)]
@@ -123,6 +125,13 @@ class SetCursor(Message):
     steps: int = Field(ge=1)
 
 
+class LoadPreset(Message):
+    """One of the examples: its settings, fresh networks, training from step 0."""
+
+    type: Literal["load_preset"]
+    name: PresetName
+
+
 class Focus(Message):
     """The time step and hidden unit whose equations are written out."""
 
@@ -172,6 +181,7 @@ class RnnState(Message):
     """
 
     settings: RnnSettings
+    preset: PresetName | None = None  # the example last loaded
     step: int = Field(0, ge=0)
     weights: dict[CellName, Weights]
     history: LossHistory = Field(default_factory=LossHistory)
@@ -250,6 +260,8 @@ class SeriesView(BaseModel):
 class RnnFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["rnn"] = "rnn"
+    preset: str | None  # the example last loaded
+    modified: bool  # trained since, or its networks or data set up differently
     settings: RnnSettings
     limits: dict[str, int]
     step: int
@@ -294,12 +306,14 @@ class RnnLab(Lab):
         SetSample,
         SetCursor,
         Focus,
+        LoadPreset,
     )
     State = RnnState
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.config = RnnSettings()
+        self.preset: str | None = None
         self.build()
 
     # --- building -------------------------------------------------------------------------
@@ -415,6 +429,10 @@ class RnnLab(Lab):
                         optimizer.learning_rate = rate
             case Randomize(seed=seed):
                 self.reconfigure(seed=seed)
+            case LoadPreset(name=name):
+                self.config = RnnSettings(**PRESETS[name])
+                self.preset = name
+                self.build()
             case SetSample(index=index):
                 count = len(self.task.eval_x)
                 if index >= count:
@@ -557,6 +575,7 @@ class RnnLab(Lab):
     def snapshot(self) -> RnnState:
         return RnnState(
             settings=self.config,
+            preset=self.preset,
             step=self.step_count,
             weights={cell: model.get_weights() for cell, model in self.models.items()},
             history=self.history.model_copy(deep=True),
@@ -601,6 +620,7 @@ class RnnLab(Lab):
             self.build()
             raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
         self.step_count = state.step
+        self.preset = state.preset
         self.history = history.model_copy(deep=True)
         gaps = np.diff(self.history.steps)
         self.stride = int(gaps.max()) if gaps.size else 1
@@ -619,6 +639,8 @@ class RnnLab(Lab):
         task = self.task
         out, trace = self.run_sample()
         return RnnFrame(
+            preset=self.preset,
+            modified=self.modified(),
             settings=c,
             limits={
                 "max_hidden": self.settings.rnn_max_hidden,
@@ -639,6 +661,16 @@ class RnnLab(Lab):
             series=self.series_view(),
             diverged=self.diverged_cell if self.diverged else None,
         )
+
+    #: Settings that only choose what is shown: changing them leaves the example as it was.
+    VIEW_SETTINGS = frozenset({"cell", "sample", "cursor", "focus_step", "focus_unit"})
+
+    def modified(self) -> bool:
+        """Trained since the example was loaded, or set up differently."""
+        if self.preset is None:
+            return False
+        example = RnnSettings(**PRESETS[self.preset]).model_dump(exclude=self.VIEW_SETTINGS)
+        return self.step_count > 0 or self.config.model_dump(exclude=self.VIEW_SETTINGS) != example
 
     def stats(self, cell: str) -> CellStats:
         loss, acc = self.metrics[cell]

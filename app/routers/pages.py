@@ -6,7 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import LABS, backprop_presets, batchnorm_presets, conv_presets
+from app.labs import (
+    LABS,
+    backprop_presets,
+    batchnorm_presets,
+    conv_presets,
+    generative_presets,
+    rnn_presets,
+)
 from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
 from app.tours import TOURS, tour_link
@@ -83,7 +90,7 @@ def batchnorm(request: Request) -> HTMLResponse:
 
 @router.get("/rnn", response_class=HTMLResponse)
 def rnn(request: Request) -> HTMLResponse:
-    return render(request, "rnn.html", page="rnn", lab="rnn")
+    return render(request, "rnn.html", page="rnn", lab="rnn", presets=list(rnn_presets.PRESETS))
 
 
 def generative_page(request: Request, name: str) -> HTMLResponse:
@@ -97,6 +104,11 @@ def generative_page(request: Request, name: str) -> HTMLResponse:
         max_latent=s.max_latent,
         max_width=s.max_generative_width,
         max_points=s.max_drawn_points,
+        presets=list(
+            generative_presets.AUTOENCODER_PRESETS
+            if name == "autoencoder"
+            else generative_presets.GAN_PRESETS
+        ),
     )
 
 

@@ -87,7 +87,8 @@
     renderCompare();
     const note = $("note");
     note.hidden = !frame.note;
-    note.textContent = frame.note ? t(frame.note) : "";
+    NP.quotedText(note, frame.note ? t(frame.note) : ""); // it quotes the book's Korean
+    $("preset").value = frame.preset && !frame.modified ? frame.preset : "";
     const diverged = $("diverged");
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged ? t("rnn.diverged", { cell: cellName(frame.diverged) }) : "";
@@ -271,10 +272,11 @@
 
   // --- the equations of one step --------------------------------------------------------
 
-  function line(label, text) {
+  // A named equation: the name is prose, the written-out formula is not (translate="no").
+  function line(label, text, formula = true) {
     const p = el("p", { class: "formula-line" });
     if (label) p.append(el("span", { class: "formula-name" }, label));
-    p.append(document.createTextNode(text));
+    p.append(formula ? el("span", { translate: "no" }, text) : document.createTextNode(text));
     equation.append(p);
   }
 
@@ -303,7 +305,7 @@
       line(t("rnn.gate.h"), `hₜ = z·hₜ₋₁ + (1 − z)·n = ${fmt(v.z)}×${factor(e.h_prev)} + (1 − ${fmt(v.z)})×${factor(v.n)} = ` +
         `${fmt(e.keep)} + ${factor(e.write)} = ${fmt(e.h)}`);
     }
-    line(null, t("rnn.equation_prev", { h: fmt(e.h_prev) }));
+    line(null, t("rnn.equation_prev", { h: fmt(e.h_prev) }), false);
   }
 
   // --- charts ---------------------------------------------------------------------------
@@ -338,7 +340,7 @@
     if (frame.unroll.length <= 20) layout.xaxis.dtick = 1;
     Plotly.react("bptt-chart", traces, layout, plotConfig);
     $("bptt-summary").textContent = CELLS.map((cell) => t("rnn.bptt_ratio", {
-      cell: cellName(cell), ratio: NP.fmt(frame.bptt[cell].first_to_last),
+      cell: cellName(cell), ratio: NP.num(frame.bptt[cell].first_to_last), // 0.0000252, not 0
     })).join(" · ");
   }
 
@@ -482,6 +484,9 @@
   $("randomize").addEventListener("click", () =>
     session.send({ type: "randomize", seed: Math.floor(Math.random() * 1e6) }));
   $("reset").addEventListener("click", () => session.send({ type: "reset" }));
+  $("preset").addEventListener("change", (e) => {
+    if (e.target.value) session.send({ type: "load_preset", name: e.target.value });
+  });
 
   function showExample(delta) {
     const u = frame.unroll;

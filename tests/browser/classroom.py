@@ -26,6 +26,9 @@ FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "descent": ("curve-plot", "point"),
     "batchnorm": ("histograms", "summary-batchnorm"),
     "conv": ("conv-rows", "arithmetic"),
+    "rnn": ("cursor-label", "prediction"),  # the unrolled table starts there; it is tall
+    "autoencoder": ("originals", "reconstructions"),
+    "gan": ("plane", "readings"),
 }
 
 
@@ -50,7 +53,8 @@ def ready(page, name: str) -> None:
     """Wait until a page opened with ?tour=N shows the state of that tour step."""
     if name != "home":
         expect(page.get_by_test_id("tour")).to_be_visible()
-        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
+        # Some steps train hundreds of iterations first: give a loaded machine time.
+        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true", timeout=20_000)
 
 
 def reveal(page, name: str) -> None:

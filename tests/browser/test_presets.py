@@ -118,12 +118,60 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
         "b20_flatten": {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
         "b21_dense_head": {"head-says": re.compile(r"\(probability 0\.417\)$")},
     },
+    "rnn": {
+        # B-22: the book's phrase "resident" + "registration" -> "number", untrained (seed 0).
+        "b22_next_word": {"target": "Answer: number", "cursor-label": "2 of 2 steps computed"},
+        # B-23: unrolled over 10 days: hₜ = tanh(xₜ·W + hₜ₋₁·U + b) at t = 0.
+        "b23_unrolled": {
+            "cursor-label": "10 of 10 steps computed",
+            "equation": re.compile(r"= tanh\(−0\.333 \+ 0 \+ 0\) = tanh\(−0\.333\) = −0\.321"),
+        },
+        # Backpropagation through 30 steps: ||dL/dh_0|| / ||dL/dh_29||.
+        "b7_vanishing": {"bptt-summary": re.compile(r"^RNN: step 0 gets 0\.00353 × ")},
+        "b7_exploding": {"bptt-summary": re.compile(r"^RNN: step 0 gets 813\.409 × ")},
+        # B-24: the forget gate starts open, σ(−0.133 + 0 + 3) = 0.946.
+        "b24_lstm": {
+            "equation": re.compile(r"= σ\(2\.867\) = 0\.946"),
+            "bptt-summary": re.compile(r"LSTM: step 0 gets 0\.116 × "),
+        },
+        # The GRU: two gates, 339 parameters against the LSTM's 443 (8 units).
+        "b7_gru": {
+            "params-lstm": "443",
+            "params-gru": "339",
+            "equation": re.compile(r"z = σ\(.*\) = σ\(3\.052\) = 0\.955"),
+        },
+    },
+    "autoencoder": {
+        # Figure B-25: 64 numbers through a code of 2, untrained (seed 0).
+        "b25_compress": {
+            "shape": "Shape: 64 → 32 → 2 → 32 → 64",
+            "blur": re.compile(r"^64 numbers pass through a bottleneck of 2 \(32× smaller\)"),
+        },
+        "b25_wide_code": {
+            "shape": "Shape: 64 → 32 → 16 → 32 → 64",
+            "blur": re.compile(r"a bottleneck of 16 \(4× smaller\)"),
+        },
+        "b25_denoise": {"noise-value": "0.3", "shape": "Shape: 64 → 32 → 2 → 32 → 64"},
+    },
+    "gan": {
+        # Figure B-26: G 2 -> 16 -> 16 -> 2 against D on the plane; untrained.
+        "b26_ring": {"data": "ring", "g-hidden": "16, 16", "counter": re.compile("^Iteration 0 ")},
+        "b26_mixture": {
+            "data": "mixture",
+            "collapse": "Diversity 0.236 (generated samples vary as much as real ones at 1).",
+        },
+        # Images: G turns 8 numbers into an 8×8 digit.
+        "b26_digits": {"data": "digits", "noise-dim": "8", "g-hidden": "64"},
+    },
 }
 PATHS = {
     "backprop": "/backprop",
     "descent": "/descent",
     "batchnorm": "/batchnorm",
     "conv": "/conv",
+    "rnn": "/rnn",
+    "autoencoder": "/autoencoder",
+    "gan": "/gan",
 }
 
 
@@ -137,5 +185,6 @@ def test_every_preset_of_every_lab_has_its_key_numbers_checked():
 def test_presets_by_url_show_their_key_numbers(page, lab):
     for name, expected in KEY_NUMBERS[lab].items():
         page.goto(f"{PATHS[lab]}?preset={name}")
-        expect(page.get_by_test_id("preset")).to_have_value(name)
+        # The first frame can take a while: the B.8 labs load their images on first use.
+        expect(page.get_by_test_id("preset")).to_have_value(name, timeout=20_000)
         shows(page, expected)

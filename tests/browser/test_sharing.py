@@ -153,14 +153,19 @@ def test_every_tour_pages_link_restores_its_state_in_a_fresh_browser(
     page, browser, live_server, name
 ):
     """The last tour step that sets something up, shared: the fresh page's lab holds the same
-    state (network, weights, data, settings) and shows the same step."""
+    state (network, weights, data, settings) and shows the same step. A state that does not
+    fit in one websocket message (NP_MAX_MESSAGE_BYTES) cannot be sent back: then the first
+    step is shared instead, and a page whose states never fit is skipped."""
     tour = TOURS[name]
-    step = max(k for k, s in enumerate(tour.steps) if s.commands)
-    page.goto(f"{tour.path}?tour={step + 1}")
-    ready(page, name)
-    state = lab_state(page)
-    if len(json.dumps(state)) > Settings().max_message_bytes:
-        pytest.skip("the state is larger than one websocket message")  # e.g. wide networks
+    with_commands = [k for k, s in enumerate(tour.steps) if s.commands]
+    for step in (with_commands[-1], with_commands[0]):
+        page.goto(f"{tour.path}?tour={step + 1}")
+        ready(page, name)
+        state = lab_state(page)
+        if len(json.dumps(state)) <= Settings().max_message_bytes:
+            break
+    else:
+        pytest.skip("its states are larger than one websocket message (wide networks)")
     page.get_by_test_id("share-open").click()
     link = page.get_by_test_id("share-link")
     expect(link).to_have_value(re.compile("#s="))

@@ -142,6 +142,45 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
     },
     ("conv", "flatten"): {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
     ("conv", "dense_head"): {"head-says": "The head says: Anti-diagonal / (probability 0.417)"},
+    ("rnn", "sequences"): {"preset": "b22_next_word", "target": "Answer: number"},
+    ("rnn", "next_word"): {
+        "status": "Training step 20",
+        "prediction": "number",
+        "accuracy-rnn": "1",
+    },
+    ("rnn", "unrolled"): {"cursor-label": "10 of 10 steps computed", "h-0-0": "−0.321"},
+    ("rnn", "vanishing"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 0\.00353 × ")},
+    ("rnn", "exploding"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 813\.409 × ")},
+    ("rnn", "clipping"): {"bptt-summary": re.compile(r"^RNN: step 0 gets 1\.615 × ")},
+    ("rnn", "lstm"): {
+        "bptt-summary": re.compile(r"0\.0000252 × .* LSTM: step 0 gets 0\.116 × "),
+        "equation": re.compile(r"f = σ\(xₜ·Wf \+ hₜ₋₁·Uf \+ bf\) = σ\(−0\.133 \+ 0 \+ 3\)"),
+    },
+    ("rnn", "gru"): {"params-lstm": "443", "params-gru": "339"},
+    ("autoencoder", "structure"): {
+        "shape": "Shape: 64 → 32 → 2 → 32 → 64",
+        "ae-step": "Training steps: 0",
+    },
+    ("autoencoder", "reconstruct"): {
+        "loss-value": "Last batch loss: 0.05",
+        "blur": re.compile(r"Their edges are 0\.745 times .* mean squared error 0\.053\."),
+    },
+    ("autoencoder", "code"): {"probe-text": "Point (0, 0), code [0, 0]"},
+    ("autoencoder", "wide_code"): {
+        "shape": "Shape: 64 → 32 → 16 → 32 → 64",
+        "blur": re.compile(r"\(4× smaller\).* 0\.86 times .*error 0\.018\."),
+    },
+    ("autoencoder", "denoise"): {"noise-value": "0.3", "loss-value": "Last batch loss: 0.053"},
+    ("gan", "structure"): {"counter": "Iteration 0 · D updates 0 · G updates 0", "d-real": "–"},
+    ("gan", "discriminator_first"): {
+        "counter": "Iteration 0 · D updates 1 · G updates 0",
+        "d-real": "0.446",
+        "d-fake": "0.482",
+    },
+    ("gan", "generator_next"): {"g-loss": "0.72"},
+    ("gan", "training"): {"d-real": "0.498", "d-fake": "0.492"},
+    ("gan", "stop"): {"stopped": re.compile("^Stopped at iteration 800: ")},
+    ("gan", "digits"): {"collapse": re.compile("They look like 9 of the 10 kinds of real image")},
 }
 
 
@@ -159,7 +198,7 @@ def test_the_tour_runs_start_to_end_with_the_keyboard(page, name):
         first_sentence = re.split(r"\.\s", catalog[f"tour.{name}.{step.key}.body"])[0]
         expect(page.get_by_test_id("tour-body")).to_contain_text(first_sentence)
         expect(page.get_by_test_id(f"tour-dot-{k}")).to_have_attribute("aria-current", "step")
-        expect(panel).to_have_attribute("data-ready", "true")
+        expect(panel).to_have_attribute("data-ready", "true", timeout=20_000)  # steps that train
         shows(page, EXPECTED.get((name, step.key), {}))
         for testid in step.highlight:
             if page.get_by_test_id(testid).count():
