@@ -8,7 +8,13 @@ CHROMIUM := /usr/bin/chromium
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium clean
+# axe-core (accessibility checks injected by the browser tests), from the npm registry into
+# a git-ignored folder; installed once, again only when the pinned version changes.
+AXE_VERSION := 4.14.1
+AXE_DIR := .npm
+AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
+
+.PHONY: run test lint bench chromium axe clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,17 +33,27 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+$(AXE):
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's npm (to fetch axe-core)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	touch $@
+
+axe: $(AXE)
+
 run: $(VENV)/.runtime
 	$(PY) -m app
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.test chromium lint
+test: $(VENV)/.test chromium $(AXE) lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.test
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app.routers import health, pages, vendor, ws
+from app.routers import export, health, pages, vendor, ws
 from app.settings import Settings, get_settings
 from app.ws.registry import SessionRegistry
 
@@ -16,7 +16,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.sessions = SessionRegistry(settings.max_sessions)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (health, vendor, pages, ws):
+    for module in (health, vendor, pages, export, ws):
         app.include_router(module.router)
     return app
 

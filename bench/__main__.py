@@ -17,6 +17,8 @@ BENCHMARKS = (
     "conv",
     "generative",
     "stepthrough",
+    "recurrent",
+    "share",
     "playground",
 )
 

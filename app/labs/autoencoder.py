@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.data.images import ImageSet, ImageSetName, image_set
 from app.labs.base import Lab, LabError
+from app.labs.generative_presets import AUTOENCODER_PRESETS
 from app.labs.history import History
 from app.labs.neurons import DenseWeights
 from app.labs.numbers import finite_or_none, rounded
@@ -26,6 +27,7 @@ from engine.autoencoder import Autoencoder, add_noise, edge_strength, plane_proj
 from engine.losses import mse
 
 HiddenActivation = Literal["tanh", "relu", "leaky_relu", "sigmoid"]
+PresetName = Literal[tuple(AUTOENCODER_PRESETS)]  # type: ignore[valid-type]
 BATCH_SIZE = 32
 #: Images shown as originals / reconstructions, per label; points on the latent plane, per label.
 SHOWN_PER_LABEL = {"digits": 1, "patterns": 2}
@@ -89,6 +91,13 @@ class SetDrawing(Message):
     pixels: list[FiniteFloat] | None = Field(max_length=1024)
 
 
+class LoadPreset(Message):
+    """One of the examples: its settings, fresh weights from seed 0, untrained."""
+
+    type: Literal["load_preset"]
+    name: PresetName
+
+
 # --- state --------------------------------------------------------------------------------
 
 
@@ -107,6 +116,7 @@ class AutoencoderState(Message):
     weights: list[DenseWeights] | None = Field(None, max_length=130)
     probe: tuple[FiniteFloat, FiniteFloat] | None = None
     drawing: list[FiniteFloat] | None = Field(None, max_length=1024)
+    preset: PresetName | None = None  # the example last loaded
 
 
 # --- the frame ----------------------------------------------------------------------------
@@ -148,6 +158,8 @@ class Blur(BaseModel):
 class AutoencoderFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["autoencoder"] = "autoencoder"
+    preset: str | None  # the example last loaded
+    modified: bool  # trained or set up differently since
     state: dict  # the settings part of the state (no weights), for the controls
     side: int
     glyphs: list[str]
@@ -169,14 +181,14 @@ class AutoencoderLab(Lab):
     trainable = True
     commands = command_adapter(
         SetDataset, SetArchitecture, SetActivation, SetOptimizer, SetNoise, SetSeed, Decode,
-        SetDrawing,
+        SetDrawing, LoadPreset,
     )  # fmt: skip
     State = AutoencoderState
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.history = History(["loss"])
-        self.build(AutoencoderState())
+        self.build(AutoencoderState(preset="b25_compress"))  # the defaults: figure B-25
 
     # --- building ------------------------------------------------------------------------
 
@@ -227,6 +239,8 @@ class AutoencoderLab(Lab):
                 if pixels is not None:
                     self.check_drawing(pixels, self.data)
                 self.config.drawing = pixels
+            case LoadPreset(name=name):
+                self.build(AutoencoderState(**AUTOENCODER_PRESETS[name], preset=name))
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
@@ -283,6 +297,20 @@ class AutoencoderLab(Lab):
 
     # --- the frame -----------------------------------------------------------------------
 
+    #: What a learner looks at or draws, not how the network is set up.
+    VIEW_FIELDS = frozenset({"weights", "step", "probe", "drawing", "preset"})
+
+    def modified(self) -> bool:
+        """Trained since the example was loaded, or set up differently."""
+        name = self.config.preset
+        if name is None:
+            return False
+        example = AutoencoderState(**AUTOENCODER_PRESETS[name])
+        same = self.config.model_dump(exclude=self.VIEW_FIELDS) == example.model_dump(
+            exclude=self.VIEW_FIELDS
+        )
+        return self.step_count > 0 or not same
+
     def frame(self) -> AutoencoderFrame:
         data, model = self.data, self.model
         shown = data.images[data.per_label(SHOWN_PER_LABEL[data.name])]
@@ -293,6 +321,8 @@ class AutoencoderLab(Lab):
         points, mean, basis = plane_projection(model.encode(plotted_images))
         plotted_recon = model.reconstruct(plotted_images)
         return AutoencoderFrame(
+            preset=self.config.preset,
+            modified=self.modified(),
             state=self.config.model_dump(exclude={"weights", "step"}),
             side=data.side,
             glyphs=list(data.glyphs),

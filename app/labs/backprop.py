@@ -19,6 +19,7 @@ from app.labs.backprop_presets import (
     BOOK_X,
     BOOK_Y,
     DEFAULT_PROBLEM,
+    PRESETS,
     PROBLEMS,
     Problem,
 )
@@ -52,6 +53,7 @@ from engine.stepthrough import step_through
 
 ProblemName = Literal[tuple(PROBLEMS)]  # type: ignore[valid-type]
 StageName = Literal[tuple(BOOK_STAGES)]  # type: ignore[valid-type]
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 CLASSIFICATION = ("binary", "multiclass", "multilabel")
 
 # --- commands -----------------------------------------------------------------------------
@@ -71,8 +73,16 @@ class LoadBookStage(Message):
     stage: StageName
 
 
+class LoadPreset(Message):
+    """One of the book's figures: the 2-2-1 example afresh, with that stage's weights."""
+
+    type: Literal["load_preset"]
+    name: PresetName
+
+
 class BackpropState(Message):
     problem: ProblemName
+    preset: PresetName | None = None  # the figure last loaded, if any
     weights: list[LayerWeights] = Field(min_length=1, max_length=8)
     targets: list[list[FiniteFloat]] = Field(max_length=64)
     training: TrainingSettings
@@ -127,6 +137,8 @@ class BackpropFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["backprop"] = "backprop"
     problem: str
+    preset: str | None  # the book's figure last loaded (None after choosing a table row)
+    modified: bool  # the network, targets or settings differ from that figure since
     table: list[TableRow]
     x: list[list[float]]
     y: list[list[float]]
@@ -148,7 +160,7 @@ def loss_table() -> list[TableRow]:
 
 class BackpropLab(StepThroughLab):
     name = "backprop"
-    commands = command_adapter(SetProblem, LoadBookStage, SetTarget, *TRAINING_COMMANDS)
+    commands = command_adapter(SetProblem, LoadBookStage, LoadPreset, SetTarget, *TRAINING_COMMANDS)
     State = BackpropState
 
     def __init__(self, settings) -> None:
@@ -156,6 +168,7 @@ class BackpropLab(StepThroughLab):
         self.trainer = Trainer(settings)
         self._book: tuple[float | None, BookView | None] = (None, None)
         self.load(PROBLEMS[DEFAULT_PROBLEM])
+        self.preset: str | None = "b4_start"  # the default problem is figure B-4
 
     # --- state --------------------------------------------------------------------------
 
@@ -177,7 +190,38 @@ class BackpropLab(StepThroughLab):
         ]
 
     def reset(self) -> None:
-        self.load(self.problem)
+        if self.preset is not None:
+            self.load_preset(self.preset)
+        else:
+            self.load(self.problem)
+
+    def load_preset(self, name: str) -> None:
+        self.load(PROBLEMS["regression"])
+        self.set_stage(PRESETS[name])
+        self.preset = name
+
+    def set_stage(self, name: str) -> None:
+        stage = BOOK_STAGES[name]
+        self.model.set_weights([{"w": stage.w1}, {"w": stage.w2}])
+        self.trainer.cancel()
+        self.trainer.optimizer.reset()
+
+    def modified(self) -> bool:
+        """Whether the page still shows the figure `preset` as loaded."""
+        if self.preset is None:
+            return False
+        stage, problem = BOOK_STAGES[PRESETS[self.preset]], PROBLEMS["regression"]
+        settings = TrainingSettings(loss=problem.losses[0], learning_rate=problem.learning_rate)
+        return not (
+            self.problem is problem
+            and all(
+                np.array_equal(layer.params["w"], w)
+                for layer, w in zip(self.model.layers, (stage.w1, stage.w2), strict=True)
+            )
+            and np.array_equal(self.y, problem.y)
+            and self.trainer.settings_model() == settings
+            and not self.trainer.walking
+        )
 
     def batch(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x, self.y
@@ -188,13 +232,14 @@ class BackpropLab(StepThroughLab):
         match command:
             case SetProblem(problem=name):
                 self.load(PROBLEMS[name])
+                self.preset = None
+            case LoadPreset(name=name):
+                self.load_preset(name)
             case LoadBookStage(stage=name):
                 if self.problem.name != "regression":
                     self.load(PROBLEMS["regression"])
-                stage = BOOK_STAGES[name]
-                self.model.set_weights([{"w": stage.w1}, {"w": stage.w2}])
-                self.trainer.cancel()
-                self.trainer.optimizer.reset()
+                self.set_stage(name)
+                self.preset = next(p for p, s in PRESETS.items() if s == name)
             case SetTarget(sample=sample, j=j, value=value):
                 self.require_index(sample, self.y.shape[0], "sample")
                 self.require_index(j, self.y.shape[1], "j")
@@ -206,6 +251,7 @@ class BackpropLab(StepThroughLab):
     def snapshot(self) -> BackpropState:
         return BackpropState(
             problem=self.problem.name,
+            preset=self.preset,
             weights=weights_of(self.model),
             targets=self.y.tolist(),
             training=self.trainer.settings_model(),
@@ -222,6 +268,7 @@ class BackpropLab(StepThroughLab):
         self.load(problem)
         self.model, self.y = model, targets
         self.trainer.apply(state.training)
+        self.preset = state.preset if state.problem == "regression" else None
         self.sync()
 
     # --- the frame ----------------------------------------------------------------------
@@ -230,6 +277,8 @@ class BackpropLab(StepThroughLab):
         out, layers = forward_view(self.model, self.x)
         return BackpropFrame(
             problem=self.problem.name,
+            preset=self.preset,
+            modified=self.modified(),
             table=loss_table(),
             x=self.x.tolist(),
             y=self.y.tolist(),

@@ -134,3 +134,11 @@ BOOK_STAGES: dict[str, BookStage] = {
         ),
     )
 }
+
+#: The book's figures as presets (`load_preset`, `?preset=NAME`): the 2-2-1 example with the
+#: weights of one stage, fresh from its start (targets and learning rate as loaded).
+PRESETS: dict[str, str] = {
+    "b4_start": "start",  # figure B-4: prediction 5 against the target 3
+    "b5_output_weights": "book_step1",  # figure B-5: output weights by hand, prediction 4
+    "b6_first_layer": "book_step2",  # figures B-6, B-7: first layer by hand, 3.32 (book: 3.4)
+}

@@ -7,9 +7,11 @@ thread, one call at a time, so a lab never needs locks of its own.
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
 from app.settings import Settings
+from engine.model import Sequential
 
 
 class LabError(Exception):
@@ -67,6 +69,18 @@ class Lab(ABC):
     def restore(self, state: BaseModel) -> None:
         """Replace the whole state by a validated `State`; LabError if it does not fit."""
 
+    def weights(self) -> dict[str, np.ndarray]:
+        """The current network's parameters by name, for the JSON and NumPy `.npz` export.
+
+        Labs with a network override this (see `sequential_weights`); the default, no
+        weights, hides the export on the page.
+        """
+        return {}
+
+    @classmethod
+    def has_weights(cls) -> bool:
+        return cls.weights is not Lab.weights
+
     def play_period(self) -> float:
         """Seconds between two frames while playing, when the lab needs a slower pace than
         the frame cap (slow motion); 0 means as fast as NP_FRAMES_PER_SECOND allows."""
@@ -115,3 +129,12 @@ class Lab(ABC):
                 f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
                 limit=s.max_neurons,
             )
+
+
+def sequential_weights(model: Sequential) -> dict[str, np.ndarray]:
+    """A Sequential's parameters as `layer<k>.<param>` (k from 0, as in the protocol)."""
+    return {
+        f"layer{k}.{name}": value.copy()
+        for k, layer in enumerate(model.layers)
+        for name, value in layer.params.items()
+    }

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.datasets import make_dataset
@@ -29,6 +30,7 @@ from engine.optimizers import Optimizer
 DatasetName = Literal["circle", "spiral"]
 ActivationName = Literal["sigmoid", "tanh", "relu"]
 BatchSize = Literal[8, 16, 32, 64, 128]  # powers of two: they divide the data set exactly
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 View = Literal["pre", "post"]
 Mode = Literal["train", "eval"]
 RUNS = ("plain", "batchnorm")
@@ -103,6 +105,13 @@ class Select(Selection):
     type: Literal["select"]
 
 
+class LoadPreset(Message):
+    """One of the examples: its settings, fresh weights, the default view and selection."""
+
+    type: Literal["load_preset"]
+    name: PresetName
+
+
 # --- whole state --------------------------------------------------------------------------
 
 Weights = list[dict[str, list[FiniteFloat] | list[list[FiniteFloat]]]]
@@ -110,6 +119,7 @@ Weights = list[dict[str, list[FiniteFloat] | list[list[FiniteFloat]]]]
 
 class BatchNormState(Message):
     config: Config = Field(default_factory=Config)
+    preset: PresetName | None = None  # the example last loaded
     view: View = "pre"
     mode: Mode = "train"
     selection: Selection = Field(default_factory=Selection)
@@ -173,6 +183,8 @@ class Formula(BaseModel):
 class BatchNormFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["batchnorm"] = "batchnorm"
+    preset: str | None  # the example last loaded (None once the settings were changed)
+    modified: bool  # trained since it was loaded
     config: Config
     view: View
     mode: Mode
@@ -302,7 +314,7 @@ class Run:
 
 class BatchNormLab(Lab):
     name = "batchnorm"
-    commands = command_adapter(Configure, SetView, SetMode, Select)
+    commands = command_adapter(Configure, SetView, SetMode, Select, LoadPreset)
     State = BatchNormState
     trainable = True
 
@@ -312,7 +324,8 @@ class BatchNormLab(Lab):
         self.mode: Mode = "train"
         self.selection = Selection()
         self.curve = LossCurve(len(RUNS), settings.max_curve_points)
-        self.start(Config())
+        self.preset: str | None = DEFAULT_PRESET
+        self.start(Config(**PRESETS[DEFAULT_PRESET]))
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -370,6 +383,11 @@ class BatchNormLab(Lab):
             case Configure():
                 changes = command.model_dump(exclude={"type"}, exclude_none=True)
                 self.start(Config.model_validate({**self.config.model_dump(), **changes}))
+                self.preset = None
+            case LoadPreset(name=name):
+                self.view, self.mode, self.selection = "pre", "train", Selection()
+                self.start(Config(**PRESETS[name]))
+                self.preset = name
             case SetView(view=view):
                 self.view = view
             case SetMode(mode=mode):
@@ -432,6 +450,7 @@ class BatchNormLab(Lab):
         plain, batchnorm = (run.model.get_weights() for run in self.runs)
         return BatchNormState(
             config=self.config,
+            preset=self.preset,
             view=self.view,
             mode=self.mode,
             selection=self.selection,
@@ -461,6 +480,7 @@ class BatchNormLab(Lab):
             "weight",
         )
         self.start(state.config)
+        self.preset = state.preset
         self.runs, self.curve = runs, curve
         self.step_count = state.step
         self.view, self.mode = state.view, state.mode
@@ -511,6 +531,8 @@ class BatchNormLab(Lab):
                 )
             )
         return BatchNormFrame(
+            preset=self.preset,
+            modified=self.modified(),
             config=self.config,
             view=self.view,
             mode=self.mode,
@@ -532,6 +554,12 @@ class BatchNormLab(Lab):
             diverged=self.diverged_runs,
             note="note.batchnorm_term",
         )
+
+    def modified(self) -> bool:
+        """Trained since the example was loaded, or its settings changed (a restored state)."""
+        if self.preset is None:
+            return False
+        return self.step_count > 0 or self.config != Config(**PRESETS[self.preset])
 
     def bn_eps(self) -> float:
         return next(la.eps for la in self.runs[1].model.layers if isinstance(la, BatchNorm))

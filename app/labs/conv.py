@@ -21,11 +21,13 @@ from app.labs.conv_presets import (
     COLOUR_IMAGE,
     COLOUR_KERNELS,
     DEFAULT_KERNEL,
+    FIGURES,
     IMAGE_PRESETS,
     KERNEL_PRESETS,
     KERNEL_SIZES,
     LEVELS,
     SIZE,
+    FigureName,
     ImagePresetName,
     KernelPresetName,
     kernel_preset_of,
@@ -41,6 +43,7 @@ PoolName = Literal["max", "avg"]
 CHANNELS: dict[str, int] = {"gray": 1, "rgb": 3}
 POOL_SIZES = (2, 3)
 Index = Annotated[int, Field(ge=0)]
+PresetName = ImagePresetName | FigureName
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
 ONE_FILTER_ACCURACY = 0.8
 
@@ -115,11 +118,21 @@ class SetMode(Message):
 
 
 class LoadPreset(Message):
-    """An image preset; in colour mode into one channel, or (channel omitted) all three."""
+    """An image preset; in colour mode into one channel, or (channel omitted) all three.
+    A figure of the book: its example with the book's settings and that figure's windows."""
 
     type: Literal["load_preset"]
-    name: ImagePresetName
+    name: PresetName
     channel: int | None = Field(None, ge=0)
+
+
+class ShowWindow(Message):
+    """Which sliding window (`conv`: output cell, row by row) or pooling window (`pool`:
+    pooled cell, row by row) the page shows and writes out."""
+
+    type: Literal["show_window"]
+    conv: int | None = Field(None, ge=0)
+    pool: int | None = Field(None, ge=0)
 
 
 # --- whole state --------------------------------------------------------------------------
@@ -136,7 +149,7 @@ class Picture(Message):
 
 class ConvState(Message):
     mode: Mode = "gray"
-    preset: ImagePresetName = "b12"
+    preset: PresetName = "b12"
     modified: bool = False
     gray: Picture
     rgb: Picture
@@ -146,6 +159,8 @@ class ConvState(Message):
     pool_size: int = 2
     pool_stride: int = 2
     head_pool: PoolName = "max"
+    window: int = Field(0, ge=0)
+    pool_window: int = Field(0, ge=0)
 
 
 # --- the frame ----------------------------------------------------------------------------
@@ -230,6 +245,8 @@ class ConvFrame(BaseModel):
     conv: ConvView
     activated: list[list[float]]  # the feature map after ReLU (or unchanged without it)
     pools: list[PoolView]  # max, then average
+    window: int  # the sliding window shown: output cell, row by row
+    pool_window: int  # the pooling window shown: pooled cell, row by row
     flatten: list[float]  # the head's input: the chosen pooled map, row by row
     head: HeadView
     options: list[ConvOption]
@@ -266,6 +283,7 @@ class ConvLab(Lab):
         SetHeadPool,
         SetMode,
         LoadPreset,
+        ShowWindow,
     )
     State = ConvState
 
@@ -278,11 +296,15 @@ class ConvLab(Lab):
     # --- state --------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """The current picture preset again, with the book's diagonal filter and settings."""
+        """The current picture preset again, with the book's diagonal filter and settings
+        (a figure: the book's example in grey, with the figure's windows)."""
         self.pictures = {mode: default_picture(mode) for mode in CHANNELS}
         self.stride, self.padding, self.relu = 1, 0, True
         self.pool_size, self.pool_stride, self.head_pool = 2, 2, "max"
-        if self.preset not in ("b12", "colour"):  # those two are the default pictures
+        self.window, self.pool_window = FIGURES.get(self.preset, (0, 0))
+        if self.preset in FIGURES:
+            self.mode = "gray"
+        elif self.preset not in ("b12", "colour"):  # those two are the default pictures
             self.load_image(self.preset, None)
         self.modified = False
         self.notice: Notice | None = None
@@ -345,7 +367,18 @@ class ConvLab(Lab):
             case SetMode(mode=mode):
                 self.mode = mode
             case LoadPreset(name=name, channel=channel):
-                self.load_image(name, channel)
+                if name in FIGURES:
+                    self.preset = name
+                    self.reset()
+                else:
+                    self.load_image(name, channel)
+            case ShowWindow(conv=conv, pool=pool):
+                if conv is not None:
+                    self.require_index(conv, self.conv_out() ** 2, "window")
+                    self.window = conv
+                if pool is not None:
+                    self.require_index(pool, self.pool_out() ** 2, "pool window")
+                    self.pool_window = pool
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
@@ -419,6 +452,14 @@ class ConvLab(Lab):
                 self.image[c] = np.array(IMAGE_PRESETS[name], dtype=float)
         self.preset = name
         self.modified = False
+
+    def conv_out(self) -> int:
+        """Rows (and columns) of the feature map."""
+        return conv_fit(SIZE, self.kernel_size, self.stride, self.padding).out
+
+    def pool_out(self) -> int:
+        """Rows (and columns) of each pooled map: windows that fit whole."""
+        return (self.conv_out() - self.pool_size) // self.pool_stride + 1
 
     def kernels_for_rgb(self) -> np.ndarray:
         return np.stack([preset_kernel(name, self.kernel_size) for name in COLOUR_KERNELS])
@@ -514,6 +555,8 @@ class ConvLab(Lab):
             pool_size=self.pool_size,
             pool_stride=self.pool_stride,
             head_pool=self.head_pool,
+            window=self.window,
+            pool_window=self.pool_window,
         )
 
     def restore(self, state: ConvState) -> None:
@@ -544,6 +587,7 @@ class ConvLab(Lab):
         self.stride, self.padding, self.relu = state.stride, state.padding, state.relu
         self.pool_size, self.pool_stride = state.pool_size, state.pool_stride
         self.head_pool = state.head_pool
+        self.window, self.pool_window = state.window, state.pool_window
         self.notice = None
 
     @staticmethod
@@ -607,6 +651,9 @@ class ConvLab(Lab):
             conv=self.conv_view(trace),
             activated=activated.tolist(),
             pools=[self.pool_view(mode, pools[mode]) for mode in POOL_MODES],
+            # A change of shape may leave the chosen windows past the end: the last ones then.
+            window=min(self.window, trace.out.shape[0] * trace.out.shape[1] - 1),
+            pool_window=min(self.pool_window, pools["max"].out[0].size - 1),
             flatten=vector.tolist(),
             head=HeadView(
                 classes=[f"conv.class.{name}" for name in STROKE_CLASSES],

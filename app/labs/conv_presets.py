@@ -47,6 +47,21 @@ COLOUR_IMAGE: tuple[Matrix, Matrix, Matrix] = (
 ImagePresetName = Literal["b12", "blank", "vertical", "horizontal", "diagonal", "anti_diagonal",
                           "cross", "colour"]  # fmt: skip
 
+# The book's figures B-14 to B-21, each a view of its example (figure B-12's image, the
+# diagonal filter of B-13, stride 1, no padding, ReLU, 2x2 max and average pooling with
+# stride 2, max pooling flattened): which sliding window and which pooling window it shows.
+# (B-11 is the `colour` picture, B-12 and B-13 the `b12` picture.)
+FIGURES: dict[str, tuple[int, int]] = {  # name -> (convolution window, pooling window)
+    "b14_first_window": (0, 0),  # 0×1 + 1×0 + 1×0 + 0×1 = 0
+    "b15_second_window": (1, 0),  # 1×1 + 0×0 + 0×0 + 1×1 = 2
+    "b16_last_window": (15, 0),  # the last of the 4×4 windows, and the whole map
+    "b18_max_pooling": (15, 0),  # B-17, B-18: max(0, 2, 2, 0) = 2, the map 4×4 -> 2×2
+    "b19_average_pooling": (15, 1),  # (0 + 2 + 1 + 0) ÷ 4 = 0.75
+    "b20_flatten": (15, 0),  # the max-pooled 2×2 map as the column [2, 2, 3, 2]
+    "b21_dense_head": (15, 0),  # that column into a dense layer, then softmax
+}
+FigureName = Literal[tuple(FIGURES)]  # type: ignore[valid-type]
+
 BLUR_2 = 1 / 4
 BLUR_3 = 1 / 9
 KERNEL_PRESETS: dict[str, dict[int, Matrix]] = {

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from app.data.images import image_set
 from app.labs.base import Lab, LabError
+from app.labs.generative_presets import GAN_PRESETS
 from app.labs.history import History
 from app.labs.neurons import DenseWeights
 from app.labs.numbers import finite_or_none, rounded
@@ -41,6 +42,7 @@ IMAGE_DATA = ("digits", "patterns")
 DataName = Literal[PLANE_DATA + IMAGE_DATA]  # type: ignore[valid-type]
 NoiseKind = Literal["uniform", "gaussian"]
 Network = Literal["generator", "discriminator"]
+PresetName = Literal[tuple(GAN_PRESETS)]  # type: ignore[valid-type]
 
 EXTENT = 1.25  # the plane shown is [-EXTENT, EXTENT]^2
 BATCH = {"plane": 64, "images": 32}
@@ -144,6 +146,14 @@ class SetSeed(Message):
     seed: int = Field(ge=0, le=2**32 - 1)
 
 
+class LoadPreset(Message):
+    """One of the examples: its data with the sizes and optimizers that train well on it,
+    fresh weights from seed 0, untrained."""
+
+    type: Literal["load_preset"]
+    name: PresetName
+
+
 # --- state --------------------------------------------------------------------------------
 
 
@@ -164,6 +174,12 @@ class GanState(Message):
     #: None for fresh weights from the seed.
     generator: list[DenseWeights] | None = Field(None, max_length=65)
     discriminator: list[DenseWeights] | None = Field(None, max_length=65)
+    preset: PresetName | None = None  # the example last loaded
+
+
+def preset_state(name: str) -> GanState:
+    data = GAN_PRESETS[name]["data"]
+    return GanState(**{**FAMILY_DEFAULTS[family(data)](), **GAN_PRESETS[name], "preset": name})
 
 
 # --- the frame ----------------------------------------------------------------------------
@@ -233,6 +249,8 @@ class ImageView(BaseModel):
 class GanFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["gan"] = "gan"
+    preset: str | None  # the example last loaded
+    modified: bool  # trained or set up differently since
     state: dict  # the settings part of the state, for the controls
     kind: Literal["plane", "images"]
     iteration: int
@@ -250,7 +268,7 @@ class GanLab(Lab):
     trainable = True
     commands = command_adapter(
         SetData, DrawPoints, SetNoise, SetNetworks, SetOptimizer, SetSchedule,
-        StepDiscriminator, StepGenerator, SetSlowMotion, SetSeed,
+        StepDiscriminator, StepGenerator, SetSlowMotion, SetSeed, LoadPreset,
     )  # fmt: skip
     State = GanState
 
@@ -261,7 +279,7 @@ class GanLab(Lab):
             patience=settings.gan_equilibrium_patience, warmup=settings.gan_equilibrium_warmup
         )
         self.stopped_at: int | None = None
-        self.build(GanState())
+        self.build(preset_state("b26_ring"))  # the defaults: figure B-26 on the plane
 
     # --- building ------------------------------------------------------------------------
 
@@ -404,6 +422,8 @@ class GanLab(Lab):
                 self.config.slow_motion = on
             case SetSeed(seed=seed):
                 self.rebuild(seed=seed)
+            case LoadPreset(name=name):
+                self.build(preset_state(name))
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
@@ -480,6 +500,19 @@ class GanLab(Lab):
 
     # --- the frame -----------------------------------------------------------------------
 
+    #: What only changes how training is watched, not the example.
+    VIEW_FIELDS = frozenset({"generator", "discriminator", "iteration", "slow_motion", "preset"})
+
+    def modified(self) -> bool:
+        """Trained since the example was loaded, or set up differently."""
+        name = self.config.preset
+        if name is None:
+            return False
+        fields = self.config.model_dump(exclude=self.VIEW_FIELDS)
+        example = preset_state(name).model_dump(exclude=self.VIEW_FIELDS)
+        r = self.trainer.readings
+        return r.d_updates + r.g_updates > 0 or fields != example
+
     def frame(self) -> GanFrame:
         r = self.trainer.readings
         kind = family(self.config.data)
@@ -488,6 +521,8 @@ class GanLab(Lab):
         if kind == "images":
             nearest = nearest_labels(generated, self.reference, self.reference_labels)
         return GanFrame(
+            preset=self.config.preset,
+            modified=self.modified(),
             state=self.config.model_dump(exclude={"generator", "discriminator", "iteration"}),
             kind=kind,
             iteration=self.step_count,

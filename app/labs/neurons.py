@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.base import Lab, LabError
+from app.labs.base import Lab, LabError, sequential_weights
 from app.labs.neurons_presets import DEFAULT_PRESET, PRESETS, NetworkPreset
 from app.labs.training import (
     TRAINING_COMMANDS,
@@ -306,6 +306,9 @@ class NeuronsLab(StepThroughLab):
             self.target = np.array(state.target, dtype=float)
         if state.training is not None:
             self.trainer.apply(state.training)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return sequential_weights(self.model)
 
     # --- the frame ----------------------------------------------------------------------
 

@@ -19,11 +19,11 @@ import numpy as np
 from pydantic import BaseModel, Field, create_model
 
 from app.labs import playground_frame as view
-from app.labs.base import LabError
+from app.labs.base import LabError, sequential_weights
 from app.labs.heatmaps import SentMaps
 from app.labs.neurons import SetBias, SetWeight, edit_parameter
 from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
-from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState
+from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState, ViewSpec
 from app.labs.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.datasets import (
@@ -74,6 +74,9 @@ SetNetwork = partial_command(
     "set_network",
     NetworkSpec,
     "Change the network or its training; features, layers and init_seed restart training.",
+)
+SetView = partial_command(
+    "set_view", ViewSpec, "Show the test points or the output in steps (nothing is computed)."
 )
 
 
@@ -126,6 +129,7 @@ class PlaygroundLab(StepThroughLab):
         SetWeight,
         SetBias,
         StepPhase,
+        SetView,
     )
     State = PlaygroundState
 
@@ -171,7 +175,7 @@ class PlaygroundLab(StepThroughLab):
                     "bad_state", f"The weights do not fit: {exc}", detail=str(exc)
                 ) from None
         self.spec, self.custom, self.added = state.data, custom, list(state.added)
-        self.network = state.network
+        self.network, self.view = state.network, state.view
         self.install(data, model)
         self.trainer.steps = state.step
         self.after_reset()
@@ -318,6 +322,9 @@ class PlaygroundLab(StepThroughLab):
                 )
             case Inspect(layer=layer, j=j):
                 self.inspect(layer, j)
+            case SetView():
+                changes = command.model_dump(exclude={"type"}, exclude_none=True)
+                self.view = self.view.model_copy(update=changes)
             case SetWeight() | SetBias():
                 edit_parameter(self, self.model, command)
                 self.trainer.cancel()  # the walk in progress no longer matches the network
@@ -487,7 +494,11 @@ class PlaygroundLab(StepThroughLab):
             network=self.network,
             step=self.step_count,
             weights=self.model.get_weights(),
+            view=self.view,
         )
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return sequential_weights(self.model)
 
     # --- the frame ----------------------------------------------------------------------------
 

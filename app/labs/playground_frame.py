@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.labs.heatmaps import Heatmap, SentMaps, encode_bytes, from_bytes, heatmap, quantize
-from app.labs.playground_spec import DataSpec, NetworkSpec
+from app.labs.playground_spec import DataSpec, NetworkSpec, ViewSpec
 from app.labs.training import StepThroughView
 from engine.activations import sigmoid, softmax
 from engine.features import feature_matrix, grid
@@ -95,6 +95,7 @@ class PlaygroundFrame(BaseModel):
     step: int
     epoch: float  # passes over the training points so far
     diverged: bool
+    view: ViewSpec  # test points shown, output in steps (the page draws them)
     config: ConfigView | None = None
     data: DataView | None = None
     input_maps: list[Heatmap] | None = None  # one per enabled feature, small
@@ -239,6 +240,7 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
         step=lab.step_count,
         epoch=round(lab.step_count * lab.sampler.batch_size / n_train, 2),
         diverged=lab.diverged,
+        view=lab.view,
         layers=[
             LayerView(
                 activation=layer.activation,

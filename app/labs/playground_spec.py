@@ -55,6 +55,13 @@ class NetworkSpec(Message):
     init_seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
+class ViewSpec(Message):
+    """How the page shows the plane: the test points too, and the output in steps."""
+
+    show_test: bool = False
+    discretize: bool = False
+
+
 class PlaygroundState(Message):
     """Everything to rebuild the page exactly: data, network, weights, settings.
 
@@ -71,3 +78,4 @@ class PlaygroundState(Message):
     network: NetworkSpec = Field(default_factory=NetworkSpec)
     step: int = Field(0, ge=0)
     weights: list[DenseWeights] | None = None  # None: fresh ones from network.init_seed
+    view: ViewSpec = Field(default_factory=ViewSpec)

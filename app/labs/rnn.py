@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import sigmoid
@@ -30,6 +31,14 @@ from engine.optimizers import OPTIMIZER_NAMES, Optimizer
 TaskName = Literal[TASK_NAMES]  # type: ignore[valid-type]
 CellName = Literal[CELL_NAMES]  # type: ignore[valid-type]
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]
+PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+# Ranges shared by the commands and the saved settings.
+Scale = Annotated[float, Field(gt=0, le=8)]
+MemoryBias = Annotated[float, Field(ge=-5, le=8)]
+ClipNorm = Annotated[FiniteFloat, Field(gt=0, le=1e6)]
+LearningRate = Annotated[float, Field(gt=0, le=10)]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 HISTORY_POINTS = 120  # loss points kept per network; older ones are thinned out
 TIMING_SMOOTHING = 0.1  # weight of the newest step in the running time per step
@@ -72,34 +81,34 @@ class SetRecurrentScale(Message):
     """Rebuild with the recurrent weights' singular values all equal to `scale`."""
 
     type: Literal["set_recurrent_scale"]
-    scale: float = Field(gt=0, le=8)
+    scale: Scale
 
 
 class SetMemoryBias(Message):
     """Rebuild with this starting bias of the LSTM forget gate and the GRU update gate."""
 
     type: Literal["set_memory_bias"]
-    bias: float = Field(ge=-5, le=8)
+    bias: MemoryBias
 
 
 class SetClip(Message):
     """Clip ||dL/dh_t|| at every step of backpropagation through time (null: off)."""
 
     type: Literal["set_clip"]
-    clip: FiniteFloat | None = Field(gt=0, le=1e6)
+    clip: ClipNorm | None
 
 
 class SetOptimizer(Message):
     type: Literal["set_optimizer"]
     name: OptimizerName
-    learning_rate: float = Field(gt=0, le=10)
+    learning_rate: LearningRate
 
 
 class Randomize(Message):
     """Fresh weights and data from a seed."""
 
     type: Literal["randomize"]
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: Seed = 0
 
 
 class SetSample(Message):
@@ -114,6 +123,13 @@ class SetCursor(Message):
 
     type: Literal["set_cursor"]
     steps: int = Field(ge=1)
+
+
+class LoadPreset(Message):
+    """One of the examples: its settings, fresh networks, training from step 0."""
+
+    type: Literal["load_preset"]
+    name: PresetName
 
 
 class Focus(Message):
@@ -133,12 +149,12 @@ class RnnSettings(Message):
     hidden: int = Field(8, ge=1, le=256)
     length: int = Field(DEFAULT_LENGTH["words"], ge=1, le=1000)
     symbols: int = Field(3, ge=2, le=16)
-    recurrent_scale: float = Field(1.0, gt=0, le=8)
-    memory_bias: float = Field(3.0, ge=-5, le=8)
-    clip: FiniteFloat | None = Field(None, gt=0, le=1e6)
+    recurrent_scale: Scale = 1.0
+    memory_bias: MemoryBias = 3.0
+    clip: ClipNorm | None = None
     optimizer: OptimizerName = "adam"
-    learning_rate: float = Field(0.02, gt=0, le=10)
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    learning_rate: LearningRate = 0.02
+    seed: Seed = 0
     sample: int = Field(0, ge=0)
     cursor: int | None = Field(None, ge=1)  # None: every step
     focus_step: int = Field(0, ge=0)
@@ -165,6 +181,7 @@ class RnnState(Message):
     """
 
     settings: RnnSettings
+    preset: PresetName | None = None  # the example last loaded
     step: int = Field(0, ge=0)
     weights: dict[CellName, Weights]
     history: LossHistory = Field(default_factory=LossHistory)
@@ -243,6 +260,8 @@ class SeriesView(BaseModel):
 class RnnFrame(BaseModel):
     type: Literal["frame"] = "frame"
     lab: Literal["rnn"] = "rnn"
+    preset: str | None  # the example last loaded
+    modified: bool  # trained since, or its networks or data set up differently
     settings: RnnSettings
     limits: dict[str, int]
     step: int
@@ -287,12 +306,14 @@ class RnnLab(Lab):
         SetSample,
         SetCursor,
         Focus,
+        LoadPreset,
     )
     State = RnnState
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.config = RnnSettings()
+        self.preset: str | None = None
         self.build()
 
     # --- building -------------------------------------------------------------------------
@@ -408,6 +429,10 @@ class RnnLab(Lab):
                         optimizer.learning_rate = rate
             case Randomize(seed=seed):
                 self.reconfigure(seed=seed)
+            case LoadPreset(name=name):
+                self.config = RnnSettings(**PRESETS[name])
+                self.preset = name
+                self.build()
             case SetSample(index=index):
                 count = len(self.task.eval_x)
                 if index >= count:
@@ -550,6 +575,7 @@ class RnnLab(Lab):
     def snapshot(self) -> RnnState:
         return RnnState(
             settings=self.config,
+            preset=self.preset,
             step=self.step_count,
             weights={cell: model.get_weights() for cell, model in self.models.items()},
             history=self.history.model_copy(deep=True),
@@ -594,6 +620,7 @@ class RnnLab(Lab):
             self.build()
             raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
         self.step_count = state.step
+        self.preset = state.preset
         self.history = history.model_copy(deep=True)
         gaps = np.diff(self.history.steps)
         self.stride = int(gaps.max()) if gaps.size else 1
@@ -612,6 +639,8 @@ class RnnLab(Lab):
         task = self.task
         out, trace = self.run_sample()
         return RnnFrame(
+            preset=self.preset,
+            modified=self.modified(),
             settings=c,
             limits={
                 "max_hidden": self.settings.rnn_max_hidden,
@@ -632,6 +661,16 @@ class RnnLab(Lab):
             series=self.series_view(),
             diverged=self.diverged_cell if self.diverged else None,
         )
+
+    #: Settings that only choose what is shown: changing them leaves the example as it was.
+    VIEW_SETTINGS = frozenset({"cell", "sample", "cursor", "focus_step", "focus_unit"})
+
+    def modified(self) -> bool:
+        """Trained since the example was loaded, or set up differently."""
+        if self.preset is None:
+            return False
+        example = RnnSettings(**PRESETS[self.preset]).model_dump(exclude=self.VIEW_SETTINGS)
+        return self.step_count > 0 or self.config.model_dump(exclude=self.VIEW_SETTINGS) != example
 
     def stats(self, cell: str) -> CellStats:
         loss, acc = self.metrics[cell]

@@ -38,7 +38,8 @@ def check_learning_rate(value: float, settings: Settings) -> float:
     if not MIN_LEARNING_RATE <= value <= high:
         raise LabError(
             "bad_learning_rate",
-            f"The learning rate must be between {MIN_LEARNING_RATE:g} and {high:g}.",
+            f"The learning rate must be above 0 (at least {MIN_LEARNING_RATE:g}) "
+            f"and at most {high:g}.",
             low=MIN_LEARNING_RATE,
             high=high,
         )

@@ -1,16 +1,32 @@
 """HTML pages. Handlers only pick a template and the language; the engine speaks over /ws."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
+from app.labs import (
+    LABS,
+    backprop_presets,
+    batchnorm_presets,
+    conv_presets,
+    generative_presets,
+    rnn_presets,
+)
+from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
+from app.tours import TOURS, tour_link
 
 router = APIRouter(tags=["pages"])
 
 ONE_YEAR = 365 * 24 * 3600
+
+
+def here_without_lang(request: Request) -> str:
+    """This page's path and query for the language switch, minus `lang` (which would win)."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def render(request: Request, template: str, **context) -> HTMLResponse:
@@ -20,10 +36,25 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     def t(key: str, **params: object) -> str:
         return i18n.translate(lang, key, **params)
 
+    page, lab = context.get("page"), context.get("lab")
+    classroom = {
+        "tour": TOURS.get(page),  # guided tour, share and export: see app/tours, share.js
+        "tours": TOURS,
+        "trainable": lab is not None and LABS[lab].trainable,
+        "has_weights": lab is not None and LABS[lab].has_weights(),
+        "here": here_without_lang(request),
+    }
     response = request.app.state.templates.TemplateResponse(
         request,
         template,
-        {"lang": lang, "t": t, "catalog": i18n.catalog(lang), "sections": SECTIONS, **context},
+        {
+            "lang": lang,
+            "t": t,
+            "catalog": i18n.catalog(lang),
+            "sections": SECTIONS,
+            **classroom,
+            **context,
+        },
     )
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=ONE_YEAR, samesite="lax")
@@ -32,27 +63,34 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return render(request, "home.html", page="home")
+    lessons = [(s, tour_link(s.number, s.path)) for s in SECTIONS]
+    return render(request, "home.html", page="home", lessons=lessons)
 
 
 @router.get("/neurons", response_class=HTMLResponse)
 def neurons(request: Request) -> HTMLResponse:
-    return render(request, "neurons.html", page="neurons", lab="neurons")
+    return render(request, "neurons.html", page="neurons", lab="neurons", presets=list(PRESETS))
 
 
 @router.get("/conv", response_class=HTMLResponse)
 def conv(request: Request) -> HTMLResponse:
-    return render(request, "conv.html", page="conv", lab="conv")
+    return render(request, "conv.html", page="conv", lab="conv", figures=list(conv_presets.FIGURES))
 
 
 @router.get("/batchnorm", response_class=HTMLResponse)
 def batchnorm(request: Request) -> HTMLResponse:
-    return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
+    return render(
+        request,
+        "batchnorm.html",
+        page="batchnorm",
+        lab="batchnorm",
+        presets=list(batchnorm_presets.PRESETS),
+    )
 
 
 @router.get("/rnn", response_class=HTMLResponse)
 def rnn(request: Request) -> HTMLResponse:
-    return render(request, "rnn.html", page="rnn", lab="rnn")
+    return render(request, "rnn.html", page="rnn", lab="rnn", presets=list(rnn_presets.PRESETS))
 
 
 def generative_page(request: Request, name: str) -> HTMLResponse:
@@ -66,6 +104,11 @@ def generative_page(request: Request, name: str) -> HTMLResponse:
         max_latent=s.max_latent,
         max_width=s.max_generative_width,
         max_points=s.max_drawn_points,
+        presets=list(
+            generative_presets.AUTOENCODER_PRESETS
+            if name == "autoencoder"
+            else generative_presets.GAN_PRESETS
+        ),
     )
 
 
@@ -81,7 +124,13 @@ def gan(request: Request) -> HTMLResponse:
 
 @router.get("/backprop", response_class=HTMLResponse)
 def backprop(request: Request) -> HTMLResponse:
-    return render(request, "backprop.html", page="backprop", lab="backprop")
+    return render(
+        request,
+        "backprop.html",
+        page="backprop",
+        lab="backprop",
+        presets=list(backprop_presets.PRESETS),
+    )
 
 
 @router.get("/descent", response_class=HTMLResponse)

@@ -18,6 +18,7 @@
     status(msg) { controls.status(msg); },
   });
   const controls = G.trainingControls(session);
+  const syncPreset = G.presetControl(session);
   const lossChart = G.curveChart(document.getElementById("loss-chart"),
     [{ key: "loss", label: "autoencoder.loss_series", color: "--output-node" }],
     t("autoencoder.loss_axis"));
@@ -29,6 +30,7 @@
   function render(msg) {
     frame = msg;
     syncControls();
+    syncPreset(msg);
     drawImages();
     drawLatent();
     drawProbe();

@@ -49,7 +49,12 @@
       [t("backprop.loss_does_not_apply")]);
     renderMetrics();
     renderBook();
+    $("preset").value = msg.preset && !msg.modified ? msg.preset : "";
   }
+
+  $("preset").addEventListener("change", (e) => {
+    if (e.target.value) session.send({ type: "load_preset", name: e.target.value });
+  });
 
   function drawValues() {
     const s = steps.sample;

@@ -20,6 +20,14 @@
   const numFactor = (x) => (x !== null && x < 0 ? `(${num(x)})` : num(x));
 
   let frame = null;
+  // The selection the learner asked for, kept until a frame shows it: two quick edits
+  // (layer, then neuron) must not undo each other while the first answer is on its way.
+  let wanted = null;
+
+  function select(change) {
+    wanted = { ...(wanted || frame.selection), ...change };
+    session.send({ type: "select", ...wanted });
+  }
   let running = false;
   let pending = null; // the newest frame not drawn yet: draw at most once per display frame
   let shapeKey = "";
@@ -31,6 +39,10 @@
     frame(msg) {
       if (pending === null) requestAnimationFrame(() => { render(pending); pending = null; });
       pending = msg;
+    },
+    error(msg) {
+      wanted = null; // a refused selection must not stick
+      NP.toast(NP.errorText(msg));
     },
     status(msg) {
       running = msg.running;
@@ -49,7 +61,7 @@
     return {
       fg: cssVar("--fg"), panel: cssVar("--panel"), muted: cssVar("--muted"), grid: cssVar("--border"),
       plain: cssVar("--run-plain"), batchnorm: cssVar("--run-batchnorm"),
-      size: parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.75,
+      size: NP.chartFont().size,
       line: parseFloat(cssVar("--chart-line")) || 2,
     };
   }
@@ -79,7 +91,7 @@
         const n = r * depth + k + 1;
         const suffix = n === 1 ? "" : String(n);
         layout[`xaxis${suffix}`] = {
-          tickfont: { size: th.size * 0.8, color: th.muted }, nticks: 3, gridcolor: th.grid,
+          tickfont: { size: th.size, color: th.muted }, nticks: 3, gridcolor: th.grid,
           zeroline: false, fixedrange: true,
         };
         layout[`yaxis${suffix}`] = { showticklabels: false, gridcolor: th.grid, fixedrange: true };
@@ -146,7 +158,7 @@
       clickBound = true;
       histogramsDiv.on("plotly_click", (event) => {
         const point = event.points && event.points[0];
-        if (point) session.send({ type: "select", ...frame.selection, layer: point.data.meta.layer });
+        if (point) select({ layer: point.data.meta.layer });
       });
     }
   }
@@ -296,11 +308,13 @@
     const diverged = document.getElementById("diverged");
     diverged.hidden = frame.diverged.length === 0;
     diverged.textContent = frame.diverged.map((name) => t(`batchnorm.diverged_${name}`)).join(" ");
-    document.getElementById("note").textContent = t(frame.note);
+    NP.quotedText(document.getElementById("note"), t(frame.note)); // it quotes the book
+    document.getElementById("preset").value = frame.preset && !frame.modified ? frame.preset : "";
   }
 
   function render(msg) {
     frame = msg;
+    if (wanted && Object.keys(wanted).every((k) => msg.selection[k] === wanted[k])) wanted = null;
     const th = theme();
     const key = `${frame.config.depth}`;
     if (key !== shapeKey) {
@@ -320,6 +334,9 @@
   document.getElementById("step").addEventListener("click", () =>
     session.send({ type: "step", steps: +document.getElementById("speed").value }));
   document.getElementById("reset").addEventListener("click", () => session.send({ type: "reset" }));
+  document.getElementById("preset").addEventListener("change", (e) => {
+    if (e.target.value) session.send({ type: "load_preset", name: e.target.value });
+  });
   document.getElementById("speed").addEventListener("change", (e) =>
     session.send({ type: "set_speed", steps_per_frame: +e.target.value }));
   for (const radio of document.querySelectorAll('input[name="view"]')) {
@@ -347,7 +364,7 @@
         NP.toast(t("error.not_a_number"));
         return;
       }
-      session.send({ type: "select", ...frame.selection, [el.dataset.select]: value - 1 });
+      select({ [el.dataset.select]: value - 1 });
     });
   }
 })();

@@ -14,16 +14,17 @@
   let shapeKey = "";
   let cursor = 0; // the sliding window: index of the output cell, row by row
   let poolCursor = 0; // the pooled cell whose window is shown, in both pooling views
+  // The windows are part of the lab's state (a figure or a shared link sets them). The
+  // learner's own moves show at once; frames still on their way with an older window must
+  // not pull the cursor back, so the frame's window is taken once it is the one asked for.
+  let wantedCursor = null, wantedPool = null;
   let player = null;
   let rows = []; // per channel: {input, kernel, map} views
   let sumMap = null, activatedView = null;
   const poolViews = {};
 
+  // ?preset=NAME and shared states are applied by share.js for every lab page.
   const session = NP.connect("conv", {
-    open(s) {
-      const preset = NP.params.get("preset");
-      if (preset) s.send({ type: "load_preset", name: preset });
-    },
     frame(msg) { render(msg); },
     error(msg) { showProblem(msg); },
   });
@@ -318,18 +319,29 @@
         output: new MatrixView(output, {
           name: `${title}: ${t("conv.pooled")}`, size: [pool.out.length, pool.out[0].length],
           testid: `pooled-${pool.mode}`, kind: "map",
-          onFocusCell: (i, j) => { poolCursor = i * pool.out[0].length + j; showPools(); },
+          onFocusCell: (i, j) => movePool(i * pool.out[0].length + j),
         }),
       };
     }
-    poolCursor = 0;
   }
 
   // --- updating from a frame --------------------------------------------------------------
 
+  function movePool(index) {
+    poolCursor = wantedPool = index;
+    session.send({ type: "show_window", pool: index });
+    showPools();
+  }
+
   function render(msg) {
     frame = msg;
     hideProblems();
+    if (wantedCursor === null || wantedCursor === msg.window) {
+      [cursor, wantedCursor] = [msg.window, null];
+    }
+    if (wantedPool === null || wantedPool === msg.pool_window) {
+      [poolCursor, wantedPool] = [msg.pool_window, null];
+    }
     const key = JSON.stringify([msg.channels, msg.conv.padded[0].length, msg.kernel_size,
       msg.conv.out, msg.pools[0].out.length]);
     if (key !== shapeKey) {
@@ -388,7 +400,13 @@
 
   function jumpTo(index) {
     stopPlaying();
-    cursor = index;
+    moveWindow(index);
+  }
+
+  function moveWindow(index) {
+    const total = frame.conv.out ** 2;
+    cursor = wantedCursor = Math.max(0, Math.min(total - 1, index));
+    session.send({ type: "show_window", conv: cursor });
     showWindow();
   }
 
@@ -419,10 +437,12 @@
     const box = $("arithmetic");
     box.replaceChildren();
     box.setAttribute("aria-live", player === null ? "polite" : "off"); // no chatter while playing
-    const line = (text, className = "formula-line") => {
+    // A line of prose, or `words` then a written-out formula (translate="no": not prose).
+    const line = (words, className = "formula-line", formula = null) => {
       const p = document.createElement("p");
       p.className = className;
-      p.textContent = text;
+      p.textContent = words;
+      if (formula !== null) p.appendChild(formulaSpan(formula));
       box.appendChild(p);
     };
     line(t("conv.window_title", { i: i + 1, j: j + 1 }), "formula-title");
@@ -433,21 +453,28 @@
       const terms = prod.map(factor).join(" + ");
       const share = frame.channels === 1 ? frame.conv.map[i][j] : frame.conv.channel_maps[ch][i][j];
       const prefix = frame.channels === 1 ? "" : `${t(`conv.channel.${CHANNELS[ch]}`)}: `;
-      line(`${prefix}${pairs} = ${terms} = ${fmt(share)}`);
+      line(prefix, "formula-line", `${pairs} = ${terms} = ${fmt(share)}`);
     }
     if (frame.channels > 1) {
       const terms = frame.conv.channel_maps.map((m) => factor(m[i][j])).join(" + ");
       line(t("conv.channel_sum", { terms, total: fmt(frame.conv.map[i][j]) }));
     }
     if (frame.relu) {
-      line(t("conv.relu_line", { z: fmt(frame.conv.map[i][j]), a: fmt(frame.activated[i][j]) }));
+      const z = fmt(frame.conv.map[i][j]), a = fmt(frame.activated[i][j]);
+      line("", "formula-line", t("conv.relu_line", { z, a }));
     }
+  }
+
+  function formulaSpan(text) {
+    const span = document.createElement("span");
+    span.setAttribute("translate", "no");
+    span.textContent = text;
+    return span;
   }
 
   function step(delta) {
     const total = frame.conv.out ** 2;
-    cursor = (cursor + delta + total) % total;
-    showWindow();
+    moveWindow((cursor + delta + total) % total);
   }
 
   function startPlaying() {
@@ -497,8 +524,8 @@
       const formula = pool.mode === "max"
         ? `max(${values.map(fmt).join(", ")}) = ${fmt(pool.out[i][j])}`
         : `(${values.map(factor).join(" + ")}) ÷ ${values.length} = ${fmt(pool.out[i][j])}`;
-      $(`pool-${pool.mode}-formula`).textContent =
-        `${t("conv.pool_window", { row: i + 1, col: j + 1 })}: ${formula}`;
+      $(`pool-${pool.mode}-formula`).replaceChildren(
+        `${t("conv.pool_window", { row: i + 1, col: j + 1 })}: `, formulaSpan(formula));
     }
   }
 

@@ -13,11 +13,8 @@
   let shapeKey = "";
   let surface = null; // the last surface sent: frames carry it only when it changes
 
+  // ?preset=NAME and shared states are applied by share.js for every lab page.
   const session = NP.connect("descent", {
-    open(s) {
-      const preset = NP.params.get("preset");
-      if (preset) s.send({ type: "load_preset", name: preset });
-    },
     frame(msg) { render(msg); },
     status(msg) { steps.status(msg); },
   });
@@ -95,6 +92,10 @@
       edge.classList.add("edge--chosen");
       const label = edge.querySelector(".edge-label");
       label.textContent = `${"①②"[slot]} ${label.textContent}`;
+      // The name holds what the drawing shows, the slot's mark included.
+      edge.setAttribute("aria-label", t("descent.edge_aria", {
+        name: weightName(ref), value: label.textContent,
+      }));
     });
     if (frame.selected.length < 2) $("chosen-1").textContent = t("descent.none");
     $("clear-second").disabled = frame.selected.length < 2;
@@ -107,7 +108,7 @@
       margin: { l: 55, r: 10, t: 10, b: 45 },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: css("--fg"), family: css("--font") },
+      font: NP.chartFont(),
       xaxis: { title: { text: xTitle }, gridcolor: css("--border"), zerolinecolor: css("--muted") },
       yaxis: { title: { text: yTitle }, gridcolor: css("--border"), zerolinecolor: css("--muted") },
       showlegend: true,
@@ -173,7 +174,7 @@
     const p = frame.point;
     const traces = [
       { type: "contour", x: surface.values1, y: surface.values2, z: surface.losses,
-        name: t("descent.loss_axis"), ncontours: 24, connectgaps: false,
+        name: t("descent.loss_axis"), showlegend: false, ncontours: 24, connectgaps: false,
         colorscale: [[0, css("--surface-low")], [1, css("--surface-high")]],
         colorbar: { title: { text: "L" }, thickness: 12 } },
       { x: frame.trail.map((q) => q.values[0]), y: frame.trail.map((q) => q.values[1]),
@@ -200,6 +201,10 @@
     $("behaviour").dataset.behaviour = frame.behaviour || "";
     $("preset").value = frame.preset;
   }
+
+  // Colours and sizes come from the theme and projector mode: redraw when they change.
+  document.addEventListener("np:theme", () => { if (frame) render(frame); });
+  document.addEventListener("np:projector", () => { if (frame) render(frame); });
 
   function render(msg) {
     frame = msg;

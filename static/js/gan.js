@@ -21,6 +21,7 @@
     status(msg) { controls.status(msg); },
   });
   const controls = G.trainingControls(session);
+  const syncPreset = G.presetControl(session);
   const lossChart = G.curveChart(byId("loss-chart"), [
     { key: "d_loss", label: "gan.d_loss", color: "--gan-d" },
     { key: "g_loss", label: "gan.g_loss", color: "--gan-g", dash: "dot" },
@@ -39,6 +40,7 @@
   function render(msg) {
     frame = msg;
     syncControls();
+    syncPreset(msg);
     byId("plane-view").hidden = msg.kind !== "plane";
     byId("image-view").hidden = msg.kind !== "images";
     if (msg.kind === "plane") drawPlane();

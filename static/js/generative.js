@@ -109,7 +109,7 @@ const NPGen = (() => {
       height: 200,
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: cssVar("--fg"), size: 12 },
+      font: NP.chartFont(),
       xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border") },
       yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero" },
       legend: { orientation: "h", y: 1.15 },
@@ -130,6 +130,15 @@ const NPGen = (() => {
       if (timer !== null) return;
       timer = setTimeout(draw, Math.max(0, 250 - (performance.now() - last)));
     };
+  }
+
+  // The examples' chooser (#preset): loads one; `sync(frame)` shows the one on the page.
+  function presetControl(session) {
+    const select = document.getElementById("preset");
+    select.addEventListener("change", () => {
+      if (select.value) session.send({ type: "load_preset", name: select.value });
+    });
+    return (frame) => { select.value = frame.preset && !frame.modified ? frame.preset : ""; };
   }
 
   // Number input -> finite number, or a toast and null.
@@ -179,6 +188,7 @@ const NPGen = (() => {
 
   return {
     cssVar, fitCanvas, drawPixels, imageFigure, imageRow, planeMap, localPoint,
-    trainingControls, curveChart, numberFrom, parseWidths, optimizerControls, setIfIdle, fmt,
+    trainingControls, curveChart, presetControl, numberFrom, parseWidths, optimizerControls,
+    setIfIdle, fmt,
   };
 })();

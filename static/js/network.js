@@ -1,8 +1,9 @@
 // The SVG drawing of a layered network, shared by every page that shows one (neurons, backprop,
 // descent, playground): nodes in columns (inputs green, hidden blue, output orange), one edge per
 // weight with a label for its value and one for its gradient, edges whose width shows |w| and
-// whose dash shows the sign (never colour alone; the colours come from main.css). Pages write
-// the numbers; events go to the page's callbacks.
+// whose dash shows the sign (never colour alone; the colours come from main.css), and optional
+// column titles that name each layer's role. Pages write the numbers; events go to the page's
+// callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
 "use strict";
 
 NP.svgElement = (name, attrs, parent) => {
@@ -12,7 +13,8 @@ NP.svgElement = (name, attrs, parent) => {
   return node;
 };
 
-// `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column);
+// `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
+// --node-gap);
 // node: "circle" (a value written inside) or "map" (a square holding a canvas, for a picture
 // of what the neuron computes; its name sits left of the inputs, its value and gradients below);
 // edgeLabels: "auto" (written on every edge of a small network, on demand beyond 30 edges) or
@@ -22,17 +24,19 @@ NP.networkView = (svg, on = {}, layout = {}) => {
   const box = svg.viewBox.baseVal;
   const W = box.width || 800, H = box.height || 460;
   const MARGIN_X = layout.marginX ?? 90, MARGIN_Y = layout.marginY ?? 50;
-  const MAX_GAP = layout.maxGap ?? 110;
+  const TITLE_ROOM = 40; // above the nodes, when columns have titles
   const MAPS = layout.node === "map";
   const SIDE = 36; // a map node's square
   const LABEL_WIDTH = 76; // room left of an input map for its name
   let sizes = [];
   let slots = null; // {count, of}: input i is drawn at place of[i] among `count` places
+  let top = 0;
+  let nodeGap = 110;
 
   function position(column, j, size) {
     const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, sizes.length - 1);
-    const gap = Math.min(MAX_GAP, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
-    const y = H / 2 + (j - (size - 1) / 2) * gap;
+    const gap = Math.min(nodeGap, (H - top - 2 * MARGIN_Y) / Math.max(1, size - 1));
+    const y = top + (H - top) / 2 + (j - (size - 1) / 2) * gap;
     return [x, y];
   }
 
@@ -44,12 +48,15 @@ NP.networkView = (svg, on = {}, layout = {}) => {
 
   const call = (name, ...args) => { if (on[name]) on[name](...args); };
 
-  // Column sizes [inputs, layer 0, layer 1, ...]; `biases`: draw a bias label under neurons.
-  // `inputSlots` {count, of}: draw `count` places in the input column, input i at of[i]; the
-  // places no input uses are drawn switched off (class node--off, data-slot but no data-j).
-  function build(columnSizes, { biases = true, inputSlots = null } = {}) {
+  // Column sizes [inputs, layer 0, layer 1, ...]; `biases`: draw a bias label under neurons;
+  // `titles`: one (translated) title per column. `inputSlots` {count, of}: draw `count` places
+  // in the input column, input i at of[i]; the places no input uses are drawn switched off
+  // (class node--off, data-slot but no data-j).
+  function build(columnSizes, { biases = true, titles = null, inputSlots = null } = {}) {
     sizes = columnSizes;
     slots = inputSlots;
+    top = titles ? TITLE_ROOM : 0;
+    nodeGap = layout.maxGap ?? (parseFloat(NP.cssVar("--node-gap")) || 110);
     svg.replaceChildren();
     const edges = el("g", { class: "edges" }, svg);
     const nodes = el("g", { class: "nodes" }, svg);
@@ -83,16 +90,25 @@ NP.networkView = (svg, on = {}, layout = {}) => {
         }
       }
     }
+    if (titles) {
+      const group = el("g", { class: "column-titles", "aria-hidden": "true" }, svg);
+      titles.forEach((title, column) => {
+        const [x] = position(column, 0, sizes[column]);
+        el("text", { class: "column-title", x, y: 24 }, group).textContent = title;
+      });
+    }
     sizes.forEach((size, column) => {
       const places = column === 0 && slots ? slots.count : size;
       for (let k = 0; k < places; k++) {
         const layer = column - 1;
         const j = column === 0 && slots ? slots.of.indexOf(k) : k;
         const [x, y] = j >= 0 ? at(column, j) : position(0, k, places);
-        const role = j < 0 ? "off"
+        const kind = j < 0 ? "off"
           : column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
-        const attrs = { class: `node node--${role}${MAPS ? " node--map" : ""}`, tabindex: "0",
-          "data-layer": layer, "data-testid": j >= 0 ? `node-${layer}-${j}` : `slot-${k}` };
+        const attrs = {
+          class: `node node--${kind}${MAPS ? " node--map" : ""}`, tabindex: "0", role: "group",
+          "data-layer": layer, "data-testid": j >= 0 ? `node-${layer}-${j}` : `slot-${k}`,
+        };
         if (j >= 0) attrs["data-j"] = j;
         if (column === 0 && slots) attrs["data-slot"] = k;
         const g = el("g", attrs, nodes);
@@ -152,12 +168,15 @@ NP.networkView = (svg, on = {}, layout = {}) => {
     const maxAbs = Math.max(1, ...layers.flatMap((l) => l.w.flat().map(Math.abs)));
     for (const g of svg.querySelectorAll(".edge")) {
       const w = layers[+g.dataset.layer].w[+g.dataset.i][+g.dataset.j];
-      g.querySelector(".edge-line").setAttribute("stroke-width",
+      // The width is multiplied by --edge-scale in CSS (thicker lines in projector mode).
+      g.querySelector(".edge-line").style.setProperty("--edge-width",
         (1 + (maxWidth - 1) * Math.abs(w) / maxAbs).toFixed(2));
       g.classList.toggle("edge--neg", w < 0);
       g.classList.toggle("edge--zero", w === 0);
     }
   }
+
+  document.addEventListener("np:projector", () => { if (sizes.length) call("rebuild"); });
 
   return {
     build,

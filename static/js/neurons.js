@@ -18,11 +18,8 @@
   let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
   let focusNode = null; // {layer, j}: layer -1 is the input column
 
+  // ?preset=NAME and shared states are applied by share.js for every lab page.
   const session = NP.connect("neurons", {
-    open(s) {
-      const preset = NP.params.get("preset");
-      if (preset) s.send({ type: "load_preset", name: preset });
-    },
     frame(msg) { render(msg); },
     status(msg) { steps.status(msg); },
   });
@@ -36,6 +33,10 @@
     return last === 1 ? `B${j + 1}` : `B${layer + 1}.${j + 1}`;
   }
   const activationName = (name) => t(`activation.${name}`);
+  // Column titles name each layer's role in words (roles never by colour alone).
+  function columnTitle(column) {
+    return column === 0 ? t("neurons.input_layer") : layerName(column - 1);
+  }
 
   const weight = (l, i, j) => ({ kind: "weight", layer: l, i, j });
   const view = NP.networkView(svg, {
@@ -46,6 +47,8 @@
     biasClick: (layer, j) => select({ kind: "bias", layer, j }, true),
     biasKey: (e, layer, j) => onEdgeKey(e, { kind: "bias", layer, j }),
     nodeEnter: (layer, j) => { focusNode = { layer, j }; showNodeFormula(); },
+    // Projector mode changes the drawing's spacing: draw it again.
+    rebuild: () => { if (frame) { shapeKey = ""; render(frame); } },
   });
 
   const steps = NP.stepThrough({ session, view, nodeName: (layer, j) => nodeName(layer, j) });
@@ -63,7 +66,7 @@
       shapeKey = key;
       selected = null;
       focusNode = null;
-      view.build(columnSizes());
+      view.build(columnSizes(), { titles: columnSizes().map((_, c) => columnTitle(c)) });
       buildLayerControls();
       buildInputFields();
     }

@@ -1,15 +1,47 @@
-// Shared by every page: translations, number formatting, theme, and the websocket session.
-// Pages never compute the numbers they show: they format what the engine sent.
+// Shared by every page: translations, number formatting, theme, projector mode, and the
+// websocket session. Pages never compute the numbers they show: they format what the
+// engine sent. Classroom modules (tour.js, share.js, keys.js) listen to the events this
+// file dispatches on `document`: "np:open" ({session, first}) and "np:message" ({msg, session}).
 "use strict";
 
 const NP = (() => {
   const root = document.documentElement;
-
-  // Theme first, before the body paints (this file is loaded blocking in <head>).
-  const savedTheme = localStorage.getItem("np-theme");
-  if (savedTheme) root.dataset.theme = savedTheme;
   const params = new URLSearchParams(location.search);
-  if (params.get("projector") === "1") root.dataset.projector = "on";
+
+  // --- remembered switches, applied before the first paint (loaded blocking in <head>) ---
+
+  function stored(key, storage = localStorage) {
+    try { return storage.getItem(key); } catch { return null; }
+  }
+  function store(key, value, storage = localStorage) {
+    try { storage.setItem(key, value); } catch { /* private mode: not remembered */ }
+  }
+
+  // Theme: the learner's choice, else the system's preference.
+  const prefersDark = window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
+  root.dataset.theme = stored("np-theme") || (prefersDark ? "dark" : "light");
+
+  // Projector: the switch is remembered by the browser; ?projector=1 / 0 holds for this tab
+  // only, so a link sent to learners does not turn their own screens into projectors.
+  if (params.has("projector")) {
+    store("np-projector", params.get("projector") === "1" ? "on" : "off", sessionStorage);
+  }
+  const projector = stored("np-projector", sessionStorage) || stored("np-projector");
+  root.dataset.projector = projector === "on" ? "on" : "off";
+
+  function setTheme(theme) {
+    root.dataset.theme = theme;
+    store("np-theme", theme);
+    document.dispatchEvent(new CustomEvent("np:theme", { detail: { theme } }));
+  }
+  function setProjector(on) {
+    root.dataset.projector = on ? "on" : "off";
+    store("np-projector", on ? "on" : "off");
+    store("np-projector", on ? "on" : "off", sessionStorage);
+    document.dispatchEvent(new CustomEvent("np:projector", { detail: { on } }));
+  }
+
+  // --- catalogs and numbers ---------------------------------------------------------------
 
   let catalog = null;
   function t(key, values) {
@@ -64,6 +96,40 @@ const NP = (() => {
     }
   }
 
+  // The book's own Korean words quoted on a page in another language: each run of Hangul
+  // becomes <span lang="ko" translate="no">, so a screen reader reads it in Korean and a
+  // translation tool leaves it alone. For texts that quote the book (notes on its terms).
+  const HANGUL_RUN = /[\uac00-\ud7a3]+(?:[\s\u00b7]+[\uac00-\ud7a3]+)*/g;
+  function quotedText(el, text) {
+    if (root.lang === "ko") {
+      el.textContent = text;
+      return;
+    }
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(HANGUL_RUN)) {
+      const span = document.createElement("span");
+      span.lang = "ko";
+      span.setAttribute("translate", "no");
+      span.textContent = match[0];
+      parts.push(text.slice(last, match.index), span);
+      last = match.index + match[0].length;
+    }
+    parts.push(text.slice(last));
+    el.replaceChildren(...parts);
+  }
+
+  // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
+  function cssVar(name) {
+    return getComputedStyle(root).getPropertyValue(name).trim();
+  }
+
+  // The font of a Plotly chart: the page's, at the chart size (large in projector mode).
+  function chartFont() {
+    const size = parseFloat(cssVar("--chart-font-size"));
+    return { color: cssVar("--fg"), family: cssVar("--font"), size };
+  }
+
   function toast(text) {
     const el = document.getElementById("toast");
     if (!el) return;
@@ -79,20 +145,36 @@ const NP = (() => {
     return translated === key ? msg.message : translated;
   }
 
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
   // One websocket session for a lab. `handlers[type](msg)` receives each server message;
   // errors are shown as a toast unless the page handles them. Reconnects with backoff.
+  // The page's session is also `NP.session`, for the classroom modules.
   function connect(lab, handlers) {
     let ws = null;
     let retry = 500;
+    let opened = 0;
     const queue = [];
+    const waiting = []; // [{type, resolve}] for request()
     const session = {
+      lab,
       send(msg) {
         const text = JSON.stringify(msg);
         if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
         else queue.push(text);
       },
+      // Send `msg` and resolve with the next message of type `answer` (or reject on error).
+      request(msg, answer) {
+        return new Promise((resolve, reject) => {
+          waiting.push({ answer, resolve, reject });
+          session.send(msg);
+        });
+      },
       get open() { return ws !== null && ws.readyState === WebSocket.OPEN; },
     };
+    NP.session = session;
     function open() {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
       ws = new WebSocket(`${scheme}://${location.host}/ws/${lab}`);
@@ -101,12 +183,20 @@ const NP = (() => {
         root.dataset.connection = "open";
         if (handlers.open) handlers.open(session);
         while (queue.length) ws.send(queue.shift());
+        emit("np:open", { session, first: opened++ === 0 });
       };
       ws.onmessage = (event) => {
         const msg = JSON.parse(event.data);
+        const pending = waiting.findIndex((w) => w.answer === msg.type || msg.type === "error");
         const handler = handlers[msg.type];
         if (handler) handler(msg, session);
-        else if (msg.type === "error") toast(errorText(msg));
+        else if (msg.type === "error" && pending < 0) toast(errorText(msg));
+        if (pending >= 0) {
+          const [w] = waiting.splice(pending, 1);
+          if (msg.type === "error") w.reject(msg);
+          else w.resolve(msg);
+        }
+        emit("np:message", { msg, session });
       };
       ws.onclose = (event) => {
         root.dataset.connection = "closed";
@@ -120,16 +210,39 @@ const NP = (() => {
     return session;
   }
 
-  function setupThemeToggle() {
-    const button = document.querySelector(".theme-toggle");
-    if (!button) return;
-    button.addEventListener("click", () => {
-      const next = root.dataset.theme === "dark" ? "light" : "dark";
-      root.dataset.theme = next;
-      localStorage.setItem("np-theme", next);
-    });
+  // A file for the learner to keep: state, weights, pictures.
+  function download(blob, filename) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
-  document.addEventListener("DOMContentLoaded", setupThemeToggle);
 
-  return { t, fmt, factor, num, numFactor, writeLines, toast, errorText, connect, params };
+  function setupSwitches() {
+    const theme = document.querySelector(".theme-toggle");
+    const projector = document.querySelector(".projector-toggle");
+    const show = () => {
+      if (theme) theme.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
+      if (projector) projector.setAttribute("aria-pressed", String(root.dataset.projector === "on"));
+    };
+    theme?.addEventListener("click", () => {
+      setTheme(root.dataset.theme === "dark" ? "light" : "dark");
+      show();
+    });
+    projector?.addEventListener("click", () => {
+      setProjector(root.dataset.projector !== "on");
+      show();
+    });
+    document.addEventListener("np:projector", show);
+    show();
+  }
+  document.addEventListener("DOMContentLoaded", setupSwitches);
+
+  return {
+    t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, chartFont, toast, errorText,
+    connect, download, params, setTheme, setProjector, session: null,
+  };
 })();

@@ -10,7 +10,6 @@
   const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
   const SHAPES = ["circle", "square", "triangle", "diamond", "triangle_down", "plus", "cross", "star"];
   const PLOT_MARGIN = { left: 30, bottom: 22, top: 6, right: 6 };
-  const LINK_PREFIX = "#s=";
 
   const $ = (id) => document.getElementById(id);
   const svg = $("network");
@@ -32,24 +31,14 @@
   let cursor = null; // keyboard cursor on the plot, in data coordinates
   let running = false;
   let colours = null;
-  const view = { showTest: false, discretize: false };
-  const pendingState = []; // what each requested `state` is for: "link" or "file"
-  let linkToRestore = location.hash.startsWith(LINK_PREFIX)
-    ? location.hash.slice(LINK_PREFIX.length) : null;
+  const view = { showTest: false, discretize: false }; // from the lab's state (shared links too)
 
   const session = NP.connect("playground", {
     hello(msg) { limits = msg.limits; },
-    open(s) {
-      s.send({ type: "set_speed", steps_per_frame: +$("speed").value });
-      if (linkToRestore) {
-        const code = linkToRestore;
-        linkToRestore = null;
-        decodeLink(code).then(restorePayload).catch(() => NP.toast(t("playground.bad_link")));
-      }
-    },
+    // Links and saved files are restored by share.js, like on every lab page.
+    open(s) { s.send({ type: "set_speed", steps_per_frame: +$("speed").value }); },
     frame(msg) { onFrame(msg); },
     status(msg) { onStatus(msg); },
-    state(msg) { onState(msg); },
     error(msg) {
       if (msg.code === "diverged") $("diverged").hidden = false;
       else NP.toast(NP.errorText(msg));
@@ -133,6 +122,8 @@
     if (msg.input_maps) inputMaps = msg.input_maps;
     if (msg.data) data = msg.data;
     frame = msg;
+    view.showTest = $("show-test").checked = msg.view.show_test;
+    view.discretize = $("discretize").checked = msg.view.discretize;
     if (msg.output) output = msg.output;
     msg.neuron_maps.forEach((maps, l) => maps.forEach((map, j) => {
       if (!map) return;
@@ -587,6 +578,7 @@
     if (view.showTest) drawPoints(ctx, data.test, true);
     if (cursor && document.activeElement === plot) drawCursor(ctx);
     plot.dataset.step = String(frame.step);
+    plot.dataset.showTest = String(view.showTest);
   }
 
   function drawAxes(ctx, a) {
@@ -746,8 +738,9 @@
   }
   on("regenerate", "click", () => send({ type: "set_data", seed: randomSeed() }));
   on("clear-points", "click", () => send({ type: "clear_points" }));
-  on("show-test", "change", () => { view.showTest = $("show-test").checked; redrawPlot(); });
-  on("discretize", "change", () => { view.discretize = $("discretize").checked; redrawPlot(); });
+  // Part of the lab's state, so that a shared link shows the plane the same way.
+  on("show-test", "change", () => send({ type: "set_view", show_test: $("show-test").checked }));
+  on("discretize", "change", () => send({ type: "set_view", discretize: $("discretize").checked }));
 
   // A file must fit in one websocket message (with room for the message around it).
   function fitsInAMessage(text) {
@@ -765,93 +758,4 @@
     if (!fitsInAMessage(text)) { tooLarge(); return; }
     send({ type: "load_csv", text, problem: $("csv-problem").value });
   });
-
-  // --- export, import and links: the engine's whole state, plus what the page shows ---------
-
-  function payloadOf(state) {
-    return { app: "neural-playground", lab: "playground", version: 1, state, view: { ...view } };
-  }
-  function restorePayload(payload) {
-    if (!payload || payload.lab !== "playground" || typeof payload.state !== "object") {
-      NP.toast(t("playground.bad_file"));
-      return;
-    }
-    const text = JSON.stringify({ type: "set_state", state: payload.state });
-    if (!fitsInAMessage(text)) { tooLarge(); return; }
-    if (payload.view) {
-      view.showTest = !!payload.view.showTest;
-      view.discretize = !!payload.view.discretize;
-      $("show-test").checked = view.showTest;
-      $("discretize").checked = view.discretize;
-    }
-    send({ type: "set_state", state: payload.state });
-  }
-
-  function onState(msg) {
-    const purpose = pendingState.shift();
-    const payload = payloadOf(msg.state);
-    const json = JSON.stringify(payload);
-    if (purpose === "file") {
-      const url = URL.createObjectURL(new Blob([JSON.stringify(payload, null, 1)], { type: "application/json" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = "neural-playground.json";
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    } else if (purpose === "link") {
-      if (!fitsInAMessage(json)) { tooLarge(); return; }
-      encodeLink(json).then((code) => {
-        const link = `${location.origin}${location.pathname}${LINK_PREFIX}${code}`;
-        history.replaceState(null, "", link);
-        const field = $("share-url");
-        field.hidden = false;
-        field.value = link;
-        field.select();
-        if (navigator.clipboard) {
-          navigator.clipboard.writeText(link).then(
-            () => NP.toast(t("playground.link_copied")), () => NP.toast(t("playground.link_ready")));
-        } else {
-          NP.toast(t("playground.link_ready"));
-        }
-      });
-    }
-  }
-
-  on("share", "click", () => { pendingState.push("link"); send({ type: "get_state" }); });
-  on("export", "click", () => { pendingState.push("file"); send({ type: "get_state" }); });
-  on("import", "change", async () => {
-    const file = $("import").files[0];
-    $("import").value = "";
-    if (!file) return;
-    const text = await file.text();
-    if (!fitsInAMessage(text)) { tooLarge(); return; }
-    let payload = null;
-    try { payload = JSON.parse(text); } catch { NP.toast(t("playground.bad_file")); return; }
-    restorePayload(payload);
-  });
-
-  // A link pasted into this tab changes only the hash: restore it as on a fresh load.
-  window.addEventListener("hashchange", () => {
-    if (!location.hash.startsWith(LINK_PREFIX)) return;
-    decodeLink(location.hash.slice(LINK_PREFIX.length)).then(restorePayload)
-      .catch(() => NP.toast(t("playground.bad_link")));
-  });
-
-  // deflate-raw, then base64url: a whole state (weights too) in a link of a few kB.
-  async function encodeLink(json) {
-    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("deflate-raw"));
-    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    let binary = "";
-    for (const b of bytes) binary += String.fromCharCode(b);
-    return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  }
-  async function decodeLink(code) {
-    const base64 = code.replaceAll("-", "+").replaceAll("_", "/");
-    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return JSON.parse(await new Response(stream).text());
-  }
 })();

@@ -20,7 +20,6 @@
   let gateKey = "";
   let running = false;
   let pendingFrame = null;
-  let active = { t: 0, j: 0 }; // the grid cell that holds the tab stop
 
   const session = NP.connect("rnn", {
     open(s) {
@@ -32,7 +31,11 @@
       if (pendingFrame === null) requestAnimationFrame(() => { render(pendingFrame); pendingFrame = null; });
       pendingFrame = msg;
     },
-    status(msg) { setRunning(msg.running); $("status").textContent = t("rnn.status", { step: msg.step }); },
+    status(msg) {
+      setRunning(msg.running);
+      $("status").textContent = t("rnn.status", { step: msg.step });
+      setValue("speed", msg.steps_per_frame);
+    },
   });
 
   // --- helpers --------------------------------------------------------------------------
@@ -84,7 +87,8 @@
     renderCompare();
     const note = $("note");
     note.hidden = !frame.note;
-    note.textContent = frame.note ? t(frame.note) : "";
+    NP.quotedText(note, frame.note ? t(frame.note) : ""); // it quotes the book's Korean
+    $("preset").value = frame.preset && !frame.modified ? frame.preset : "";
     const diverged = $("diverged");
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged ? t("rnn.diverged", { cell: cellName(frame.diverged) }) : "";
@@ -213,7 +217,6 @@
       }
     }
     table.append(head, body);
-    active = { t: 0, j: 0 };
     const first = table.querySelector('[data-kind="h"][data-t="0"][data-j="0"]');
     if (first) first.tabIndex = 0;
   }
@@ -221,7 +224,6 @@
   function choose(s, j, td) {
     for (const cell of table.querySelectorAll('[tabindex="0"]')) cell.tabIndex = -1;
     td.tabIndex = 0;
-    active = { t: s, j };
     session.send({ type: "focus", step: s, unit: j });
   }
 
@@ -244,7 +246,6 @@
       e.currentTarget.tabIndex = -1;
       next.tabIndex = 0;
       next.focus();
-      active = { t: ns, j: nj };
     }
   }
 
@@ -271,10 +272,11 @@
 
   // --- the equations of one step --------------------------------------------------------
 
-  function line(label, text) {
+  // A named equation: the name is prose, the written-out formula is not (translate="no").
+  function line(label, text, formula = true) {
     const p = el("p", { class: "formula-line" });
     if (label) p.append(el("span", { class: "formula-name" }, label));
-    p.append(document.createTextNode(text));
+    p.append(formula ? el("span", { translate: "no" }, text) : document.createTextNode(text));
     equation.append(p);
   }
 
@@ -303,7 +305,7 @@
       line(t("rnn.gate.h"), `hₜ = z·hₜ₋₁ + (1 − z)·n = ${fmt(v.z)}×${factor(e.h_prev)} + (1 − ${fmt(v.z)})×${factor(v.n)} = ` +
         `${fmt(e.keep)} + ${factor(e.write)} = ${fmt(e.h)}`);
     }
-    line(null, t("rnn.equation_prev", { h: fmt(e.h_prev) }));
+    line(null, t("rnn.equation_prev", { h: fmt(e.h_prev) }), false);
   }
 
   // --- charts ---------------------------------------------------------------------------
@@ -338,7 +340,7 @@
     if (frame.unroll.length <= 20) layout.xaxis.dtick = 1;
     Plotly.react("bptt-chart", traces, layout, plotConfig);
     $("bptt-summary").textContent = CELLS.map((cell) => t("rnn.bptt_ratio", {
-      cell: cellName(cell), ratio: NP.fmt(frame.bptt[cell].first_to_last),
+      cell: cellName(cell), ratio: NP.num(frame.bptt[cell].first_to_last), // 0.0000252, not 0
     })).join(" · ");
   }
 
@@ -430,6 +432,10 @@
     }
   }
 
+  // Charts take their colours from the CSS variables: redraw when the theme changes.
+  new MutationObserver(() => { if (frame) render(frame); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+
   // --- controls -------------------------------------------------------------------------
 
   for (const input of document.querySelectorAll('input[name="task"]')) {
@@ -478,6 +484,9 @@
   $("randomize").addEventListener("click", () =>
     session.send({ type: "randomize", seed: Math.floor(Math.random() * 1e6) }));
   $("reset").addEventListener("click", () => session.send({ type: "reset" }));
+  $("preset").addEventListener("change", (e) => {
+    if (e.target.value) session.send({ type: "load_preset", name: e.target.value });
+  });
 
   function showExample(delta) {
     const u = frame.unroll;

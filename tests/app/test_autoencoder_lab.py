@@ -161,3 +161,22 @@ def test_snapshot_and_restore_rebuild_the_same_page(lab):
         other.restore(broken)
     assert err.value.code == "bad_state"
     assert other.frame().reconstructions == mine.reconstructions  # unchanged
+
+
+def test_presets_load_figure_b25_and_know_when_they_are_left(lab):
+    frame = lab.frame()
+    assert frame.preset == "b25_compress" and not frame.modified
+    lab.handle(
+        AutoencoderLab.commands.validate_python({"type": "load_preset", "name": "b25_wide_code"})
+    )
+    frame = lab.frame()
+    assert frame.state["bottleneck"] == 16 and frame.blur.compression == 4.0
+    assert not frame.modified
+    lab.train(1)
+    assert lab.frame().modified
+    lab.reset()
+    assert lab.frame().preset == "b25_wide_code" and not lab.frame().modified
+    lab.handle(
+        AutoencoderLab.commands.validate_python({"type": "load_preset", "name": "b25_denoise"})
+    )
+    assert lab.frame().state["noise"] == 0.3 and lab.snapshot().preset == "b25_denoise"

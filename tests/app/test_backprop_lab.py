@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.backprop import BackpropLab, LoadBookStage, SetProblem
+from app.labs.backprop import BackpropLab, LoadBookStage, LoadPreset, SetProblem
 from app.labs.base import LabError
 from app.labs.training import SetLearningRate, SetLoss, SetTarget, StepPhase
 from app.settings import Settings
@@ -72,6 +72,27 @@ def test_loading_a_book_stage_puts_its_weights_in(lab):
     frame = lab.frame()
     assert frame.layers[0].a == [pytest.approx([3.3, 1.7])]
     assert frame.prediction[0][0] == pytest.approx(3.32)
+
+
+def test_the_books_figures_are_presets_that_know_when_they_are_left(lab):
+    assert lab.frame().preset == "b4_start" and not lab.frame().modified
+    lab.handle(LoadPreset(type="load_preset", name="b5_output_weights"))
+    frame = lab.frame()
+    assert frame.prediction == [[pytest.approx(4.0)]] and not frame.modified
+    lab.train(1)
+    assert lab.frame().modified  # trained: no longer figure B-5
+    lab.reset()  # back to the figure, not to B-4
+    frame = lab.frame()
+    assert frame.preset == "b5_output_weights" and not frame.modified
+    assert frame.layers[1].w == [[0.8], [0.4]]
+    lab.handle(LoadBookStage(type="load_book_stage", stage="book_step2"))  # the table's button
+    assert lab.frame().preset == "b6_first_layer"
+    shared = lab.snapshot()
+    lab.handle(SetProblem(type="set_problem", problem="binary"))
+    assert lab.frame().preset is None and not lab.frame().modified
+    lab.restore(shared)
+    assert lab.frame().preset == "b6_first_layer"
+    assert lab.frame().prediction[0][0] == pytest.approx(3.32)
 
 
 def test_the_loss_table_recommends_the_books_losses(lab):

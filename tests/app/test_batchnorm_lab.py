@@ -8,6 +8,7 @@ from app.labs.base import LabError
 from app.labs.batchnorm import (
     BatchNormLab,
     Configure,
+    LoadPreset,
     Select,
     SetMode,
     SetView,
@@ -223,3 +224,25 @@ def test_loss_curve_merges_pairs_and_stays_under_its_limit():
     assert curve.steps == [4, 8, 12]
     assert curve.series_values(0) == [2.5, 6.5, 10.5]
     assert curve.every == 4
+
+
+def test_presets_show_the_drift_batch_normalization_removes(lab):
+    assert lab.frame().preset == "b10_sigmoid" and not lab.frame().modified
+
+    def plain_std(frame):
+        return [layer.std for layer in frame.runs[0].layers]
+
+    lab.handle(LoadPreset(type="load_preset", name="b10_relu_shrinking"))
+    frame = lab.frame()
+    assert frame.config.activation == "relu" and frame.preset == "b10_relu_shrinking"
+    assert plain_std(frame)[-1] < 0.25 * plain_std(frame)[0]  # 0.349 -> 0.068
+    assert all(layer.std == pytest.approx(1, abs=0.01) for layer in frame.runs[1].layers)
+    lab.handle(LoadPreset(type="load_preset", name="b10_relu_growing"))
+    frame = lab.frame()
+    assert plain_std(frame)[-1] > 10 * plain_std(frame)[0]  # 0.698 -> 17.28
+    lab.train(1)
+    assert lab.frame().modified
+    lab.reset()  # the example again, untrained
+    assert lab.frame().preset == "b10_relu_growing" and not lab.frame().modified
+    configure(lab, depth=3)
+    assert lab.frame().preset is None

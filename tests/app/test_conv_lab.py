@@ -21,6 +21,7 @@ from app.labs.conv import (
     SetMode,
     SetPool,
     SetRelu,
+    ShowWindow,
 )
 from app.labs.conv_presets import BOOK_IMAGE
 from app.settings import Settings
@@ -315,3 +316,29 @@ def test_the_one_filter_note_appears_when_the_head_misses_new_strokes(lab):
     frame = lab.frame()
     assert frame.head.test_accuracy >= 0.8, frame.head
     assert "note.conv_one_filter" not in frame.notes
+
+
+def test_the_books_figures_show_their_windows(lab):
+    lab.handle(LoadPreset(type="load_preset", name="b15_second_window"))
+    frame = lab.frame()
+    assert frame.preset == "b15_second_window" and not frame.modified
+    assert frame.window == 1 and frame.image[0] == [list(map(float, r)) for r in BOOK_IMAGE]
+    # B-15: the window over 1 0 / 0 1 of the book's image gives 1x1 + 0x0 + 0x0 + 1x1 = 2.
+    assert frame.conv.windows[0][1][0] == [[1, 0], [0, 1]] and frame.conv.map[0][1] == 2
+    lab.handle(LoadPreset(type="load_preset", name="b19_average_pooling"))
+    frame = lab.frame()
+    assert frame.pool_window == 1 and frame.pools[1].out[0][1] == 0.75  # (0 + 2 + 1 + 0) / 4
+    lab.handle(ShowWindow(type="show_window", conv=5, pool=3))
+    assert (lab.frame().window, lab.frame().pool_window) == (5, 3)
+    assert not lab.frame().modified  # looking is not changing
+    refused(lab, ShowWindow(type="show_window", conv=16), "bad_index")
+    refused(lab, ShowWindow(type="show_window", pool=4), "bad_index")
+    shared = lab.snapshot()
+    lab.reset()  # the figure again, with its own windows
+    assert (lab.frame().window, lab.frame().pool_window) == (15, 1)
+    lab.restore(shared)
+    assert (lab.frame().window, lab.frame().pool_window) == (5, 3)
+    lab.handle(SetKernelSize(type="set_kernel_size", size=3))  # a 3x3 map: 9 windows
+    assert lab.frame().window == 5
+    lab.handle(SetConv(type="set_conv", stride=2, padding=0))  # 2x2: the last window
+    assert lab.frame().window == 3

@@ -258,3 +258,15 @@ def test_snapshot_and_restore(lab):
         other.restore(broken)
     assert err.value.code == "bad_state"
     assert other.frame().plane.fake == mine.plane.fake
+
+
+def test_presets_load_figure_b26_with_the_sizes_that_train_well(lab):
+    assert lab.frame().preset == "b26_ring" and not lab.frame().modified
+    lab.handle(GanLab.commands.validate_python({"type": "load_preset", "name": "b26_digits"}))
+    frame = lab.frame()
+    assert frame.kind == "images" and frame.state["noise_dim"] == 8
+    assert frame.state["g_hidden"] == [64] and not frame.modified
+    lab.handle(GanLab.commands.validate_python({"type": "step_discriminator"}))
+    assert lab.frame().modified  # D has learned something: no longer the fresh example
+    lab.reset()
+    assert lab.frame().preset == "b26_digits" and not lab.frame().modified

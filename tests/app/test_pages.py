@@ -60,3 +60,10 @@ def test_pages_use_no_external_resources(client):
         assert response.status_code == 200, path
         html = response.text
         assert "http://" not in html and "https://" not in html
+
+
+def test_language_switch_keeps_the_page_and_its_query_but_not_lang(client):
+    html = client.get("/neurons?lang=ko&preset=b1_stroke").text
+    assert 'href="/lang/en?next=/neurons%3Fpreset%3Db1_stroke"' in html
+    response = client.get("/lang/en?next=/neurons%3Fpreset%3Db1_stroke", follow_redirects=False)
+    assert response.headers["location"] == "/neurons?preset=b1_stroke"

@@ -16,6 +16,7 @@ from app.labs.playground import (
     PlaygroundState,
     SetData,
     SetNetwork,
+    SetView,
 )
 from app.labs.playground_frame import MAP_SIZE, grid_features
 from app.settings import Settings
@@ -283,6 +284,7 @@ def test_state_round_trip_reproduces_the_predictions(lab):
     lab.handle(AddPoint(type="add_point", x1=0.5, x2=0.5, label=1))
     set_network(lab, features=["x1", "x2", "x1_x2"], optimizer="adam", learning_rate=0.01)
     lab.train(40)
+    lab.handle(SetView(type="set_view", show_test=True))
     state = PlaygroundState.model_validate_json(lab.snapshot().model_dump_json())
     other = PlaygroundLab(Settings())
     other.restore(state)
@@ -291,6 +293,7 @@ def test_state_round_trip_reproduces_the_predictions(lab):
     ours, theirs = lab.frame(), other.frame()
     assert theirs.output == ours.output and theirs.metrics == ours.metrics
     assert theirs.data == ours.data
+    assert theirs.view.model_dump() == {"show_test": True, "discretize": False}
 
 
 def test_a_state_that_does_not_fit_changes_nothing(lab):

@@ -278,3 +278,26 @@ def test_restore_refuses_a_state_that_does_not_fit(lab):
     assert info.value.code == "rnn_hidden"
     # A refused state leaves the lab as it was.
     assert lab.frame().settings.hidden == 8
+
+
+def test_presets_show_vanishing_and_exploding_gradients_and_the_lstms_memory(lab):
+    send(lab, "load_preset", name="b7_vanishing")
+    frame = lab.frame()
+    assert frame.preset == "b7_vanishing" and not frame.modified
+    assert frame.settings.task == "series" and frame.unroll.length == 30
+    assert frame.bptt["rnn"].first_to_last < 0.01  # 0.00353: vanishing
+    send(lab, "load_preset", name="b7_exploding")
+    assert lab.frame().bptt["rnn"].first_to_last > 100  # 813: exploding
+    send(lab, "load_preset", name="b24_lstm")
+    frame = lab.frame()
+    assert frame.bptt["rnn"].first_to_last < 1e-3 < 0.05 < frame.bptt["lstm"].first_to_last
+    assert frame.cells["gru"].params < frame.cells["lstm"].params  # the slimmer LSTM
+    send(lab, "set_cell", cell="gru")  # another view of the same example
+    assert not lab.frame().modified
+    lab.train(1)
+    assert lab.frame().modified
+    shared = lab.snapshot()
+    lab.reset()
+    assert lab.frame().preset == "b24_lstm" and not lab.frame().modified
+    lab.restore(shared)
+    assert lab.frame().preset == "b24_lstm" and lab.frame().modified

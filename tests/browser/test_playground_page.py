@@ -2,7 +2,6 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -87,7 +86,7 @@ def test_clicking_the_plot_adds_a_point_of_the_chosen_class(page):
 
 
 def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
-    page, browser, live_server
+    page, browser, live_server, tmp_path
 ):
     open_playground(page)
     expect(page.get_by_test_id("iteration")).to_have_text("0", timeout=LOADED)
@@ -103,14 +102,25 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     expect(page.get_by_test_id("iteration")).to_have_text("3")
     page.get_by_test_id("show-test").check()
     loss = page.get_by_test_id("train-loss").inner_text()
+    # The engine keeps the view in the state; the plot is redrawn when its frame is back.
+    expect(page.get_by_test_id("plot")).to_have_attribute("data-show-test", "true")
     pixels = plot_pixels(page)
-    page.get_by_test_id("share").click()
-    link = page.get_by_test_id("share-url")
+    # The page's Share dialog (share.js, as on every lab page): the whole state as a link.
+    page.get_by_test_id("share-open").click()
+    link = page.get_by_test_id("share-link")
     expect(link).to_have_value(re.compile(r"/playground#s=[A-Za-z0-9_-]+$"))
     url = link.input_value()
+    with page.expect_download() as download:
+        page.get_by_test_id("state-download").click()
+    saved = tmp_path / "playground-state.json"
+    download.value.save_as(saved)
+    shared = json.loads(saved.read_text())
+    assert shared["lab"] == "playground" and shared["state"]["step"] == 3
+    assert shared["state"]["data"]["kind"] == "xor" and len(shared["state"]["weights"]) == 3
+    assert shared["state"]["view"] == {"show_test": True, "discretize": False}
 
     context = browser.new_context(
-        locale="en-US", viewport={"width": 1366, "height": 768}, accept_downloads=True
+        locale="en-US", viewport={"width": 1366, "height": 768}, base_url=live_server
     )
     fresh = context.new_page()
     open_playground(fresh, url)
@@ -123,26 +133,24 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
     assert plot_pixels(fresh) == pixels  # same weights, same surface, same points
 
-    # Export a file, change the page, import the file: back to the same network.
-    with fresh.expect_download() as download:
-        fresh.get_by_test_id("export").click()
-    saved = json.loads(Path(download.value.path()).read_text())
-    assert saved["lab"] == "playground" and saved["state"]["step"] == 3
-    assert saved["state"]["data"]["kind"] == "xor" and len(saved["state"]["weights"]) == 3
+    # Change the page, open the saved file: back to the same network.
     fresh.get_by_test_id("dataset").select_option("circle")
     expect(fresh.get_by_test_id("iteration")).to_have_text("0")
     fresh.get_by_test_id("activation-0").select_option("sigmoid")
     fresh.get_by_test_id("dataset").focus()  # away from the select, as a learner would
-    fresh.get_by_test_id("import").set_input_files(download.value.path())
+    fresh.get_by_test_id("share-open").click()
+    fresh.get_by_test_id("state-upload").set_input_files(saved)
     expect(fresh.get_by_test_id("iteration")).to_have_text("3")
     expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
     expect(fresh.get_by_test_id("activation-0")).to_have_value("relu")
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
-    huge = json.dumps({**saved, "padding": "x" * 70_000}).encode()
-    fresh.get_by_test_id("import").set_input_files(
-        files=[{"name": "huge.json", "mimeType": "application/json", "buffer": huge}]
-    )
-    expect(fresh.locator("#toast")).to_contain_text("Too large")
+    # A link pasted into the open tab restores too (only the hash changes).
+    fresh.get_by_test_id("share-close").click()
+    fresh.get_by_test_id("dataset").select_option("gauss")
+    expect(fresh.get_by_test_id("iteration")).to_have_text("0")
+    fresh.evaluate("url => { location.hash = new URL(url).hash; }", url)
+    expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
+    expect(fresh.get_by_test_id("iteration")).to_have_text("3")
     context.close()
 
 

@@ -291,23 +291,11 @@ def test_deterministic_under_a_seed_and_bad_shapes_are_refused():
 # --- learning --------------------------------------------------------------------------------
 
 
-def train_memory(cell, steps_to_remember, train_steps=150, seed=0):
-    rng = np.random.default_rng(seed)
-    bias = None if cell == "rnn" else 3.0
-    model = sequence_model(cell, 3, 8, 2, memory_bias=bias, seed=seed)
-    optimizer = Optimizer("adam", learning_rate=0.02)
-    for _ in range(train_steps):
-        x, y = sequence_tasks.memory_batch(rng, 32, steps_to_remember, 2)
-        model.train_step(x, y, "categorical_crossentropy", optimizer, from_logits=True)
-    x, y = sequence_tasks.memory_batch(np.random.default_rng(12345), 128, steps_to_remember, 2)
-    return accuracy(model.predict(x), y)
-
-
 def test_lstm_remembers_a_symbol_across_20_noisy_steps_where_the_rnn_cannot():
     # Same data, seed and budget (150 Adam steps of 32 sequences): the plain RNN stays at
     # chance (two symbols: 0.5), the LSTM recalls the first symbol almost always.
-    lstm = train_memory("lstm", 20)
-    rnn = train_memory("rnn", 20)
+    lstm = sequence_tasks.train_recall("lstm", 20)
+    rnn = sequence_tasks.train_recall("rnn", 20)
     assert lstm > 0.95
     assert rnn < 0.7
 
