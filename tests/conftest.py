@@ -3,8 +3,13 @@
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
+from tests.trainable_lab import TrainableLab
+
+#: Every real lab plus the test-only trainable one (tests/trainable_lab.py).
+LABS_FOR_TESTS = {**LABS, TrainableLab.name: TrainableLab}
 
 
 @pytest.fixture
@@ -15,4 +20,11 @@ def settings() -> Settings:
 @pytest.fixture
 def client(settings: Settings):
     with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def lab_client(settings: Settings):
+    """A TestClient on an app that also serves the test-only "trainable" lab."""
+    with TestClient(create_app(settings, labs=LABS_FOR_TESTS)) as test_client:
         yield test_client

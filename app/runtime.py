@@ -1,0 +1,118 @@
+"""Everything one running server shares between its connections, and its start and stop.
+
+`create_app` builds one `Runtime`: the labs it serves, the lab workers (`LabPool`), the open
+and parked sessions, the teacher rooms, and the metrics. Its `lifespan` starts the workers
+and the background tasks (event-loop watch, expiry of parked sessions and empty rooms).
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+from fastapi import FastAPI, WebSocket
+
+from app.aio import cancel_quietly
+from app.labs.base import Lab
+from app.metrics import Metrics, watch_event_loop
+from app.rooms import make_hub
+from app.settings import Settings
+from app.ws.limits import TokenBucket
+from app.ws.pool import LabPool, Lane
+from app.ws.registry import SessionRegistry
+from app.ws.session import Session
+from app.ws.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_SECONDS = 1.0
+
+
+class Runtime:
+    def __init__(self, settings: Settings, labs: Mapping[str, type[Lab]]) -> None:
+        self.settings = settings
+        self.labs = dict(labs)
+        self.metrics = m = Metrics()
+        self.pool = LabPool(settings.lab_workers, on_call=m.lab_call.observe)
+        self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
+        self.rooms = make_hub(settings)
+        self.tasks: list[asyncio.Task] = []
+        m.watch(m.sessions, lambda: len(self.sessions))
+        m.watch(m.parked, lambda: len(self.sessions.parked))
+        m.watch(m.playing, lambda: self.pool.players)
+        m.watch(m.queue, lambda: self.pool.queued)
+        m.watch(m.rooms, lambda: self.rooms.room_count())
+        m.watch(m.followers, lambda: self.rooms.follower_count())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        self.pool.start()
+        await self.rooms.start()
+        self.tasks = [
+            asyncio.create_task(watch_event_loop(self.metrics), name="event-loop-watch"),
+            asyncio.create_task(self.housekeeping(), name="housekeeping"),
+        ]
+        try:
+            yield
+        finally:
+            for task in self.tasks:
+                await cancel_quietly(task)
+            await self.rooms.stop()
+            self.pool.stop()
+
+    async def housekeeping(self) -> None:
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                for workspace in self.sessions.expire():
+                    await self.release(workspace)
+                await self.rooms.reap()
+            except Exception:  # noqa: BLE001 - keep cleaning up next time round
+                log.exception("housekeeping failed")
+
+    # --- sessions -------------------------------------------------------------------------
+
+    async def new_workspace(self, lab_class: type[Lab]) -> Workspace:
+        """A fresh lab, built on a worker (some labs make data sets when they start)."""
+        lane = Lane()
+        lab = await self.pool.run(lane, lambda: lab_class(self.settings))
+        s = self.settings
+        steps = TokenBucket(
+            s.max_steps_per_second, max(s.max_steps_per_second, s.max_steps_per_request)
+        )
+        return Workspace(lab=lab, steps=steps, lane=lane)
+
+    async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
+        session = Session(websocket, await self.new_workspace(lab_class), self)
+        self.sessions.add(session)
+        return session
+
+    async def close_session(self, session: Session) -> None:
+        """The connection is gone: park its workspace for a resume, or let it go."""
+        self.sessions.remove(session)
+        if session.handed_over:
+            return
+        workspace = session.detach()
+        if self.settings.resume_grace_seconds > 0:
+            for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
+                await self.release(evicted)
+        else:
+            await self.release(workspace)
+
+    async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
+        """The workspace behind a resume token: parked, or taken from a half-open session."""
+        workspace = self.sessions.take_parked(token, lab)
+        if workspace is not None:
+            return workspace
+        holder = self.sessions.live(token)
+        if holder is None or holder is claimant or holder.lab_name != lab:
+            return None
+        return await holder.hand_over()
+
+    async def release(self, workspace: Workspace) -> None:
+        """Let go of what a workspace holds outside itself: a room it taught waits for a new
+        teacher (one with the key) until NP_ROOM_IDLE_SECONDS."""
+        if workspace.room is not None and workspace.teacher is not None:
+            with contextlib.suppress(Exception):
+                await self.rooms.leave(workspace.room, workspace.teacher)
+        workspace.room = workspace.teacher = None

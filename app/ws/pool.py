@@ -1,0 +1,175 @@
+"""The lab workers: a few threads that run every session's engine work, fairly.
+
+A hundred learners share two cores. Every call into a lab (an edit, a training burst, a
+snapshot) goes through one `LabPool` of `NP_LAB_WORKERS` threads, so the engine never runs
+on more threads than the machine has cores, and the event loop stays free to talk.
+
+Each lab has a `Lane`: its calls run one at a time and in order, so a lab never needs a lock.
+The pool serves lanes round-robin, so a learner training hard waits their turn like
+everyone else. Two classes of call keep the page responsive: *interactive* calls (whatever a
+learner just clicked) go before *background* calls (the next burst of a playing session),
+within a lane and across lanes.
+"""
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(eq=False)
+class Job:
+    fn: Callable[[], Any]
+    future: asyncio.Future
+    loop: asyncio.AbstractEventLoop
+
+
+@dataclass(eq=False)
+class Lane:
+    """The queue of one lab's calls. Owned by the pool's lock; never touched by a lab."""
+
+    interactive: deque[Job] = field(default_factory=deque)
+    background: deque[Job] = field(default_factory=deque)
+    busy: bool = False  # a worker is running one of its jobs
+    in_interactive: bool = False  # listed in the pool's interactive ready queue
+    in_background: bool = False
+
+    def pending(self) -> int:
+        return len(self.interactive) + len(self.background)
+
+
+class PoolStopped(RuntimeError):
+    """The server is shutting down: no more lab calls."""
+
+
+class LabPool:
+    def __init__(self, workers: int, on_call: Callable[[float], None] | None = None) -> None:
+        self.workers = workers
+        self.on_call = on_call  # told each call's duration in seconds (for /metrics)
+        self.cond = threading.Condition()
+        self.ready_interactive: deque[Lane] = deque()
+        self.ready_background: deque[Lane] = deque()
+        self.threads: list[threading.Thread] = []
+        self.stopping = False
+        self.queued = 0
+        #: Sessions currently playing: each one's fair share of the workers is workers/players.
+        self.players = 0
+
+    # --- life -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        for k in range(self.workers):
+            thread = threading.Thread(target=self.work, name=f"lab-worker-{k}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopping = True
+            lanes = [*self.ready_interactive, *self.ready_background]
+            self.cond.notify_all()
+        for thread in self.threads:
+            thread.join(timeout=10)
+        self.threads.clear()
+        for lane in lanes:
+            for job in (*lane.interactive, *lane.background):
+                settle(job, PoolStopped("the server is stopping"), failed=True)
+
+    # --- submitting -------------------------------------------------------------------------
+
+    async def run(self, lane: Lane, fn: Callable[[], Any], interactive: bool = True) -> Any:
+        """Run `fn()` on a worker, after the lane's earlier calls; return its result.
+
+        Cancelling the awaiting task drops the call if it has not started yet.
+        """
+        loop = asyncio.get_running_loop()
+        job = Job(fn, loop.create_future(), loop)
+        with self.cond:
+            if self.stopping:
+                raise PoolStopped("the server is stopping")
+            (lane.interactive if interactive else lane.background).append(job)
+            self.queued += 1
+            self.make_ready(lane)
+            self.cond.notify()
+        return await job.future
+
+    def make_ready(self, lane: Lane) -> None:
+        """List the lane in the ready queue(s) its waiting jobs need. Caller holds the lock."""
+        if lane.busy:
+            return
+        if lane.interactive and not lane.in_interactive:
+            lane.in_interactive = True
+            self.ready_interactive.append(lane)
+        if lane.background and not lane.in_background:
+            lane.in_background = True
+            self.ready_background.append(lane)
+
+    # --- the workers ------------------------------------------------------------------------
+
+    def next_job(self) -> tuple[Lane, Job] | None:
+        """The next job to run, interactive first; None when stopping. Caller holds the lock."""
+        while True:
+            if self.stopping:
+                return None
+            for queue, flag in (
+                (self.ready_interactive, "in_interactive"),
+                (self.ready_background, "in_background"),
+            ):
+                while queue:
+                    lane = queue.popleft()
+                    setattr(lane, flag, False)
+                    if lane.busy or not lane.pending():
+                        continue  # stale entry: the lane was served from the other queue
+                    job = (lane.interactive or lane.background).popleft()
+                    lane.busy = True
+                    self.queued -= 1
+                    return lane, job
+            self.cond.wait()
+
+    def work(self) -> None:
+        while True:
+            with self.cond:
+                picked = self.next_job()
+            if picked is None:
+                return
+            lane, job = picked
+            if not job.future.cancelled():
+                started = time.perf_counter()
+                try:
+                    result, failed = job.fn(), False
+                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+                    result, failed = exc, True
+                if self.on_call is not None:
+                    self.on_call(time.perf_counter() - started)
+                settle(job, result, failed)
+            with self.cond:
+                lane.busy = False
+                if self.stopping:  # stop() only saw the lanes that were waiting, not this one
+                    leftover = [*lane.interactive, *lane.background]
+                    lane.interactive.clear()
+                    lane.background.clear()
+                else:
+                    leftover = []
+                    self.make_ready(lane)  # to the back of the queue: round-robin
+                    self.cond.notify()
+            for job in leftover:
+                settle(job, PoolStopped("the server is stopping"), failed=True)
+
+
+def settle(job: Job, result: Any, failed: bool) -> None:
+    """Hand a result to the waiting task on its own loop (the loop may be gone at shutdown)."""
+
+    def deliver() -> None:
+        if job.future.done():
+            return
+        if failed:
+            job.future.set_exception(result)
+        else:
+            job.future.set_result(result)
+
+    with contextlib.suppress(RuntimeError):  # event loop closed
+        job.loop.call_soon_threadsafe(deliver)
