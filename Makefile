@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+REDIS_SERVER := /usr/bin/redis-server
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium clean
+.PHONY: run test lint bench chromium redis clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,13 +28,21 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The room tests run two app instances against a real Redis; they skip if it cannot be had.
+redis:
+	@test -x $(REDIS_SERVER) || { \
+	  echo "Installing Debian's redis-server (needed by the teacher-room tests)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; } || \
+	  echo "redis-server could not be installed: the Redis room tests will be skipped"
+
 run: $(VENV)/.runtime
 	$(PY) -m app
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.test chromium lint
+test: $(VENV)/.test chromium redis lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.test

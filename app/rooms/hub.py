@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from app.labs.base import LabError
 from app.settings import Settings
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
@@ -42,14 +43,8 @@ def key_matches(key: str, expected_hash: str) -> bool:
     return hmac.compare_digest(key_hash(key), expected_hash)
 
 
-class RoomError(Exception):
-    """A room request that cannot be done; `code` is an error code for the client."""
-
-    def __init__(self, code: str, message: str, **params) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params
+class RoomError(LabError):
+    """A room request that cannot be done: an `error` for the client, like a lab's."""
 
 
 @dataclass(eq=False)

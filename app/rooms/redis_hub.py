@@ -187,7 +187,9 @@ class RedisRoomHub(RoomHub):
 
     async def close(self, code: str, teacher: Teacher) -> None:
         if self.teachers.get(code) is teacher:
+            del self.teachers[code]
             await self.redis.delete(room_key(code), last_key(code))
+            # Every replica (this one too, still subscribed) tells its followers.
             await self.redis.publish(room_key(code), f"{END}\n")
 
     async def publish(self, code: str, kind: str, text: str) -> None:

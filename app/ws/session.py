@@ -103,10 +103,10 @@ class Session:
     async def send(self, message: BaseModel) -> None:
         await self.send_text(message.model_dump_json())
 
-    async def send_error(self, code: str, message: str, **params) -> None:
+    async def send_error(self, code: str, message: str, /, **params) -> None:
         await self.send(p.Error(code=code, message=message, params=params))
 
-    async def reject(self, code: str, message: str, **params) -> None:
+    async def reject(self, code: str, message: str, /, **params) -> None:
         """Answer a message that could not be carried out (counted by reason in /metrics)."""
         self.metrics.rejected.labels(code).inc()
         log.debug("message rejected", extra={"code": code})
@@ -265,7 +265,7 @@ class Session:
             return
         try:
             await self.dispatch(command)
-        except (LabError, RoomError) as exc:
+        except LabError as exc:  # RoomError too
             await self.reject(exc.code, exc.message, **exc.params)
         except Exception:
             if not self.connected:

@@ -1,0 +1,152 @@
+"""Rooms across replicas: two app instances sharing one real redis-server.
+
+`make test` installs Debian's redis-server when it is missing; without it these tests skip.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from tests.wsutil import open_lab, receive_until
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    if not shutil.which(REDIS_SERVER):
+        pytest.skip("redis-server is not installed (make test installs it)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert process.poll() is None, "redis-server exited"
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield url
+    client.close()
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def replicas(redis_url):
+    """Two replicas of the app, as behind a load balancer, sharing one Redis."""
+    settings = Settings(redis_url=redis_url, room_idle_seconds=60)
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+        yield a, b
+
+
+def open_room(teacher) -> dict:
+    teacher.send_json({"type": "open_room"})
+    room = receive_until(teacher, "room")
+    receive_until(teacher, "status")
+    return room
+
+
+def test_a_student_on_another_replica_follows_the_teacher(replicas):
+    a, b = replicas
+    with open_lab(a, "neurons") as (teacher, _):
+        room = open_room(teacher)
+        teacher.send_json({"type": "load_preset", "name": "b2_relu_off"})
+        shown = receive_until(teacher, "frame")
+        with open_lab(b, "neurons") as (student, _):
+            student.send_json({"type": "follow", "code": room["code"]})
+            assert receive_until(student, "room")["role"] == "student"
+            # A late joiner gets the newest frame at once, from Redis.
+            assert receive_until(student, "frame") == shown
+            teacher.send_json({"type": "set_input", "i": 0, "value": 4.0})
+            live = receive_until(teacher, "frame")
+            assert receive_until(student, "frame") == live
+            # The student's replica refuses edits: the teacher's lab is on the other one.
+            student.send_json({"type": "set_input", "i": 0, "value": -9.0})
+            assert receive_until(student, "error")["code"] == "following"
+            teacher.send_json({"type": "get_state"})
+            assert receive_until(teacher, "state")["state"]["inputs"][0] == 4.0
+
+
+def test_a_student_forks_across_replicas(replicas):
+    a, b = replicas
+    with open_lab(a, "neurons") as (teacher, _):
+        room = open_room(teacher)
+        teacher.send_json({"type": "load_preset", "name": "b1_stroke"})
+        teacher_frame = receive_until(teacher, "frame")
+        with open_lab(b, "neurons") as (student, _):
+            student.send_json({"type": "follow", "code": room["code"]})
+            receive_until(student, "room")
+            student.send_json({"type": "fork"})
+            assert receive_until(student, "room")["role"] == "none"
+            assert receive_until(student, "frame") == teacher_frame
+            student.send_json({"type": "set_input", "i": 0, "value": 0.0})
+            assert receive_until(student, "frame")["inputs"][0] == 0.0
+        teacher.send_json({"type": "get_state"})
+        assert receive_until(teacher, "state")["state"]["preset"] == "b1_stroke"
+
+
+def test_the_key_moves_the_room_between_replicas_and_closing_reaches_everyone(replicas):
+    a, b = replicas
+    with open_lab(a, "neurons") as (first, _):
+        room = open_room(first)
+        with open_lab(a, "neurons") as (student, own), open_lab(b, "neurons") as (second, _):
+            student.send_json({"type": "follow", "code": room["code"]})
+            receive_until(student, "room")
+            second.send_json({"type": "teach", "code": room["code"], "key": room["key"]})
+            assert receive_until(second, "room")["role"] == "teacher"
+            assert receive_until(first, "room") == {
+                "type": "room",
+                "role": "none",
+                "code": room["code"],
+                "lab": None,
+                "key": None,
+                "ended": True,
+            }
+            second.send_json({"type": "set_input", "i": 1, "value": 0.25})
+            frame = receive_until(student, "frame")
+            while frame["inputs"][1] != 0.25:
+                frame = receive_until(student, "frame")
+            second.send_json({"type": "close_room"})
+            ended = receive_until(student, "room")
+            assert ended["ended"] is True and ended["role"] == "none"
+            assert receive_until(student, "frame") == own
+    assert a.app.state.runtime.rooms.room_count() == 0
+    assert b.app.state.runtime.rooms.room_count() == 0
+
+
+def test_a_wrong_key_from_another_replica_is_refused(replicas):
+    a, b = replicas
+    with open_lab(a, "neurons") as (teacher, _), open_lab(b, "neurons") as (intruder, _):
+        room = open_room(teacher)
+        intruder.send_json({"type": "teach", "code": room["code"], "key": "not-the-key-000"})
+        assert receive_until(intruder, "error")["code"] == "bad_room_key"
+        teacher.send_json({"type": "ping"})
+        assert receive_until(teacher, "pong")
+        response = b.get(f"/room?code={room['code']}", follow_redirects=False)
+        assert response.headers["location"] == f"/neurons?room={room['code']}"
