@@ -41,9 +41,6 @@ class Settings(BaseSettings):
     # Fairness: every session's engine work runs on this many threads (about one per core),
     # taking turns, and training bursts shrink so that a full room keeps its frame rate.
     lab_workers: int = Field(2, ge=1, le=64, description="threads running engine work")
-    # The transport's own cap on one websocket message: larger ones close the connection
-    # (1009). Between max_message_bytes and this, the session answers `too_large` instead.
-    ws_max_bytes: int = Field(16 * 1024 * 1024, ge=1_024, description="websocket frame cap")
 
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")
