@@ -19,6 +19,7 @@ from app.settings import Settings
 from app.ws.protocol import COMMON_COMMANDS
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
+from tests.wsutil import wait_for
 
 COMMAND_TYPES = sorted(
     {c.model_fields["type"].annotation.__args__[0] for c in COMMON_COMMANDS}
@@ -149,7 +150,7 @@ def test_the_learner_beside_the_attacker_kept_training_and_the_server_is_fine(
         greet(third)
         third.send(json.dumps({"type": "step", "steps": 3}))
         assert json.loads(third.recv(timeout=5))["step"] == 3
-    assert learner.frames > frames and learner.last_step > step
+    wait_for(lambda: learner.frames > frames and learner.last_step > step)  # still streaming
     with urllib.request.urlopen(f"http://{server}/healthz", timeout=5) as response:
         assert json.load(response) == {"status": "ok"}
 
