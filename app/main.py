@@ -29,6 +29,7 @@ def create_app(
     app.state.sessions = runtime.sessions
     app.state.access_attempts = {}
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (health, metrics, vendor, access, rooms, pages, ws):
         app.include_router(module.router)

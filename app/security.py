@@ -20,14 +20,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.settings import Settings
 
-# Plotly writes a few `style` attributes while drawing (d3 `.attr("style", ...)`), which a
-# style-src without 'unsafe-inline' blocks; style-src-attr allows exactly those, while <style>
-# elements and stylesheets stay limited to our own files. No script ever runs from a string.
+# Two allowances, both for Plotly (and no script ever runs from a string):
+# - Plotly adds its own rules through an *empty* <style> element it fills with insertRule()
+#   (CSSOM, which CSP does not police). The hash of the empty string lets exactly that empty
+#   element in; any <style> with content is still refused.
+# - d3 inside Plotly writes `style` attributes while drawing (`.attr("style", ...)`):
+#   style-src-attr 'unsafe-inline' allows attributes only, never stylesheets or elements.
+EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
+        f"style-src-elem 'self' {EMPTY_STYLE_HASH}",
         "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self'",
