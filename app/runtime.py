@@ -11,15 +11,17 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
+from pydantic import ValidationError
 
 from app.aio import cancel_quietly
-from app.labs.base import Lab
+from app.labs.base import Lab, LabError
 from app.metrics import Metrics, watch_event_loop
 from app.rooms import make_hub
 from app.settings import Settings
 from app.ws.limits import TokenBucket
 from app.ws.pool import LabPool, Lane
 from app.ws.registry import SessionRegistry
+from app.ws.resume_store import ResumeStore
 from app.ws.session import Session
 from app.ws.workspace import Workspace
 
@@ -36,6 +38,7 @@ class Runtime:
         self.pool = LabPool(settings.lab_workers, on_call=m.lab_call.observe)
         self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
         self.rooms = make_hub(settings)
+        self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
         self.tasks: list[asyncio.Task] = []
         m.watch(m.sessions, lambda: len(self.sessions))
         m.watch(m.parked, lambda: len(self.sessions.parked))
@@ -58,6 +61,7 @@ class Runtime:
             for task in self.tasks:
                 await cancel_quietly(task)
             await self.rooms.stop()
+            await self.resume_store.close()
             self.pool.stop()
 
     async def housekeeping(self) -> None:
@@ -88,26 +92,54 @@ class Runtime:
         return session
 
     async def close_session(self, session: Session) -> None:
-        """The connection is gone: park its workspace for a resume, or let it go."""
+        """The connection is gone: park its workspace for a resume, or let it go.
+
+        Shielded by the caller: a server may cancel a finished connection's task, and this
+        must still run to the end.
+        """
         self.sessions.remove(session)
+        await session.finish()
         if session.handed_over:
             return
         workspace = session.detach()
-        if self.settings.resume_grace_seconds > 0:
-            for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
-                await self.release(evicted)
-        else:
+        if self.settings.resume_grace_seconds <= 0:
             await self.release(workspace)
+            return
+        if self.resume_store.redis is not None:  # for a reconnect that lands on another replica
+            with contextlib.suppress(Exception):
+                state = await self.pool.run(workspace.lane, workspace.lab.snapshot)
+                await self.resume_store.put(
+                    session.resume_token,
+                    session.lab_name,
+                    state.model_dump(mode="json"),
+                    workspace.playing,
+                )
+        for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
+            await self.release(evicted)
 
     async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
-        """The workspace behind a resume token: parked, or taken from a half-open session."""
+        """The workspace behind a resume token: parked here, taken from a half-open session
+        here, or rebuilt from the state another replica left in Redis."""
         workspace = self.sessions.take_parked(token, lab)
         if workspace is not None:
+            await self.resume_store.drop(token)
             return workspace
         holder = self.sessions.live(token)
-        if holder is None or holder is claimant or holder.lab_name != lab:
+        if holder is not None and holder is not claimant and holder.lab_name == lab:
+            return await holder.hand_over()
+        stored = await self.resume_store.take(token, lab)
+        if stored is None or lab not in self.labs:
             return None
-        return await holder.hand_over()
+        data, playing = stored
+        lab_class = self.labs[lab]
+        workspace = await self.new_workspace(lab_class)
+        try:
+            state = lab_class.State.model_validate(data)
+            await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
+        except (ValidationError, LabError):
+            return None
+        workspace.playing = playing
+        return workspace
 
     async def release(self, workspace: Workspace) -> None:
         """Let go of what a workspace holds outside itself: a room it taught waits for a new

@@ -1,5 +1,6 @@
 """`/ws/{lab}`: one websocket session per browser tab, driving one lab."""
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, WebSocket
@@ -62,4 +63,5 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
     try:
         await session.run()
     finally:
-        await runtime.close_session(session)
+        # Runs to the end even if this task is cancelled (some servers cancel it on close).
+        await asyncio.shield(runtime.close_session(session))

@@ -222,11 +222,14 @@ class Session:
         except WebSocketDisconnect:
             return
         finally:
-            if not self.handed_over:
-                self.workspace.playing = self.running
-                await self.stop_playing()
-                await self.stop_following()
             log.info("session closed", extra={"lab": self.lab_name, "reason": reason})
+
+    async def finish(self) -> None:
+        """Stop training and following, remembering whether it trained (for a resume)."""
+        if not self.handed_over:
+            self.workspace.playing = self.running
+            await self.stop_playing()
+            await self.stop_following()
 
     async def close_idle(self) -> None:
         """Leave the page its state (to restore if the resume grace runs out), then close."""
@@ -499,7 +502,10 @@ class Session:
         if lab != self.lab_name:
             raise RoomError("room_other_lab", "That room is on another page.", code=code, lab=lab)
         workspace = self.workspace
-        if workspace.room is not None and workspace.room != code:
+        if workspace.room == code:  # already teaching it (a page that re-attaches after a reload)
+            await self.send(p.Room(role="teacher", code=code, lab=lab))
+            return
+        if workspace.room is not None:
             await self.runtime.release(workspace)
         teacher = workspace.make_teacher(self.runtime.pool)
         await self.runtime.rooms.teach(code, key, teacher)

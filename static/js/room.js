@@ -14,16 +14,18 @@
   let code = null;
   let asked = null; // what this page last asked for: "fork", "leave" or "close"
 
-  const keyName = (c) => `np-room-key:${c}`;
+  const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
+  const teachingName = () => `np-teaching:${NP.session.lab}`; // the room this tab teaches
 
-  // Once a fresh or resumed session is ready: follow (or teach) the room the URL names.
+  // Once a fresh or resumed session is ready: teach the room this tab taught (a reload may
+  // reach another server) or the URL's `?teach=`, or follow the URL's `?room=`.
   document.addEventListener("np:ready", (event) => {
     session = event.detail.session;
     const params = new URLSearchParams(location.search);
-    const teach = params.get("teach");
+    const teach = params.get("teach") || sessionStorage.getItem(teachingName());
     const key = teach && localStorage.getItem(keyName(teach.toUpperCase()));
     if (key) session.send({ type: "teach", code: teach, key });
-    else if (params.get("room") && role === "none") session.send({ type: "follow", code: params.get("room") });
+    else if (params.get("room")) session.send({ type: "follow", code: params.get("room") });
   });
 
   document.addEventListener("np:room", (event) => {
@@ -32,6 +34,8 @@
     role = msg.role;
     if (msg.role !== "none") code = msg.code;
     if (msg.key) localStorage.setItem(keyName(msg.code), msg.key);
+    if (role === "teacher") sessionStorage.setItem(teachingName(), msg.code);
+    else sessionStorage.removeItem(teachingName());
     root.dataset.room = role;
     bar.hidden = role === "none";
     bar.querySelector("[data-role=student]").hidden = role !== "student";

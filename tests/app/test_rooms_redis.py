@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import open_lab, receive_until, wait_for
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -150,3 +150,22 @@ def test_a_wrong_key_from_another_replica_is_refused(replicas):
         assert receive_until(teacher, "pong")
         response = b.get(f"/room?code={room['code']}", follow_redirects=False)
         assert response.headers["location"] == f"/neurons?room={room['code']}"
+
+
+def test_a_reconnect_that_lands_on_another_replica_resumes_the_work(replicas):
+    a, b = replicas
+    with a.websocket_connect("/ws/neurons") as ws:
+        hello = ws.receive_json()
+        receive_until(ws, "status")  # the greeting's frame and status
+        ws.send_json({"type": "set_input", "i": 0, "value": 6.0})
+        edited = receive_until(ws, "frame")
+        assert edited["inputs"][0] == 6.0
+    wait_for(lambda: len(a.app.state.sessions.parked) == 1)
+    with open_lab(b, "neurons") as (ws, fresh):
+        assert fresh["inputs"][0] == 1.0
+        ws.send_json({"type": "resume", "token": hello["resume"]})
+        assert receive_until(ws, "resumed")["restored"] is True
+        assert receive_until(ws, "frame") == edited
+    with open_lab(b, "neurons") as (ws, _):  # a token is good for one resume
+        ws.send_json({"type": "resume", "token": hello["resume"]})
+        assert receive_until(ws, "resumed")["restored"] is False

@@ -138,6 +138,10 @@ def test_a_teacher_room_from_open_to_fork(browser, live_server):
         expect(student.get_by_test_id("output-value")).to_have_text("4.9")
         expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
 
+        # A teacher who reloads is still the room's teacher.
+        teacher.reload()
+        expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
         teacher.get_by_test_id("room-close").click()
         expect(teacher.get_by_test_id("room-bar")).to_be_hidden()
     finally:
