@@ -17,7 +17,7 @@ def env_names(name: str, field) -> list[str]:
 def test_every_setting_is_in_the_readme_table():
     table = [line for line in README.splitlines() if line.startswith("| `")]
     missing = [
-        names
+        name
         for name, field in Settings.model_fields.items()
         if not any(f"`{env}`" in line for env in env_names(name, field) for line in table)
     ]
