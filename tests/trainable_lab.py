@@ -11,6 +11,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.neurons import SetWeight  # the same command as the neurons page
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.model import mlp
 from engine.optimizers import Optimizer
@@ -19,14 +20,6 @@ from engine.optimizers import Optimizer
 class SetLearningRate(Message):
     type: Literal["set_learning_rate"]
     value: FiniteFloat = Field(gt=0)
-
-
-class SetWeight(Message):
-    type: Literal["set_weight"]
-    layer: int = Field(ge=0)
-    i: int = Field(ge=0)
-    j: int = Field(ge=0)
-    value: FiniteFloat
 
 
 class Weights(Message):
@@ -82,13 +75,13 @@ class TrainableLab(Lab):
         match command:
             case SetLearningRate(value=value):
                 self.learning_rate = self.check_value(value, "learning rate")
-            case SetWeight(layer=layer, i=i, j=j, value=value):
+            case SetWeight(layer=layer, i=i, j=j, value=value, relative=relative):
                 if layer >= len(self.model.layers):
                     raise LabError("bad_index", "No such layer.", what="layer", value=layer)
                 w = self.model.layers[layer].params["w"]
                 if i >= w.shape[0] or j >= w.shape[1]:
                     raise LabError("bad_index", "No such weight.", what="i", value=i)
-                w[i, j] = self.check_value(value, "weight")
+                w[i, j] = self.check_value(value + (w[i, j] if relative else 0.0), "weight")
 
     def train(self, steps: int) -> None:
         optimizer = Optimizer("sgd", learning_rate=self.learning_rate)

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -72,41 +73,41 @@ def open_room(teacher) -> dict:
     return room
 
 
-def test_a_student_on_another_replica_follows_the_teacher(replicas):
-    a, b = replicas
-    with open_lab(a, "neurons") as (teacher, _):
+@contextmanager
+def teacher_and_student(teacher_app, student_app, preset: str):
+    """A teacher on one replica showing `preset`, a student following from the other:
+    yields (teacher, student, the teacher's frame)."""
+    with open_lab(teacher_app, "neurons") as (teacher, _):
         room = open_room(teacher)
-        teacher.send_json({"type": "load_preset", "name": "b2_relu_off"})
+        teacher.send_json({"type": "load_preset", "name": preset})
         shown = receive_until(teacher, "frame")
-        with open_lab(b, "neurons") as (student, _):
+        with open_lab(student_app, "neurons") as (student, _):
             student.send_json({"type": "follow", "code": room["code"]})
             assert receive_until(student, "room")["role"] == "student"
-            # A late joiner gets the newest frame at once, from Redis.
-            assert receive_until(student, "frame") == shown
-            teacher.send_json({"type": "set_input", "i": 0, "value": 4.0})
-            live = receive_until(teacher, "frame")
-            assert receive_until(student, "frame") == live
-            # The student's replica refuses edits: the teacher's lab is on the other one.
-            student.send_json({"type": "set_input", "i": 0, "value": -9.0})
-            assert receive_until(student, "error")["code"] == "following"
-            teacher.send_json({"type": "get_state"})
-            assert receive_until(teacher, "state")["state"]["inputs"][0] == 4.0
+            yield teacher, student, shown
+
+
+def test_a_student_on_another_replica_follows_the_teacher(replicas):
+    with teacher_and_student(*replicas, "b2_relu_off") as (teacher, student, shown):
+        # A late joiner gets the newest frame at once, from Redis.
+        assert receive_until(student, "frame") == shown
+        teacher.send_json({"type": "set_input", "i": 0, "value": 4.0})
+        live = receive_until(teacher, "frame")
+        assert receive_until(student, "frame") == live
+        # The student's replica refuses edits: the teacher's lab is on the other one.
+        student.send_json({"type": "set_input", "i": 0, "value": -9.0})
+        assert receive_until(student, "error")["code"] == "following"
+        teacher.send_json({"type": "get_state"})
+        assert receive_until(teacher, "state")["state"]["inputs"][0] == 4.0
 
 
 def test_a_student_forks_across_replicas(replicas):
-    a, b = replicas
-    with open_lab(a, "neurons") as (teacher, _):
-        room = open_room(teacher)
-        teacher.send_json({"type": "load_preset", "name": "b1_stroke"})
-        teacher_frame = receive_until(teacher, "frame")
-        with open_lab(b, "neurons") as (student, _):
-            student.send_json({"type": "follow", "code": room["code"]})
-            receive_until(student, "room")
-            student.send_json({"type": "fork"})
-            assert receive_until(student, "room")["role"] == "none"
-            assert receive_until(student, "frame") == teacher_frame
-            student.send_json({"type": "set_input", "i": 0, "value": 0.0})
-            assert receive_until(student, "frame")["inputs"][0] == 0.0
+    with teacher_and_student(*replicas, "b1_stroke") as (teacher, student, teacher_frame):
+        student.send_json({"type": "fork"})
+        assert receive_until(student, "room")["role"] == "none"
+        assert receive_until(student, "frame") == teacher_frame
+        student.send_json({"type": "set_input", "i": 0, "value": 0.0})
+        assert receive_until(student, "frame")["inputs"][0] == 0.0
         teacher.send_json({"type": "get_state"})
         assert receive_until(teacher, "state")["state"]["preset"] == "b1_stroke"
 

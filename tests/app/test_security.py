@@ -8,7 +8,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.security import ACCESS_COOKIE, CONTENT_SECURITY_POLICY
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import assert_refused, open_lab, receive_until
 
 PATHS = ["/", "/neurons", "/healthz", "/metrics", "/static/css/main.css", "/room", "/nowhere"]
 
@@ -101,10 +101,7 @@ def test_with_an_access_code_pages_lead_to_the_entry_page(client):
 @pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
 def test_the_websocket_says_a_code_is_needed(client):
     with client.websocket_connect("/ws/neurons") as ws:
-        assert ws.receive_json()["code"] == "access_required"
-        with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
-        assert closed.value.code == 1008
+        assert_refused(ws, "access_required", 1008)
 
 
 @pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
