@@ -6,15 +6,20 @@ heatmap in every frame). Every simulated learner opens its own session, asks for
 STEPS_PER_FRAME steps a frame, presses play, and once a second changes the learning rate;
 the time until the first frame showing the new rate is its edit-to-frame latency.
 
-Reported per N: frames per second per client (the slowest client and the median), the
-edit-to-frame latency p50/p95/p99, the server's CPU (100 % = one core) and memory, and the
-load generator's own CPU (it shares the machine with the server).
+Two set-ups: one server process (`docker run`, `make run`), and two processes sharing a
+Redis (`UVICORN_WORKERS=2`, what `compose.yaml` runs): Python runs one process's engine
+work on about one core at a time, so a second process is how a 2-core machine uses both.
 
-`python -m bench load` runs every N; `python -m bench.load 100` runs one.
+Reported per N: frames per second per client (the slowest client and the median), the
+edit-to-frame latency p50/p95/p99, the server's CPU (100 % = one core) and memory (all its
+processes), and the load generator's own CPU (it shares the machine with the server).
+
+`python -m bench load` runs everything; `python -m bench.load 100` runs one N.
 The lead will point LAB at the playground once it lands in main.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -24,12 +29,15 @@ import time
 
 from websockets.asyncio.client import connect
 
+from app.__main__ import TRANSPORT_DEFAULTS
 from app.labs import LABS
 from app.main import create_app
 from bench.server import server_process
+from tests.liveserver import redis_available, running_redis
 from tests.trainable_lab import TrainableLab
 
 LEARNERS = (10, 50, 100, 200)
+PROCESSES = (1, 2)
 LAB = "bench"
 STEPS_PER_FRAME = 10
 WARMUP_SECONDS = 3.0
@@ -100,21 +108,36 @@ async def open_learner(host: str, learner: Learner):
     return ws
 
 
+def process_tree(pid: int) -> list[int]:
+    """The server and its worker processes (uvicorn --workers starts them as children)."""
+    pids = [pid]
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            pids += [p for child in f.read().split() for p in process_tree(int(child))]
+    return pids
+
+
 def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in process_tree(pid):
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
-    """(resident now, peak resident) in MB."""
-    values = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0]) / 1024
-    return values["VmRSS"], values["VmHWM"]
+    """(resident now, peak resident) in MB, summed over the server's processes."""
+    now = peak = 0.0
+    for p in process_tree(pid):
+        with open(f"/proc/{p}/status") as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key == "VmRSS":
+                    now += int(rest.split()[0]) / 1024
+                elif key == "VmHWM":
+                    peak += int(rest.split()[0]) / 1024
+    return now, peak
 
 
 def own_cpu_seconds() -> float:
@@ -159,16 +182,21 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     }
 
 
-def measure(n: int) -> dict:
-    with server_process("bench.load:server_app", factory=True, NP_LOG_LEVEL="warning") as (
-        host,
-        process,
-    ):
+def measure(n: int, processes: int = 1) -> dict:
+    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning", "UVICORN_WORKERS": str(processes)}
+    with contextlib.ExitStack() as stack:
+        if processes > 1:
+            env["REDIS_URL"] = stack.enter_context(running_redis())
+        host, process = stack.enter_context(
+            server_process("bench.load:server_app", factory=True, **env)
+        )
+        time.sleep(1 if processes > 1 else 0)  # every worker process up, not only the first
         return asyncio.run(simulate(host, process.pid, n))
 
 
-def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
-    name = f"load, {n} learners"
+def rows(n: int, processes: int, r: dict) -> list[tuple[str, str, str]]:
+    setup = "1 process" if processes == 1 else f"{processes} processes + Redis"
+    name = f"load, {n} learners, {setup}"
     return [
         (
             f"{name}: frames/s per client, slowest / median",
@@ -187,11 +215,16 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def setups() -> list[int]:
+    return [p for p in PROCESSES if p == 1 or redis_available()]
+
+
 def run() -> list[tuple[str, str, str]]:
-    return [row for n in LEARNERS for row in rows(n, measure(n))]
+    return [row for p in setups() for n in LEARNERS for row in rows(n, p, measure(n, p))]
 
 
 if __name__ == "__main__":
-    for n in map(int, sys.argv[1:] or LEARNERS):
-        for row in rows(n, measure(n)):
-            print("| " + " | ".join(row) + " |", flush=True)
+    for p in setups():
+        for n in map(int, sys.argv[1:] or LEARNERS):
+            for row in rows(n, p, measure(n, p)):
+                print("| " + " | ".join(row) + " |", flush=True)

@@ -98,7 +98,10 @@ class Session:
 
     async def send_text(self, text: str) -> None:
         async with self.send_lock:
-            await self.ws.send_text(text)
+            try:
+                await self.ws.send_text(text)
+            except RuntimeError as exc:  # the server already answered the client's close
+                raise WebSocketDisconnect(code=1006) from exc
 
     async def send(self, message: BaseModel) -> None:
         await self.send_text(message.model_dump_json())
@@ -270,6 +273,8 @@ class Session:
             await self.dispatch(command)
         except LabError as exc:  # RoomError too
             await self.reject(exc.code, exc.message, **exc.params)
+        except WebSocketDisconnect:
+            raise
         except Exception:
             if not self.connected:
                 raise
@@ -415,6 +420,8 @@ class Session:
                 except LabError as exc:
                     await self.send_error(exc.code, exc.message, **exc.params)
                     break
+                except WebSocketDisconnect:
+                    return  # the receive loop sees the close and cleans up
                 except Exception:
                     if not self.connected:
                         raise

@@ -3,59 +3,23 @@
 `make test` installs Debian's redis-server when it is missing; without it these tests skip.
 """
 
-import shutil
-import socket
-import subprocess
-import time
 from contextlib import contextmanager
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.liveserver import redis_available, running_redis
 from tests.wsutil import open_lab, receive_until, wait_for
-
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 @pytest.fixture(scope="module")
 def redis_url():
-    if not shutil.which(REDIS_SERVER):
+    if not redis_available():
         pytest.skip("redis-server is not installed (make test installs it)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert process.poll() is None, "redis-server exited"
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-    yield url
-    client.close()
-    process.terminate()
-    process.wait(timeout=10)
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture
