@@ -18,8 +18,9 @@ from app.labs.base import Lab, LabError
 from app.metrics import Metrics, watch_event_loop
 from app.rooms import make_hub
 from app.settings import Settings
+from app.ws.labhost import LabHost
 from app.ws.limits import TokenBucket
-from app.ws.pool import LabPool, Lane
+from app.ws.pool import LabPool
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
 from app.ws.session import Session
@@ -36,6 +37,7 @@ class Runtime:
         self.labs = dict(labs)
         self.metrics = m = Metrics()
         self.pool = LabPool(settings.lab_workers, on_call=m.lab_call.observe)
+        self.host = LabHost(settings)
         self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
         self.rooms = make_hub(settings)
         self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
@@ -49,6 +51,7 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        self.host.start()
         self.pool.start()
         await self.rooms.start()
         self.tasks = [
@@ -63,13 +66,14 @@ class Runtime:
             await self.rooms.stop()
             await self.resume_store.close()
             self.pool.stop()
+            self.host.stop()
 
     async def housekeeping(self) -> None:
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
                 for workspace in self.sessions.expire():
-                    await self.release(workspace)
+                    await self.drop(workspace)
                 await self.rooms.reap()
             except Exception:  # noqa: BLE001 - keep cleaning up next time round
                 log.exception("housekeeping failed")
@@ -78,8 +82,8 @@ class Runtime:
 
     async def new_workspace(self, lab_class: type[Lab]) -> Workspace:
         """A fresh lab, built on a worker (some labs make data sets when they start)."""
-        lane = Lane()
-        lab = await self.pool.run(lane, lambda: lab_class(self.settings))
+        lane = self.pool.new_lane()
+        lab = await self.pool.run(lane, lambda: self.host.create(lab_class, lane.home))
         s = self.settings
         steps = TokenBucket(
             s.max_steps_per_second, max(s.max_steps_per_second, s.max_steps_per_request)
@@ -103,7 +107,7 @@ class Runtime:
             return
         workspace = session.detach()
         if self.settings.resume_grace_seconds <= 0:
-            await self.release(workspace)
+            await self.drop(workspace)
             return
         if self.resume_store.redis is not None:  # for a reconnect that lands on another replica
             with contextlib.suppress(Exception):
@@ -115,7 +119,7 @@ class Runtime:
                     workspace.playing,
                 )
         for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
-            await self.release(evicted)
+            await self.drop(evicted)
 
     async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
         """The workspace behind a resume token: parked here, taken from a half-open session
@@ -137,6 +141,7 @@ class Runtime:
             state = lab_class.State.model_validate(data)
             await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
         except (ValidationError, LabError):
+            await self.drop(workspace)
             return None
         workspace.playing = playing
         return workspace
@@ -148,3 +153,9 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await self.rooms.leave(workspace.room, workspace.teacher)
         workspace.room = workspace.teacher = None
+
+    async def drop(self, workspace: Workspace) -> None:
+        """A workspace nobody will come back for: let go of its room and its lab."""
+        await self.release(workspace)
+        with contextlib.suppress(Exception):
+            await self.pool.run(workspace.lane, workspace.lab.close)

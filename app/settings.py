@@ -38,9 +38,12 @@ class Settings(BaseSettings):
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
     max_data_points: int = Field(1_000, ge=10, description="points in a lab's data set")
 
-    # Fairness: every session's engine work runs on this many threads (about one per core),
+    # Fairness: every session's engine work runs on this many workers (about one per core),
     # taking turns, and training bursts shrink so that a full room keeps its frame rate.
-    lab_workers: int = Field(2, ge=1, le=64, description="threads running engine work")
+    # Workers are processes (labs live there, the event loop never waits for the engine),
+    # or threads in the server process with NP_LAB_PROCESSES=false (tests, tiny servers).
+    lab_workers: int = Field(2, ge=1, le=64, description="workers running engine work")
+    lab_processes: bool = Field(True, description="run labs in worker processes")
 
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")

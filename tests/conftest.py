@@ -1,5 +1,7 @@
 """Shared fixtures: an app built from explicit settings, and a TestClient on it."""
 
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -7,6 +9,10 @@ from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
 from tests.trainable_lab import TrainableLab
+
+# Labs run in the server process in tests (fast to start); tests that want lab processes
+# say so (Settings(lab_processes=True)), as the browser tests' live server does.
+os.environ.setdefault("NP_LAB_PROCESSES", "false")
 
 #: Every real lab plus the test-only trainable one (tests/trainable_lab.py).
 LABS_FOR_TESTS = {**LABS, TrainableLab.name: TrainableLab}

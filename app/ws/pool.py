@@ -5,10 +5,11 @@ snapshot) goes through one `LabPool` of `NP_LAB_WORKERS` threads, so the engine 
 on more threads than the machine has cores, and the event loop stays free to talk.
 
 Each lab has a `Lane`: its calls run one at a time and in order, so a lab never needs a lock.
-The pool serves lanes round-robin, so a learner training hard waits their turn like
-everyone else. Two classes of call keep the page responsive: *interactive* calls (whatever a
-learner just clicked) go before *background* calls (the next burst of a playing session),
-within a lane and across lanes.
+A lane has a *home*, one of the workers (the one whose lab process holds the lab, see
+`app.ws.labhost`); each worker serves its lanes round-robin, so a learner training hard waits
+their turn like everyone else. Two classes of call keep the page responsive: *interactive*
+calls (whatever a learner just clicked) go before *background* calls (the next burst of a
+playing session), within a lane and across lanes.
 """
 
 import asyncio
@@ -32,6 +33,7 @@ class Job:
 class Lane:
     """The queue of one lab's calls. Owned by the pool's lock; never touched by a lab."""
 
+    home: int = 0  # the worker that serves it
     interactive: deque[Job] = field(default_factory=deque)
     background: deque[Job] = field(default_factory=deque)
     busy: bool = False  # a worker is running one of its jobs
@@ -50,9 +52,13 @@ class LabPool:
     def __init__(self, workers: int, on_call: Callable[[float], None] | None = None) -> None:
         self.workers = workers
         self.on_call = on_call  # told each call's duration in seconds (for /metrics)
-        self.cond = threading.Condition()
-        self.ready_interactive: deque[Lane] = deque()
-        self.ready_background: deque[Lane] = deque()
+        self.lock = threading.Lock()
+        self.wakeup = [threading.Condition(self.lock) for _ in range(workers)]  # one per worker
+        # Per worker: lanes with interactive jobs waiting, lanes with background jobs waiting.
+        self.ready: list[tuple[deque[Lane], deque[Lane]]] = [
+            (deque(), deque()) for _ in range(workers)
+        ]
+        self.next_home = 0
         self.threads: list[threading.Thread] = []
         self.stopping = False
         self.queued = 0
@@ -63,15 +69,24 @@ class LabPool:
 
     def start(self) -> None:
         for k in range(self.workers):
-            thread = threading.Thread(target=self.work, name=f"lab-worker-{k}", daemon=True)
+            thread = threading.Thread(
+                target=self.work, args=(k,), name=f"lab-worker-{k}", daemon=True
+            )
             thread.start()
             self.threads.append(thread)
 
+    def new_lane(self) -> Lane:
+        """A lane for a new lab, homed on the workers in turn."""
+        with self.lock:
+            home, self.next_home = self.next_home, (self.next_home + 1) % self.workers
+        return Lane(home=home)
+
     def stop(self) -> None:
-        with self.cond:
+        with self.lock:
             self.stopping = True
-            lanes = [*self.ready_interactive, *self.ready_background]
-            self.cond.notify_all()
+            lanes = [lane for queues in self.ready for queue in queues for lane in queue]
+            for condition in self.wakeup:
+                condition.notify_all()
         for thread in self.threads:
             thread.join(timeout=10)
         self.threads.clear()
@@ -88,37 +103,36 @@ class LabPool:
         """
         loop = asyncio.get_running_loop()
         job = Job(fn, loop.create_future(), loop)
-        with self.cond:
+        with self.lock:
             if self.stopping:
                 raise PoolStopped("the server is stopping")
             (lane.interactive if interactive else lane.background).append(job)
             self.queued += 1
             self.make_ready(lane)
-            self.cond.notify()
+            self.wakeup[lane.home].notify()
         return await job.future
 
     def make_ready(self, lane: Lane) -> None:
         """List the lane in the ready queue(s) its waiting jobs need. Caller holds the lock."""
         if lane.busy:
             return
+        interactive, background = self.ready[lane.home]
         if lane.interactive and not lane.in_interactive:
             lane.in_interactive = True
-            self.ready_interactive.append(lane)
+            interactive.append(lane)
         if lane.background and not lane.in_background:
             lane.in_background = True
-            self.ready_background.append(lane)
+            background.append(lane)
 
     # --- the workers ------------------------------------------------------------------------
 
-    def next_job(self) -> tuple[Lane, Job] | None:
-        """The next job to run, interactive first; None when stopping. Caller holds the lock."""
+    def next_job(self, home: int) -> tuple[Lane, Job] | None:
+        """Worker `home`'s next job, interactive first; None when stopping (lock held)."""
+        interactive, background = self.ready[home]
         while True:
             if self.stopping:
                 return None
-            for queue, flag in (
-                (self.ready_interactive, "in_interactive"),
-                (self.ready_background, "in_background"),
-            ):
+            for queue, flag in ((interactive, "in_interactive"), (background, "in_background")):
                 while queue:
                     lane = queue.popleft()
                     setattr(lane, flag, False)
@@ -128,12 +142,12 @@ class LabPool:
                     lane.busy = True
                     self.queued -= 1
                     return lane, job
-            self.cond.wait()
+            self.wakeup[home].wait()
 
-    def work(self) -> None:
+    def work(self, home: int) -> None:
         while True:
-            with self.cond:
-                picked = self.next_job()
+            with self.lock:
+                picked = self.next_job(home)
             if picked is None:
                 return
             lane, job = picked
@@ -146,7 +160,7 @@ class LabPool:
                 if self.on_call is not None:
                     self.on_call(time.perf_counter() - started)
                 settle(job, result, failed)
-            with self.cond:
+            with self.lock:
                 lane.busy = False
                 if self.stopping:  # stop() only saw the lanes that were waiting, not this one
                     leftover = [*lane.interactive, *lane.background]
@@ -154,8 +168,7 @@ class LabPool:
                     lane.background.clear()
                 else:
                     leftover = []
-                    self.make_ready(lane)  # to the back of the queue: round-robin
-                    self.cond.notify()
+                    self.make_ready(lane)  # to the back of its queue: round-robin
             for job in leftover:
                 settle(job, PoolStopped("the server is stopping"), failed=True)
 

@@ -21,11 +21,12 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketState
 
 from app.aio import cancel_quietly
-from app.labs.base import Lab, LabError
+from app.labs.base import LabError
 from app.logs import session_id
 from app.rooms import Mailbox, RoomError, normalize_code
 from app.rooms.hub import END
 from app.ws import protocol as p
+from app.ws.labhost import LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.workspace import Workspace
 
@@ -82,7 +83,7 @@ class Session:
         self.attach(workspace)
 
     @property
-    def lab(self) -> Lab:
+    def lab(self) -> LabHandle:
         return self.workspace.lab
 
     def attach(self, workspace: Workspace) -> None:
@@ -146,18 +147,12 @@ class Session:
 
     # --- calling the lab ----------------------------------------------------------------
 
-    async def call_lab(self, fn, *args) -> str:
-        """Run `fn(*args)` then encode the lab's frame, both on a lab worker, in order."""
-        lab = self.lab
-
-        def work() -> str:
-            fn(*args)
-            return lab.frame().model_dump_json()
-
-        return await self.runtime.pool.run(self.workspace.lane, work)
+    async def call_lab(self, method, *args):
+        """`method(*args)` of this session's lab handle, on its lane (after earlier calls)."""
+        return await self.runtime.pool.run(self.workspace.lane, lambda: method(*args))
 
     async def send_frame(self) -> None:
-        await self.send_frame_text(await self.call_lab(lambda: None))
+        await self.send_frame_text(await self.call_lab(self.lab.frame))
 
     async def train_and_send(self, steps: int, interactive: bool = True) -> None:
         """Train `steps` steps in slices no longer than one frame's, then send one frame.
@@ -169,12 +164,8 @@ class Session:
         chunk = self.max_steps_per_frame()
 
         def train(n: int, with_frame: bool) -> str | None:
-            started = time.perf_counter()
-            lab.train(n)
-            trained = time.perf_counter()
-            text = lab.frame().model_dump_json() if with_frame else None
-            framed = time.perf_counter() - trained if with_frame else None
-            cost.record(trained - started, n, framed)
+            text, trained, framed = lab.train(n, with_frame)
+            cost.record(trained, n, framed if with_frame else None)
             return text
 
         while steps > 0:
@@ -237,7 +228,7 @@ class Session:
     async def close_idle(self) -> None:
         """Leave the page its state (to restore if the resume grace runs out), then close."""
         with contextlib.suppress(Exception):
-            state = await self.runtime.pool.run(self.workspace.lane, self.lab.snapshot)
+            state = await self.call_lab(self.lab.snapshot)
             await self.send(p.State(lab=self.lab_name, state=state.model_dump(mode="json")))
         await self.ws.close(code=CLOSE_IDLE, reason="idle")
 
@@ -297,7 +288,7 @@ class Session:
                 await self.send(p.Pong())
             case p.Play():
                 self.require_trainable()
-                self.start_playing()
+                await self.start_playing()
                 await self.send_status()
             case p.Pause():
                 await self.stop_playing()
@@ -353,7 +344,7 @@ class Session:
             state = await self.runtime.rooms.fetch_state(self.following.code)
             await self.send(p.State(lab=self.following.lab, state=state))
             return
-        snapshot = await self.runtime.pool.run(self.workspace.lane, self.lab.snapshot)
+        snapshot = await self.call_lab(self.lab.snapshot)
         await self.send(p.State(lab=self.lab_name, state=snapshot.model_dump(mode="json")))
 
     # --- training -----------------------------------------------------------------------
@@ -398,9 +389,9 @@ class Session:
             wanted = max(1, min(wanted, affordable))
         return workspace.steps.take(wanted)
 
-    def start_playing(self) -> None:
+    async def start_playing(self) -> None:
         if not self.running:
-            self.lab.diverged = False
+            await self.call_lab(self.lab.clear_diverged)
             self.player = asyncio.create_task(self.play(), name=f"play-{self.id}")
 
     async def play(self) -> None:
@@ -455,13 +446,13 @@ class Session:
         await self.stop_playing()
         previous = self.workspace
         self.attach(workspace)
-        await self.runtime.release(previous)
+        await self.runtime.drop(previous)
         log.info("session resumed", extra={"lab": self.lab_name})
         await self.send(p.Resumed(restored=True))
         await self.send_frame()
         if workspace.playing:  # it was training when the connection dropped: go on
             workspace.playing = False
-            self.start_playing()
+            await self.start_playing()
         await self.send_status()
         if workspace.room is not None:
             await self.send(p.Room(role="teacher", code=workspace.room, lab=self.lab_name))

@@ -7,8 +7,8 @@ the workspace is parked for NP_RESUME_GRACE_SECONDS and a new session can take i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.labs.base import Lab
 from app.rooms import Teacher
+from app.ws.labhost import LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.pool import LabPool, Lane
 
@@ -33,7 +33,7 @@ class TrainingCost:
 
 @dataclass(eq=False)
 class Workspace:
-    lab: Lab
+    lab: LabHandle
     steps: TokenBucket  # training steps this learner may still run (NP_MAX_STEPS_PER_SECOND)
     lane: Lane = field(default_factory=Lane)
     steps_per_frame: int = 1

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.settings import Settings
+from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
 from app.ws.session import Session
 from app.ws.workspace import TrainingCost, Workspace
@@ -122,7 +123,7 @@ def test_a_client_leaving_mid_training_frees_its_session(lab_client):
 def bare_session(players: int, step_seconds: float, frame_seconds: float) -> Session:
     """A session without a socket, to check the fair-share arithmetic on its own."""
     settings = Settings(lab_workers=2, frames_per_second=20, max_steps_per_second=2000)
-    workspace = Workspace(lab=TrainableLab(settings), steps=TokenBucket(2000))
+    workspace = Workspace(lab=LocalLab(TrainableLab(settings)), steps=TokenBucket(2000))
     workspace.steps_per_frame = 100
     workspace.cost = TrainingCost(step_seconds=step_seconds, frame_seconds=frame_seconds)
     runtime = SimpleNamespace(

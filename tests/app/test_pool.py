@@ -122,3 +122,23 @@ def test_stop_fails_waiting_calls_and_refuses_new_ones():
         assert not pool.threads
 
     run(body())
+
+
+def test_each_worker_serves_its_own_lanes_so_a_busy_one_does_not_hold_up_the_other():
+    gate = threading.Event()
+
+    async def body(pool):
+        first, second, third = pool.new_lane(), pool.new_lane(), pool.new_lane()
+        assert (first.home, second.home, third.home) == (0, 1, 0)
+        blocked = asyncio.ensure_future(pool.run(first, gate.wait))
+        # Worker 1 answers while worker 0 is stuck on the first lane...
+        worker = await pool.run(second, lambda: threading.current_thread().name)
+        assert worker == "lab-worker-1"
+        done = asyncio.ensure_future(pool.run(third, lambda: "third"))
+        await asyncio.sleep(0.05)
+        assert not done.done()  # ...and the third lane, homed on worker 0, waits for it.
+        gate.set()
+        assert await done == "third"
+        await blocked
+
+    run(with_pool(2, body))

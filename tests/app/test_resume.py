@@ -4,6 +4,7 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from app.settings import Settings
+from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
 from app.ws.registry import SessionRegistry
 from app.ws.workspace import Workspace
@@ -130,7 +131,7 @@ def test_an_idle_session_leaves_its_state_then_closes_and_can_be_resumed(client)
 
 
 def workspace() -> Workspace:
-    return Workspace(lab=TrainableLab(Settings()), steps=TokenBucket(1))
+    return Workspace(lab=LocalLab(TrainableLab(Settings())), steps=TokenBucket(1))
 
 
 def test_parked_work_expires_after_the_grace_and_the_oldest_goes_first():

@@ -28,8 +28,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 @pytest.fixture(scope="session")
 def live_server():
-    """The real app over real HTTP and websockets, for the browser."""
-    with serving(create_app(Settings())) as host:
+    """The real app over real HTTP and websockets, for the browser, labs in lab processes."""
+    with serving(create_app(Settings(lab_processes=True))) as host:
         yield f"http://{host}"
 
 

@@ -1,0 +1,252 @@
+"""Where labs live: in lab processes (the default), or in the server process itself.
+
+Python runs one thread's Python code at a time (the GIL), and a lab's engine work is mostly
+small NumPy arrays, i.e. Python-speed work. Labs in the server process would therefore share
+one core with each other *and* with the event loop that talks to every browser. In lab
+processes (`NP_LAB_PROCESSES=true`), each of the `NP_LAB_WORKERS` processes runs on its own
+core and the event loop never waits for the engine.
+
+A session sees a `LabHandle` either way: the same few operations, each returning what the
+session sends (frames as JSON text), called on the lab's lane (`app.ws.pool`). A lab stays
+in the process it was created in; the lab worker thread that serves that process is the
+only one that talks to it.
+"""
+
+import contextlib
+import logging
+import multiprocessing
+import signal
+import time
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.labs.base import Lab, LabError
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class LabCrash(RuntimeError):
+    """A lab raised something other than LabError (a bug), or its process died."""
+
+
+class LabHandle:
+    """What a session may do with its lab. Every method runs on the lab's lane."""
+
+    def __init__(self, lab_class: type[Lab]) -> None:
+        self.lab_class = lab_class
+        self.name = lab_class.name
+        self.commands = lab_class.commands
+        self.State = lab_class.State
+        self.trainable = lab_class.trainable
+        self.step_count = 0
+        self.diverged = False
+
+    def handle(self, command: BaseModel) -> str:
+        """Apply a lab command; the new frame."""
+        return self.run("handle", command)
+
+    def reset(self) -> str:
+        return self.run("reset")
+
+    def restore(self, state: BaseModel) -> str:
+        return self.run("restore", state)
+
+    def frame(self) -> str:
+        return self.run("frame")
+
+    def snapshot(self) -> BaseModel:
+        return self.run("snapshot")
+
+    def train(self, steps: int, with_frame: bool) -> tuple[str | None, float, float]:
+        """Train; (the frame or None, seconds training, seconds making the frame)."""
+        return self.run("train", steps, with_frame)
+
+    def clear_diverged(self) -> None:
+        self.run("clear_diverged")
+
+    def close(self) -> None:
+        """Forget the lab (its workspace is gone for good)."""
+
+    def run(self, op: str, *args: Any) -> Any:
+        raise NotImplementedError
+
+
+def apply(lab: Lab, op: str, *args: Any) -> Any:
+    """One operation on a lab, wherever it lives."""
+    match op:
+        case "handle":
+            lab.handle(args[0])
+            return lab.frame().model_dump_json()
+        case "reset":
+            lab.reset()
+            return lab.frame().model_dump_json()
+        case "restore":
+            lab.restore(args[0])
+            return lab.frame().model_dump_json()
+        case "frame":
+            return lab.frame().model_dump_json()
+        case "snapshot":
+            return lab.snapshot()
+        case "train":
+            steps, with_frame = args
+            started = time.perf_counter()
+            lab.train(steps)
+            trained = time.perf_counter()
+            text = lab.frame().model_dump_json() if with_frame else None
+            return text, trained - started, time.perf_counter() - trained
+        case "clear_diverged":
+            lab.diverged = False
+            return None
+    raise ValueError(f"unknown lab operation {op!r}")
+
+
+class LocalLab(LabHandle):
+    """A lab in the server process (NP_LAB_PROCESSES=false: tests, tiny servers)."""
+
+    def __init__(self, lab: Lab) -> None:
+        super().__init__(type(lab))
+        self.lab = lab
+
+    def run(self, op: str, *args: Any) -> Any:
+        try:
+            return apply(self.lab, op, *args)
+        finally:
+            self.step_count, self.diverged = self.lab.step_count, self.lab.diverged
+
+
+class RemoteLab(LabHandle):
+    """A lab in a lab process; calls go over its pipe."""
+
+    def __init__(self, process: "LabProcess", lab_id: int, lab_class: type[Lab]) -> None:
+        super().__init__(lab_class)
+        self.process = process
+        self.lab_id = lab_id
+
+    def run(self, op: str, *args: Any) -> Any:
+        result, self.step_count, self.diverged = self.process.request(op, self.lab_id, *args)
+        return result
+
+    def close(self) -> None:
+        with contextlib.suppress(LabCrash):
+            self.process.request("close", self.lab_id)
+
+
+# --- the lab process ---------------------------------------------------------------------
+
+
+def serve(conn: Connection, settings: Settings) -> None:
+    """A lab process: build labs, run operations on them, answer each request in turn."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
+    labs: dict[int, Lab] = {}
+    next_id = 0
+    while True:
+        try:
+            op, lab_id, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        if op == "stop":
+            return
+        lab = labs.get(lab_id)
+        try:
+            if op == "create":
+                next_id += 1
+                lab = labs[next_id] = args[0](settings)
+                result = next_id
+            elif op == "close":
+                labs.pop(lab_id, None)
+                result, lab = None, None
+            elif lab is None:
+                raise LabCrash("this lab is gone (its process was restarted)")
+            else:
+                result = apply(lab, op, *args)
+            state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
+            reply = ("ok", result, *state)
+        except LabError as exc:
+            state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
+            reply = ("lab_error", (exc.code, exc.message, exc.params), *state)
+        except Exception as exc:  # noqa: BLE001 - handed to the server, which logs it
+            text = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+            reply = ("crash", text, 0, False)
+        conn.send(reply)
+
+
+class LabProcess:
+    """One lab process and its pipe. Used by one lab worker thread only."""
+
+    def __init__(self, settings: Settings, index: int) -> None:
+        self.settings = settings
+        self.index = index
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=serve,
+            args=(child, self.settings),
+            name=f"lab-process-{self.index}",
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+
+    def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, int, bool]:
+        if self.process is None or not self.process.is_alive():
+            log.error("lab process died; starting a new one", extra={"process": self.index})
+            self.start()
+        try:
+            self.conn.send((op, lab_id, args))
+            status, result, step_count, diverged = self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
+        if status == "lab_error":
+            code, message, params = result
+            raise LabError(code, message, **params)
+        if status == "crash":
+            raise LabCrash(result)
+        return result, step_count, diverged
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self.conn.send(("stop", 0, ()))
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+        self.conn.close()
+        self.process = None
+
+
+class LabHost:
+    """Creates labs for lanes: in the lab process of the lane's home, or in this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.processes = (
+            [LabProcess(settings, k) for k in range(settings.lab_workers)]
+            if settings.lab_processes
+            else []
+        )
+
+    def start(self) -> None:
+        for process in self.processes:
+            process.start()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.stop()
+
+    def create(self, lab_class: type[Lab], home: int) -> LabHandle:
+        """A new lab (call on a worker of `home`)."""
+        if not self.processes:
+            return LocalLab(lab_class(self.settings))
+        process = self.processes[home]
+        lab_id, _, _ = process.request("create", 0, lab_class)
+        return RemoteLab(process, lab_id, lab_class)
