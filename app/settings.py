@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
     max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
-    frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
+    frames_per_second: float = Field(20.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
     max_data_points: int = Field(1_000, ge=10, description="points in a lab's data set")

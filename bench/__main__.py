@@ -10,7 +10,7 @@ import importlib
 import os
 import platform
 
-BENCHMARKS = ("engine", "latency")
+BENCHMARKS = ("engine", "latency", "load")
 
 
 def main() -> None:

@@ -196,13 +196,14 @@ class LabProcess:
         child.close()
 
     def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, int, bool]:
-        if self.process is None or not self.process.is_alive():
-            log.error("lab process died; starting a new one", extra={"process": self.index})
-            self.start()
         try:
             self.conn.send((op, lab_id, args))
             status, result, step_count, diverged = self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except (EOFError, OSError) as exc:  # the process died: start another for what follows
+            log.error("lab process died; starting a new one", extra={"process": self.index})
+            with contextlib.suppress(OSError):
+                self.conn.close()
+            self.start()
             raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
         if status == "lab_error":
             code, message, params = result

@@ -45,6 +45,8 @@ CLOSE_REPLACED = 4000
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
 FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
+#: A frame that starts this many frame periods after the one before is late.
+LATE = 1.25
 INTERNAL_ERROR = ("internal_error", "Something went wrong on the server; the page still works.")
 
 
@@ -377,17 +379,21 @@ class Session:
             error = self.step_limit_error()
             await self.reject(error.code, error.message, **error.params)
 
+    def wanted_steps(self) -> int:
+        return min(self.workspace.steps_per_frame, self.max_steps_per_frame())
+
     def steps_for_next_frame(self) -> int:
-        """Steps for the next frame: the learner's speed, within the per-second budget and
-        within this session's fair share of the workers, so a full room keeps its frame rate."""
+        """Steps for the next frame: the learner's speed, within the per-second budget, this
+        session's fair share of the workers and the pace frames keep (`TrainingCost.pace`),
+        so that in a full room training slows down before frames do."""
         workspace = self.workspace
-        wanted = min(workspace.steps_per_frame, self.max_steps_per_frame())
+        wanted = int(min(self.wanted_steps(), workspace.cost.allowance))
         pool, cost = self.runtime.pool, workspace.cost
         if cost.step_seconds > 0:
             share = pool.workers / (max(1, pool.players) * self.settings.frames_per_second)
             affordable = int((share - cost.frame_seconds) / cost.step_seconds)
-            wanted = max(1, min(wanted, affordable))
-        return workspace.steps.take(wanted)
+            wanted = min(wanted, affordable)
+        return workspace.steps.take(max(1, wanted))
 
     async def start_playing(self) -> None:
         if not self.running:
@@ -399,14 +405,19 @@ class Session:
         period = 1.0 / self.settings.frames_per_second
         pool = self.runtime.pool
         pool.players += 1
+        previous = None
         try:
             while True:
                 started = time.monotonic()
-                steps = self.steps_for_next_frame()
-                if steps == 0:  # over the steps-per-second budget: wait for it to refill
-                    await asyncio.sleep(self.workspace.steps.seconds_until(1))
-                    continue
+                if previous is not None:  # a frame is late when the last one took too long
+                    late = started - previous > LATE * period
+                    self.workspace.cost.pace(late, self.wanted_steps())
+                previous = started
                 try:
+                    steps = self.steps_for_next_frame()
+                    if steps == 0:  # over the steps-per-second budget: wait for it to refill
+                        await asyncio.sleep(self.workspace.steps.seconds_until(1))
+                        continue
                     await self.train_and_send(steps, interactive=False)
                 except LabError as exc:
                     await self.send_error(exc.code, exc.message, **exc.params)

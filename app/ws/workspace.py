@@ -15,10 +15,21 @@ from app.ws.pool import LabPool, Lane
 
 @dataclass
 class TrainingCost:
-    """Running averages of what one training step and one frame cost a worker, in seconds."""
+    """Running averages of what one training step and one frame cost a worker, in seconds,
+    and how many steps a frame may take while frames keep their pace."""
 
     step_seconds: float = 0.0
     frame_seconds: float = 0.0
+    #: Halved when a frame came late, grown by one when it was on time: the way TCP finds
+    #: what a network can carry, this finds what the server can train without slowing frames,
+    #: whatever else (other learners, other programs) is using the machine.
+    allowance: float = float("inf")
+
+    def pace(self, late: bool, wanted: int) -> None:
+        if late:
+            self.allowance = max(1.0, min(self.allowance, wanted) / 2)
+        else:
+            self.allowance = min(float(wanted), self.allowance + 1)
 
     @staticmethod
     def blend(old: float, new: float) -> float:

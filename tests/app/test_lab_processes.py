@@ -24,6 +24,11 @@ class BuggyLab(TrainableLab):
             raise ZeroDivisionError("a bug in the lab")
         super().handle(command)
 
+    def train(self, steps):
+        if self.learning_rate == 0.75:
+            raise ZeroDivisionError("a bug in training")
+        super().train(steps)
+
 
 @pytest.fixture(scope="module")
 def client():
@@ -67,6 +72,15 @@ def test_a_bug_in_a_lab_costs_one_answer_not_the_session(client):
         assert receive_until(ws, "error")["code"] == "internal_error"
         ws.send_json({"type": "set_learning_rate", "value": 0.25})
         assert receive_until(ws, "frame")["learning_rate"] == 0.25
+        # A bug while training stops the training, says so, and the page goes on.
+        ws.send_json({"type": "set_learning_rate", "value": 0.75})
+        ws.send_json({"type": "play"})
+        assert receive_until(ws, "error")["code"] == "internal_error"
+        assert receive_until(ws, "status")["running"] is False
+        ws.send_json({"type": "set_learning_rate", "value": 0.1})
+        assert receive_until(ws, "frame")["learning_rate"] == 0.1
+        ws.send_json({"type": "step", "steps": 2})
+        assert receive_until(ws, "frame")["step"] == 2
 
 
 def test_a_killed_lab_process_is_replaced(client):

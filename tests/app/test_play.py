@@ -45,7 +45,7 @@ def test_play_streams_frames_of_a_training_lab_and_pause_stops_them(lab_client):
 
 def test_step_trains_in_slices_but_sends_one_frame(lab_client):
     with open_lab(lab_client, "trainable") as (ws, _):
-        ws.send_json({"type": "step", "steps": 250})  # > 66 steps a frame: several slices
+        ws.send_json({"type": "step", "steps": 250})  # > 100 steps a frame: several slices
         frame = ws.receive_json()
         assert frame["type"] == "frame" and frame["step"] == 250
         assert frame["loss"] is not None and frame["loss"] >= 0
@@ -67,8 +67,8 @@ def test_the_step_budget_refuses_with_a_clear_message(lab_client):
 def test_set_speed_is_capped_by_the_steps_per_second_limit(lab_client):
     with open_lab(lab_client, "trainable") as (ws, _):
         ws.send_json({"type": "set_speed", "steps_per_frame": 10_000})
-        # 2000 steps/s over 30 frames/s
-        assert receive_until(ws, "status")["steps_per_frame"] == 66
+        # 2000 steps/s over 20 frames/s
+        assert receive_until(ws, "status")["steps_per_frame"] == 100
 
 
 def test_divergence_stops_the_loop_and_no_nan_reaches_the_page(lab_client):
@@ -139,3 +139,17 @@ def test_a_full_room_shrinks_each_burst_to_its_fair_share():
     assert bare_session(100, 1e-4, 5e-4).steps_for_next_frame() == 5
     # Even when a frame alone is over the share, training still moves by one step.
     assert bare_session(100, 1e-4, 5e-3).steps_for_next_frame() == 1
+
+
+def test_late_frames_halve_the_steps_and_frames_on_time_win_them_back():
+    session = bare_session(1, 1e-4, 1e-3)
+    cost = session.workspace.cost
+    for late, expected in [(True, 50), (True, 25), (True, 12), (False, 13), (False, 14)]:
+        cost.pace(late, session.wanted_steps())
+        assert session.steps_for_next_frame() == expected
+    for _ in range(200):
+        cost.pace(False, session.wanted_steps())
+    assert session.steps_for_next_frame() == 100  # never above what the learner asked for
+    for _ in range(20):
+        cost.pace(True, session.wanted_steps())
+    assert session.steps_for_next_frame() == 1  # and never below one step a frame
