@@ -16,7 +16,6 @@ FROM python:3.11-slim
 #   NP_ALLOWED_ORIGINS    other origins allowed to open websockets (empty: the page's own)
 #   NP_LAB_WORKERS, NP_FRAMES_PER_SECOND, NP_MAX_STEPS_PER_SECOND   capacity and fairness
 #   FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-* uvicorn trusts (behind a load balancer)
-#   UVICORN_WORKERS       server processes; more than 1 needs REDIS_URL (docs/deploy.md)
 # Logs are JSON lines with request and session ids. UVICORN_WS_MAX_SIZE caps one websocket
 # message at the transport (larger ones close the connection; the page resumes); frames are
 # not compressed (CPU, not bandwidth, is what a room runs out of; app/__main__.py).

@@ -18,7 +18,7 @@ from app.labs.base import Lab, LabError
 from app.metrics import Metrics, watch_event_loop
 from app.rooms import make_hub
 from app.settings import Settings
-from app.ws.labhost import LabHost
+from app.ws.labhost import CHANNELS, LabHost
 from app.ws.limits import TokenBucket
 from app.ws.pool import LabPool
 from app.ws.registry import SessionRegistry
@@ -36,7 +36,8 @@ class Runtime:
         self.settings = settings
         self.labs = dict(labs)
         self.metrics = m = Metrics()
-        self.pool = LabPool(settings.lab_workers, on_call=m.lab_call.observe)
+        threads = CHANNELS if settings.lab_processes else 1
+        self.pool = LabPool(settings.lab_workers, threads, on_call=m.lab_call.observe)
         self.host = LabHost(settings)
         self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
         self.rooms = make_hub(settings)

@@ -6,20 +6,18 @@ heatmap in every frame). Every simulated learner opens its own session, asks for
 STEPS_PER_FRAME steps a frame, presses play, and once a second changes the learning rate;
 the time until the first frame showing the new rate is its edit-to-frame latency.
 
-Two set-ups: one server process (`docker run`, `make run`), and two processes sharing a
-Redis (`UVICORN_WORKERS=2`, what `compose.yaml` runs): Python runs one process's engine
-work on about one core at a time, so a second process is how a 2-core machine uses both.
+The server runs as `docker run` and `make run` do: one server process and its default
+NP_LAB_WORKERS lab processes.
 
 Reported per N: frames per second per client (the slowest client and the median), the
 edit-to-frame latency p50/p95/p99, the server's CPU (100 % = one core) and memory (all its
 processes), and the load generator's own CPU (it shares the machine with the server).
 
-`python -m bench load` runs everything; `python -m bench.load 100` runs one N.
+`python -m bench load` runs every N; `python -m bench.load 100` runs one.
 The lead will point LAB at the playground once it lands in main.
 """
 
 import asyncio
-import contextlib
 import json
 import os
 import resource
@@ -33,11 +31,9 @@ from app.__main__ import TRANSPORT_DEFAULTS
 from app.labs import LABS
 from app.main import create_app
 from bench.server import server_process
-from tests.liveserver import redis_available, running_redis
 from tests.trainable_lab import TrainableLab
 
 LEARNERS = (10, 50, 100, 200)
-PROCESSES = (1, 2)
 LAB = "bench"
 STEPS_PER_FRAME = 10
 WARMUP_SECONDS = 3.0
@@ -109,7 +105,7 @@ async def open_learner(host: str, learner: Learner):
 
 
 def process_tree(pid: int) -> list[int]:
-    """The server and its worker processes (uvicorn --workers starts them as children)."""
+    """The server and its lab processes (its children)."""
     pids = [pid]
     for task in os.listdir(f"/proc/{pid}/task"):
         with open(f"/proc/{pid}/task/{task}/children") as f:
@@ -182,21 +178,14 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     }
 
 
-def measure(n: int, processes: int = 1) -> dict:
-    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning", "UVICORN_WORKERS": str(processes)}
-    with contextlib.ExitStack() as stack:
-        if processes > 1:
-            env["REDIS_URL"] = stack.enter_context(running_redis())
-        host, process = stack.enter_context(
-            server_process("bench.load:server_app", factory=True, **env)
-        )
-        time.sleep(1 if processes > 1 else 0)  # every worker process up, not only the first
+def measure(n: int) -> dict:
+    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
+    with server_process("bench.load:server_app", factory=True, **env) as (host, process):
         return asyncio.run(simulate(host, process.pid, n))
 
 
-def rows(n: int, processes: int, r: dict) -> list[tuple[str, str, str]]:
-    setup = "1 process" if processes == 1 else f"{processes} processes + Redis"
-    name = f"load, {n} learners, {setup}"
+def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
+    name = f"load, {n} learners"
     return [
         (
             f"{name}: frames/s per client, slowest / median",
@@ -209,22 +198,17 @@ def rows(n: int, processes: int, r: dict) -> list[tuple[str, str, str]]:
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",
             f"ms ({r['edits']} edits)",
         ),
-        (f"{name}: server CPU", f"{r['server_cpu']:.0f}", "% of one core"),
+        (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
         (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
         (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
     ]
 
 
-def setups() -> list[int]:
-    return [p for p in PROCESSES if p == 1 or redis_available()]
-
-
 def run() -> list[tuple[str, str, str]]:
-    return [row for p in setups() for n in LEARNERS for row in rows(n, p, measure(n, p))]
+    return [row for n in LEARNERS for row in rows(n, measure(n))]
 
 
 if __name__ == "__main__":
-    for p in setups():
-        for n in map(int, sys.argv[1:] or LEARNERS):
-            for row in rows(n, p, measure(n, p)):
-                print("| " + " | ".join(row) + " |", flush=True)
+    for n in map(int, sys.argv[1:] or LEARNERS):
+        for row in rows(n, measure(n)):
+            print("| " + " | ".join(row) + " |", flush=True)

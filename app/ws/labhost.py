@@ -8,17 +8,20 @@ core and the event loop never waits for the engine.
 
 A session sees a `LabHandle` either way: the same few operations, each returning what the
 session sends (frames as JSON text), called on the lab's lane (`app.ws.pool`). A lab stays
-in the process it was created in; the lab worker thread that serves that process is the
-only one that talks to it.
+in the process it was created in; the lab worker threads that serve that process are the
+only ones that talk to it.
 """
 
 import contextlib
+import itertools
 import logging
 import multiprocessing
 import signal
+import threading
 import time
 import traceback
-from multiprocessing.connection import Connection
+from collections.abc import Iterator
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from pydantic import BaseModel
@@ -138,72 +141,98 @@ class RemoteLab(LabHandle):
 # --- the lab process ---------------------------------------------------------------------
 
 
-def serve(conn: Connection, settings: Settings) -> None:
-    """A lab process: build labs, run operations on them, answer each request in turn."""
+#: Pipes to each lab process, each used by one worker thread: while the process answers one
+#: call, the next one is already waiting on another pipe, so the process never idles
+#: between calls for the round trip through the server.
+CHANNELS = 2
+
+
+def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request: tuple) -> tuple:
+    """Carry out one request in a lab process; the reply to send back."""
+    op, lab_id, args = request
+    lab = labs.get(lab_id)
+    try:
+        if op == "create":
+            lab_id = next(ids)  # never reused: a closed lab's handle finds nothing
+            lab = labs[lab_id] = args[0](settings)
+            result = lab_id
+        elif op == "close":
+            labs.pop(lab_id, None)
+            result, lab = None, None
+        elif lab is None:
+            raise LabCrash("this lab is gone (its process was restarted)")
+        else:
+            result = apply(lab, op, *args)
+        state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
+        return ("ok", result, *state)
+    except LabError as exc:
+        state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
+        return ("lab_error", (exc.code, exc.message, exc.params), *state)
+    except Exception as exc:  # noqa: BLE001 - handed to the server, which logs it
+        return ("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", 0, False)
+
+
+def serve(conns: list[Connection], settings: Settings) -> None:
+    """A lab process: build labs, run operations on them, answer requests as they come."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
     labs: dict[int, Lab] = {}
-    next_id = 0
+    ids = itertools.count(1)
     while True:
-        try:
-            op, lab_id, args = conn.recv()
-        except (EOFError, OSError):
-            return
-        if op == "stop":
-            return
-        lab = labs.get(lab_id)
-        try:
-            if op == "create":
-                next_id += 1
-                lab = labs[next_id] = args[0](settings)
-                result = next_id
-            elif op == "close":
-                labs.pop(lab_id, None)
-                result, lab = None, None
-            elif lab is None:
-                raise LabCrash("this lab is gone (its process was restarted)")
-            else:
-                result = apply(lab, op, *args)
-            state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
-            reply = ("ok", result, *state)
-        except LabError as exc:
-            state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
-            reply = ("lab_error", (exc.code, exc.message, exc.params), *state)
-        except Exception as exc:  # noqa: BLE001 - handed to the server, which logs it
-            text = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
-            reply = ("crash", text, 0, False)
-        conn.send(reply)
+        for conn in wait(conns):
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            if request[0] == "stop":
+                return
+            conn.send(answer(labs, ids, settings, request))
 
 
 class LabProcess:
-    """One lab process and its pipe. Used by one lab worker thread only."""
+    """One lab process and its pipes; each worker thread of this process uses its own pipe."""
 
     def __init__(self, settings: Settings, index: int) -> None:
         self.settings = settings
         self.index = index
         self.process: multiprocessing.process.BaseProcess | None = None
-        self.conn: Connection | None = None
+        self.conns: list[Connection] = []
+        self.free: list[Connection] = []
+        self.lock = threading.Lock()
+        self.mine = threading.local()  # this thread's pipe
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a threaded server
-        self.conn, child = context.Pipe()
+        pairs = [context.Pipe() for _ in range(CHANNELS)]
         self.process = context.Process(
             target=serve,
-            args=(child, self.settings),
+            args=([child for _, child in pairs], self.settings),
             name=f"lab-process-{self.index}",
             daemon=True,
         )
         self.process.start()
-        child.close()
+        for _, child in pairs:
+            child.close()
+        with self.lock:
+            self.conns = [parent for parent, _ in pairs]
+            self.free = list(self.conns)
+
+    def pipe(self) -> Connection:
+        """This thread's pipe to the process (a new one after a restart)."""
+        conn = getattr(self.mine, "conn", None)
+        if conn is None or conn not in self.conns:
+            with self.lock:
+                if not self.free:
+                    raise LabCrash(f"more threads than pipes to lab process {self.index}")
+                conn = self.mine.conn = self.free.pop()
+        return conn
 
     def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, int, bool]:
+        conn = self.pipe()
         try:
-            self.conn.send((op, lab_id, args))
-            status, result, step_count, diverged = self.conn.recv()
+            conn.send((op, lab_id, args))
+            status, result, step_count, diverged = conn.recv()
         except (EOFError, OSError) as exc:  # the process died: start another for what follows
-            log.error("lab process died; starting a new one", extra={"process": self.index})
-            with contextlib.suppress(OSError):
-                self.conn.close()
-            self.start()
+            self.restart(conn)
             raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
         if status == "lab_error":
             code, message, params = result
@@ -212,16 +241,30 @@ class LabProcess:
             raise LabCrash(result)
         return result, step_count, diverged
 
+    def restart(self, broken: Connection) -> None:
+        with self.lock:
+            if broken not in self.conns:
+                return  # another thread has restarted it already
+            log.error("lab process died; starting a new one", extra={"process": self.index})
+            for conn in self.conns:
+                with contextlib.suppress(OSError):
+                    conn.close()
+            self.conns = []
+        if self.process is not None:
+            self.process.join(timeout=1)
+        self.start()
+
     def stop(self) -> None:
         if self.process is None:
             return
-        with contextlib.suppress(OSError, BrokenPipeError):
-            self.conn.send(("stop", 0, ()))
+        with contextlib.suppress(OSError):
+            self.conns[0].send(("stop", 0, ()))
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(timeout=5)
-        self.conn.close()
+        for conn in self.conns:
+            conn.close()
         self.process = None
 
 

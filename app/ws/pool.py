@@ -49,8 +49,16 @@ class PoolStopped(RuntimeError):
 
 
 class LabPool:
-    def __init__(self, workers: int, on_call: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        threads_per_worker: int = 1,
+        on_call: Callable[[float], None] | None = None,
+    ) -> None:
         self.workers = workers
+        #: More than one thread per worker keeps a lab process busy: one call waits in its
+        #: pipe while another is answered (see app.ws.labhost.CHANNELS).
+        self.threads_per_worker = threads_per_worker
         self.on_call = on_call  # told each call's duration in seconds (for /metrics)
         self.lock = threading.Lock()
         self.wakeup = [threading.Condition(self.lock) for _ in range(workers)]  # one per worker
@@ -68,12 +76,12 @@ class LabPool:
     # --- life -------------------------------------------------------------------------------
 
     def start(self) -> None:
-        for k in range(self.workers):
-            thread = threading.Thread(
-                target=self.work, args=(k,), name=f"lab-worker-{k}", daemon=True
-            )
-            thread.start()
-            self.threads.append(thread)
+        for home in range(self.workers):
+            for k in range(self.threads_per_worker):
+                name = f"lab-worker-{home}" + (f".{k}" if self.threads_per_worker > 1 else "")
+                thread = threading.Thread(target=self.work, args=(home,), name=name, daemon=True)
+                thread.start()
+                self.threads.append(thread)
 
     def new_lane(self) -> Lane:
         """A lane for a new lab, homed on the workers in turn."""
