@@ -47,6 +47,8 @@ CLOSE_REPLACED = 4000
 FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
 #: A frame that starts this many frame periods after the one before is late.
 LATE = 1.25
+#: Longest a worker spends on one slice of a `step` request before others get their turn.
+SLICE_SECONDS = 0.02
 INTERNAL_ERROR = ("internal_error", "Something went wrong on the server; the page still works.")
 
 
@@ -157,13 +159,14 @@ class Session:
         await self.send_frame_text(await self.call_lab(self.lab.frame))
 
     async def train_and_send(self, steps: int, interactive: bool = True) -> None:
-        """Train `steps` steps in slices no longer than one frame's, then send one frame.
-
-        Slicing lets other learners' calls take their turn between slices.
+        """Train `steps` steps in slices (at most a frame's steps, about SLICE_SECONDS of
+        work), then send one frame. Between slices, other learners' calls take their turn.
         """
         workspace = self.workspace
         lab, cost, pool = workspace.lab, workspace.cost, self.runtime.pool
         chunk = self.max_steps_per_frame()
+        if cost.step_seconds > 0:  # a slow lab's slices stay short in time, not only in steps
+            chunk = max(1, min(chunk, int(SLICE_SECONDS / cost.step_seconds)))
 
         def train(n: int, with_frame: bool) -> str | None:
             text, trained, framed = lab.train(n, with_frame)

@@ -153,3 +153,30 @@ def test_late_frames_halve_the_steps_and_frames_on_time_win_them_back():
     for _ in range(20):
         cost.pace(True, session.wanted_steps())
     assert session.steps_for_next_frame() == 1  # and never below one step a frame
+
+
+def test_a_slow_labs_step_request_is_cut_into_short_slices():
+    session = bare_session(1, step_seconds=0.01, frame_seconds=1e-3)  # 10 ms a step
+    calls = []
+
+    async def run(lane, fn, interactive=True):
+        calls.append(interactive)
+        return fn()
+
+    sent = []
+
+    async def send_frame_text(text):
+        sent.append(text)
+
+    session.runtime.pool = SimpleNamespace(workers=2, players=1, run=run)
+    session.metrics = SimpleNamespace(steps=SimpleNamespace(labels=lambda lab: NullCounter()))
+    session.send_frame_text = send_frame_text
+    asyncio.run(session.train_and_send(5))
+    # 20 ms slices of 10 ms steps: 2 + 2 + 1 steps, one frame at the end.
+    assert calls == [True, True, True]
+    assert len(sent) == 1 and '"step":5' in sent[0]
+
+
+class NullCounter:
+    def inc(self, n: int = 1) -> None:
+        pass
