@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     # or threads in the server process with NP_LAB_PROCESSES=false (tests, tiny servers).
     lab_workers: int = Field(2, ge=1, le=64, description="workers running engine work")
     lab_processes: bool = Field(True, description="run labs in worker processes")
+    lab_call_timeout_seconds: float = Field(30.0, gt=0, description="restart a stuck process")
 
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")

@@ -145,6 +145,8 @@ class RemoteLab(LabHandle):
 #: call, the next one is already waiting on another pipe, so the process never idles
 #: between calls for the round trip through the server.
 CHANNELS = 2
+#: How long a new lab process may take to start answering (it imports the app and NumPy).
+STARTUP_SECONDS = 60.0
 
 
 def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request: tuple) -> tuple:
@@ -199,6 +201,7 @@ class LabProcess:
         self.free: list[Connection] = []
         self.lock = threading.Lock()
         self.mine = threading.local()  # this thread's pipe
+        self.ready = False  # has answered since it started
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a threaded server
@@ -210,6 +213,7 @@ class LabProcess:
             daemon=True,
         )
         self.process.start()
+        self.ready = False
         for _, child in pairs:
             child.close()
         with self.lock:
@@ -230,7 +234,15 @@ class LabProcess:
         conn = self.pipe()
         try:
             conn.send((op, lab_id, args))
+            # A new process first imports the app and NumPy: give its first answer longer.
+            timeout = self.settings.lab_call_timeout_seconds
+            if not conn.poll(timeout if self.ready else max(timeout, STARTUP_SECONDS)):
+                # A lab stuck in a loop would hold this process's learners forever.
+                log.error("lab call took too long; restarting its process", extra={"op": op})
+                self.process.kill()
+                raise EOFError("the call took too long")
             status, result, step_count, diverged = conn.recv()
+            self.ready = True
         except (EOFError, OSError) as exc:  # the process died: start another for what follows
             self.restart(conn)
             raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
@@ -245,7 +257,7 @@ class LabProcess:
         with self.lock:
             if broken not in self.conns:
                 return  # another thread has restarted it already
-            log.error("lab process died; starting a new one", extra={"process": self.index})
+            log.error("lab process died; starting a new one", extra={"lab_process": self.index})
             for conn in self.conns:
                 with contextlib.suppress(OSError):
                     conn.close()

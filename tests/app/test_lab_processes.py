@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,12 +28,14 @@ class BuggyLab(TrainableLab):
     def train(self, steps):
         if self.learning_rate == 0.75:
             raise ZeroDivisionError("a bug in training")
+        if self.learning_rate == 0.125:
+            time.sleep(3600)  # stuck
         super().train(steps)
 
 
 @pytest.fixture(scope="module")
 def client():
-    settings = Settings(lab_processes=True, lab_workers=2)
+    settings = Settings(lab_processes=True, lab_workers=2, lab_call_timeout_seconds=1)
     labs = {**LABS_FOR_TESTS, BuggyLab.name: BuggyLab}
     with TestClient(create_app(settings, labs=labs)) as test_client:
         yield test_client
@@ -117,3 +120,14 @@ def test_a_dropped_workspace_frees_its_lab_in_the_process():
             return False
 
         wait_for(first_lab_is_gone)
+
+
+def test_a_lab_stuck_in_a_loop_is_stopped_and_its_process_replaced(client):
+    with open_lab(client, "buggy") as (ws, _):
+        ws.send_json({"type": "set_learning_rate", "value": 0.125})
+        assert receive_until(ws, "frame")["learning_rate"] == 0.125
+        ws.send_json({"type": "step", "steps": 1})
+        assert receive_until(ws, "error")["code"] == "internal_error"
+    with open_lab(client, "buggy") as (ws, _):
+        ws.send_json({"type": "step", "steps": 1})
+        assert receive_until(ws, "frame")["step"] == 1
