@@ -92,20 +92,22 @@ const NP = (() => {
     let resumeWith = unstash("resume", lab);
     let reconnecting = false;
     let held = []; // a fresh session's first frame/status, held while a resume is tried
-    const queue = [];
-    const stateAskers = []; // "page" or "np", one per get_state in flight
+    const queue = []; // the page's messages while (re)connecting
+    const stateAskers = []; // "page" or "np", one per get_state on the wire
+    const write = (msg, asker = "page") => {
+      if (msg.type === "get_state") stateAskers.push(asker);
+      ws.send(JSON.stringify(msg));
+    };
     const session = {
       lab,
       limits: {},
       send(msg) {
-        if (msg.type === "get_state") stateAskers.push("page");
-        const text = JSON.stringify(msg);
-        if (ready && ws.readyState === WebSocket.OPEN) ws.send(text);
-        else queue.push(text);
+        if (ready && ws.readyState === WebSocket.OPEN) write(msg);
+        else queue.push(msg);
       },
       get open() { return ready && ws !== null && ws.readyState === WebSocket.OPEN; },
     };
-    const raw = (msg) => ws.send(JSON.stringify(msg));
+    const raw = (msg) => write(msg, "np");
     const deliver = (msg) => {
       const handler = handlers[msg.type];
       if (handler) handler(msg, session);
@@ -119,7 +121,7 @@ const NP = (() => {
         if (handlers.open) handlers.open(session);
         const saved = unstash("state", lab);
         if (saved) {
-          ws.send(JSON.stringify({ type: "set_state", state: saved }));
+          raw({ type: "set_state", state: saved });
           toast(t("connection.restored"));
         }
       } else if (reconnecting) {
@@ -127,7 +129,7 @@ const NP = (() => {
       }
       held = [];
       reconnecting = false;
-      while (queue.length) ws.send(queue.shift());
+      while (queue.length) write(queue.shift());
       document.dispatchEvent(new CustomEvent("np:ready", { detail: { session, resumed } }));
     }
 
@@ -232,10 +234,7 @@ const NP = (() => {
     // Going to the background (a closed lid, another app): save the state, in case the
     // server forgets this session before the learner returns.
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden" && session.open) {
-        stateAskers.push("np");
-        raw({ type: "get_state" });
-      }
+      if (document.visibilityState === "hidden" && session.open) raw({ type: "get_state" });
     });
     open();
     api.session = session;

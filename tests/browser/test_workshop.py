@@ -5,7 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.main import create_app
+from app.settings import Settings
 from tests.browser.conftest import screenshot
+from tests.liveserver import serving
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +151,37 @@ def test_a_teacher_room_from_open_to_fork(browser, live_server):
         teacher_ctx.close()
         student_ctx.close()
     assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def forgetful_server():
+    """A server that keeps nothing after a tab closes (NP_RESUME_GRACE_SECONDS=0)."""
+    with serving(create_app(Settings(resume_grace_seconds=0))) as host:
+        yield f"http://{host}"
+
+
+def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
+    browser, forgetful_server
+):
+    context = browser.new_context(locale="en-US", base_url=forgetful_server)
+    page = context.new_page()
+    page.goto("/neurons?preset=b2_weighted")
+    output = page.get_by_test_id("output-value")
+    expect(output).to_have_text("4.9")
+    page.get_by_test_id("edge-0-1-0").click()
+    page.get_by_test_id("editor-number").fill("1")
+    page.get_by_test_id("editor-number").press("Enter")
+    expect(output).to_have_text("3.9")
+    # The learner switches to another window: the page keeps the lab's state for later.
+    page.evaluate(
+        """() => {
+            const hidden = {value: "hidden", configurable: true};
+            Object.defineProperty(document, "visibilityState", hidden);
+            document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    page.wait_for_function("() => sessionStorage.getItem('np-state:neurons') !== null")
+    page.reload()
+    expect(page.locator("#toast")).to_contain_text("last saved work was restored")
+    expect(output).to_have_text("3.9")
+    context.close()
