@@ -5,6 +5,7 @@ training page's would: weights, the loss, and the model's output over a grid (a 
 Sizes are class attributes, so the load benchmark can subclass it with the playground's.
 """
 
+import time
 from typing import Literal
 
 import numpy as np
@@ -122,3 +123,22 @@ class TrainableLab(Lab):
             raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
         self.learning_rate = self.check_value(state.learning_rate, "learning rate")
         self.diverged = False
+
+
+class BuggyLab(TrainableLab):
+    """Bugs on purpose, to see a session survive them: a learning rate of 0.5 breaks a
+    command, 0.75 breaks training, 0.125 makes training hang."""
+
+    name = "buggy"
+
+    def handle(self, command: BaseModel) -> None:
+        if isinstance(command, SetLearningRate) and command.value == 0.5:
+            raise ZeroDivisionError("a bug in the lab")
+        super().handle(command)
+
+    def train(self, steps: int) -> None:
+        if self.learning_rate == 0.75:
+            raise ZeroDivisionError("a bug in training")
+        if self.learning_rate == 0.125:
+            time.sleep(3600)  # stuck
+        super().train(steps)

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,31 +10,13 @@ from app.main import create_app
 from app.settings import Settings
 from app.ws.labhost import LabCrash, RemoteLab
 from tests.conftest import LABS_FOR_TESTS
-from tests.trainable_lab import TrainableLab
+from tests.trainable_lab import BuggyLab
 from tests.wsutil import open_lab, receive_until, wait_for
-
-
-class BuggyLab(TrainableLab):
-    """A lab with a bug in one command, to see the session survive it."""
-
-    name = "buggy"
-
-    def handle(self, command):
-        if getattr(command, "type", "") == "set_learning_rate" and command.value == 0.5:
-            raise ZeroDivisionError("a bug in the lab")
-        super().handle(command)
-
-    def train(self, steps):
-        if self.learning_rate == 0.75:
-            raise ZeroDivisionError("a bug in training")
-        if self.learning_rate == 0.125:
-            time.sleep(3600)  # stuck
-        super().train(steps)
 
 
 @pytest.fixture(scope="module")
 def client():
-    settings = Settings(lab_processes=True, lab_workers=2, lab_call_timeout_seconds=1)
+    settings = Settings(lab_processes=True, lab_workers=2, lab_call_timeout_seconds=2)
     labs = {**LABS_FOR_TESTS, BuggyLab.name: BuggyLab}
     with TestClient(create_app(settings, labs=labs)) as test_client:
         yield test_client
