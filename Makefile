@@ -9,7 +9,13 @@ REDIS_SERVER := /usr/bin/redis-server
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium redis clean
+# axe-core (accessibility checks injected by the browser tests), from the npm registry into
+# a git-ignored folder; installed once, again only when the pinned version changes.
+AXE_VERSION := 4.14.1
+AXE_DIR := .npm
+AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
+
+.PHONY: run test lint bench chromium redis axe clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,17 +42,27 @@ redis:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; } || \
 	  echo "redis-server could not be installed: the Redis room tests will be skipped"
 
+$(AXE):
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's npm (to fetch axe-core)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	touch $@
+
+axe: $(AXE)
+
 run: $(VENV)/.runtime
 	$(PY) -m app
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.test chromium redis lint
+test: $(VENV)/.test chromium redis $(AXE) lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.test
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -8,7 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.labs import LABS, Lab
 from app.logs import RequestId, configure_logging
-from app.routers import access, health, metrics, pages, rooms, vendor, ws
+from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
 from app.runtime import Runtime
 from app.security import AccessGate, SecurityHeaders
 from app.settings import Settings, get_settings
@@ -31,7 +31,7 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (health, metrics, vendor, access, rooms, pages, ws):
+    for module in (health, metrics, vendor, access, rooms, pages, export, ws):
         app.include_router(module.router)
     # Outermost last: every response gets an id and the security headers, even refusals.
     app.add_middleware(AccessGate, settings=settings)

@@ -17,10 +17,10 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("B.1", "section.b1", "/neurons?preset=b1_stroke"),
     Section("B.2", "section.b2", "/neurons?preset=b2_weighted"),
-    Section("B.3", "section.b3", None),
-    Section("B.4", "section.b4", None),
-    Section("B.5", "section.b5", None),
-    Section("B.6", "section.b6", None),
-    Section("B.7", "section.b7", None),
-    Section("B.8", "section.b8", None),
+    Section("B.3", "section.b3", "/backprop"),
+    Section("B.4", "section.b4", "/descent"),
+    Section("B.5", "section.b5", "/batchnorm"),
+    Section("B.6", "section.b6", "/conv"),
+    Section("B.7", "section.b7", "/rnn"),
+    Section("B.8", "section.b8", "/autoencoder"),
 )

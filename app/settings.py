@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
     frames_per_second: float = Field(20.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
+    max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
+    max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")
+    landscape_grid: int = Field(41, ge=5, le=201, description="points per side of a loss surface")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
     max_data_points: int = Field(1_000, ge=10, description="points in a lab's data set")
 
@@ -61,6 +64,42 @@ class Settings(BaseSettings):
     # Logs: "text" for a terminal, "json" (one object a line) for log collectors.
     log_format: str = Field("text", pattern="^(text|json)$")
     log_level: str = Field("info", pattern="^(debug|info|warning|error)$")
+
+    # Batch-normalization lab (B.5): its networks are deeper than the other pages' on purpose.
+    batchnorm_max_layers: int = Field(
+        10, ge=1, le=32, description="hidden layers of the batch-normalization lab's networks"
+    )
+    max_curve_points: int = Field(200, ge=10, le=5_000, description="points per loss curve sent")
+
+    # Convolution lab (B.6).
+    conv_max_stride: int = Field(3, ge=1, le=5, description="largest convolution stride")
+    conv_max_padding: int = Field(2, ge=0, le=4, description="largest zero border")
+    conv_max_kernel_value: float = Field(10.0, gt=0, description="largest |kernel weight|")
+    conv_head_steps: int = Field(150, ge=1, le=5_000, description="training steps of the head")
+    conv_head_cache: int = Field(256, ge=1, description="trained heads kept in memory")
+
+    # Generative labs (B.8): autoencoder and GAN.
+    max_generative_width: int = Field(
+        128, ge=1, le=1024, description="neurons per hidden layer of the autoencoder and GAN"
+    )
+    max_latent: int = Field(16, ge=2, le=256, description="autoencoder code and GAN noise size")
+    max_drawn_points: int = Field(500, ge=1, description="points of a hand-drawn distribution")
+    gan_heatmap_cells: int = Field(30, ge=4, le=200, description="cells per side of D's map")
+    slow_motion_seconds: float = Field(
+        1.5, gt=0, le=60, description="pause at each phase of a GAN iteration in slow motion"
+    )
+    # The book's stopping rule: D within 0.05 of 0.5 on real and generated samples for
+    # `patience` iterations in a row, counted once `warmup` iterations have passed.
+    gan_equilibrium_warmup: int = Field(500, ge=0, description="iterations before it applies")
+    gan_equilibrium_patience: int = Field(300, ge=1, description="iterations near 0.5 to stop")
+
+    # The recurrent-networks page (B.7) trains three networks at once: bound each request.
+    rnn_max_hidden: int = Field(16, ge=1, le=128, description="hidden units per recurrent layer")
+    rnn_max_length: int = Field(40, ge=2, le=500, description="time steps per sequence")
+    rnn_max_symbols: int = Field(6, ge=2, le=16, description="symbols in the long-memory task")
+    rnn_max_steps_per_request: int = Field(
+        20, ge=1, description="training steps per request on the recurrent page"
+    )
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
 

@@ -10,7 +10,17 @@ import importlib
 import os
 import platform
 
-BENCHMARKS = ("engine", "latency", "load")
+BENCHMARKS = (
+    "engine",
+    "latency",
+    "batchnorm",
+    "conv",
+    "generative",
+    "stepthrough",
+    "recurrent",
+    "share",
+    "load",
+)
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.losses import evaluate
+
 
 def numerical_gradient(
     f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
@@ -77,3 +79,28 @@ def check_loss(
     _, dpred = loss_fn(pred, target, **kw)
     numeric = numerical_gradient(lambda p: loss_fn(p, target, **kw)[0], pred, h)
     return rel_error(dpred, numeric)
+
+
+def numerical_model_gradients(
+    model: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    loss: str = "mse",
+    from_logits: bool = False,
+    h: float = 1e-5,
+) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
+    """dL/dparam for every layer of a ``Sequential``, and dL/dx, by central differences.
+
+    L is the batch loss of ``model`` on (x, y). Uses ``model.predict``, so the layers' cached
+    trace is left as it was. Returns ``([{param key: gradient}, ...], dL/dx)``.
+    """
+    x = np.array(x, dtype=np.float64)
+
+    def objective(_: np.ndarray) -> float:
+        return evaluate(loss, model.predict(x), y, from_logits)[0]
+
+    grads = [
+        {key: numerical_gradient(objective, param, h) for key, param in layer.params.items()}
+        for layer in model.layers
+    ]
+    return grads, numerical_gradient(objective, x, h)

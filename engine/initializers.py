@@ -73,11 +73,29 @@ def he(shape: Shape, rng: np.random.Generator, fan_in: int | None = None) -> np.
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(np.float64)
 
 
+def orthogonal(shape: Shape, rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
+    """A (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2014).
+
+    Square: every singular value and every |eigenvalue| equals ``gain``, so a recurrent
+    weight matrix neither shrinks nor stretches the hidden state it is applied to; ``gain``
+    above or below 1 makes gradients through time explode or vanish. Non-square: orthonormal
+    columns (tall) or rows (wide). Only 2-D shapes.
+    """
+    shape = _as_shape(shape)
+    if len(shape) != 2:
+        raise ValueError(f"orthogonal needs a 2-D shape, got {shape}")
+    rows, cols = shape
+    q, r = np.linalg.qr(rng.standard_normal((max(rows, cols), min(rows, cols))))
+    q = q * np.sign(np.diag(r))  # makes the draw uniform over orthogonal matrices
+    return (gain * (q if rows >= cols else q.T)).astype(np.float64)
+
+
 INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "zeros": zeros,
     "uniform": uniform,
     "xavier": xavier,
     "he": he,
+    "orthogonal": orthogonal,
 }
 
 

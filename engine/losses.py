@@ -11,6 +11,7 @@ broadcasting (N, 1) against (N,) would silently build an (N, N) matrix.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -36,15 +37,52 @@ def _prepare(pred: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return pred, target
 
 
+def _mse_parts(pred: np.ndarray, target: np.ndarray) -> dict[str, np.ndarray]:
+    pred, target = _prepare(pred, target)
+    diff = pred - target
+    return {"pred": pred, "target": target, "diff": diff, "elements": diff**2}
+
+
 def mse(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean squared error, mean over *all* elements.
 
     For pred (N, M) this is sum((pred - target)^2) / (N * M), like tf.keras' MSE (mean over
     outputs, then over the batch). For a single output (M = 1) it is the usual mean over N.
     """
-    pred, target = _prepare(pred, target)
-    diff = pred - target
-    return float(np.mean(diff**2)), 2.0 * diff / diff.size
+    parts = _mse_parts(pred, target)
+    diff = parts["diff"]
+    return float(np.mean(parts["elements"])), 2.0 * diff / diff.size
+
+
+def _bce_parts(
+    pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> dict[str, np.ndarray]:
+    """The pieces of binary cross-entropy per element: p, log p, log(1 - p) and the loss."""
+    pred, y = _prepare(pred, target)
+    if from_logits:
+        z = pred
+        p = sigmoid(z)
+        # log p = -softplus(-z) and log(1 - p) = -softplus(z), without overflow.
+        softplus_abs = np.log1p(np.exp(-np.abs(z)))
+        log_p = -(np.maximum(-z, 0.0) + softplus_abs)
+        log_1mp = -(np.maximum(z, 0.0) + softplus_abs)
+        elements = np.maximum(z, 0.0) - z * y + softplus_abs
+        inside = np.ones_like(z)
+    else:
+        p = np.clip(pred, EPSILON, 1.0 - EPSILON)
+        log_p, log_1mp = np.log(p), np.log(1.0 - p)
+        elements = -(y * log_p + (1.0 - y) * log_1mp)
+        inside = ((pred >= EPSILON) & (pred <= 1.0 - EPSILON)).astype(np.float64)
+    return {
+        "pred": pred,
+        "target": y,
+        "p": p,
+        "log_p": log_p,
+        "log_one_minus_p": log_1mp,
+        "one_minus_target": 1.0 - y,
+        "elements": elements,
+        "inside": inside,
+    }
 
 
 def binary_crossentropy(
@@ -58,17 +96,12 @@ def binary_crossentropy(
     from_logits=True: ``pred`` are logits z, p = sigmoid(z). Uses the stable form
         max(z, 0) - z*y + log(1 + exp(-|z|)), whose gradient is simply sigmoid(z) - y.
     """
-    pred, y = _prepare(pred, target)
-    n = pred.size
+    parts = _bce_parts(pred, target, from_logits)
+    p, y, n = parts["p"], parts["target"], parts["p"].size
     if from_logits:
-        z = pred
-        losses = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        return float(np.mean(losses)), (sigmoid(z) - y) / n
-    p = np.clip(pred, EPSILON, 1.0 - EPSILON)
-    losses = -(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
-    inside = (pred >= EPSILON) & (pred <= 1.0 - EPSILON)
-    dpred = (p - y) / (p * (1.0 - p)) * inside / n
-    return float(np.mean(losses)), dpred
+        return float(np.mean(parts["elements"])), (p - y) / n
+    dpred = (p - y) / (p * (1.0 - p)) * parts["inside"] / n
+    return float(np.mean(parts["elements"])), dpred
 
 
 def _one_hot_targets(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -89,6 +122,33 @@ def _one_hot_targets(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
     )
 
 
+def _cce_parts(
+    pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> dict[str, np.ndarray]:
+    """The pieces of categorical cross-entropy: probabilities, their logs, per-sample loss."""
+    pred = np.asarray(pred, dtype=np.float64)
+    y = _one_hot_targets(pred, target)
+    if pred.shape[0] == 0:
+        raise ValueError("loss of an empty batch is undefined")
+    if from_logits:
+        shifted = pred - np.max(pred, axis=-1, keepdims=True)
+        log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        p = softmax(pred)
+        inside = np.ones_like(pred)
+    else:
+        p = np.clip(pred, EPSILON, 1.0 - EPSILON)
+        log_p = np.log(p)
+        inside = ((pred >= EPSILON) & (pred <= 1.0 - EPSILON)).astype(np.float64)
+    return {
+        "pred": pred,
+        "target": y,
+        "p": p,
+        "log_p": log_p,
+        "elements": -y * log_p,
+        "inside": inside,
+    }
+
+
 def categorical_crossentropy(
     pred: np.ndarray, target: np.ndarray, from_logits: bool = False
 ) -> tuple[float, np.ndarray]:
@@ -101,21 +161,13 @@ def categorical_crossentropy(
     from_logits=True: ``pred`` are logits; uses log-softmax (z - logsumexp(z)), which never
         takes log(0), and the gradient is softmax(z) * sum(y) - y (= softmax - y for one-hot).
     """
-    pred = np.asarray(pred, dtype=np.float64)
-    y = _one_hot_targets(pred, target)
-    n = pred.shape[0]
-    if n == 0:
-        raise ValueError("loss of an empty batch is undefined")
+    parts = _cce_parts(pred, target, from_logits)
+    p, y = parts["p"], parts["target"]
+    n = p.shape[0]
+    value = float(np.sum(parts["elements"]) / n)
     if from_logits:
-        shifted = pred - np.max(pred, axis=-1, keepdims=True)
-        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-        value = -np.sum(y * log_probs) / n
-        dpred = (softmax(pred) * y.sum(axis=-1, keepdims=True) - y) / n
-        return float(value), dpred
-    p = np.clip(pred, EPSILON, 1.0 - EPSILON)
-    inside = (pred >= EPSILON) & (pred <= 1.0 - EPSILON)
-    value = -np.sum(y * np.log(p)) / n
-    return float(value), -y / p * inside / n
+        return value, (p * y.sum(axis=-1, keepdims=True) - y) / n
+    return value, -y / p * parts["inside"] / n
 
 
 LOSSES: dict[str, Loss] = {
@@ -125,9 +177,56 @@ LOSSES: dict[str, Loss] = {
 }
 
 
+def evaluate(
+    loss: str | Loss, pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> tuple[float, np.ndarray]:
+    """``(value, dpred)`` of a loss given by name or function, passing ``from_logits`` on.
+
+    Raises ValueError when from_logits=True is asked of a loss without that option (MSE).
+    """
+    loss_fn = get_loss(loss) if isinstance(loss, str) else loss
+    if not from_logits:
+        return loss_fn(pred, target)
+    if "from_logits" not in inspect.signature(loss_fn).parameters:
+        raise ValueError("from_logits=True only applies to the cross-entropy losses")
+    return loss_fn(pred, target, from_logits=True)
+
+
 def get_loss(name: str) -> Loss:
     """Look up a loss by name; raise ValueError listing the valid names otherwise."""
     try:
         return LOSSES[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+
+
+_PARTS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
+    "mse": lambda pred, target, from_logits=False: _mse_parts(pred, target),
+    "binary_crossentropy": _bce_parts,
+    "categorical_crossentropy": _cce_parts,
+}
+
+
+def loss_terms(
+    name: str, pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> dict[str, np.ndarray]:
+    """A loss written out: the pieces of its formula, each sample's term, and the mean.
+
+    Returns float64 arrays: "pred", "target" (as the loss sees them: reshaped, one-hot),
+    "elements" (each output's contribution), "terms" (N,) per-sample losses whose mean is
+    "value" (a 0-d array, equal to the loss function's value), plus the pieces of the
+    formula: mse "diff" (pred - target); binary_crossentropy "p", "log_p", "log_one_minus_p",
+    "one_minus_target"; categorical_crossentropy "p", "log_p". Used to show the loss with
+    its actual numbers, e.g. ((5 - 3)^2) / 1 = 4.
+    """
+    get_loss(name)  # same error for a bad name
+    if from_logits and name == "mse":
+        raise ValueError("from_logits=True only applies to the cross-entropy losses")
+    parts = _PARTS[name](pred, target, from_logits=from_logits)
+    per_sample = parts["elements"].reshape(parts["elements"].shape[0], -1)
+    # MSE and BCE average over a sample's outputs; CCE sums over its classes.
+    terms = per_sample.sum(axis=1) if name == "categorical_crossentropy" else per_sample.mean(1)
+    parts["terms"] = terms
+    parts["value"] = np.asarray(terms.mean())
+    parts.pop("inside", None)
+    return parts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,7 +9,9 @@ import numpy as np
 
 from engine.layers.base import Layer
 from engine.layers.dense import Dense
-from engine.losses import get_loss
+from engine.layers.recurrent import Recurrent, get_cell
+from engine.layers.sequence import LastStep, TimeDistributed
+from engine.losses import evaluate
 from engine.optimizers import Optimizer
 
 
@@ -79,19 +80,12 @@ class Sequential:
         Returns the loss *before* the update. Runs in training mode. Without an optimizer,
         a plain SGD(learning_rate=0.01) owned by the model is used.
         """
-        loss_fn = get_loss(loss) if isinstance(loss, str) else loss
         if optimizer is None:
             if self._default_optimizer is None:
                 self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
             optimizer = self._default_optimizer
         self.train()
-        pred = self.forward(x)
-        if from_logits:
-            if "from_logits" not in inspect.signature(loss_fn).parameters:
-                raise ValueError("from_logits=True only applies to the cross-entropy losses")
-            value, dpred = loss_fn(pred, y, from_logits=True)
-        else:
-            value, dpred = loss_fn(pred, y)
+        value, dpred = evaluate(loss, self.forward(x), y, from_logits)
         self.backward(dpred)
         optimizer.step(self.layers)
         return value
@@ -149,12 +143,14 @@ def mlp(
     activations: Sequence[str] | str,
     init: str = "xavier",
     seed: int | None = 0,
+    rng: np.random.Generator | None = None,
 ) -> Sequential:
     """Multi-layer perceptron of Dense layers.
 
     ``sizes`` = [n_inputs, hidden..., n_outputs], e.g. [3, 3, 1] is 3 inputs -> 3 hidden
     neurons -> 1 output (two Dense layers). ``activations``: one name per Dense layer, or a
-    single name for all. One generator seeded with ``seed`` initialises every layer in order.
+    single name for all. One generator seeded with ``seed`` initialises every layer in order;
+    pass ``rng`` instead to draw from a generator shared with other networks.
     """
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -167,10 +163,59 @@ def mlp(
         raise ValueError(
             f"{n_layers} Dense layers need {n_layers} activations, got {len(activations)}"
         )
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(seed)
     return Sequential(
         [
             Dense(n_in, n_out, activation=act, init=init, rng=rng)
             for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations, strict=True)
         ]
     )
+
+
+def sequence_model(
+    cell: str,
+    n_in: int,
+    n_hidden: int,
+    n_out: int,
+    readout: str = "last",
+    out_activation: str = "linear",
+    recurrent_scale: float = 1.0,
+    clip_norm: float | None = None,
+    memory_bias: float | None = None,
+    seed: int | None = 0,
+) -> Sequential:
+    """A recurrent layer ("rnn", "lstm" or "gru") and a Dense readout, as a ``Sequential``.
+
+    x (N, T, n_in) -> recurrent (N, T, n_hidden) -> readout:
+      "last":  Dense on the last hidden state -> (N, n_out), one prediction per sequence;
+      "every": the same Dense on every hidden state -> (N, T, n_out).
+    ``memory_bias`` applies to the gated cells only (the starting bias of the LSTM forget
+    gate or the GRU update gate); None keeps each cell's default and is the only choice for
+    the RNN. It trains like any ``Sequential`` (``train_step`` with the engine's losses and
+    optimizers); ``recurrent_layer(model)`` finds the recurrent layer and its trace.
+    """
+    if readout not in ("last", "every"):
+        raise ValueError(f"readout must be 'last' or 'every', got {readout!r}")
+    rng = np.random.default_rng(seed)
+    cell_class = get_cell(cell)
+    gate_options = {"memory_bias": memory_bias} if cell_class.MEMORY_GATE else {}
+    recurrent = cell_class(
+        n_in,
+        n_hidden,
+        recurrent_scale=recurrent_scale,
+        clip_norm=clip_norm,
+        rng=rng,
+        **gate_options,
+    )
+    dense = Dense(n_hidden, n_out, activation=out_activation, rng=rng)
+    if readout == "last":
+        return Sequential([recurrent, LastStep(), dense])
+    return Sequential([recurrent, TimeDistributed(dense)])
+
+
+def recurrent_layer(model: Sequential) -> Recurrent:
+    """The (first) recurrent layer of a model built by ``sequence_model``."""
+    for layer in model.layers:
+        if isinstance(layer, Recurrent):
+            return layer
+    raise ValueError("this model has no recurrent layer")

@@ -74,7 +74,8 @@ def adam(w: np.ndarray, dw: np.ndarray, config: Config | None = None) -> tuple[n
     m_hat = m / (1 - b1**t)
     v_hat = v / (1 - b2**t)
     next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["eps"])
-    config.update(m=m, v=v, t=t)
+    # m_hat and v_hat are not needed by the next step; kept so a step can be shown.
+    config.update(m=m, v=v, t=t, m_hat=m_hat, v_hat=v_hat)
     return next_w, config
 
 

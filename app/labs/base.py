@@ -7,9 +7,11 @@ thread, one call at a time, so a lab never needs locks of its own.
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
 from app.settings import Settings
+from engine.model import Sequential
 
 
 class LabError(Exception):
@@ -42,6 +44,10 @@ class Lab(ABC):
         self.settings = settings
         self.step_count = 0
         self.diverged = False
+        #: Set when training stopped on its own, not by the learner (e.g. a GAN whose
+        #: discriminator can no longer tell real from generated): the session stops playing
+        #: and the frame says why. Cleared by the session when play starts again.
+        self.finished = False
 
     @abstractmethod
     def handle(self, command: BaseModel) -> None:
@@ -63,9 +69,38 @@ class Lab(ABC):
     def restore(self, state: BaseModel) -> None:
         """Replace the whole state by a validated `State`; LabError if it does not fit."""
 
+    def weights(self) -> dict[str, np.ndarray]:
+        """The current network's parameters by name, for the JSON and NumPy `.npz` export.
+
+        Labs with a network override this (see `sequential_weights`); the default, no
+        weights, hides the export on the page.
+        """
+        return {}
+
+    @classmethod
+    def has_weights(cls) -> bool:
+        return cls.weights is not Lab.weights
+
+    def play_period(self) -> float:
+        """Seconds between two frames while playing, when the lab needs a slower pace than
+        the frame cap (slow motion); 0 means as fast as NP_FRAMES_PER_SECOND allows."""
+        return 0.0
+
     def train(self, steps: int) -> None:
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
         raise LabError("not_trainable", "This page has nothing to train.")
+
+    @staticmethod
+    def require_index(value: int, size: int, what: str) -> None:
+        """Refuse an index past the end of what it points into (pydantic refuses negatives)."""
+        if value >= size:
+            raise LabError(
+                "bad_index",
+                f"{what} = {value} is out of range (0 to {size - 1}).",
+                what=what,
+                value=value,
+                last=size - 1,
+            )
 
     def check_value(self, value: float, what: str) -> float:
         """Refuse values beyond the configured magnitude (pydantic already refuses NaN/inf)."""
@@ -78,3 +113,12 @@ class Lab(ABC):
                 limit=limit,
             )
         return value
+
+
+def sequential_weights(model: Sequential) -> dict[str, np.ndarray]:
+    """A Sequential's parameters as `layer<k>.<param>` (k from 0, as in the protocol)."""
+    return {
+        f"layer{k}.{name}": value.copy()
+        for k, layer in enumerate(model.layers)
+        for name, value in layer.params.items()
+    }

@@ -9,10 +9,22 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.base import Lab, LabError
+from app.labs.base import LabError, sequential_weights
 from app.labs.neurons_presets import DEFAULT_PRESET, PRESETS, NetworkPreset
+from app.labs.training import (
+    TRAINING_COMMANDS,
+    SetTarget,
+    StepThroughLab,
+    StepThroughView,
+    Trainer,
+    TrainingSettings,
+    TrainingView,
+    check_loss_fits,
+    check_targets,
+)
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import ACTIVATION_NAMES
+from engine.losses import evaluate
 from engine.model import Sequential, mlp
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
@@ -85,6 +97,10 @@ class NeuronsState(Message):
     inputs: list[FiniteFloat] = Field(max_length=64)
     activations: list[ActivationName] = Field(min_length=1, max_length=64)
     weights: list[DenseWeights] = Field(min_length=1, max_length=64)
+    #: The wanted outputs for the inputs; None: the example's own.
+    target: list[FiniteFloat] | None = Field(None, max_length=64)
+    #: None: the example's own loss and learning rate.
+    training: TrainingSettings | None = None
 
 
 # --- the frame ----------------------------------------------------------------------------
@@ -110,17 +126,30 @@ class NeuronsFrame(BaseModel):
     layers: list[NeuronLayer]
     output: float
     output_kind: str
+    target: list[float]  # the wanted outputs (B.3)
+    loss_now: float | None  # the loss of the output above; None if the loss does not apply
+    training: TrainingView
+    step_through: StepThroughView | None  # the iteration being walked, phases so far
 
 
-class NeuronsLab(Lab):
+class NeuronsLab(StepThroughLab):
     name = "neurons"
     commands = command_adapter(
-        SetWeight, SetBias, SetInput, SetActivation, SetArchitecture, LoadPreset, Randomize
+        SetWeight,
+        SetBias,
+        SetInput,
+        SetActivation,
+        SetArchitecture,
+        LoadPreset,
+        Randomize,
+        SetTarget,
+        *TRAINING_COMMANDS,
     )
     State = NeuronsState
 
     def __init__(self, settings, preset: str = DEFAULT_PRESET) -> None:
         super().__init__(settings)
+        self.trainer = Trainer(settings)
         self.load(PRESETS[preset])
 
     # --- state --------------------------------------------------------------------------
@@ -139,11 +168,20 @@ class NeuronsLab(Lab):
                 for w, b in zip(preset.weights, biases, strict=True)
             ]
         )
+        self.target = np.array(preset.target, dtype=float)
+        self.trainer.apply(TrainingSettings(loss=preset.loss, learning_rate=preset.learning_rate))
+        self.sync()
 
     def reset(self) -> None:
         self.load(self.origin)
 
+    def batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """One sample: the current inputs and their wanted outputs."""
+        return self.x[None, :], self.target[None, :]
+
     def handle(self, command: BaseModel) -> None:
+        if self.handle_training(command):
+            return
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])
@@ -169,26 +207,21 @@ class NeuronsLab(Lab):
                 self.rebuild(hidden, seed=0)
             case Randomize(seed=seed):
                 self.rebuild([layer.params["w"].shape[1] for layer in self.model.layers[:-1]], seed)
+            case SetTarget(sample=sample, j=j, value=value):
+                self.require_index(sample, 1, "sample")
+                self.require_index(j, self.target.shape[0], "j")
+                self.target[j] = self.check_value(value, "target")
+                self.edited()
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
 
     def edited(self) -> None:
         self.modified = True
+        self.trainer.cancel()  # the iteration being walked no longer matches the network
 
     def dense(self, layer: int):
         self.require_index(layer, len(self.model.layers), "layer")
         return self.model.layers[layer]
-
-    @staticmethod
-    def require_index(value: int, size: int, what: str) -> None:
-        if value >= size:
-            raise LabError(
-                "bad_index",
-                f"{what} = {value} is out of range (0 to {size - 1}).",
-                what=what,
-                value=value,
-                last=size - 1,
-            )
 
     def check_architecture(self, hidden: list[int]) -> None:
         s = self.settings
@@ -217,7 +250,8 @@ class NeuronsLab(Lab):
         self.model = mlp(sizes, [*acts, old_acts[-1]], seed=seed)
         if seed == 0:  # an architecture change keeps what the learner set; randomize does not
             self.copy_overlap(old)
-        self.modified = True
+        self.trainer.optimizer.reset()  # its velocities and moments were for the old shapes
+        self.edited()
 
     def copy_overlap(self, old: Sequential) -> None:
         """Hidden layer k takes old hidden layer k's weights; output takes old output's."""
@@ -240,6 +274,8 @@ class NeuronsLab(Lab):
             inputs=self.x.tolist(),
             activations=[layer.activation for layer in self.model.layers],
             weights=self.model.get_weights(),
+            target=self.target.tolist(),
+            training=self.trainer.settings_model(),
         )
 
     def restore(self, state: NeuronsState) -> None:
@@ -257,6 +293,10 @@ class NeuronsLab(Lab):
         hidden = [len(d.b) for d in state.weights[:-1]]
         sizes = [len(state.inputs), *hidden, len(state.weights[-1].b)]
         self.check_architecture(hidden)
+        if state.target is not None and len(state.target) != sizes[-1]:
+            raise LabError("bad_state", "One target is needed per output.", detail="target")
+        if state.training is not None:
+            self.trainer.check_learning_rate(state.training.learning_rate)
         model = mlp(sizes, list(state.activations), seed=0)
         try:
             model.set_weights([d.model_dump() for d in state.weights])
@@ -266,6 +306,13 @@ class NeuronsLab(Lab):
         self.model = model
         self.x = np.array(state.inputs, dtype=float)
         self.modified = state.modified
+        if state.target is not None:
+            self.target = np.array(state.target, dtype=float)
+        if state.training is not None:
+            self.trainer.apply(state.training)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return sequential_weights(self.model)
 
     # --- the frame ----------------------------------------------------------------------
 
@@ -294,4 +341,18 @@ class NeuronsLab(Lab):
             layers=layers,
             output=float(out[0, 0]),
             output_kind="probability" if layers[-1].activation == "sigmoid" else "value",
+            target=self.target.tolist(),
+            loss_now=self.loss_now(out),
+            training=self.trainer.view(),
+            step_through=self.trainer.step_through_view(),
         )
+
+    def loss_now(self, out: np.ndarray) -> float | None:
+        """The chosen loss of the output against the target, when it applies and is finite."""
+        try:
+            check_loss_fits(self.model, self.trainer.loss)
+            check_targets(self.trainer.loss, self.target)
+            value = evaluate(self.trainer.loss, out, self.target[None, :])[0]
+        except (LabError, ValueError):
+            return None
+        return value if np.isfinite(value) else None

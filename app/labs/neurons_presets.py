@@ -16,6 +16,11 @@ class NetworkPreset:
     weights: tuple[tuple[tuple[float, ...], ...], ...]  # per layer: (n_in, n_out)
     biases: tuple[tuple[float, ...], ...] = field(default=())
     note: str | None = None
+    # Training (B.3): the wanted output for these inputs, the loss and the learning rate.
+    # The book's own B.3 example aims at 3; a probability output aims at the label 1.
+    target: tuple[float, ...] = (3.0,)
+    loss: str = "mse"
+    learning_rate: float = 0.01
 
     @property
     def hidden(self) -> list[int]:
@@ -77,6 +82,9 @@ PRESETS: dict[str, NetworkPreset] = {
                 ((0.8,), (0.6,), (-0.5,)),
             ),
             biases=((-3.0, -4.0, -1.0), (-2.0,)),
+            target=(1.0,),
+            loss="binary_crossentropy",
+            learning_rate=0.0001,
         ),
         # B.1, multi-layer: the same inputs through two hidden layers (a "deep" model).
         NetworkPreset(
@@ -90,6 +98,9 @@ PRESETS: dict[str, NetworkPreset] = {
                 ((0.9,), (0.7,), (-0.6,)),
             ),
             biases=((-3.0, -4.0, -1.0), (0.0, -0.2, 0.1), (-1.5,)),
+            target=(1.0,),
+            loss="binary_crossentropy",
+            learning_rate=0.0001,
         ),
     )
 }

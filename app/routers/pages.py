@@ -1,17 +1,26 @@
 """HTML pages. Handlers only pick a template and the language; the engine speaks over /ws."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
+from app.labs import LABS
+from app.labs.neurons_presets import PRESETS
 from app.pages import SECTIONS
+from app.tours import TOURS, tour_link
 
 router = APIRouter(tags=["pages"])
 
 ONE_YEAR = 365 * 24 * 3600
 RETRY_SECONDS = 60
+
+
+def here_without_lang(request: Request) -> str:
+    """This page's path and query for the language switch, minus `lang` (which would win)."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def render(request: Request, template: str, **context) -> HTMLResponse:
@@ -25,10 +34,25 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     def t(key: str, **params: object) -> str:
         return i18n.translate(lang, key, **params)
 
+    page, lab = context.get("page"), context.get("lab")
+    classroom = {
+        "tour": TOURS.get(page),  # guided tour, share and export: see app/tours, share.js
+        "tours": TOURS,
+        "trainable": lab is not None and LABS[lab].trainable,
+        "has_weights": lab is not None and LABS[lab].has_weights(),
+        "here": here_without_lang(request),
+    }
     response = request.app.state.templates.TemplateResponse(
         request,
         template,
-        {"lang": lang, "t": t, "catalog": i18n.catalog(lang), "sections": SECTIONS, **context},
+        {
+            "lang": lang,
+            "t": t,
+            "catalog": i18n.catalog(lang),
+            "sections": SECTIONS,
+            **classroom,
+            **context,
+        },
     )
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=ONE_YEAR, samesite="lax")
@@ -41,12 +65,62 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    return render(request, "home.html", page="home")
+    lessons = [(s, tour_link(s.number, s.path)) for s in SECTIONS]
+    return render(request, "home.html", page="home", lessons=lessons)
 
 
 @router.get("/neurons", response_class=HTMLResponse)
 def neurons(request: Request) -> HTMLResponse:
-    return render(request, "neurons.html", page="neurons", lab="neurons")
+    return render(request, "neurons.html", page="neurons", lab="neurons", presets=list(PRESETS))
+
+
+@router.get("/conv", response_class=HTMLResponse)
+def conv(request: Request) -> HTMLResponse:
+    return render(request, "conv.html", page="conv", lab="conv")
+
+
+@router.get("/batchnorm", response_class=HTMLResponse)
+def batchnorm(request: Request) -> HTMLResponse:
+    return render(request, "batchnorm.html", page="batchnorm", lab="batchnorm")
+
+
+@router.get("/rnn", response_class=HTMLResponse)
+def rnn(request: Request) -> HTMLResponse:
+    return render(request, "rnn.html", page="rnn", lab="rnn")
+
+
+def generative_page(request: Request, name: str) -> HTMLResponse:
+    """The B.8 pages: their controls show this server's limits."""
+    s = request.app.state.settings
+    return render(
+        request,
+        f"{name}.html",
+        page=name,
+        lab=name,
+        max_latent=s.max_latent,
+        max_width=s.max_generative_width,
+        max_points=s.max_drawn_points,
+    )
+
+
+@router.get("/autoencoder", response_class=HTMLResponse)
+def autoencoder(request: Request) -> HTMLResponse:
+    return generative_page(request, "autoencoder")
+
+
+@router.get("/gan", response_class=HTMLResponse)
+def gan(request: Request) -> HTMLResponse:
+    return generative_page(request, "gan")
+
+
+@router.get("/backprop", response_class=HTMLResponse)
+def backprop(request: Request) -> HTMLResponse:
+    return render(request, "backprop.html", page="backprop", lab="backprop")
+
+
+@router.get("/descent", response_class=HTMLResponse)
+def descent(request: Request) -> HTMLResponse:
+    return render(request, "descent.html", page="descent", lab="descent")
 
 
 @router.get("/lang/{code}")

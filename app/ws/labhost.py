@@ -13,6 +13,7 @@ only ones that talk to it.
 """
 
 import contextlib
+import importlib
 import itertools
 import logging
 import multiprocessing
@@ -45,8 +46,11 @@ class LabHandle:
         self.commands = lab_class.commands
         self.State = lab_class.State
         self.trainable = lab_class.trainable
+        # What the session reads between calls, as of the lab's last answer.
         self.step_count = 0
         self.diverged = False
+        self.finished = False  # stopped training on its own (see Lab.finished)
+        self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
     def handle(self, command: BaseModel) -> str:
         """Apply a lab command; the new frame."""
@@ -68,14 +72,25 @@ class LabHandle:
         """Train; (the frame or None, seconds training, seconds making the frame)."""
         return self.run("train", steps, with_frame)
 
-    def clear_diverged(self) -> None:
-        self.run("clear_diverged")
+    def clear_stop(self) -> None:
+        """Forget that training diverged or finished: the learner presses play again."""
+        self.run("clear_stop")
 
     def close(self) -> None:
         """Forget the lab (its workspace is gone for good)."""
 
+    def mirror(self, status: tuple[int, bool, bool, float]) -> None:
+        self.step_count, self.diverged, self.finished, self.play_period = status
+
     def run(self, op: str, *args: Any) -> Any:
         raise NotImplementedError
+
+
+def lab_status(lab: Lab | None) -> tuple[int, bool, bool, float]:
+    """What the session mirrors of a lab after each call (see LabHandle)."""
+    if lab is None:
+        return 0, False, False, 0.0
+    return lab.step_count, lab.diverged, lab.finished, lab.play_period()
 
 
 def apply(lab: Lab, op: str, *args: Any) -> Any:
@@ -101,8 +116,8 @@ def apply(lab: Lab, op: str, *args: Any) -> Any:
             trained = time.perf_counter()
             text = lab.frame().model_dump_json() if with_frame else None
             return text, trained - started, time.perf_counter() - trained
-        case "clear_diverged":
-            lab.diverged = False
+        case "clear_stop":
+            lab.diverged = lab.finished = False
             return None
     raise ValueError(f"unknown lab operation {op!r}")
 
@@ -118,7 +133,7 @@ class LocalLab(LabHandle):
         try:
             return apply(self.lab, op, *args)
         finally:
-            self.step_count, self.diverged = self.lab.step_count, self.lab.diverged
+            self.mirror(lab_status(self.lab))
 
 
 class RemoteLab(LabHandle):
@@ -130,7 +145,8 @@ class RemoteLab(LabHandle):
         self.lab_id = lab_id
 
     def run(self, op: str, *args: Any) -> Any:
-        result, self.step_count, self.diverged = self.process.request(op, self.lab_id, *args)
+        result, status = self.process.request(op, self.lab_id, *args)
+        self.mirror(status)
         return result
 
     def close(self) -> None:
@@ -165,18 +181,18 @@ def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request
             raise LabCrash("this lab is gone (its process was restarted)")
         else:
             result = apply(lab, op, *args)
-        state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
-        return ("ok", result, *state)
+        return ("ok", result, lab_status(lab))
     except LabError as exc:
-        state = (lab.step_count, lab.diverged) if lab is not None else (0, False)
-        return ("lab_error", (exc.code, exc.message, exc.params), *state)
+        return ("lab_error", (exc.code, exc.message, exc.params), lab_status(lab))
     except Exception as exc:  # noqa: BLE001 - handed to the server, which logs it
-        return ("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", 0, False)
+        text = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        return ("crash", text, lab_status(None))
 
 
 def serve(conns: list[Connection], settings: Settings) -> None:
     """A lab process: build labs, run operations on them, answer requests as they come."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
+    importlib.import_module("app.labs")  # every lab's code now, not at a learner's first click
     labs: dict[int, Lab] = {}
     ids = itertools.count(1)
     while True:
@@ -230,7 +246,7 @@ class LabProcess:
                 conn = self.mine.conn = self.free.pop()
         return conn
 
-    def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, int, bool]:
+    def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, tuple]:
         conn = self.pipe()
         try:
             conn.send((op, lab_id, args))
@@ -241,17 +257,17 @@ class LabProcess:
                 log.error("lab call took too long; restarting its process", extra={"op": op})
                 self.process.kill()
                 raise EOFError("the call took too long")
-            status, result, step_count, diverged = conn.recv()
+            outcome, result, status = conn.recv()
             self.ready = True
         except (EOFError, OSError) as exc:  # the process died: start another for what follows
             self.restart(conn)
             raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
-        if status == "lab_error":
+        if outcome == "lab_error":
             code, message, params = result
             raise LabError(code, message, **params)
-        if status == "crash":
+        if outcome == "crash":
             raise LabCrash(result)
-        return result, step_count, diverged
+        return result, status
 
     def restart(self, broken: Connection) -> None:
         with self.lock:
@@ -304,5 +320,5 @@ class LabHost:
         if not self.processes:
             return LocalLab(lab_class(self.settings))
         process = self.processes[home]
-        lab_id, _, _ = process.request("create", 0, lab_class)
+        lab_id, _ = process.request("create", 0, lab_class)
         return RemoteLab(process, lab_id, lab_class)

@@ -176,11 +176,12 @@ class Session:
         while steps > 0:
             n = min(chunk, steps)
             steps -= n
-            last = steps == 0 or lab.diverged
             text = await pool.run(
-                workspace.lane, lambda n=n, last=last: train(n, last), interactive
+                workspace.lane, lambda n=n, last=steps == 0: train(n, last), interactive
             )
             self.metrics.steps.labels(self.lab_name).inc(n)
+            if text is None and (lab.diverged or lab.finished):  # stopped early: show where
+                text = await pool.run(workspace.lane, lab.frame, interactive)
             if text is not None:
                 await self.send_frame_text(text)
                 return
@@ -386,31 +387,36 @@ class Session:
         return min(self.workspace.steps_per_frame, self.max_steps_per_frame())
 
     def steps_for_next_frame(self) -> int:
-        """Steps for the next frame: the learner's speed, within the per-second budget, this
-        session's fair share of the workers and the pace frames keep (`TrainingCost.pace`),
-        so that in a full room training slows down before frames do."""
+        """Steps for the next frame: the learner's speed, within the per-second budget and,
+        when more sessions play than there are workers, within this session's fair share of
+        the workers and the pace frames keep (`TrainingCost.pace`), so that in a full room
+        training slows down before frames do. With a worker to spare, the learner's speed
+        is kept exactly (and a lab trains the same whatever else the machine is doing)."""
         workspace = self.workspace
-        wanted = int(min(self.wanted_steps(), workspace.cost.allowance))
+        wanted = self.wanted_steps()
         pool, cost = self.runtime.pool, workspace.cost
-        if cost.step_seconds > 0:
-            share = pool.workers / (max(1, pool.players) * self.settings.frames_per_second)
-            affordable = int((share - cost.frame_seconds) / cost.step_seconds)
-            wanted = min(wanted, affordable)
+        if pool.players > pool.workers:
+            wanted = int(min(wanted, cost.allowance))
+            if cost.step_seconds > 0:
+                share = pool.workers / (pool.players * self.settings.frames_per_second)
+                affordable = int((share - cost.frame_seconds) / cost.step_seconds)
+                wanted = min(wanted, affordable)
         return workspace.steps.take(max(1, wanted))
 
     async def start_playing(self) -> None:
         if not self.running:
-            await self.call_lab(self.lab.clear_diverged)
+            await self.call_lab(self.lab.clear_stop)
             self.player = asyncio.create_task(self.play(), name=f"play-{self.id}")
 
     async def play(self) -> None:
-        """Train and stream until paused, diverged or disconnected, at most `fps` frames/s."""
-        period = 1.0 / self.settings.frames_per_second
+        """Train and stream until paused, diverged, finished or disconnected, at most `fps`
+        frames a second (fewer when the lab asks for a slower pace: slow motion)."""
         pool = self.runtime.pool
         pool.players += 1
         previous = None
         try:
             while True:
+                period = max(1.0 / self.settings.frames_per_second, self.lab.play_period)
                 started = time.monotonic()
                 if previous is not None:  # a frame is late when the last one took too long
                     late = started - previous > LATE * period
@@ -438,6 +444,8 @@ class Session:
                         "diverged",
                         "Training diverged: the loss is no longer finite. Reset to go on.",
                     )
+                    break
+                if self.lab.finished:  # the lab stopped on its own; its frame says why
                     break
                 await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
         finally:

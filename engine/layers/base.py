@@ -3,6 +3,9 @@
 A layer owns
   * ``params``: dict name -> float64 array (e.g. "w", "b"); empty for parameter-free layers;
   * ``grads``:  same keys and shapes, zero-initialised, overwritten by each ``backward``;
+  * ``buffers``: dict name -> float64 array of state that is part of the model but not
+    trained by gradients (batch norm's running statistics). Optimizers never touch them;
+    ``get_weights``/``set_weights`` save and restore them beside ``params``;
   * ``cache``:  dict name -> array of what ``forward`` saw and produced. Every forward
     assigns a *fresh* dict, so a caller can save ``layer.cache`` and put it back later
     (``Sequential.predict`` does this so predictions don't clobber the trace the UI shows);
@@ -23,6 +26,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
         self.cache: dict[str, np.ndarray] = {}
         self.training: bool = True
 
@@ -67,6 +71,11 @@ class Layer:
             self.params[key] = np.asarray(value, dtype=np.float64)
             self.grads[key] = np.zeros_like(self.params[key])
 
+    def _init_buffers(self, **buffers: np.ndarray) -> None:
+        """Register untrained state arrays (as float64), saved with the weights."""
+        for key, value in buffers.items():
+            self.buffers[key] = np.asarray(value, dtype=np.float64)
+
     def _set_grads(self, **grads: np.ndarray) -> None:
         """Overwrite (not accumulate) gradients, in place so references stay valid."""
         for key, value in grads.items():
@@ -76,9 +85,13 @@ class Layer:
     def n_params(self) -> int:
         return int(sum(p.size for p in self.params.values()))
 
+    def _stored(self) -> dict[str, np.ndarray]:
+        """Everything ``get_weights`` saves: the parameters, then the buffers."""
+        return {**self.params, **self.buffers}
+
     def get_weights(self) -> dict[str, list]:
-        """Parameters as nested lists (JSON-able)."""
-        return {key: p.tolist() for key, p in self.params.items()}
+        """Parameters (and buffers, if any) as nested lists (JSON-able)."""
+        return {key: p.tolist() for key, p in self._stored().items()}
 
     def validate_weights(self, weights: dict[str, Any]) -> dict[str, np.ndarray]:
         """Check a weights dict against this layer; return it as float64 arrays.
@@ -89,14 +102,15 @@ class Layer:
         name = type(self).__name__
         if not isinstance(weights, dict):
             raise ValueError(f"{name}: weights must be a dict, got {type(weights).__name__}")
-        missing = set(self.params) - set(weights)
-        unknown = set(weights) - set(self.params)
+        stored = self._stored()
+        missing = set(stored) - set(weights)
+        unknown = set(weights) - set(stored)
         if missing or unknown:
             raise ValueError(
-                f"{name}: expected weight keys {sorted(self.params)}, got {sorted(weights)}"
+                f"{name}: expected weight keys {sorted(stored)}, got {sorted(weights)}"
             )
         arrays = {}
-        for key, current in self.params.items():
+        for key, current in stored.items():
             try:
                 arr = np.asarray(weights[key], dtype=np.float64)
             except (TypeError, ValueError) as exc:
@@ -112,8 +126,9 @@ class Layer:
 
     def set_weights(self, weights: dict[str, Any]) -> None:
         """Copy weights in (validated first; on error nothing changes)."""
+        stored = self._stored()
         for key, arr in self.validate_weights(weights).items():
-            self.params[key][...] = arr
+            stored[key][...] = arr
 
     def __repr__(self) -> str:
         config = ", ".join(f"{k}={v!r}" for k, v in self.describe().items() if k != "type")

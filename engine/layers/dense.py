@@ -40,7 +40,8 @@ def dense_backward(
 class Dense(Layer):
     """``n_out`` neurons, each seeing all ``n_in`` inputs, with an optional activation.
 
-    Params: "w" (n_in, n_out) from ``init`` and "b" (n_out,) zeros.
+    Params: "w" (n_in, n_out) from ``init`` and "b" (n_out,) zeros; with ``use_bias=False``
+    only "w" (the bias is a constant 0 that training never moves, as in the book's B.3 example).
     Trace: "x" (N, n_in), "z" and "a" (N, n_out); after backward also "da" and "dz".
     Pass ``rng`` to share one generator across layers, or ``seed`` for a fresh one.
     """
@@ -53,6 +54,7 @@ class Dense(Layer):
         init: str = "xavier",
         rng: np.random.Generator | None = None,
         seed: int | None = None,
+        use_bias: bool = True,
     ) -> None:
         super().__init__()
         if int(n_in) < 1 or int(n_out) < 1:
@@ -61,17 +63,22 @@ class Dense(Layer):
         self.n_in, self.n_out = int(n_in), int(n_out)
         self.activation = activation
         self.init = init
+        self.use_bias = bool(use_bias)
         rng = rng if rng is not None else np.random.default_rng(seed)
-        self._init_params(
-            w=get_initializer(init)((self.n_in, self.n_out), rng),
-            b=np.zeros(self.n_out),
-        )
+        self._init_params(w=get_initializer(init)((self.n_in, self.n_out), rng))
+        if self.use_bias:
+            self._init_params(b=np.zeros(self.n_out))
+
+    @property
+    def bias(self) -> np.ndarray:
+        """The bias vector (zeros, not a parameter, when ``use_bias`` is False)."""
+        return self.params["b"] if self.use_bias else np.zeros(self.n_out)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.n_in:
             raise ValueError(f"Dense expects input of shape (N, {self.n_in}), got {x.shape}")
-        z, _ = dense_forward(x, self.params["w"], self.params["b"])
+        z, _ = dense_forward(x, self.params["w"], self.bias)
         a = activation_forward(self.activation, z)
         self.cache = {"x": x, "z": z, "a": a}
         return a
@@ -82,8 +89,8 @@ class Dense(Layer):
         da = np.asarray(da, dtype=np.float64)
         c = self.cache
         dz = activation_backward(self.activation, c["z"], c["a"], da)
-        dx, dw, db = dense_backward(dz, (c["x"], self.params["w"], self.params["b"]))
-        self._set_grads(w=dw, b=db)
+        dx, dw, db = dense_backward(dz, (c["x"], self.params["w"], self.bias))
+        self._set_grads(w=dw, **({"b": db} if self.use_bias else {}))
         c["da"], c["dz"] = da, dz
         return dx
 
@@ -94,4 +101,5 @@ class Dense(Layer):
             "n_out": self.n_out,
             "activation": self.activation,
             "init": self.init,
+            "use_bias": self.use_bias,
         }

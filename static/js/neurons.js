@@ -4,8 +4,6 @@
 
 (() => {
   const { t, fmt, factor } = NP;
-  const SVG = "http://www.w3.org/2000/svg";
-  const W = 800, H = 460, MARGIN_X = 90, MARGIN_Y = 50;
   const ACTIVATIONS = ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 
   const svg = document.getElementById("network");
@@ -20,12 +18,10 @@
   let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
   let focusNode = null; // {layer, j}: layer -1 is the input column
 
+  // ?preset=NAME and shared states are applied by share.js for every lab page.
   const session = NP.connect("neurons", {
-    open(s) {
-      const preset = NP.params.get("preset");
-      if (preset) s.send({ type: "load_preset", name: preset });
-    },
     frame(msg) { render(msg); },
+    status(msg) { steps.status(msg); },
   });
 
   // --- names ----------------------------------------------------------------------------
@@ -37,86 +33,28 @@
     return last === 1 ? `B${j + 1}` : `B${layer + 1}.${j + 1}`;
   }
   const activationName = (name) => t(`activation.${name}`);
+  // Column titles name each layer's role in words (roles never by colour alone).
+  function columnTitle(column) {
+    return column === 0 ? t("neurons.input_layer") : layerName(column - 1);
+  }
 
-  // --- geometry -------------------------------------------------------------------------
+  const weight = (l, i, j) => ({ kind: "weight", layer: l, i, j });
+  const view = NP.networkView(svg, {
+    edgeClick: (l, i, j) => select(weight(l, i, j), true),
+    edgeKey: (e, l, i, j) => onEdgeKey(e, weight(l, i, j)),
+    edgeWheel: (e, l, i, j) => onWheel(e, weight(l, i, j)),
+    edgeEnter: (l, i, j) => showEdgeFormula(l, i, j),
+    biasClick: (layer, j) => select({ kind: "bias", layer, j }, true),
+    biasKey: (e, layer, j) => onEdgeKey(e, { kind: "bias", layer, j }),
+    nodeEnter: (layer, j) => { focusNode = { layer, j }; showNodeFormula(); },
+    // Projector mode changes the drawing's spacing: draw it again.
+    rebuild: () => { if (frame) { shapeKey = ""; render(frame); } },
+  });
+
+  const steps = NP.stepThrough({ session, view, nodeName: (layer, j) => nodeName(layer, j) });
 
   function columnSizes() {
     return [frame.inputs.length, ...frame.layers.map((l) => l.a.length)];
-  }
-  function position(column, j, size) {
-    const columns = frame.layers.length + 1;
-    const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, columns - 1);
-    const gap = Math.min(110, (H - 2 * MARGIN_Y) / Math.max(1, size - 1));
-    const y = H / 2 + (j - (size - 1) / 2) * gap;
-    return [x, y];
-  }
-
-  function el(name, attrs, parent) {
-    const node = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  // --- building (only when the shape changes, so focus survives value updates) -----------
-
-  function build() {
-    svg.replaceChildren();
-    const sizes = columnSizes();
-    const edges = el("g", { class: "edges" }, svg);
-    const nodes = el("g", { class: "nodes" }, svg);
-    const manyEdges = frame.layers.reduce((n, l) => n + l.w.length * l.w[0].length, 0) > 30;
-    svg.classList.toggle("many-edges", manyEdges);
-    frame.layers.forEach((layer, l) => {
-      layer.w.forEach((row, i) => row.forEach((_, j) => {
-        const [x1, y1] = position(l, i, sizes[l]);
-        const [x2, y2] = position(l + 1, j, sizes[l + 1]);
-        const g = el("g", {
-          class: "edge", tabindex: "0", role: "button",
-          "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
-        }, edges);
-        el("line", { class: "edge-hit", x1, y1, x2, y2 }, g);
-        el("line", { class: "edge-line", x1, y1, x2, y2 }, g);
-        // Spread labels along the edges by destination so a node's fan of labels stays legible.
-        const along = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
-        const lx = x1 + (x2 - x1) * along, ly = y1 + (y2 - y1) * along;
-        el("text", { class: "edge-label", x: lx, y: ly - 4 }, g);
-        g.addEventListener("click", () => select({ kind: "weight", layer: l, i, j }, true));
-        g.addEventListener("keydown", (e) => onEdgeKey(e, { kind: "weight", layer: l, i, j }));
-        g.addEventListener("wheel", (e) => onWheel(e, { kind: "weight", layer: l, i, j }),
-          { passive: false });
-        g.addEventListener("mouseenter", () => showEdgeFormula(l, i, j));
-        g.addEventListener("focus", () => showEdgeFormula(l, i, j));
-      }));
-    });
-    sizes.forEach((size, column) => {
-      for (let j = 0; j < size; j++) {
-        const layer = column - 1;
-        const [x, y] = position(column, j, size);
-        const role = column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
-        const g = el("g", {
-          class: `node node--${role}`, tabindex: "0",
-          "data-layer": layer, "data-j": j, "data-testid": `node-${layer}-${j}`,
-        }, nodes);
-        el("circle", { cx: x, cy: y, r: 30 }, g);
-        el("text", { class: "node-name", x, y: y - 38 }, g);
-        el("text", { class: "node-value", x, y: y + 6 }, g);
-        if (layer >= 0) {
-          const bias = el("text", {
-            class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
-            "data-testid": `bias-${layer}-${j}`,
-          }, g);
-          bias.addEventListener("click", (e) => {
-            e.stopPropagation();
-            select({ kind: "bias", layer, j }, true);
-          });
-          bias.addEventListener("keydown", (e) => onEdgeKey(e, { kind: "bias", layer, j }));
-        }
-        const show = () => { focusNode = { layer, j }; showNodeFormula(); };
-        g.addEventListener("mouseenter", show);
-        g.addEventListener("focus", show);
-      }
-    });
   }
 
   // --- updating -------------------------------------------------------------------------
@@ -128,7 +66,7 @@
       shapeKey = key;
       selected = null;
       focusNode = null;
-      build();
+      view.build(columnSizes(), { titles: columnSizes().map((_, c) => columnTitle(c)) });
       buildLayerControls();
       buildInputFields();
     }
@@ -137,6 +75,8 @@
     updateControls();
     updateOutput();
     updateEditor();
+    steps.render(msg);
+    updateTarget();
     if (focusNode) showNodeFormula();
     const note = document.getElementById("note");
     note.hidden = !msg.note;
@@ -150,11 +90,13 @@
 
   function updateEdges() {
     const maxAbs = Math.max(1, ...frame.layers.flatMap((l) => l.w.flat().map(Math.abs)));
-    for (const g of svg.querySelectorAll(".edge")) {
+    for (const g of view.edges()) {
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
       const line = g.querySelector(".edge-line");
-      line.setAttribute("stroke-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
+      // Width shows |w| (times --edge-scale: thicker in projector mode); the number is
+      // written beside it too.
+      line.style.setProperty("--edge-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
       g.classList.toggle("edge--neg", w < 0);
       g.classList.toggle("edge--zero", w === 0);
       g.classList.toggle("edge--selected",
@@ -168,7 +110,7 @@
   }
 
   function updateNodes() {
-    for (const g of svg.querySelectorAll(".node")) {
+    for (const g of view.nodes()) {
       const layer = +g.dataset.layer, j = +g.dataset.j;
       const value = layer < 0 ? frame.inputs[j] : frame.layers[layer].a[j];
       const name = nodeName(layer, j);
@@ -215,29 +157,39 @@
     const products = L.w.map((row, i) => `${fmt(row[j])}×${factor(inputs[i])}`);
     const terms = L.terms[j].map(factor);
     const bias = factor(L.b[j]);
-    formula.replaceChildren();
     const lines = [
       `${name} = ${f}(${products.join(" + ")} + ${bias})`,
       `= ${f}(${terms.join(" + ")} + ${bias})`,
       `= ${f}(${fmt(L.z[j])})`,
       `= ${fmt(L.a[j])}`,
     ];
-    for (const text of lines) {
-      const p = document.createElement("p");
-      p.className = "formula-line";
-      p.textContent = text;
-      formula.appendChild(p);
-    }
+    writeFormula([...lines, ...steps.nodeLines(layer, j)]);
   }
+
+  const writeFormula = (lines) => NP.writeLines(formula, lines);
 
   function showEdgeFormula(l, i, j) {
     const inputs = l === 0 ? frame.inputs : frame.layers[l - 1].a;
-    formula.textContent = t("neurons.edge_formula", {
+    writeFormula([t("neurons.edge_formula", {
       from: nodeName(l - 1, i), to: nodeName(l, j),
       w: fmt(frame.layers[l].w[i][j]), x: factor(inputs[i]),
       product: fmt(frame.layers[l].terms[j][i]),
-    });
+    }), ...steps.edgeLines(l, i, j)]);
   }
+
+  // --- training (B.3): the wanted output and the loss now ---------------------------------
+
+  const targetInput = document.getElementById("target");
+  function updateTarget() {
+    if (document.activeElement !== targetInput) targetInput.value = frame.target[0];
+    document.getElementById("loss-now").textContent = frame.loss_now === null ? "" :
+      t("neurons.loss_now", { value: NP.num(frame.loss_now) });
+  }
+  targetInput.addEventListener("change", () => {
+    const value = targetInput.valueAsNumber;
+    if (Number.isFinite(value)) session.send({ type: "set_target", j: 0, value });
+    else NP.toast(t("error.not_a_number"));
+  });
 
   // --- editing --------------------------------------------------------------------------
 

@@ -1,15 +1,48 @@
-// Shared by every page: translations, number formatting, theme, and the websocket session.
-// Pages never compute the numbers they show: they format what the engine sent.
+// Shared by every page: translations, number formatting, theme, projector mode, and the
+// websocket session. Pages never compute the numbers they show: they format what the
+// engine sent. Classroom modules (tour.js, share.js, keys.js, room.js) listen to the events
+// this file dispatches on `document`: "np:open" ({session, first, resumed, restored}),
+// "np:message" ({msg, session}) and "np:room" (the `room` message).
 "use strict";
 
 const NP = (() => {
   const root = document.documentElement;
-
-  // Theme first, before the body paints (this file is loaded blocking in <head>).
-  const savedTheme = localStorage.getItem("np-theme");
-  if (savedTheme) root.dataset.theme = savedTheme;
   const params = new URLSearchParams(location.search);
-  if (params.get("projector") === "1") root.dataset.projector = "on";
+
+  // --- remembered switches, applied before the first paint (loaded blocking in <head>) ---
+
+  function stored(key, storage = localStorage) {
+    try { return storage.getItem(key); } catch { return null; }
+  }
+  function store(key, value, storage = localStorage) {
+    try { storage.setItem(key, value); } catch { /* private mode: not remembered */ }
+  }
+
+  // Theme: the learner's choice, else the system's preference.
+  const prefersDark = window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
+  root.dataset.theme = stored("np-theme") || (prefersDark ? "dark" : "light");
+
+  // Projector: the switch is remembered by the browser; ?projector=1 / 0 holds for this tab
+  // only, so a link sent to learners does not turn their own screens into projectors.
+  if (params.has("projector")) {
+    store("np-projector", params.get("projector") === "1" ? "on" : "off", sessionStorage);
+  }
+  const projector = stored("np-projector", sessionStorage) || stored("np-projector");
+  root.dataset.projector = projector === "on" ? "on" : "off";
+
+  function setTheme(theme) {
+    root.dataset.theme = theme;
+    store("np-theme", theme);
+    document.dispatchEvent(new CustomEvent("np:theme", { detail: { theme } }));
+  }
+  function setProjector(on) {
+    root.dataset.projector = on ? "on" : "off";
+    store("np-projector", on ? "on" : "off");
+    store("np-projector", on ? "on" : "off", sessionStorage);
+    document.dispatchEvent(new CustomEvent("np:projector", { detail: { on } }));
+  }
+
+  // --- catalogs and numbers ---------------------------------------------------------------
 
   let catalog = null;
   function t(key, values) {
@@ -31,12 +64,42 @@ const NP = (() => {
   function fmt(x) {
     if (x === null || x === undefined || Number.isNaN(x)) return "–";
     if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
-    const text = formatter.format(Object.is(x, -0) ? 0 : x);
-    return text.replace("-", "−");
+    const text = formatter.format(x);
+    // -0, and tiny negatives that round to it, are written 0.
+    return text === "-0" ? "0" : text.replace("-", "−");
   }
   // A factor inside a written-out product: negatives in parentheses, as the book writes them.
   function factor(x) {
     return x < 0 ? `(${fmt(x)})` : fmt(x);
+  }
+
+  // Like fmt, but small numbers keep 3 significant digits instead of rounding to 0: learning
+  // rates (0.0125) and gradients must not read as zero when they are not.
+  const small = new Intl.NumberFormat(root.lang === "ko" ? "ko-KR" : "en-US", {
+    maximumSignificantDigits: 3,
+  });
+  function num(x) {
+    if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 0.1) return fmt(x);
+    return small.format(x).replace("-", "−");
+  }
+  function numFactor(x) {
+    return x < 0 ? `(${num(x)})` : num(x);
+  }
+
+  // Written-out arithmetic: one <p class="formula-line"> per line, replacing the box's content.
+  function writeLines(box, lines) {
+    box.replaceChildren();
+    for (const text of lines) {
+      const p = document.createElement("p");
+      p.className = "formula-line";
+      p.textContent = text;
+      box.appendChild(p);
+    }
+  }
+
+  // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
+  function cssVar(name) {
+    return getComputedStyle(root).getPropertyValue(name).trim();
   }
 
   function toast(text) {
@@ -52,6 +115,10 @@ const NP = (() => {
     const key = `error.${msg.code}`;
     const translated = t(key, msg.params);
     return translated === key ? msg.message : translated;
+  }
+
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail }));
   }
 
   // --- the websocket session ------------------------------------------------------------
@@ -82,17 +149,21 @@ const NP = (() => {
 
   // One websocket session for a lab. `handlers[type](msg, session)` receives each server
   // message; errors are shown as a toast unless the page handles them. `handlers.open(session)`
-  // runs when a fresh session starts (not when a reconnect took the old one back).
-  // Reconnects with backoff and resumes the same server-side work.
+  // runs when a fresh session starts, not when a reconnect or a reload took the old one back
+  // (then the server kept everything). Reconnects with backoff and resumes the same work.
+  // The page's session is also `NP.session`, for the classroom modules; "np:open" says
+  // {session, first, resumed} once the session is greeted (and resumed or not).
   function connect(lab, handlers) {
     let ws = null;
     let retry = 500;
+    let opened = 0;
     let ready = false; // greeting done: page messages go straight out
     let token = null; // this connection's resume token
     let resumeWith = unstash("resume", lab);
     let reconnecting = false;
     let held = []; // a fresh session's first frame/status, held while a resume is tried
     const queue = []; // the page's messages while (re)connecting
+    const waiting = []; // [{answer, resolve, reject}] for request()
     const stateAskers = []; // "page" or "np", one per get_state on the wire
     const write = (msg, asker = "page") => {
       if (msg.type === "get_state") stateAskers.push(asker);
@@ -105,17 +176,33 @@ const NP = (() => {
         if (ready && ws.readyState === WebSocket.OPEN) write(msg);
         else queue.push(msg);
       },
+      // Send `msg` and resolve with the next message of type `answer` (or reject on error).
+      request(msg, answer) {
+        return new Promise((resolve, reject) => {
+          waiting.push({ answer, resolve, reject });
+          session.send(msg);
+        });
+      },
       get open() { return ready && ws !== null && ws.readyState === WebSocket.OPEN; },
     };
+    NP.session = session;
     const raw = (msg) => write(msg, "np");
     const deliver = (msg) => {
+      const pending = waiting.findIndex((w) => w.answer === msg.type || msg.type === "error");
       const handler = handlers[msg.type];
       if (handler) handler(msg, session);
-      else if (msg.type === "error") toast(errorText(msg));
+      else if (msg.type === "error" && pending < 0) toast(errorText(msg));
+      if (pending >= 0) {
+        const [w] = waiting.splice(pending, 1);
+        if (msg.type === "error") w.reject(msg);
+        else w.resolve(msg);
+      }
+      emit("np:message", { msg, session });
     };
 
     function greeted(resumed) {
       ready = true;
+      let restored = false; // the tab's saved state, put back when the server had forgotten
       if (!resumed) {
         held.forEach(deliver);
         if (handlers.open) handlers.open(session);
@@ -123,6 +210,7 @@ const NP = (() => {
         if (saved) {
           raw({ type: "set_state", state: saved });
           toast(t("connection.restored"));
+          restored = true;
         }
       } else if (reconnecting) {
         toast(t("connection.resumed"));
@@ -130,7 +218,7 @@ const NP = (() => {
       held = [];
       reconnecting = false;
       while (queue.length) write(queue.shift());
-      document.dispatchEvent(new CustomEvent("np:ready", { detail: { session, resumed } }));
+      emit("np:open", { session, first: opened++ === 0, resumed, restored });
     }
 
     function onMessage(msg) {
@@ -156,7 +244,7 @@ const NP = (() => {
           }
           break;
         case "room":
-          document.dispatchEvent(new CustomEvent("np:room", { detail: msg }));
+          emit("np:room", msg);
           break;
         case "error":
           if (msg.code === "access_required") {
@@ -237,21 +325,42 @@ const NP = (() => {
       if (document.visibilityState === "hidden" && session.open) raw({ type: "get_state" });
     });
     open();
-    api.session = session;
     return session;
   }
 
-  function setupThemeToggle() {
-    const button = document.querySelector(".theme-toggle");
-    if (!button) return;
-    button.addEventListener("click", () => {
-      const next = root.dataset.theme === "dark" ? "light" : "dark";
-      root.dataset.theme = next;
-      localStorage.setItem("np-theme", next);
-    });
+  // A file for the learner to keep: state, weights, pictures.
+  function download(blob, filename) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
-  document.addEventListener("DOMContentLoaded", setupThemeToggle);
 
-  const api = { t, fmt, factor, toast, errorText, connect, params, session: null };
-  return api;
+  function setupSwitches() {
+    const theme = document.querySelector(".theme-toggle");
+    const projector = document.querySelector(".projector-toggle");
+    const show = () => {
+      if (theme) theme.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
+      if (projector) projector.setAttribute("aria-pressed", String(root.dataset.projector === "on"));
+    };
+    theme?.addEventListener("click", () => {
+      setTheme(root.dataset.theme === "dark" ? "light" : "dark");
+      show();
+    });
+    projector?.addEventListener("click", () => {
+      setProjector(root.dataset.projector !== "on");
+      show();
+    });
+    document.addEventListener("np:projector", show);
+    show();
+  }
+  document.addEventListener("DOMContentLoaded", setupSwitches);
+
+  return {
+    t, fmt, factor, num, numFactor, writeLines, cssVar, toast, errorText, connect, download,
+    params, setTheme, setProjector, session: null,
+  };
 })();

@@ -17,16 +17,21 @@
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
   const teachingName = () => `np-teaching:${NP.session.lab}`; // the room this tab teaches
 
-  // Once a fresh or resumed session is ready: teach the room this tab taught (a reload may
-  // reach another server) or the URL's `?teach=`, or follow the URL's `?room=`.
-  document.addEventListener("np:ready", (event) => {
-    session = event.detail.session;
+  // Teach the room this tab taught (a reload may reach another server) or the URL's
+  // `?teach=`, or follow the URL's `?room=`: the server keeps neither across a reconnect.
+  function join() {
+    session = NP.session;
+    if (!session) return;
     const params = new URLSearchParams(location.search);
     const teach = params.get("teach") || sessionStorage.getItem(teachingName());
     const key = teach && localStorage.getItem(keyName(teach.toUpperCase()));
     if (key) session.send({ type: "teach", code: teach, key });
     else if (params.get("room")) session.send({ type: "follow", code: params.get("room") });
-  });
+  }
+  // The first time once the page's start-up state is in place (share.js), then at every
+  // reconnect.
+  document.addEventListener("np:ready", join);
+  document.addEventListener("np:open", (event) => { if (!event.detail.first) join(); });
 
   document.addEventListener("np:room", (event) => {
     const msg = event.detail;

@@ -1,5 +1,6 @@
 """HTTP routes: pages, health, the self-hosted Plotly bundle, the language switch."""
 
+from app.main import create_app
 from app.routers.vendor import PLOTLY_JS
 
 
@@ -41,7 +42,28 @@ def test_language_switch_refuses_to_redirect_off_site(client):
         assert response.headers["location"] == "/"
 
 
+# Every HTML page the app serves: GET routes answering text/html, without path parameters.
+PAGES = sorted(
+    path
+    for path, ops in create_app().openapi()["paths"].items()
+    if "{" not in path and "text/html" in str(ops.get("get", {}).get("responses", {}))
+)
+
+
+def test_every_page_is_found():
+    assert {"/", "/neurons", "/conv"} <= set(PAGES)
+
+
 def test_pages_use_no_external_resources(client):
-    for path in ("/", "/neurons"):
-        html = client.get(path).text
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.text
         assert "http://" not in html and "https://" not in html
+
+
+def test_language_switch_keeps_the_page_and_its_query_but_not_lang(client):
+    html = client.get("/neurons?lang=ko&preset=b1_stroke").text
+    assert 'href="/lang/en?next=/neurons%3Fpreset%3Db1_stroke"' in html
+    response = client.get("/lang/en?next=/neurons%3Fpreset%3Db1_stroke", follow_redirects=False)
+    assert response.headers["location"] == "/neurons?preset=b1_stroke"

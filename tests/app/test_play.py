@@ -133,8 +133,11 @@ def bare_session(players: int, step_seconds: float, frame_seconds: float) -> Ses
 
 
 def test_a_full_room_shrinks_each_burst_to_its_fair_share():
-    # Alone: 2 workers / 20 frames/s = 100 ms a frame, plenty for 100 steps of 0.1 ms.
+    # With a worker to spare, the learner's speed is kept, however slow the steps are.
     assert bare_session(1, 1e-4, 1e-3).steps_for_next_frame() == 100
+    assert bare_session(2, 1.0, 1e-3).steps_for_next_frame() == 100
+    # 3 players: 2 workers / (3 x 20 frames/s) = 33 ms a frame, plenty for 100 steps of 0.1 ms.
+    assert bare_session(3, 1e-4, 1e-3).steps_for_next_frame() == 100
     # 100 players: 1 ms a frame each; minus 0.5 ms for the frame leaves 5 steps.
     assert bare_session(100, 1e-4, 5e-4).steps_for_next_frame() == 5
     # Even when a frame alone is over the share, training still moves by one step.
@@ -142,7 +145,7 @@ def test_a_full_room_shrinks_each_burst_to_its_fair_share():
 
 
 def test_late_frames_halve_the_steps_and_frames_on_time_win_them_back():
-    session = bare_session(1, 1e-4, 1e-3)
+    session = bare_session(3, 1e-4, 1e-3)  # more players than workers
     cost = session.workspace.cost
     for late, expected in [(True, 50), (True, 25), (True, 12), (False, 13), (False, 14)]:
         cost.pace(late, session.wanted_steps())

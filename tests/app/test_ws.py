@@ -61,7 +61,8 @@ def test_editing_a_weight_returns_the_new_trace(client):
         ('{"type": "ping", "extra": 1}', "invalid_message", "extra"),
         ('{"type": "set_input", "i": 0, "value": 1e300}', "value_too_large", "between"),
         ('{"type": "set_weight", "layer": 9, "i": 0, "j": 0, "value": 1}', "bad_index", "layer"),
-        ('{"type": "step"}', "not_trainable", "nothing to train"),
+        ('{"type": "set_learning_rate", "value": 1e6}', "bad_learning_rate", "at most 10"),
+        ('{"type": "set_learning_rate", "value": -0.1}', "bad_learning_rate", "above 0"),
         ("[1, 2, 3]", "invalid_message", ""),
     ],
 )

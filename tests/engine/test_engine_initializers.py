@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from engine.initializers import INITIALIZERS, get_initializer, he, uniform, xavier, zeros
+from engine.initializers import (
+    INITIALIZERS,
+    get_initializer,
+    he,
+    orthogonal,
+    uniform,
+    xavier,
+    zeros,
+)
 
 
 @pytest.mark.parametrize("name", list(INITIALIZERS))
@@ -48,3 +56,15 @@ def test_conv_shaped_fans_and_overrides():
 def test_unknown_initializer():
     with pytest.raises(ValueError, match="unknown initializer 'glorot'; choose one of zeros"):
         get_initializer("glorot")
+
+
+def test_orthogonal_is_orthogonal_times_the_gain():
+    rng = np.random.default_rng(0)
+    square = orthogonal((6, 6), rng, gain=2.0)
+    np.testing.assert_allclose(square.T @ square, 4.0 * np.eye(6), atol=1e-12)
+    np.testing.assert_allclose(np.abs(np.linalg.eigvals(square)), 2.0)
+    tall, wide = orthogonal((5, 3), rng), orthogonal((3, 5), rng)
+    np.testing.assert_allclose(tall.T @ tall, np.eye(3), atol=1e-12)
+    np.testing.assert_allclose(wide @ wide.T, np.eye(3), atol=1e-12)
+    with pytest.raises(ValueError, match="2-D"):
+        orthogonal((2, 2, 2), rng)

@@ -31,6 +31,7 @@ def test_dense_contract():
         "n_out": 2,
         "activation": "relu",
         "init": "xavier",
+        "use_bias": True,
     }
     json.dumps(layer.describe())
     assert json.loads(json.dumps(layer.get_weights()))["w"] == layer.params["w"].tolist()
@@ -61,7 +62,7 @@ def test_dense_rejects_bad_config_and_input():
     with pytest.raises(ValueError, match="unknown activation 'gelu'; choose one of linear"):
         Dense(2, 2, activation="gelu")
     with pytest.raises(ValueError, match="unknown initializer"):
-        Dense(2, 2, init="orthogonal")
+        Dense(2, 2, init="lecun_normal")
     with pytest.raises(ValueError, match="n_in >= 1"):
         Dense(0, 2)
     with pytest.raises(ValueError, match=r"input of shape \(N, 2\), got \(3,\)"):

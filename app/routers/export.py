@@ -1,0 +1,80 @@
+"""Weights export: a lab's state in, its network's weights out as NumPy `.npz` or JSON.
+
+Stateless on purpose: the page sends the state it got from `get_state`; a fresh lab
+restores it (validated exactly like `set_state`) and names its arrays (`Lab.weights`).
+So the endpoint is the same for every lab with weights, and no session is touched.
+"""
+
+import io
+import json
+from typing import Literal
+
+import numpy as np
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from app.labs import LABS, LabError
+from app.settings import Settings
+from app.ws.session import describe_validation_error
+
+router = APIRouter(prefix="/export", tags=["export"])
+
+
+def problem(status: int, code: str, message: str, **params: object) -> JSONResponse:
+    """The same shape as the websocket `error` message, so the page translates it alike."""
+    return JSONResponse({"code": code, "message": message, "params": params}, status_code=status)
+
+
+def lab_weights(lab_name: str, data: object, settings: Settings) -> dict[str, np.ndarray]:
+    lab = LABS[lab_name](settings)
+    try:
+        state = lab.State.model_validate(data)
+    except ValidationError as exc:
+        detail = describe_validation_error(exc)
+        raise LabError(
+            "bad_state", f"That saved state does not fit: {detail}", detail=detail
+        ) from None
+    lab.restore(state)
+    return lab.weights()
+
+
+def npz_bytes(weights: dict[str, np.ndarray]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **weights)
+    return buffer.getvalue()
+
+
+@router.post("/{lab_name}/weights.{fmt}")
+async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Request):
+    settings: Settings = request.app.state.settings
+    lab_class = LABS.get(lab_name)
+    if lab_class is None:
+        return problem(404, "unknown_lab", f"No lab named '{lab_name}'.")
+    if not lab_class.has_weights():
+        return problem(404, "no_weights", "This page has no network weights to export.")
+    body = await request.body()
+    if len(body) > settings.max_message_bytes:
+        return problem(
+            413,
+            "too_large",
+            f"Message too large: at most {settings.max_message_bytes} bytes.",
+            limit=settings.max_message_bytes,
+        )
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return problem(400, "invalid_json", "The message is not valid JSON.")
+    try:
+        weights = await run_in_threadpool(lab_weights, lab_name, data, settings)
+    except LabError as exc:
+        return problem(422, exc.code, exc.message, **exc.params)
+    if fmt == "json":
+        return {name: array.tolist() for name, array in weights.items()}
+    content = await run_in_threadpool(npz_bytes, weights)
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{lab_name}-weights.npz"'},
+    )

@@ -1,0 +1,75 @@
+// The classroom keyboard, on every page: Space = one training step, P = play/pause,
+// R = reset, ← → (and a presenter remote's PageUp/PageDown) = tour, Esc = close the tour,
+// F = fullscreen, ? = the help overlay listing them. Keys typed into a field, or meant for
+// the focused control, are left alone; so is everything while a dialog is open.
+"use strict";
+
+NP.keys = (() => {
+  const root = document.documentElement;
+  const trainable = document.body.dataset.trainable === "true";
+  const help = document.getElementById("help");
+  const fullscreenButton = document.getElementById("fullscreen");
+  let running = false;
+
+  document.addEventListener("np:message", (e) => {
+    if (e.detail.msg.type === "status") running = e.detail.msg.running;
+  });
+
+  const typing = (target) =>
+    target.closest?.("input, select, textarea, [contenteditable='true'], [role='slider']");
+  const activatable = (target) => target.closest?.("button, a, summary, [role='button']");
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (root.requestFullscreen) {
+      root.requestFullscreen().catch(() => NP.toast(NP.t("error.fullscreen")));
+    } else {
+      NP.toast(NP.t("error.fullscreen"));
+    }
+  }
+
+  function toggleHelp() {
+    if (help.open) help.close();
+    else help.showModal();
+  }
+
+  function send(msg) {
+    if (NP.session) NP.session.send(msg);
+  }
+
+  const touring = () => !!NP.tour && NP.tour.isOpen();
+  // Each action returns whether it did something (then the browser's default is prevented).
+  const actions = {
+    "?": () => { toggleHelp(); return true; },
+    f: () => { toggleFullscreen(); return true; },
+    r: () => !!NP.session && (send({ type: "reset" }), true),
+    p: () => trainable && (send({ type: running ? "pause" : "play" }), true),
+    " ": () => trainable && (send({ type: "step", steps: 1 }), true),
+    ArrowRight: () => touring() && (NP.tour.next(), true),
+    PageDown: () => touring() && (NP.tour.next(), true),
+    ArrowLeft: () => touring() && (NP.tour.prev(), true),
+    PageUp: () => touring() && (NP.tour.prev(), true),
+    Escape: () => touring() && (NP.tour.close(), true),
+  };
+
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const action = actions[key];
+    if (!action) return;
+    if (document.querySelector("dialog[open]") && !(key === "?" && help.open)) return;
+    if (typing(e.target)) return;
+    // Space and Enter belong to a focused button or link.
+    if (key === " " && activatable(e.target)) return;
+    if (action()) e.preventDefault();
+  });
+
+  fullscreenButton?.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", () => {
+    fullscreenButton?.setAttribute("aria-pressed", String(!!document.fullscreenElement));
+  });
+  document.getElementById("help-open")?.addEventListener("click", toggleHelp);
+
+  return { toggleFullscreen, toggleHelp };
+})();

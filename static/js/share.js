@@ -1,0 +1,237 @@
+// Sharing and export, the same for every lab page:
+// - the whole state (the lab's `get_state`: network, weights, data, settings; plus the tour
+//   step) as a link, `#s=` + base64url(deflate-raw(JSON)), restored with `set_state` on load;
+// - the same state as a JSON file to download and open again;
+// - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
+// - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
+// It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
+"use strict";
+
+NP.share = (() => {
+  const { t } = NP;
+  const lab = document.body.dataset.lab;
+  const FORMAT = 1; // bump when the shared object changes shape
+  const dialog = document.getElementById("share");
+  const linkField = document.getElementById("share-link");
+  const upload = document.getElementById("state-upload");
+
+  // A failed export says why (a translated server error, or a general sentence).
+  const guarded = (action) => async () => {
+    try {
+      await action();
+    } catch (error) {
+      NP.toast(error && error.code ? NP.errorText(error) : t("share.failed"));
+    }
+  };
+
+  // --- encoding ---------------------------------------------------------------------------
+
+  function toBase64url(bytes) {
+    let binary = "";
+    for (let k = 0; k < bytes.length; k += 0x8000) {
+      binary += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+    }
+    return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  }
+  function fromBase64url(text) {
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  }
+  async function through(stream, data) {
+    return new Response(new Blob([data]).stream().pipeThrough(stream));
+  }
+  async function pack(shared) {
+    const deflated = await through(new CompressionStream("deflate-raw"), JSON.stringify(shared));
+    return toBase64url(new Uint8Array(await deflated.arrayBuffer()));
+  }
+  async function unpack(text) {
+    const inflated = await through(new DecompressionStream("deflate-raw"), fromBase64url(text));
+    return JSON.parse(await inflated.text());
+  }
+
+  // --- the page's state -------------------------------------------------------------------
+
+  async function capture() {
+    const answer = await NP.session.request({ type: "get_state" }, "state");
+    return { format: FORMAT, lab, state: answer.state, tour: NP.tour ? NP.tour.current() : null };
+  }
+
+  // The server validates the state itself (`bad_state` comes back as a translated error).
+  function apply(shared) {
+    if (!shared || shared.lab !== lab || typeof shared.state !== "object" || !shared.state) {
+      throw new Error("not a state of this page");
+    }
+    NP.session.send({ type: "set_state", state: shared.state });
+    return Number.isInteger(shared.tour) ? shared.tour : null;
+  }
+
+  async function link(shared) {
+    const url = new URL(location.href);
+    // The state says it all; and the recipient reads in their own language.
+    for (const name of ["preset", "tour", "lang"]) url.searchParams.delete(name);
+    url.hash = `s=${await pack(shared)}`;
+    return url.href;
+  }
+
+  async function sharedFromHash() {
+    const match = location.hash.match(/^#s=([A-Za-z0-9_-]+)$/);
+    return match ? unpack(match[1]) : null;
+  }
+
+  // Only on the first connection: a reconnect must not throw away what the learner did since.
+  document.addEventListener("np:open", async (e) => {
+    if (!e.detail.first) return;
+    if (e.detail.resumed || e.detail.restored) { // the tab's work is back: leave it as it is
+      document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour: null, resumed: true } }));
+      return;
+    }
+    let tour = null;
+    try {
+      const shared = await sharedFromHash();
+      if (shared) tour = apply(shared);
+      else if (NP.params.get("preset")) {
+        e.detail.session.send({ type: "load_preset", name: NP.params.get("preset") });
+      }
+    } catch {
+      NP.toast(t("share.bad_link"));
+    }
+    document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour } }));
+  });
+
+  // --- the dialog -------------------------------------------------------------------------
+
+  async function openDialog() {
+    linkField.value = "";
+    refreshFigures();
+    dialog.showModal();
+    const href = await link(await capture());
+    linkField.value = href;
+    history.replaceState(null, "", href); // the address bar holds the same link
+    linkField.select();
+  }
+
+  async function copyLink() {
+    try {
+      await navigator.clipboard.writeText(linkField.value);
+    } catch {
+      linkField.select(); // no clipboard on plain http in a classroom network: copy by hand
+      document.execCommand("copy");
+    }
+    NP.toast(t("share.copied"));
+  }
+
+  async function downloadState() {
+    const shared = await capture();
+    const text = JSON.stringify(shared, null, 2);
+    NP.download(new Blob([text], { type: "application/json" }), `${lab}-state.json`);
+  }
+
+  async function openStateFile(file) {
+    try {
+      const tour = apply(JSON.parse(await file.text()));
+      if (tour !== null && NP.tour) NP.tour.restore(tour);
+      dialog.close();
+    } catch {
+      NP.toast(t("share.bad_file"));
+    }
+  }
+
+  // --- pictures ---------------------------------------------------------------------------
+
+  // Computed styles are copied inline: the picture must not depend on the page's stylesheet.
+  const SVG_STYLE = [
+    "display", "visibility", "opacity", "fill", "fill-opacity", "stroke", "stroke-width",
+    "stroke-dasharray", "stroke-linecap", "stroke-opacity", "paint-order", "font-family",
+    "font-size", "font-weight", "text-anchor", "dominant-baseline", "transform",
+  ];
+  async function svgPng(svg, scale = 2) {
+    const { width, height } = svg.viewBox.baseVal;
+    const clone = svg.cloneNode(true);
+    const source = [svg, ...svg.querySelectorAll("*")];
+    [clone, ...clone.querySelectorAll("*")].forEach((node, k) => {
+      const style = getComputedStyle(source[k]);
+      node.setAttribute("style", SVG_STYLE.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
+    });
+    clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    clone.setAttribute("width", width * scale);
+    clone.setAttribute("height", height * scale);
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(
+      new XMLSerializer().serializeToString(clone))}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = width * scale;
+    canvas.height = height * scale;
+    const context = canvas.getContext("2d");
+    context.fillStyle = NP.cssVar("--panel");
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  }
+  async function figurePng(element) {
+    if (element instanceof SVGSVGElement) return svgPng(element);
+    const url = await Plotly.toImage(element, { format: "png", scale: 2 });
+    return (await fetch(url)).blob();
+  }
+
+  function refreshFigures() {
+    const box = document.getElementById("figure-buttons");
+    box.replaceChildren(...[...document.querySelectorAll("[data-export]")].map((figure) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.testid = `export-${figure.dataset.export}`;
+      button.textContent = t("share.figure_png", { name: figure.getAttribute("aria-label") });
+      button.addEventListener("click", guarded(async () => {
+        NP.download(await figurePng(figure), `${lab}-${figure.dataset.export}.png`);
+      }));
+      return button;
+    }));
+  }
+
+  // --- weights ----------------------------------------------------------------------------
+
+  async function downloadWeights(format) {
+    const { state } = await capture();
+    const response = await fetch(`/export/${lab}/weights.${format}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(state),
+    });
+    if (!response.ok) {
+      NP.toast(NP.errorText(await response.json()));
+      return;
+    }
+    NP.download(await response.blob(), `${lab}-weights.${format}`);
+  }
+
+  // --- wiring -----------------------------------------------------------------------------
+
+  // The language switch keeps the learner's network and tour step: it carries the state.
+  document.querySelectorAll(".lang-switch a").forEach((a) => {
+    a.addEventListener("click", async (e) => {
+      if (!NP.session || !NP.session.open) return; // follow the plain link
+      e.preventDefault();
+      let hash = "";
+      try {
+        const timeout = new Promise((_, reject) => setTimeout(reject, 2000));
+        hash = new URL(await Promise.race([capture().then(link), timeout])).hash;
+      } catch { /* go without the state */ }
+      location.assign(a.href.split("#")[0] + hash);
+    });
+  });
+
+  const on = (id, handler) =>
+    document.getElementById(id)?.addEventListener("click", guarded(handler));
+  on("share-open", openDialog);
+  on("share-copy", copyLink);
+  on("state-download", downloadState);
+  on("state-open", () => upload.click());
+  on("weights-json", () => downloadWeights("json"));
+  on("weights-npz", () => downloadWeights("npz"));
+  upload.addEventListener("change", () => {
+    if (upload.files.length) openStateFile(upload.files[0]);
+    upload.value = "";
+  });
+
+  return { capture, link, apply, pack, unpack };
+})();

@@ -1,0 +1,120 @@
+// The guided tour engine, the same for every page. The tour is data (app/tours/<page>.py,
+// embedded as #np-tour): opening a step sends its lab commands through the page's session
+// and points at its elements; ← → (keys.js) and the buttons move between steps. Start it
+// with the button, with ?tour=N (from 1) or ?tour=<step key>, or from a shared state.
+"use strict";
+
+NP.tour = (() => {
+  const { t } = NP;
+  const data = JSON.parse(document.getElementById("np-tour").textContent);
+  const panel = document.getElementById("tour");
+  const title = document.getElementById("tour-title");
+  const body = document.getElementById("tour-body");
+  const count = document.getElementById("tour-count");
+  const dots = document.getElementById("tour-steps");
+  const prevButton = document.getElementById("tour-prev");
+  const nextButton = document.getElementById("tour-next");
+  const startButton = document.getElementById("tour-start");
+  const last = data.steps.length - 1;
+  let index = -1; // -1: closed
+
+  const text = (step, part) => t(`tour.${data.page}.${step.key}.${part}`);
+
+  data.steps.forEach((step, k) => {
+    const item = document.createElement("li");
+    const dot = document.createElement("button");
+    dot.type = "button";
+    dot.className = "tour-dot";
+    dot.dataset.testid = `tour-dot-${k}`;
+    dot.textContent = String(k + 1);
+    dot.setAttribute("aria-label", t("tour.go_to", { n: k + 1, title: text(step, "title") }));
+    dot.addEventListener("click", () => show(k, true));
+    item.appendChild(dot);
+    dots.appendChild(item);
+  });
+
+  function show(k, apply) {
+    index = Math.max(0, Math.min(last, k));
+    const step = data.steps[index];
+    panel.hidden = false;
+    document.body.classList.add("touring");
+    count.textContent = t("tour.count", { n: index + 1, total: data.steps.length });
+    title.textContent = text(step, "title");
+    body.replaceChildren(...text(step, "body").split(/\n\s*\n/).map((paragraph) => {
+      const p = document.createElement("p");
+      p.textContent = paragraph;
+      return p;
+    }));
+    dots.querySelectorAll(".tour-dot").forEach((dot, j) => {
+      dot.classList.toggle("tour-dot--done", j < index);
+      if (j === index) dot.setAttribute("aria-current", "step");
+      else dot.removeAttribute("aria-current");
+    });
+    prevButton.disabled = index === 0;
+    nextButton.textContent = index === last ? t("tour.finish") : t("tour.next");
+    if (apply && NP.session) step.commands.forEach((command) => NP.session.send(command));
+    highlight();
+    reserveSpace();
+  }
+
+  function close() {
+    index = -1;
+    panel.hidden = true;
+    document.body.classList.remove("touring");
+    highlight();
+    startButton?.focus();
+  }
+
+  // Point at the step's elements; pages redraw on every frame, so this runs after each.
+  function highlight() {
+    document.querySelectorAll(".tour-highlight")
+      .forEach((el) => el.classList.remove("tour-highlight"));
+    if (index < 0) return;
+    for (const id of data.steps[index].highlight) {
+      document.querySelectorAll(`[data-testid="${CSS.escape(id)}"]`)
+        .forEach((el) => el.classList.add("tour-highlight"));
+    }
+  }
+  document.addEventListener("np:message", (e) => {
+    if (e.detail.msg.type === "frame") highlight();
+  });
+
+  // The panel floats over the bottom of the page: keep that much room free below the content.
+  function reserveSpace() {
+    document.body.style.setProperty("--tour-height", `${panel.offsetHeight}px`);
+  }
+  new ResizeObserver(reserveSpace).observe(panel);
+
+  const next = () => (index === last ? close() : show(index + 1, true));
+  const prev = () => index > 0 && show(index - 1, true);
+
+  prevButton.addEventListener("click", prev);
+  nextButton.addEventListener("click", next);
+  document.getElementById("tour-close").addEventListener("click", close);
+  startButton?.addEventListener("click", () => {
+    if (index < 0) show(0, true);
+    panel.querySelector("#tour-next").focus();
+  });
+
+  function stepFromUrl() {
+    const wanted = NP.params.get("tour");
+    if (wanted === null) return null;
+    if (/^\d+$/.test(wanted)) return Number(wanted) - 1;
+    const k = data.steps.findIndex((step) => step.key === wanted);
+    return k >= 0 ? k : 0;
+  }
+
+  // share.js says when the page's start-up state is in place (a shared state brings its step).
+  document.addEventListener("np:ready", (e) => {
+    if (e.detail.tour !== null && e.detail.tour !== undefined) show(e.detail.tour, false);
+    else if (stepFromUrl() !== null) show(stepFromUrl(), !e.detail.resumed); // resumed: as is
+  });
+
+  return {
+    next, prev, close,
+    open: (k = 0) => show(k, true),
+    restore: (k) => show(k, false), // the state is already there (a shared link or file)
+    isOpen: () => index >= 0,
+    current: () => (index >= 0 ? index : null),
+  };
+})();

@@ -1,0 +1,28 @@
+"""The /conv page over HTTP: listed on the lesson map, both languages, nothing from outside."""
+
+from pathlib import Path
+
+from app.settings import Settings
+
+
+def test_home_links_section_b6_to_the_convolution_page(client):
+    html = client.get("/", headers={"accept-language": "en"}).text
+    assert 'href="/conv"' in html
+
+
+def test_conv_page_renders_in_both_languages_without_external_resources(client):
+    en = client.get("/conv", headers={"accept-language": "en"}).text
+    ko = client.get("/conv", headers={"accept-language": "ko"}).text
+    assert "B.6 Convolutional networks" in en and '<html lang="en"' in en
+    assert "합성곱 신경망" in ko and '<html lang="ko"' in ko
+    for html in (en, ko):
+        assert "http://" not in html and "https://" not in html
+        assert 'src="/static/js/conv.js"' in html
+        assert 'data-testid="options"' in html
+
+
+def test_every_conv_setting_is_in_the_readme():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for name in Settings.model_fields:
+        if name.startswith("conv_"):
+            assert f"`NP_{name.upper()}`" in readme, name

@@ -1,0 +1,260 @@
+"""The GAN lab (B.8.2): the plane and image views, stepping each network, slow motion,
+the book's stopping rule, mode collapse, divergence, state, limits."""
+
+import numpy as np
+import pytest
+
+from app.labs.base import LabError
+from app.labs.gan import (
+    DrawPoints,
+    GanLab,
+    GanState,
+    SetData,
+    SetNetworks,
+    SetNoise,
+    SetOptimizer,
+    SetSchedule,
+    SetSlowMotion,
+    StepDiscriminator,
+    StepGenerator,
+)
+from app.labs.training_checks import OptimizerSpec
+from app.settings import Settings
+from engine.activations import sigmoid
+
+
+@pytest.fixture
+def lab() -> GanLab:
+    return GanLab(Settings())
+
+
+def nearest_distance(fake, real) -> float:
+    fake, real = np.array(fake), np.array(real)
+    return float(np.sqrt(((fake[:, None] - real[None]) ** 2).sum(-1)).min(1).mean())
+
+
+def test_first_frame_is_the_ring_plane_with_every_view(lab):
+    frame = lab.frame()
+    plane = frame.plane
+    assert frame.kind == "plane" and frame.images is None and frame.iteration == 0
+    assert len(plane.real) == 200 and len(plane.fake) == 200 and len(plane.arrows) == 200
+    radius = np.linalg.norm(plane.real, axis=1)
+    assert radius.mean() == pytest.approx(0.7, abs=0.02)
+    cells = Settings().gan_heatmap_cells
+    assert np.array(plane.heatmap).shape == (cells, cells)
+    # The heatmap is D's probability at cell centres: check one against the engine.
+    half = plane.extent / cells
+    corner = np.array([[-plane.extent + half, -plane.extent + half]])
+    assert plane.heatmap[0][0] == pytest.approx(lab.gan.score(corner)[0], abs=0.0005)
+    assert len(plane.manifold) == 15 * 15 and plane.manifold_ticks == 15
+    assert frame.readings.d_loss is None and frame.phase is None
+
+
+def test_training_puts_generated_points_on_the_ring_and_lowers_the_losses(lab):
+    before = lab.frame()
+    lab.train(400)
+    after = lab.frame()
+    assert after.iteration == 400
+    assert nearest_distance(after.plane.fake, after.plane.real) < 0.4 * nearest_distance(
+        before.plane.fake, before.plane.real
+    )
+    assert after.collapse.diversity > 0.7 and not after.collapse.collapsed
+    assert after.plane.heatmap != before.plane.heatmap
+    history = after.history
+    assert set(history) == {"step", "d_loss", "g_loss", "d_real", "d_fake"}
+    assert len(history["step"]) <= 300
+
+
+def test_step_d_only_lowers_ds_loss_and_leaves_g_alone(lab):
+    g_before = [w.copy() for layer in lab.gan.generator.layers for w in layer.params.values()]
+    real = np.array(lab.frame().plane.real)
+    fake = lab.gan.generate(lab.shown_noise)
+    loss_before = lab.gan.discriminator_backward(real, fake).loss
+    for _ in range(20):
+        lab.handle(StepDiscriminator(type="step_discriminator"))
+    loss_after = lab.gan.discriminator_backward(real, fake).loss
+    assert loss_after < loss_before
+    frame = lab.frame()
+    assert frame.readings.d_updates == 20 and frame.readings.g_updates == 0
+    assert frame.iteration == 0  # a lone D step is not an iteration
+    g_after = [w for layer in lab.gan.generator.layers for w in layer.params.values()]
+    assert all(np.array_equal(a, b) for a, b in zip(g_before, g_after, strict=True))
+
+
+def test_step_g_only_moves_points_along_the_arrows(lab):
+    lab.train(50)
+    z = lab.shown_noise
+    g_loss_before = lab.gan.generator_backward(z).loss
+    d_before = [w.copy() for layer in lab.gan.discriminator.layers for w in layer.params.values()]
+    for _ in range(10):
+        lab.handle(StepGenerator(type="step_generator"))
+    assert lab.gan.generator_backward(z).loss < g_loss_before
+    d_after = [w for layer in lab.gan.discriminator.layers for w in layer.params.values()]
+    assert all(np.array_equal(a, b) for a, b in zip(d_before, d_after, strict=True))
+    assert lab.frame().readings.g_updates == 60
+
+
+def test_k_discriminator_steps_per_generator_step(lab):
+    lab.handle(SetSchedule(type="set_schedule", d_steps=3, g_steps=1))
+    lab.train(10)
+    readings = lab.frame().readings
+    assert (readings.d_updates, readings.g_updates) == (30, 10)
+
+
+def test_slow_motion_runs_one_phase_per_step_and_names_it(lab):
+    lab.handle(SetSlowMotion(type="set_slow_motion", on=True))
+    assert lab.play_period() == Settings().slow_motion_seconds
+    frame = lab.frame()
+    assert frame.phase.next == "d_real" and frame.phase.done is None
+    seen = []
+    for _ in range(4):
+        lab.train(25)  # one phase, however many steps were asked
+        frame = lab.frame()
+        seen.append(frame.phase.done)
+    assert seen == ["d_real", "d_fake", "d_update", "g_update"]
+    assert frame.iteration == 1 and frame.phase.next == "d_real"
+    assert frame.readings.d_updates == 1 and frame.readings.g_updates == 1
+    lab.train(1)
+    assert len(lab.frame().plane.batch_real) == 64  # the batch D is looking at
+    lab.handle(SetSlowMotion(type="set_slow_motion", on=False))
+    assert lab.play_period() == 0.0
+
+
+def test_training_stops_by_itself_when_d_says_one_half_to_everything():
+    # D's output neuron at zero: D(x) = sigmoid(0) = 0.5 for every x, and a tiny learning
+    # rate keeps it there. After the warm-up, `patience` iterations later, training stops.
+    lab = GanLab(Settings(gan_equilibrium_warmup=40, gan_equilibrium_patience=30))
+    last = lab.gan.discriminator.layers[-1]
+    last.params["w"][...] = 0.0
+    lab.handle(
+        SetOptimizer(
+            type="set_optimizer",
+            network="discriminator",
+            optimizer=OptimizerSpec(name="sgd", learning_rate=1e-6),
+        )
+    )
+    lab.train(200)
+    frame = lab.frame()
+    assert lab.finished
+    assert frame.iteration == 40 + 30
+    assert (frame.equilibrium.warmup, frame.equilibrium.patience) == (40, 30)
+    assert frame.equilibrium.stopped_at == frame.iteration
+    assert sigmoid(0.0) == pytest.approx(frame.equilibrium.d_real, abs=0.01)
+
+
+def test_mode_collapse_is_measured_and_named(lab):
+    # Every noise value mapped to one point: no diversity at all.
+    last = lab.gan.generator.layers[-1]
+    last.params["w"][...] = 0.0
+    last.params["b"][...] = [0.65, 0.0]
+    lab.trainer.readings.g_updates = 500
+    collapse = lab.frame().collapse
+    assert collapse.diversity == 0.0 and collapse.collapsed
+    lab.train(300)
+    healthy = lab.frame().collapse
+    assert healthy.diversity > collapse.threshold and not healthy.collapsed
+
+
+def test_a_hand_drawn_distribution_becomes_the_real_data(lab):
+    points = [(0.5, 0.5), (0.55, 0.5), (0.6, 0.5), (-0.5, -0.2)]
+    lab.train(20)
+    weights = lab.gan.generator.layers[0].params["w"].copy()
+    lab.handle(DrawPoints(type="draw_points", points=points))
+    frame = lab.frame()
+    assert frame.state["data"] == "drawn" and frame.plane.drawn == [list(p) for p in points]
+    assert nearest_distance(frame.plane.real, points) < 0.05
+    assert np.array_equal(lab.gan.generator.layers[0].params["w"], weights)  # G keeps learning
+
+
+def test_the_image_gan_on_digits_shows_samples_scores_and_coverage(lab):
+    lab.handle(SetData(type="set_data", name="digits"))
+    frame = lab.frame()
+    assert frame.kind == "images" and frame.plane is None
+    images = frame.images
+    assert images.side == 8 and len(images.samples) == 16 and len(images.samples[0]) == 64
+    assert len(images.scores) == 16 and all(0 < s < 1 for s in images.scores)
+    assert len(images.real) == 10 and len(images.real_scores) == 10
+    assert frame.collapse.classes == 10 and 1 <= frame.collapse.classes_covered <= 10
+    assert frame.state["noise_dim"] == 8 and frame.state["g_hidden"] == [64]
+    before = images.samples
+    lab.train(100)
+    assert lab.frame().images.samples != before
+
+
+def test_the_image_gan_on_strokes(lab):
+    lab.handle(SetData(type="set_data", name="patterns"))
+    lab.train(30)
+    images = lab.frame().images
+    assert images.side == 5 and len(images.samples[0]) == 25 and images.glyphs[0] == "|"
+
+
+def test_absurd_learning_rates_diverge_and_the_weights_are_put_back(lab):
+    for network in ("generator", "discriminator"):
+        lab.handle(
+            SetOptimizer(
+                type="set_optimizer",
+                network=network,
+                optimizer=OptimizerSpec(name="sgd", learning_rate=10),
+            )
+        )
+    for _ in range(20):
+        lab.train(50)
+        if lab.diverged:
+            break
+    assert lab.diverged
+    frame = lab.frame()
+    assert np.all(np.isfinite(frame.plane.heatmap)) and np.all(np.isfinite(frame.plane.fake))
+    assert lab.gan.parameters_finite()
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (SetNoise(type="set_noise", kind="uniform", dim=0), "latent_size"),
+        (SetNoise(type="set_noise", kind="uniform", dim=99), "latent_size"),
+        (SetNetworks(type="set_networks", g_hidden=[16], d_hidden=[5000]), "layer_width"),
+        (SetNetworks(type="set_networks", g_hidden=[4] * 9, d_hidden=[4]), "too_many_layers"),
+        (
+            SetOptimizer(
+                type="set_optimizer",
+                network="generator",
+                optimizer=OptimizerSpec(name="adam", learning_rate=1e-9),
+            ),
+            "bad_learning_rate",
+        ),
+        (SetData(type="set_data", name="drawn"), "no_drawing"),
+        (DrawPoints(type="draw_points", points=[(0.0, 0.0)] * 501), "too_many_points"),
+        (DrawPoints(type="draw_points", points=[(0.0, 1e9)]), "value_too_large"),
+    ],
+)
+def test_limits_are_clear_errors_and_nothing_changes(lab, command, code):
+    lab.train(5)
+    before = lab.frame()
+    with pytest.raises(LabError) as err:
+        lab.handle(command)
+    assert err.value.code == code
+    assert lab.frame() == before
+
+
+def test_noise_kind_and_size(lab):
+    lab.handle(SetNoise(type="set_noise", kind="gaussian", dim=1))
+    frame = lab.frame()
+    assert frame.state["noise_kind"] == "gaussian" and frame.state["noise_dim"] == 1
+    assert len(frame.plane.manifold) == 41 and frame.plane.manifold_ticks == 41
+    lab.handle(SetNoise(type="set_noise", kind="gaussian", dim=4))
+    assert lab.frame().plane.manifold == []  # no grid to draw for 4-D noise
+
+
+def test_snapshot_and_restore(lab):
+    lab.train(30)
+    state = GanState.model_validate_json(lab.snapshot().model_dump_json())
+    other = GanLab(Settings())
+    other.restore(state)
+    mine, theirs = lab.frame(), other.frame()
+    assert theirs.plane.fake == mine.plane.fake and theirs.plane.heatmap == mine.plane.heatmap
+    assert theirs.iteration == 30
+    broken = state.model_copy(update={"discriminator": state.generator})
+    with pytest.raises(LabError) as err:
+        other.restore(broken)
+    assert err.value.code == "bad_state"
+    assert other.frame().plane.fake == mine.plane.fake

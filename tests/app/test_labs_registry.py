@@ -1,0 +1,19 @@
+"""Every lab class in app/labs is reachable at /ws/{name}: a merge cannot silently drop one."""
+
+import importlib
+import inspect
+import pkgutil
+
+import app.labs
+from app.labs import LABS, Lab
+
+
+def test_every_concrete_lab_is_registered_under_its_name():
+    found = {}
+    for info in pkgutil.iter_modules(app.labs.__path__):
+        module = importlib.import_module(f"app.labs.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Lab) and not inspect.isabstract(cls) and "name" in vars(cls):
+                found[cls.name] = cls
+    assert len(found) >= 7
+    assert found == LABS

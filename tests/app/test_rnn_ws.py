@@ -1,0 +1,141 @@
+"""The recurrent-networks lab over real websocket messages."""
+
+import json
+
+import pytest
+
+from tests.wsutil import open_lab, receive_until
+
+
+def test_session_opens_on_the_books_example(client):
+    with open_lab(client, "rnn") as (_, frame):
+        assert frame["lab"] == "rnn"
+        assert frame["unroll"]["tokens"] == ["word.resident", "word.registration"]
+        assert frame["note"] == "note.rnn_jumin"
+        assert set(frame["bptt"]) == {"rnn", "lstm", "gru"}
+        assert frame["limits"] == {
+            "max_hidden": 16,
+            "max_length": 40,
+            "max_symbols": 6,
+            "min_length": 2,
+        }
+
+
+def test_step_trains_all_three_networks_and_reports_the_gradient_per_step(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "set_task", "task": "memory"})
+        before = receive_until(ws, "frame")
+        assert before["step"] == 0 and len(before["bptt"]["lstm"]["grad_norm"]) == 11
+        ws.send_json({"type": "step", "steps": 3})
+        frame = receive_until(ws, "frame")
+        status = receive_until(ws, "status")
+        assert frame["step"] == 3 and status["step"] == 3
+        assert frame["history"]["steps"] == [1, 2, 3]
+        for cell in ("rnn", "lstm", "gru"):
+            assert frame["cells"][cell]["measured_steps"] == 3
+            assert frame["bptt"][cell]["grad_norm"] != before["bptt"][cell]["grad_norm"]
+        assert frame["unroll"]["gates"]["f"] != before["unroll"]["gates"]["f"]
+
+
+def test_play_streams_frames_until_paused(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "play"})
+        assert receive_until(ws, "status")["running"] is True
+        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
+        assert steps == sorted(steps) and steps[-1] >= 3
+        ws.send_json({"type": "pause"})
+        status = receive_until(ws, "status", limit=50)
+        while status["running"]:
+            status = receive_until(ws, "status", limit=50)
+        assert status["step"] >= steps[-1]
+
+
+def test_clipping_over_the_socket(client):
+    with open_lab(client, "rnn") as (ws, _):
+        for message in (
+            {"type": "set_task", "task": "memory"},
+            {"type": "set_length", "length": 20},
+            {"type": "set_recurrent_scale", "scale": 4},
+        ):
+            ws.send_json(message)
+            frame = receive_until(ws, "frame")
+        assert max(frame["bptt"]["rnn"]["grad_norm"]) > 1
+        ws.send_json({"type": "set_clip", "clip": 0.5})
+        frame = receive_until(ws, "frame")
+        assert frame["settings"]["clip"] == 0.5
+        assert max(frame["bptt"]["rnn"]["grad_norm"]) <= 0.5 + 1e-9
+        assert any(frame["bptt"]["rnn"]["clipped"])
+
+
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [
+        ({"type": "set_hidden", "hidden": 99}, "rnn_hidden"),
+        ({"type": "set_length", "length": 3}, "rnn_fixed_length"),
+        ({"type": "set_sample", "index": 7}, "rnn_sample"),
+        ({"type": "focus", "step": 2, "unit": 0}, "rnn_step"),
+        ({"type": "set_task", "task": "poetry"}, "invalid_message"),
+        ({"type": "set_clip", "clip": -1}, "invalid_message"),
+        ({"type": "set_recurrent_scale", "scale": 100}, "invalid_message"),
+        ({"type": "set_optimizer", "name": "adam", "learning_rate": 0}, "invalid_message"),
+    ],
+)
+def test_bad_commands_are_explained_and_the_session_lives_on(client, message, code):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json(message)
+        assert receive_until(ws, "error")["code"] == code
+        ws.send_json({"type": "set_cell", "cell": "gru"})
+        assert receive_until(ws, "frame")["settings"]["cell"] == "gru"
+
+
+def test_divergence_stops_training_and_never_sends_nan(client):
+    with open_lab(client, "rnn") as (ws, _):
+        for message in (
+            {"type": "set_task", "task": "series"},
+            {"type": "set_recurrent_scale", "scale": 5},
+            {"type": "set_optimizer", "name": "sgd", "learning_rate": 10},
+        ):
+            ws.send_json(message)
+            receive_until(ws, "frame")
+        ws.send_json({"type": "set_speed", "steps_per_frame": 20})
+        receive_until(ws, "status")
+        ws.send_json({"type": "play"})
+        texts = []
+        while True:
+            text = ws.receive_text()
+            texts.append(text)
+            message = json.loads(text)
+            if message["type"] == "error":
+                assert message["code"] == "diverged"
+                break
+        status = receive_until(ws, "status")
+        assert status["diverged"] is True and status["running"] is False
+        assert not any("NaN" in t or "Infinity" in t for t in texts)
+        frames = [json.loads(t) for t in texts if '"type":"frame"' in t]
+        assert frames[-1]["diverged"] in ("rnn", "lstm", "gru")
+
+
+def test_state_round_trip_over_the_socket(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "set_task", "task": "memory"})
+        receive_until(ws, "frame")
+        ws.send_json({"type": "step", "steps": 4})
+        trained = receive_until(ws, "frame")
+        ws.send_json({"type": "get_state"})
+        state = receive_until(ws, "state")
+        assert state["lab"] == "rnn" and set(state["state"]["weights"]) == {"rnn", "lstm", "gru"}
+    with open_lab(client, "rnn") as (ws, first):
+        assert first["step"] == 0
+        ws.send_json({"type": "set_state", "state": state["state"]})
+        restored = receive_until(ws, "frame")
+        assert restored["step"] == 4
+        assert restored["unroll"] == trained["unroll"]
+        assert restored["equation"] == trained["equation"]
+        assert restored["history"] == trained["history"]
+
+
+def test_a_state_from_another_page_is_refused(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "set_state", "state": {"preset": "b2_weighted"}})
+        error = receive_until(ws, "error")
+        assert error["code"] == "bad_state"

@@ -1,0 +1,90 @@
+"""Helpers for the classroom checks that every page gets: the pages to check, axe-core,
+and what a page shows (visible text, labels, rendered font sizes).
+
+A page takes part as soon as it has a guided tour (app/tours/<page>.py).
+"""
+
+from pathlib import Path
+
+from app.tours import TOURS
+
+ROOT = Path(__file__).resolve().parents[2]
+# Installed by `make test` (or `make axe`) from the npm registry; see the Makefile.
+AXE = ROOT / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+#: Home, then every page with a tour, as (name, path).
+CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(TOURS.items())]
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page as it is now."""
+    assert AXE.exists(), "axe-core is missing: run `make axe` (make test does it)"
+    # Evaluated through the browser's devtools, not added as a <script>: the page's
+    # Content-Security-Policy (app/security.py) rightly refuses inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    results = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in results
+        if v["impact"] in impacts
+    ]
+
+
+# Every visible text node and every label a person or a screen reader meets, with the
+# language of the element it is in. Text under translate="no" (formulas, code) is left out.
+VISIBLE_TEXTS_JS = """
+() => {
+  const shown = (el) => el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  const langOf = (el) => el.closest("[lang]").getAttribute("lang");
+  const items = [{ text: document.title, lang: document.documentElement.lang, kind: "title" }];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || el.closest("script, style, [translate='no']") || !shown(el)) continue;
+    items.push({ text, lang: langOf(el), kind: "text" });
+  }
+  for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]")) {
+    if (!shown(el)) continue;
+    for (const attr of ["aria-label", "title", "placeholder"]) {
+      if (!el.hasAttribute(attr)) continue;
+      items.push({ text: el.getAttribute(attr), lang: langOf(el), kind: attr });
+    }
+  }
+  return items;
+}
+"""
+
+# Rendered size of every visible text: CSS font size, times the drawing's scale in SVG.
+FONT_SIZES_JS = """
+() => {
+  const sizes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    const text = walker.currentNode.textContent.trim();
+    if (!text || el.closest("script, style")) continue;
+    if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    let px = parseFloat(getComputedStyle(el).fontSize);
+    if (el instanceof SVGElement) px *= el.getScreenCTM().a;
+    sizes.push({ text: text.slice(0, 40), px, tag: el.tagName });
+  }
+  return sizes;
+}
+"""
+
+
+def visible_texts(page) -> list[dict]:
+    return page.evaluate(VISIBLE_TEXTS_JS)
+
+
+def rendered_font_sizes(page) -> list[dict]:
+    return page.evaluate(FONT_SIZES_JS)

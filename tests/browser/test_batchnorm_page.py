@@ -1,0 +1,134 @@
+"""The batch-normalization page in a real browser: the engine's histograms, loss curves and
+formula numbers appear, change with training, and follow the train/eval switch."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+NUMBER = re.compile(r"^−?\d+(\.\d+)?$")
+
+
+def number(text: str) -> float:
+    return float(text.replace("−", "-").replace(",", ""))
+
+
+def test_training_changes_the_histograms_and_the_formula_shows_the_engines_numbers(page):
+    page.goto("/batchnorm")
+    expect(page.locator("h1")).to_contain_text("Batch normalization")
+    # At step 0 the normalized run's deepest layer has mean 0 and standard deviation 1.
+    bn_mean = page.get_by_test_id("stat-batchnorm-mean-7")
+    bn_std = page.get_by_test_id("stat-batchnorm-std-7")
+    plain_std = page.get_by_test_id("stat-plain-std-7")
+    expect(bn_mean).to_have_text("0")
+    expect(bn_std).to_have_text("1")
+    before_plain = plain_std.inner_text()
+    assert number(before_plain) < 0.5  # the drift of B.5: the spread shrinks layer by layer
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 0")
+    # Plotly drew one bar trace per layer and run.
+    expect(page.locator("#histograms .barlayer .trace")).to_have_count(16)
+    first_bars = page.locator("#histograms .barlayer .trace").first.inner_html()
+
+    # The formula, with the engine's numbers: U is the mean of the batch, Z = (X - U) / S.
+    expect(page.get_by_test_id("formula-u")).to_contain_text("/ 32 =")
+    # (eps under the root makes S a little larger than the batch's spread: 0.999 here.)
+    expect(page.get_by_test_id("formula-zbatch")).to_contain_text(
+        re.compile(r"mean 0 and standard deviation (1|0\.99\d)\.")
+    )
+    expect(page.get_by_test_id("compare-batch-u")).to_have_text(NUMBER)
+    assert page.get_by_test_id("compare").locator("tr.in-use th").inner_text() == "this batch"
+
+    page.get_by_test_id("speed").select_option("20")
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("progress")).not_to_contain_text("Step 0 ")
+    expect(page.get_by_test_id("progress")).to_contain_text(re.compile(r"Step ([4-9]\d|\d{3,})"))
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "false")
+
+    # The histograms changed, the plain run's spread moved, the loss curves have points.
+    assert page.locator("#histograms .barlayer .trace").first.inner_html() != first_bars
+    assert plain_std.inner_text() != before_plain
+    expect(page.locator("#loss-chart .scatterlayer .trace")).to_have_count(2)
+    summary = page.get_by_test_id("summary-batchnorm").inner_text()
+    assert "loss" in summary and "accuracy" in summary
+    # Gamma and beta have been learned: the output line is Γ × Z + B with other numbers.
+    out_line = page.get_by_test_id("formula-out").inner_text()
+    assert not out_line.startswith("Γ × Z + B = 1 × ")
+    screenshot(page, "batchnorm-en-light")
+
+
+def test_eval_mode_shows_running_statistics_and_a_chosen_neuron(page):
+    page.goto("/batchnorm")
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 0")
+    page.get_by_test_id("speed").select_option("50")
+    page.get_by_test_id("step").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 50")
+    batch_u = page.get_by_test_id("compare-batch-u").inner_text()
+    running_u = page.get_by_test_id("compare-running-u").inner_text()
+    assert batch_u != running_u
+    assert page.get_by_test_id("formula-u").inner_text().endswith(f"= {batch_u}")
+
+    page.get_by_test_id("mode-eval").check()
+    expect(page.get_by_test_id("formula-u")).to_have_text(f"U = running mean = {running_u}")
+    expect(page.get_by_test_id("compare").locator("tr.in-use th")).to_have_text(
+        "running (for inference)"
+    )
+
+    # Pick layer 3, neuron 2 by keyboard: the formula follows.
+    layer = page.get_by_test_id("select-layer")
+    layer.fill("3")
+    layer.press("Enter")
+    neuron = page.get_by_test_id("select-neuron")
+    neuron.fill("2")
+    neuron.press("Enter")
+    expect(page.get_by_test_id("formula-where")).to_contain_text("Layer 3, neuron 2, batch 1 of 16")
+    page.get_by_test_id("mode-train").check()
+    expect(page.get_by_test_id("formula-u")).to_contain_text("/ 32 =")
+
+    # A click on a histogram picks its layer: the tallest bar of layer 6, normalized row.
+    box = (
+        page.locator("#histograms .barlayer .trace")
+        .nth(8 + 5)
+        .evaluate(
+            """trace => {
+            const boxes = [...trace.querySelectorAll("path")].map((p) => p.getBoundingClientRect());
+            const b = boxes.reduce((a, c) => (c.height > a.height ? c : a));
+            return { x: b.x + b.width / 2, y: b.y + b.height - 3 };
+        }"""
+        )
+    )
+    page.mouse.click(box["x"], box["y"])
+    expect(page.get_by_test_id("formula-where")).to_contain_text("Layer 6, neuron 2")
+    expect(page.get_by_test_id("select-layer")).to_have_value("6")
+
+
+def test_settings_rebuild_the_network_and_limits_are_explained(page):
+    page.goto("/batchnorm")
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 0")
+    page.get_by_test_id("config-activation").select_option("relu")
+    depth = page.get_by_test_id("config-depth")
+    depth.fill("10")
+    depth.press("Enter")
+    expect(page.get_by_test_id("stat-plain-mean-9")).to_have_text(NUMBER)
+    expect(page.locator("#histograms .barlayer .trace")).to_have_count(20)
+    depth.fill("11")
+    depth.press("Enter")
+    expect(page.locator("#toast")).to_contain_text("at most 10 hidden layers")
+    page.get_by_test_id("view-post").check()
+    expect(page.get_by_test_id("note")).to_contain_text("Regularization")
+
+
+def test_korean_page(browser, live_server):
+    context = browser.new_context(locale="ko-KR", base_url=live_server)
+    page = context.new_page()
+    page.goto("/batchnorm")
+    expect(page.locator("h1")).to_contain_text("배치 정규화")
+    expect(page.get_by_test_id("note")).to_contain_text("normalization")
+    expect(page.get_by_test_id("stat-batchnorm-std-0")).to_have_text("1")
+    screenshot(page, "batchnorm-ko-light")
+    context.close()

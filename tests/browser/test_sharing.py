@@ -1,0 +1,137 @@
+"""Sharing and export in Chromium: a link restores the same network in a fresh browser,
+the state round-trips through a JSON file, the drawing exports to PNG, and the weights
+download as JSON and NumPy .npz."""
+
+import json
+import struct
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def drawing(page) -> dict[str, str]:
+    """Every node's and weight's label: the network as the page shows it."""
+    expect(page.get_by_test_id("node-0-0")).to_be_visible()
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#network [aria-label]')]
+             .map(el => [el.dataset.testid, el.getAttribute('aria-label')]))"""
+    )
+
+
+def build_a_network(page) -> None:
+    """A network no preset has: tour at step 4, one weight typed, a second hidden layer."""
+    page.goto("/neurons?tour=relu_on")
+    expect(page.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
+    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    page.get_by_test_id("edge-0-2-0").click()
+    page.get_by_test_id("editor-number").fill("-0.7")
+    page.get_by_test_id("editor-number").press("Enter")
+    page.get_by_test_id("add-layer").click()
+    expect(page.get_by_test_id("node-1-2")).to_be_visible()
+    page.get_by_test_id("input-1").fill("2.5")
+    page.get_by_test_id("input-1").press("Enter")
+    expect(page.get_by_test_id("node--1-1")).to_have_attribute("aria-label", "G2 = 2.5")
+
+
+def fresh_page(browser, live_server):
+    """A new browser context: no cookies, no storage, nothing shared with the first."""
+    context = browser.new_context(locale="en-US", base_url=live_server)
+    return context, context.new_page()
+
+
+def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
+    page, browser, live_server, tmp_path
+):
+    build_a_network(page)
+    before = drawing(page)
+    output = page.get_by_test_id("output-value").text_content()
+    page.get_by_test_id("share-open").click()
+    link = page.get_by_test_id("share-link")
+    expect(link).not_to_have_value("")
+    url = link.input_value()
+    assert "/neurons#s=" in url and "tour=" not in url
+    assert page.url == url  # the address bar holds the same link
+    with page.expect_download() as info:
+        page.get_by_test_id("state-download").click()
+    assert info.value.suggested_filename == "neurons-state.json"
+    saved = tmp_path / "state.json"
+    info.value.save_as(saved)
+    shared = json.loads(saved.read_text())
+    assert shared["lab"] == "neurons" and shared["tour"] == 3
+    assert shared["state"]["inputs"] == [1, 2.5, 3]
+
+    context, other = fresh_page(browser, live_server)
+    other.goto(url)
+    expect(other.get_by_test_id("output-value")).to_have_text(output)
+    expect(other.get_by_test_id("node-1-2")).to_be_visible()
+    assert drawing(other) == before
+    # The tour step came along, without its commands undoing the learner's edits.
+    expect(other.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
+    expect(other.get_by_test_id("edge-0-2-0")).to_have_attribute(
+        "aria-label", "Weight from G3 to B1.1: −0.7"
+    )
+    context.close()
+
+    context, other = fresh_page(browser, live_server)
+    other.goto("/neurons")
+    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    other.get_by_test_id("share-open").click()
+    other.get_by_test_id("state-upload").set_input_files(saved)
+    expect(other.get_by_test_id("node-1-2")).to_be_visible()
+    assert drawing(other) == before
+    expect(other.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
+    # A file that is not a state of this page is refused kindly.
+    other.get_by_test_id("share-open").click()
+    other.get_by_test_id("state-upload").set_input_files(
+        files=[{"name": "x.json", "mimeType": "application/json", "buffer": b'{"lab": "rnn"}'}]
+    )
+    expect(other.locator("#toast")).to_contain_text("not a saved state")
+    context.close()
+
+
+def test_a_broken_link_starts_fresh_with_a_message(page):
+    page.goto("/neurons#s=not-a-real-state")
+    expect(page.locator("#toast")).to_contain_text("could not be read")
+    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+
+
+def test_the_drawing_exports_to_png(page, tmp_path):
+    page.goto("/neurons")
+    expect(page.get_by_test_id("node-0-0")).to_be_visible()
+    page.get_by_test_id("share-open").click()
+    button = page.get_by_test_id("export-network")
+    expect(button).to_have_text("The network (PNG)")
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.suggested_filename == "neurons-network.png"
+    info.value.save_as(tmp_path / "n.png")
+    png = (tmp_path / "n.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1600, 1020)  # the drawing's 800x510 units, twice
+    assert len(png) > 20_000  # drawn, not blank
+
+
+@pytest.mark.parametrize("fmt", ["npz", "json"])
+def test_weights_download_as_numpy_and_json(page, tmp_path, fmt):
+    page.goto("/neurons?preset=b2_weighted")
+    page.get_by_test_id("edge-0-1-0").click()
+    page.get_by_test_id("editor-number").fill("0.25")
+    page.get_by_test_id("editor-number").press("Enter")
+    expect(page.get_by_test_id("node-0-0")).to_have_attribute("aria-label", "B1 = 1.4")
+    page.get_by_test_id("share-open").click()
+    with page.expect_download() as info:
+        page.get_by_test_id(f"weights-{fmt}").click()
+    assert info.value.suggested_filename == f"neurons-weights.{fmt}"
+    path = tmp_path / f"w.{fmt}"
+    info.value.save_as(path)
+    if fmt == "npz":
+        weights = dict(np.load(path))
+    else:
+        weights = {k: np.array(v) for k, v in json.loads(path.read_text()).items()}
+    np.testing.assert_array_equal(weights["layer0.w"][:, 0], [1.0, 0.25, 0.3])
+    np.testing.assert_array_equal(weights["layer1.w"], [[1.0], [1.0], [1.0]])
+    assert weights["layer0.b"].shape == (3,)
