@@ -8,11 +8,24 @@ COPY engine ./engine
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
-# Every NP_* variable of app/settings.py may be set here or with `docker run -e`.
+# Every NP_* variable of app/settings.py may be set here or with `docker run -e` (README,
+# "Settings and limits"). The ones a workshop host most often sets:
+#   NP_ACCESS_CODE        workshop code asked once per browser (empty: none)
+#   REDIS_URL             shared rooms and resumes for several replicas (docs/deploy.md)
+#   NP_MAX_SESSIONS       open tabs at once (200); more see "full, try again in a minute"
+#   NP_ALLOWED_ORIGINS    other origins allowed to open websockets (empty: the page's own)
+#   NP_LAB_WORKERS, NP_FRAMES_PER_SECOND, NP_MAX_STEPS_PER_SECOND   capacity and fairness
+#   FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-* uvicorn trusts (behind a load balancer)
+# Logs are JSON lines with request and session ids. UVICORN_WS_MAX_SIZE caps one websocket
+# message at the transport (larger ones close the connection; the page resumes); frames are
+# not compressed (CPU, not bandwidth, is what a room runs out of; app/__main__.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     NP_HOST=0.0.0.0 \
-    NP_PORT=8000
+    NP_PORT=8000 \
+    NP_LOG_FORMAT=json \
+    UVICORN_WS_MAX_SIZE=16777216 \
+    UVICORN_WS_PER_MESSAGE_DEFLATE=false
 RUN useradd --create-home --uid 10001 playground
 WORKDIR /srv/playground
 COPY --from=build /wheels /wheels

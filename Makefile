@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+REDIS_SERVER := /usr/bin/redis-server
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -14,7 +15,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench chromium axe clean
+.PHONY: run test lint bench chromium redis axe clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,14 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The room tests run two app instances against a real Redis; they skip if it cannot be had.
+redis:
+	@test -x $(REDIS_SERVER) || { \
+	  echo "Installing Debian's redis-server (needed by the teacher-room tests)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; } || \
+	  echo "redis-server could not be installed: the Redis room tests will be skipped"
+
 $(AXE):
 	@command -v npm >/dev/null || { \
 	  echo "Installing Debian's npm (to fetch axe-core)"; \
@@ -49,7 +58,7 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.test chromium $(AXE) lint
+test: $(VENV)/.test chromium redis $(AXE) lint
 	$(PY) -m pytest
 
 bench: $(VENV)/.test

@@ -1,10 +1,18 @@
-"""`python -m app [--host H] [--port P]`: serve the playground (what `make run` calls)."""
+"""`python -m app [--host H] [--port P]`: serve the playground (what `make run` calls).
+
+It runs uvicorn's own command line, so every `UVICORN_*` variable (e.g. `UVICORN_WORKERS`,
+`UVICORN_WS_MAX_SIZE`) works here as in the Docker image.
+"""
 
 import argparse
-
-import uvicorn
+import importlib
+import os
 
 from app.settings import get_settings
+
+#: Transport defaults for a classroom, as in the Dockerfile: per-message compression costs
+#: the server about as much CPU as the training itself, and CPU is what a room runs out of.
+TRANSPORT_DEFAULTS = {"UVICORN_WS_PER_MESSAGE_DEFLATE": "false"}
 
 
 def main() -> None:
@@ -13,8 +21,13 @@ def main() -> None:
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)
     args = parser.parse_args()
+    for name, value in TRANSPORT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
     print(f"Neural Playground: http://{args.host}:{args.port}")
-    uvicorn.run("app.main:app", host=args.host, port=args.port, log_level="info")
+    uvicorn_cli = importlib.import_module("uvicorn.main").main
+    uvicorn_cli(
+        ["app.main:app", "--host", args.host, "--port", str(args.port)], prog_name="python -m app"
+    )
 
 
 if __name__ == "__main__":

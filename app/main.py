@@ -1,23 +1,42 @@
 """The application factory: settings, templates, static files and every router, in one place."""
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app.routers import export, health, pages, vendor, ws
+from app.labs import LABS, Lab
+from app.logs import RequestId, configure_logging
+from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
+from app.runtime import Runtime
+from app.security import AccessGate, SecurityHeaders
 from app.settings import Settings, get_settings
-from app.ws.registry import SessionRegistry
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, labs: Mapping[str, type[Lab]] | None = None
+) -> FastAPI:
+    """The app for `settings`, serving `labs` (default: every lab in app.labs.LABS)."""
     settings = settings or get_settings()
-    app = FastAPI(title="Neural Playground", docs_url=None, redoc_url=None)
+    configure_logging(settings.log_format, settings.log_level)
+    runtime = Runtime(settings, LABS if labs is None else labs)
+    app = FastAPI(
+        title="Neural Playground", docs_url=None, redoc_url=None, lifespan=runtime.lifespan
+    )
     app.state.settings = settings
+    app.state.runtime = runtime
+    app.state.sessions = runtime.sessions
+    app.state.access_attempts = {}
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
-    app.state.sessions = SessionRegistry(settings.max_sessions)
+    app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (health, vendor, pages, export, ws):
+    for module in (health, metrics, vendor, access, rooms, pages, export, ws):
         app.include_router(module.router)
+    # Outermost last: every response gets an id and the security headers, even refusals.
+    app.add_middleware(AccessGate, settings=settings)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestId)
     return app
 
 

@@ -7,14 +7,14 @@ Each field is read from an environment variable with the `NP_` prefix (for examp
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NP_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="NP_", frozen=True, populate_by_name=True)
 
     # Where to serve.
     host: str = "127.0.0.1"
@@ -33,12 +33,40 @@ class Settings(BaseSettings):
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
     max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
-    frames_per_second: float = Field(30.0, gt=0, le=120, description="frame cap per session")
+    frames_per_second: float = Field(20.0, gt=0, le=120, description="frame cap per session")
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")
     landscape_grid: int = Field(41, ge=5, le=201, description="points per side of a loss surface")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
+    max_data_points: int = Field(
+        2_000, ge=10, le=100_000, description="points in a lab's data set (generated, CSV, clicked)"
+    )
+
+    # Fairness: every session's engine work runs on this many workers (about one per core),
+    # taking turns, and training bursts shrink so that a full room keeps its frame rate.
+    # Workers are processes (labs live there, the event loop never waits for the engine),
+    # or threads in the server process with NP_LAB_PROCESSES=false (tests, tiny servers).
+    lab_workers: int = Field(2, ge=1, le=64, description="workers running engine work")
+    lab_processes: bool = Field(True, description="run labs in worker processes")
+    lab_call_timeout_seconds: float = Field(30.0, gt=0, description="restart a stuck process")
+
+    # Reconnects: a closed session's lab waits this long for its tab to come back.
+    resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")
+
+    # Teacher rooms. With REDIS_URL set, rooms are shared by every replica using that Redis.
+    max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (per server)")
+    room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
+    redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))
+
+    # Security. Origins allowed to open websockets: empty means the page's own origin only.
+    allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
+    access_code: SecretStr = Field(SecretStr(""), description="workshop code; empty: open")
+
+    # Logs: "text" for a terminal, "json" (one object a line) for log collectors.
+    log_format: str = Field("text", pattern="^(text|json)$")
+    log_level: str = Field("info", pattern="^(debug|info|warning|error)$")
+
     # Batch-normalization lab (B.5): its networks are deeper than the other pages' on purpose.
     batchnorm_max_layers: int = Field(
         10, ge=1, le=32, description="hidden layers of the batch-normalization lab's networks"
@@ -76,12 +104,15 @@ class Settings(BaseSettings):
     )
 
     # The 2-D playground (B.3+).
-    max_points: int = Field(
-        2_000, ge=10, le=100_000, description="points in a 2-D dataset (generated, CSV, clicked)"
-    )
     max_classes: int = Field(5, ge=3, le=8, description="classes in a multi-class 2-D dataset")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset(
+            o.strip().rstrip("/").lower() for o in self.allowed_origins.split(",") if o.strip()
+        )
 
 
 @lru_cache

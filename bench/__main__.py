@@ -20,6 +20,7 @@ BENCHMARKS = (
     "recurrent",
     "share",
     "playground",
+    "load",
 )
 
 

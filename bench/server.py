@@ -11,22 +11,16 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def running_server(**env: str) -> Iterator[str]:
+def server_process(
+    app: str = "app.main:app", factory: bool = False, **env: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Serve `app` (an import path; a factory with `factory=True`); yield (host, process)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    command = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, **env},
+        [*command, *(["--factory"] if factory else [])], env={**os.environ, **env}
     )
     try:
         deadline = time.monotonic() + 20
@@ -38,7 +32,13 @@ def running_server(**env: str) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("benchmark server did not start") from None
                 time.sleep(0.1)
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{port}", process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_server(**env: str) -> Iterator[str]:
+    with server_process(**env) as (host, _):
+        yield host

@@ -1,10 +1,21 @@
 """Shared fixtures: an app built from explicit settings, and a TestClient on it."""
 
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
+from tests.trainable_lab import TrainableLab
+
+# Labs run in the server process in tests (fast to start); tests that want lab processes
+# say so (Settings(lab_processes=True)), as the browser tests' live server does.
+os.environ.setdefault("NP_LAB_PROCESSES", "false")
+
+#: Every real lab plus the test-only trainable one (tests/trainable_lab.py).
+LABS_FOR_TESTS = {**LABS, TrainableLab.name: TrainableLab}
 
 
 @pytest.fixture
@@ -15,4 +26,11 @@ def settings() -> Settings:
 @pytest.fixture
 def client(settings: Settings):
     with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def lab_client(settings: Settings):
+    """A TestClient on an app that also serves the test-only "trainable" lab."""
+    with TestClient(create_app(settings, labs=LABS_FOR_TESTS)) as test_client:
         yield test_client

@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 
 def receive_until(ws, wanted: str, limit: int = 20) -> dict:
@@ -26,6 +28,14 @@ def open_lab(client: TestClient, lab: str) -> Iterator[tuple]:
         assert first["type"] == "frame"
         assert ws.receive_json()["type"] == "status"
         yield ws, first
+
+
+def assert_refused(ws, error_code: str, close_code: int) -> None:
+    """The server says why (an `error`), then closes the websocket with `close_code`."""
+    assert ws.receive_json()["code"] == error_code
+    with pytest.raises(WebSocketDisconnect) as closed:
+        ws.receive_json()
+    assert closed.value.code == close_code
 
 
 def wait_for(condition, timeout: float = 5.0) -> None:

@@ -21,7 +21,7 @@ class LabError(Exception):
     fill the translated sentence; `message` is the English sentence.
     """
 
-    def __init__(self, code: str, message: str, **params: Any) -> None:
+    def __init__(self, code: str, message: str, /, **params: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

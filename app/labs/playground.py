@@ -144,7 +144,7 @@ class PlaygroundLab(StepThroughLab):
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         self.sent_maps = SentMaps()  # what the page already shows
         # TensorFlow Playground's 500 points, unless the host allows fewer.
-        default_points = min(DataSpec().n_points, settings.max_points)
+        default_points = min(DataSpec().n_points, settings.max_data_points)
         self.restore(PlaygroundState(data=DataSpec(n_points=default_points)))
 
     # --- building -------------------------------------------------------------------------
@@ -183,11 +183,11 @@ class PlaygroundLab(StepThroughLab):
     def custom_dataset(self, state: PlaygroundState) -> Dataset:
         if not state.points or state.problem is None:
             raise LabError("no_custom_data", "Upload a CSV file first to use your own points.")
-        if len(state.points) > self.settings.max_points:
+        if len(state.points) > self.settings.max_data_points:
             raise LabError(
                 "too_many_points",
-                f"This server allows at most {self.settings.max_points} points.",
-                limit=self.settings.max_points,
+                f"This server allows at most {self.settings.max_data_points} points.",
+                limit=self.settings.max_data_points,
             )
         s = self.settings
         try:
@@ -200,7 +200,7 @@ class PlaygroundLab(StepThroughLab):
     def parse(self, text: str, problem: str | None) -> Dataset:
         s = self.settings
         try:
-            return parse_csv(text, s.max_points, s.max_abs_value, problem, s.max_classes)
+            return parse_csv(text, s.max_data_points, s.max_abs_value, problem, s.max_classes)
         except CsvError as exc:
             raise LabError(exc.code, exc.message, **exc.params) from None
 

@@ -72,11 +72,11 @@ def base_points(
     if kind == "custom":
         assert custom is not None, "the lab builds custom points from the state first"
         return custom, nice_extent(custom.x)
-    if n > s.max_points:
+    if n > s.max_data_points:
         raise LabError(
             "too_many_points",
-            f"This server allows at most {s.max_points} points.",
-            limit=s.max_points,
+            f"This server allows at most {s.max_data_points} points.",
+            limit=s.max_data_points,
         )
     if classes > s.max_classes:
         raise LabError(
@@ -91,11 +91,11 @@ def make_data(
     base: Dataset, extent: float, train_ratio: float, seed: int, added: list[Point], s: Settings
 ) -> PlaygroundData:
     """Split `base` by a seeded shuffle, then append the learner's points to the training set."""
-    if len(base) + len(added) > s.max_points:
+    if len(base) + len(added) > s.max_data_points:
         raise LabError(
             "too_many_points",
-            f"This server allows at most {s.max_points} points.",
-            limit=s.max_points,
+            f"This server allows at most {s.max_data_points} points.",
+            limit=s.max_data_points,
         )
     for x1, x2, label in added:
         if max(abs(x1), abs(x2)) > extent:

@@ -214,7 +214,7 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
             classes=data.classes,
             loss=lab.loss_name,
             limits={
-                "max_points": lab.settings.max_points,
+                "max_points": lab.settings.max_data_points,
                 "max_classes": lab.settings.max_classes,
                 "max_layers": lab.settings.max_layers,
                 "max_neurons": lab.settings.max_neurons,

@@ -21,6 +21,7 @@ from app.tours import TOURS, tour_link
 router = APIRouter(tags=["pages"])
 
 ONE_YEAR = 365 * 24 * 3600
+RETRY_SECONDS = 60
 
 
 def here_without_lang(request: Request) -> str:
@@ -32,6 +33,10 @@ def here_without_lang(request: Request) -> str:
 def render(request: Request, template: str, **context) -> HTMLResponse:
     settings = request.app.state.settings
     lang = i18n.choose_language(request, settings.default_language)
+    # A lab page would open a session: when the server is full, say so kindly instead.
+    full = "lab" in context and request.app.state.runtime.sessions.full
+    if full:
+        template, context = "full.html", {"page": "full", "retry_seconds": RETRY_SECONDS}
 
     def t(key: str, **params: object) -> str:
         return i18n.translate(lang, key, **params)
@@ -58,6 +63,10 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     )
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=ONE_YEAR, samesite="lax")
+    if full:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

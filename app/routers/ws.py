@@ -1,43 +1,67 @@
 """`/ws/{lab}`: one websocket session per browser tab, driving one lab."""
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, WebSocket
 
-from app.labs import LABS
-from app.settings import Settings
+from app.runtime import Runtime
+from app.security import access_granted, origin_allowed
 from app.ws import protocol as p
-from app.ws.registry import SessionRegistry
-from app.ws.session import CLOSE_FULL, Session
+from app.ws.session import CLOSE_FULL, CLOSE_POLICY
 
 router = APIRouter(tags=["websocket"])
+log = logging.getLogger(__name__)
+
+
+async def refuse(
+    websocket: WebSocket, runtime: Runtime, code: str, message: str, close: int, **params
+) -> None:
+    """Accept only to say why (the page shows it), then close."""
+    runtime.metrics.refused.labels(code).inc()
+    log.info("connection refused", extra={"reason": code})
+    await websocket.accept()
+    await websocket.send_text(p.Error(code=code, message=message, params=params).model_dump_json())
+    await websocket.close(code=close)
 
 
 @router.websocket("/ws/{lab_name}")
 async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
-    settings: Settings = websocket.app.state.settings
-    registry: SessionRegistry = websocket.app.state.sessions
-    await websocket.accept()
-    lab_class = LABS.get(lab_name)
-    if lab_class is None:
-        error = p.Error(code="unknown_lab", message=f"No lab named '{lab_name}'.")
-        await websocket.send_text(error.model_dump_json())
-        await websocket.close(code=1008)
+    runtime: Runtime = websocket.app.state.runtime
+    settings = runtime.settings
+    if not origin_allowed(websocket, settings):
+        # Refused before the handshake completes: a foreign page learns nothing.
+        runtime.metrics.refused.labels("origin").inc()
+        log.warning("websocket from a foreign origin refused")
+        await websocket.close(code=CLOSE_POLICY)
         return
-    if registry.full:
-        error = p.Error(
-            code="server_full",
-            message="The server is full. Try again in a minute.",
-            params={"limit": settings.max_sessions},
+    if not access_granted(websocket, settings):
+        await refuse(
+            websocket,
+            runtime,
+            "access_required",
+            "This workshop needs its access code.",
+            CLOSE_POLICY,
         )
-        await websocket.send_text(error.model_dump_json())
-        await websocket.close(code=CLOSE_FULL)
         return
-    # Off the event loop: a lab may load data first (the digits take a moment, once).
-    lab = await asyncio.to_thread(lab_class, settings)
-    session = Session(websocket, lab, settings)
-    registry.add(session)
+    lab_class = runtime.labs.get(lab_name)
+    if lab_class is None:
+        await refuse(websocket, runtime, "unknown_lab", "There is no such lab.", CLOSE_POLICY)
+        return
+    if runtime.sessions.full:
+        await refuse(
+            websocket,
+            runtime,
+            "server_full",
+            "The server is full. Try again in a minute.",
+            CLOSE_FULL,
+            limit=settings.max_sessions,
+        )
+        return
+    await websocket.accept()
+    session = await runtime.open_session(websocket, lab_class)
     try:
         await session.run()
     finally:
-        registry.remove(session)
+        # Runs to the end even if this task is cancelled (some servers cancel it on close).
+        await asyncio.shield(runtime.close_session(session))

@@ -75,6 +75,53 @@ class SetState(Message):
     state: dict[str, Any]
 
 
+# Secrets and codes are short printable strings: anything else is refused at the door.
+Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+RoomCode = Annotated[str, Field(min_length=4, max_length=12, pattern=r"^[A-Za-z0-9 -]+$")]
+
+
+class Resume(Message):
+    """Take back the lab of a closed session (the `resume` token of its `hello`)."""
+
+    type: Literal["resume"]
+    token: Token
+
+
+class OpenRoom(Message):
+    """Open a teacher room showing this session; answered by `room` with code and key."""
+
+    type: Literal["open_room"]
+
+
+class CloseRoom(Message):
+    type: Literal["close_room"]
+
+
+class Teach(Message):
+    """Become the teacher of an open room (another tab, a reload): needs the teacher key."""
+
+    type: Literal["teach"]
+    code: RoomCode
+    key: Token
+
+
+class Follow(Message):
+    """Watch a room's teacher live, read-only, instead of this session's own lab."""
+
+    type: Literal["follow"]
+    code: RoomCode
+
+
+class Unfollow(Message):
+    type: Literal["unfollow"]
+
+
+class Fork(Message):
+    """Copy the followed teacher's whole state into this session's own lab, and stop following."""
+
+    type: Literal["fork"]
+
+
 COMMON_COMMANDS: tuple[type[Message], ...] = (
     Step,
     Play,
@@ -84,6 +131,13 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     Ping,
     GetState,
     SetState,
+    Resume,
+    OpenRoom,
+    CloseRoom,
+    Teach,
+    Follow,
+    Unfollow,
+    Fork,
 )
 
 
@@ -104,6 +158,8 @@ class Hello(Message):
     session: str
     lab: str
     limits: dict[str, float | int]
+    #: Secret for `resume` after a reload or a dropped connection (keep it in the tab only).
+    resume: str
 
 
 class Error(Message):
@@ -139,3 +195,26 @@ class State(Message):
     type: Literal["state"] = "state"
     lab: str
     state: dict[str, Any]
+
+
+class Resumed(Message):
+    """Answer to `resume`: whether the old session's lab came back (then a frame follows)."""
+
+    type: Literal["resumed"] = "resumed"
+    restored: bool
+
+
+class Room(Message):
+    """This session's place in a teacher room.
+
+    `role` is `teacher` (its frames are shown to the room; `key` only when the room was just
+    opened), `student` (its screen shows the teacher's frames) or `none`; `ended` when the
+    room closed under it.
+    """
+
+    type: Literal["room"] = "room"
+    role: Literal["teacher", "student", "none"]
+    code: str | None = None
+    lab: str | None = None
+    key: str | None = None
+    ended: bool = False

@@ -1,22 +1,73 @@
-"""The open sessions of this server process, so limits can be enforced and counted."""
+"""The open sessions of this server process, and the closed ones waiting to be resumed.
 
-from app.ws.session import Session
+Capacity counts open sessions only: a parked workspace (a closed tab's lab, kept for
+NP_RESUME_GRACE_SECONDS) never keeps a newcomer out. At most `capacity` are parked; the
+oldest goes first.
+"""
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.ws.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.ws.session import Session
+
+
+@dataclass(eq=False)
+class Parked:
+    lab: str
+    workspace: Workspace
+    until: float
 
 
 class SessionRegistry:
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, grace_seconds: float = 0.0) -> None:
         self.capacity = capacity
+        self.grace = grace_seconds
         self.sessions: dict[str, Session] = {}
+        self.by_token: dict[str, Session] = {}
+        self.parked: OrderedDict[str, Parked] = OrderedDict()
 
     @property
     def full(self) -> bool:
         return len(self.sessions) >= self.capacity
 
-    def add(self, session: Session) -> None:
+    def add(self, session: "Session") -> None:
         self.sessions[session.id] = session
+        self.by_token[session.resume_token] = session
 
-    def remove(self, session: Session) -> None:
+    def remove(self, session: "Session") -> None:
         self.sessions.pop(session.id, None)
+        self.by_token.pop(session.resume_token, None)
 
     def __len__(self) -> int:
         return len(self.sessions)
+
+    # --- resuming -------------------------------------------------------------------------
+
+    def park(self, token: str, lab: str, workspace: Workspace) -> list[Workspace]:
+        """Keep a closed session's workspace for the grace period; return any evicted."""
+        self.parked[token] = Parked(lab, workspace, time.monotonic() + self.grace)
+        evicted = []
+        while len(self.parked) > self.capacity:
+            evicted.append(self.parked.popitem(last=False)[1].workspace)
+        return evicted
+
+    def take_parked(self, token: str, lab: str) -> Workspace | None:
+        parked = self.parked.get(token)
+        if parked is None or parked.lab != lab:
+            return None
+        del self.parked[token]
+        return parked.workspace
+
+    def live(self, token: str) -> "Session | None":
+        return self.by_token.get(token)
+
+    def expire(self) -> list[Workspace]:
+        """Drop parked workspaces whose grace has run out; return them for cleaning up."""
+        now = time.monotonic()
+        expired = [token for token, p in self.parked.items() if p.until <= now]
+        return [self.parked.pop(token).workspace for token in expired]

@@ -81,6 +81,10 @@ NP.share = (() => {
   // Only on the first connection: a reconnect must not throw away what the learner did since.
   document.addEventListener("np:open", async (e) => {
     if (!e.detail.first) return;
+    if (e.detail.resumed || e.detail.restored) { // the tab's work is back: leave it as it is
+      document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour: null, resumed: true } }));
+      return;
+    }
     let tour = null;
     try {
       const shared = await sharedFromHash();

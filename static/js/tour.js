@@ -129,7 +129,7 @@ NP.tour = (() => {
   // share.js says when the page's start-up state is in place (a shared state brings its step).
   document.addEventListener("np:ready", (e) => {
     if (e.detail.tour !== null && e.detail.tour !== undefined) show(e.detail.tour, false);
-    else if (stepFromUrl() !== null) show(stepFromUrl(), true);
+    else if (stepFromUrl() !== null) show(stepFromUrl(), !e.detail.resumed); // resumed: as is
   });
 
   return {

@@ -231,7 +231,7 @@ def test_clicked_points_are_checked_and_can_be_cleared(lab):
 
 
 def test_point_and_class_limits_come_from_settings():
-    lab = PlaygroundLab(Settings(max_points=300, max_classes=4))
+    lab = PlaygroundLab(Settings(max_data_points=300, max_classes=4))
     with pytest.raises(LabError) as info:
         set_data(lab, n_points=301)
     assert info.value.code == "too_many_points" and info.value.params["limit"] == 300
@@ -302,7 +302,7 @@ def test_a_state_that_does_not_fit_changes_nothing(lab):
     with pytest.raises(LabError) as info:
         PlaygroundLab(Settings()).restore(bad)
     assert info.value.code == "bad_state"
-    crowded = PlaygroundLab(Settings(max_points=100))
+    crowded = PlaygroundLab(Settings(max_data_points=100))
     with pytest.raises(LabError) as info:
         crowded.restore(state)
     assert info.value.code == "too_many_points"

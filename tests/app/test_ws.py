@@ -3,11 +3,10 @@
 import json
 
 import pytest
-from starlette.websockets import WebSocketDisconnect
 
 from app.settings import Settings
 from app.ws.protocol import PROTOCOL_VERSION
-from tests.wsutil import open_lab, receive_until, wait_for
+from tests.wsutil import assert_refused, open_lab, receive_until, wait_for
 
 
 def test_hello_announces_protocol_session_and_limits(client):
@@ -95,10 +94,7 @@ def test_binary_messages_are_refused(client):
 
 def test_unknown_lab_is_refused(client):
     with client.websocket_connect("/ws/nope") as ws:
-        assert ws.receive_json()["code"] == "unknown_lab"
-        with pytest.raises(WebSocketDisconnect) as info:
-            ws.receive_json()
-        assert info.value.code == 1008
+        assert_refused(ws, "unknown_lab", 1008)
 
 
 @pytest.mark.parametrize("settings", [Settings(max_sessions=1)])

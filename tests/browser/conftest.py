@@ -3,17 +3,14 @@
 Screenshots land in artifacts/screenshots/ (ignored by git) for people to look at.
 """
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from app.main import create_app
 from app.settings import Settings
+from tests.liveserver import free_port, serving  # noqa: F401 - free_port: for other fixtures
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google on this offline machine.
@@ -29,30 +26,11 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server():
-    """The real app over real HTTP and websockets, for the browser."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(Settings()), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """The real app over real HTTP and websockets, for the browser, labs in lab processes."""
+    with serving(create_app(Settings(lab_processes=True))) as host:
+        yield f"http://{host}"
 
 
 @pytest.fixture(scope="session")

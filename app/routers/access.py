@@ -1,0 +1,71 @@
+"""`/access`: the entry page of a workshop with an access code (NP_ACCESS_CODE)."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.routers.pages import render
+from app.security import ACCESS_COOKIE, access_token, code_matches
+from app.ws.limits import TokenBucket
+
+router = APIRouter(tags=["pages"])
+
+MAX_FORM_BYTES = 2_048
+TWELVE_HOURS = 12 * 3600
+# Guessing the code: a few tries a minute per address, and a bounded table of addresses.
+ATTEMPTS_PER_MINUTE = 6
+MAX_TRACKED_CLIENTS = 10_000
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: a crafted `next` must not become an open redirect."""
+    parts = urlsplit(target)
+    ok = not parts.scheme and not parts.netloc and target.startswith("/")
+    # "//host" and "/\host" are other sites to a browser.
+    return target if ok and not target.startswith("//") and "\\" not in target else "/"
+
+
+def attempts(request: Request) -> TokenBucket:
+    table: dict[str, TokenBucket] = request.app.state.access_attempts
+    client = request.client.host if request.client else "?"
+    if client not in table:
+        if len(table) >= MAX_TRACKED_CLIENTS:
+            table.clear()
+        table[client] = TokenBucket(ATTEMPTS_PER_MINUTE / 60, burst=ATTEMPTS_PER_MINUTE)
+    return table[client]
+
+
+@router.get("/access", response_class=HTMLResponse)
+def access_page(request: Request, next: str = "/") -> Response:
+    return render(request, "access.html", page="access", next=safe_next(next), failed=False)
+
+
+@router.post("/access")
+async def access_submit(request: Request) -> Response:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return Response("Form too large.", status_code=413)
+    form = parse_qs(body.decode("utf-8", "replace"))
+    target = safe_next(form.get("next", ["/"])[0])
+    settings = request.app.state.settings
+    if not attempts(request).allow():
+        response = render(request, "access.html", page="access", next=target, failed="slow")
+        response.status_code = 429
+        return response
+    if not code_matches(form.get("code", [""])[0], settings):
+        response = render(request, "access.html", page="access", next=target, failed="wrong")
+        response.status_code = 401
+        return response
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        ACCESS_COOKIE,
+        access_token(settings),
+        max_age=TWELVE_HOURS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response

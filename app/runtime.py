@@ -1,0 +1,162 @@
+"""Everything one running server shares between its connections, and its start and stop.
+
+`create_app` builds one `Runtime`: the labs it serves, the lab workers (`LabPool`), the open
+and parked sessions, the teacher rooms, and the metrics. Its `lifespan` starts the workers
+and the background tasks (event-loop watch, expiry of parked sessions and empty rooms).
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+from fastapi import FastAPI, WebSocket
+from pydantic import ValidationError
+
+from app.aio import cancel_quietly
+from app.labs.base import Lab, LabError
+from app.metrics import Metrics, watch_event_loop
+from app.rooms import make_hub
+from app.settings import Settings
+from app.ws.labhost import CHANNELS, LabHost
+from app.ws.limits import TokenBucket
+from app.ws.pool import LabPool
+from app.ws.registry import SessionRegistry
+from app.ws.resume_store import ResumeStore
+from app.ws.session import Session
+from app.ws.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_SECONDS = 1.0
+
+
+class Runtime:
+    def __init__(self, settings: Settings, labs: Mapping[str, type[Lab]]) -> None:
+        self.settings = settings
+        self.labs = dict(labs)
+        self.metrics = m = Metrics()
+        threads = CHANNELS if settings.lab_processes else 1
+        self.pool = LabPool(settings.lab_workers, threads, on_call=m.lab_call.observe)
+        self.host = LabHost(settings)
+        self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
+        self.rooms = make_hub(settings)
+        self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
+        self.tasks: list[asyncio.Task] = []
+        m.watch(m.sessions, lambda: len(self.sessions))
+        m.watch(m.parked, lambda: len(self.sessions.parked))
+        m.watch(m.playing, lambda: self.pool.players)
+        m.watch(m.queue, lambda: self.pool.queued)
+        m.watch(m.rooms, lambda: self.rooms.room_count())
+        m.watch(m.followers, lambda: self.rooms.follower_count())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        self.host.start()
+        self.pool.start()
+        await self.rooms.start()
+        self.tasks = [
+            asyncio.create_task(watch_event_loop(self.metrics), name="event-loop-watch"),
+            asyncio.create_task(self.housekeeping(), name="housekeeping"),
+        ]
+        try:
+            yield
+        finally:
+            for task in self.tasks:
+                await cancel_quietly(task)
+            await self.rooms.stop()
+            await self.resume_store.close()
+            self.pool.stop()
+            self.host.stop()
+
+    async def housekeeping(self) -> None:
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                for workspace in self.sessions.expire():
+                    await self.drop(workspace)
+                await self.rooms.reap()
+            except Exception:  # noqa: BLE001 - keep cleaning up next time round
+                log.exception("housekeeping failed")
+
+    # --- sessions -------------------------------------------------------------------------
+
+    async def new_workspace(self, lab_class: type[Lab]) -> Workspace:
+        """A fresh lab, built on a worker (some labs make data sets when they start)."""
+        lane = self.pool.new_lane()
+        lab = await self.pool.run(lane, lambda: self.host.create(lab_class, lane.home))
+        s = self.settings
+        steps = TokenBucket(
+            s.max_steps_per_second, max(s.max_steps_per_second, s.max_steps_per_request)
+        )
+        return Workspace(lab=lab, steps=steps, lane=lane)
+
+    async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
+        session = Session(websocket, await self.new_workspace(lab_class), self)
+        self.sessions.add(session)
+        return session
+
+    async def close_session(self, session: Session) -> None:
+        """The connection is gone: park its workspace for a resume, or let it go.
+
+        Shielded by the caller: a server may cancel a finished connection's task, and this
+        must still run to the end.
+        """
+        self.sessions.remove(session)
+        await session.finish()
+        if session.handed_over:
+            return
+        workspace = session.detach()
+        if self.settings.resume_grace_seconds <= 0:
+            await self.drop(workspace)
+            return
+        if self.resume_store.redis is not None:  # for a reconnect that lands on another replica
+            with contextlib.suppress(Exception):
+                state = await self.pool.run(workspace.lane, workspace.lab.snapshot)
+                await self.resume_store.put(
+                    session.resume_token,
+                    session.lab_name,
+                    state.model_dump(mode="json"),
+                    workspace.playing,
+                )
+        for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
+            await self.drop(evicted)
+
+    async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
+        """The workspace behind a resume token: parked here, taken from a half-open session
+        here, or rebuilt from the state another replica left in Redis."""
+        workspace = self.sessions.take_parked(token, lab)
+        if workspace is not None:
+            await self.resume_store.drop(token)
+            return workspace
+        holder = self.sessions.live(token)
+        if holder is not None and holder is not claimant and holder.lab_name == lab:
+            return await holder.hand_over()
+        stored = await self.resume_store.take(token, lab)
+        if stored is None or lab not in self.labs:
+            return None
+        data, playing = stored
+        lab_class = self.labs[lab]
+        workspace = await self.new_workspace(lab_class)
+        try:
+            state = lab_class.State.model_validate(data)
+            await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
+        except (ValidationError, LabError):
+            await self.drop(workspace)
+            return None
+        workspace.playing = playing
+        return workspace
+
+    async def release(self, workspace: Workspace) -> None:
+        """Let go of what a workspace holds outside itself: a room it taught waits for a new
+        teacher (one with the key) until NP_ROOM_IDLE_SECONDS."""
+        if workspace.room is not None and workspace.teacher is not None:
+            with contextlib.suppress(Exception):
+                await self.rooms.leave(workspace.room, workspace.teacher)
+        workspace.room = workspace.teacher = None
+
+    async def drop(self, workspace: Workspace) -> None:
+        """A workspace nobody will come back for: let go of its room and its lab."""
+        await self.release(workspace)
+        with contextlib.suppress(Exception):
+            await self.pool.run(workspace.lane, workspace.lab.close)

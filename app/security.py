@@ -1,0 +1,155 @@
+"""Security for a server on a workshop network: headers, websocket origins, the access code.
+
+- Every HTTP response carries a Content-Security-Policy that allows nothing from another
+  origin (the page, its scripts, Plotly and the websocket are all served by us), plus
+  nosniff, a strict referrer policy and frame-ancestors 'none' (no clickjacking).
+- A websocket whose `Origin` is not ours (or in NP_ALLOWED_ORIGINS) is refused before it is
+  accepted: another site open in the learner's browser cannot drive their session.
+- With NP_ACCESS_CODE set, every page and websocket needs the cookie that the entry page
+  (/access) sets once the code is typed.
+"""
+
+import hashlib
+import hmac
+from urllib.parse import quote, urlsplit
+
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse, RedirectResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.settings import Settings
+
+# Two allowances, both for Plotly (and no script ever runs from a string):
+# - Plotly adds its own rules through an *empty* <style> element it fills with insertRule()
+#   (CSSOM, which CSP does not police). The hash of the empty string lets exactly that empty
+#   element in; any <style> with content is still refused.
+# - d3 inside Plotly writes `style` attributes while drawing (`.attr("style", ...)`):
+#   style-src-attr 'unsafe-inline' allows attributes only, never stylesheets or elements.
+EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"style-src-elem 'self' {EMPTY_STYLE_HASH}",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+
+ACCESS_COOKIE = "np_access"
+#: Reachable without the access code: health checks, metrics, the entry page and its assets.
+OPEN_PATHS = ("/healthz", "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: add the security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# --- websocket origins -----------------------------------------------------------------------
+
+
+def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """Same origin as the page (by the Host header), or one of NP_ALLOWED_ORIGINS.
+
+    Browsers always send Origin on websockets; a client without one is not a browser, so no
+    one's cookies or session ride along and cross-site hijacking does not apply.
+    """
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.strip().rstrip("/").lower()
+    allowed = settings.origins
+    if "*" in allowed or origin in allowed:
+        return True
+    host = connection.headers.get("host", "").lower()
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
+
+
+# --- the workshop access code ----------------------------------------------------------------
+
+
+def access_token(settings: Settings) -> str:
+    """The cookie value for the access code: a hash, so the code itself is never stored."""
+    code = settings.access_code.get_secret_value()
+    return hashlib.sha256(f"neural-playground-access\0{code}".encode()).hexdigest()
+
+
+def code_matches(typed: str, settings: Settings) -> bool:
+    expected = settings.access_code.get_secret_value()
+    return hmac.compare_digest(typed.strip().encode(), expected.encode())
+
+
+def access_granted(connection: HTTPConnection, settings: Settings) -> bool:
+    if not settings.access_code.get_secret_value():
+        return True
+    cookie = connection.cookies.get(ACCESS_COOKIE, "")
+    return hmac.compare_digest(cookie.encode(), access_token(settings).encode())
+
+
+def is_open_path(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in OPEN_PATHS)
+
+
+class AccessGate:
+    """Pure ASGI middleware: without the access cookie, pages redirect to the entry page.
+
+    Websockets are checked by their route, which can still tell the page why (see
+    app/routers/ws.py).
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_open_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        if access_granted(connection, self.settings):
+            await self.app(scope, receive, send)
+            return
+        accept = Headers(scope=scope).get("accept", "*/*")
+        if scope["method"] in ("GET", "HEAD") and ("text/html" in accept or "*/*" in accept):
+            target = scope["path"] + (
+                "?" + scope["query_string"].decode("latin-1") if scope["query_string"] else ""
+            )
+            response = RedirectResponse(f"/access?next={quote(target, safe='')}", 303)
+        else:
+            response = PlainTextResponse("An access code is needed.", status_code=401)
+        await response(scope, receive, send)

@@ -1,0 +1,214 @@
+"""A room of learners on loopback: N websocket sessions, each training and editing once a second.
+
+For each N in LEARNERS a fresh server (default settings) serves a trainable lab the size of
+TensorFlow Playground's network (2-8-8-1 over 500 points, batches of 10, a 25x25 output
+heatmap in every frame). Every simulated learner opens its own session, asks for
+STEPS_PER_FRAME steps a frame, presses play, and once a second changes the learning rate;
+the time until the first frame showing the new rate is its edit-to-frame latency.
+
+The server runs as `docker run` and `make run` do: one server process and its default
+NP_LAB_WORKERS lab processes.
+
+Reported per N: frames per second per client (the slowest client and the median), the
+edit-to-frame latency p50/p95/p99, the server's CPU (100 % = one core) and memory (all its
+processes), and the load generator's own CPU (it shares the machine with the server).
+
+`python -m bench load` runs every N; `python -m bench.load 100` runs one.
+The lead will point LAB at the playground once it lands in main.
+"""
+
+import asyncio
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+from websockets.asyncio.client import connect
+
+from app.__main__ import TRANSPORT_DEFAULTS
+from app.labs import LABS
+from app.main import create_app
+from bench.server import server_process
+from tests.trainable_lab import TrainableLab
+
+LEARNERS = (10, 50, 100, 200)
+LAB = "bench"
+STEPS_PER_FRAME = 10
+WARMUP_SECONDS = 3.0
+MEASURE_SECONDS = 10.0
+CONNECT_AT_ONCE = 20
+
+
+class PlaygroundSizedLab(TrainableLab):
+    """The playground's shape and per-frame work, until the playground lab is in main."""
+
+    name = LAB
+    sizes = (2, 8, 8, 1)
+    points = 500
+    batch = 10
+    grid_size = 25
+
+
+def server_app():
+    """`uvicorn --factory bench.load:server_app`: the real app plus the bench lab."""
+    return create_app(labs={**LABS, LAB: PlaygroundSizedLab})
+
+
+def learning_rate_in(frame: str) -> float:
+    """The frame's learning rate, read without parsing the whole frame (clients stay cheap)."""
+    start = frame.index('"learning_rate":') + len('"learning_rate":')
+    return float(frame[start : frame.index(",", start)])
+
+
+class Learner:
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.frames = 0
+        self.latencies: list[float] = []
+        self.measuring = False
+
+    async def run(self, ws, until: float) -> None:
+        edits = 0
+        waiting: tuple[float, float] | None = None  # (rate, sent at)
+        next_edit = time.perf_counter() + (self.index % 10) / 10  # spread the edits out
+        while time.perf_counter() < until:
+            now = time.perf_counter()
+            if now >= next_edit and waiting is None:
+                edits += 1
+                rate = (1000 + (edits % 1000)) / 100_000  # a new value every time
+                await ws.send(json.dumps({"type": "set_learning_rate", "value": rate}))
+                waiting = (rate, time.perf_counter())
+                next_edit += 1.0
+            try:
+                text = await asyncio.wait_for(ws.recv(), timeout=max(0.001, next_edit - now))
+            except TimeoutError:
+                continue
+            if not text.startswith('{"type":"frame"'):
+                continue
+            if self.measuring:
+                self.frames += 1
+            if waiting is not None and learning_rate_in(text) == waiting[0]:
+                if self.measuring:
+                    self.latencies.append((time.perf_counter() - waiting[1]) * 1000)
+                waiting = None
+
+
+async def open_learner(host: str, learner: Learner):
+    ws = await connect(f"ws://{host}/ws/{LAB}", max_size=None)
+    for _ in range(3):  # hello, frame, status
+        await ws.recv()
+    await ws.send(json.dumps({"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME}))
+    await ws.send(json.dumps({"type": "play"}))
+    return ws
+
+
+def process_tree(pid: int) -> list[int]:
+    """The server and its lab processes (its children)."""
+    pids = [pid]
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            pids += [p for child in f.read().split() for p in process_tree(int(child))]
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in process_tree(pid):
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) in MB, summed over the server's processes."""
+    now = peak = 0.0
+    for p in process_tree(pid):
+        with open(f"/proc/{p}/status") as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key == "VmRSS":
+                    now += int(rest.split()[0]) / 1024
+                elif key == "VmHWM":
+                    peak += int(rest.split()[0]) / 1024
+    return now, peak
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def simulate(host: str, pid: int, n: int) -> dict:
+    learners = [Learner(k) for k in range(n)]
+    sockets = []
+    for start in range(0, n, CONNECT_AT_ONCE):
+        batch = learners[start : start + CONNECT_AT_ONCE]
+        sockets += await asyncio.gather(*(open_learner(host, lr) for lr in batch))
+    until = time.perf_counter() + WARMUP_SECONDS + MEASURE_SECONDS
+    pairs = zip(learners, sockets, strict=True)
+    runs = [asyncio.create_task(learner.run(ws, until)) for learner, ws in pairs]
+    await asyncio.sleep(WARMUP_SECONDS)
+    for learner in learners:
+        learner.measuring = True
+    started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(pid), own_cpu_seconds()
+    await asyncio.gather(*runs)
+    wall = time.perf_counter() - started
+    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, own_cpu_seconds() - client_cpu
+    rss, peak = memory_mb(pid)
+    for ws in sockets:
+        await ws.close()
+    fps = sorted(lr.frames / wall for lr in learners)
+    latencies = sorted(t for lr in learners for t in lr.latencies)
+    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
+    return {
+        "fps_min": fps[0],
+        "fps_median": statistics.median(fps),
+        "under_10": sum(f < 10 for f in fps),
+        "p50": q[49],
+        "p95": q[94],
+        "p99": q[98],
+        "edits": len(latencies),
+        "server_cpu": 100 * server_cpu / wall,
+        "client_cpu": 100 * client_cpu / wall,
+        "rss": rss,
+        "peak": peak,
+    }
+
+
+def measure(n: int) -> dict:
+    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
+    with server_process("bench.load:server_app", factory=True, **env) as (host, process):
+        return asyncio.run(simulate(host, process.pid, n))
+
+
+def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
+    name = f"load, {n} learners"
+    return [
+        (
+            f"{name}: frames/s per client, slowest / median",
+            f"{r['fps_min']:.1f} / {r['fps_median']:.1f}",
+            "frames/s",
+        ),
+        (f"{name}: clients under 10 frames/s", f"{r['under_10']}", f"of {n}"),
+        (
+            f"{name}: edit-to-frame p50 / p95 / p99",
+            f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",
+            f"ms ({r['edits']} edits)",
+        ),
+        (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
+        (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
+        (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
+    ]
+
+
+def run() -> list[tuple[str, str, str]]:
+    return [row for n in LEARNERS for row in rows(n, measure(n))]
+
+
+if __name__ == "__main__":
+    for n in map(int, sys.argv[1:] or LEARNERS):
+        for row in rows(n, measure(n)):
+            print("| " + " | ".join(row) + " |", flush=True)

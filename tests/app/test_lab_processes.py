@@ -1,0 +1,114 @@
+"""Labs in lab processes (the server's default): the same protocol, errors and frames."""
+
+import os
+import signal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from app.ws.labhost import LabCrash, RemoteLab
+from tests.conftest import LABS_FOR_TESTS
+from tests.trainable_lab import BuggyLab
+from tests.wsutil import open_lab, receive_until, wait_for
+
+
+@pytest.fixture(scope="module")
+def client():
+    settings = Settings(lab_processes=True, lab_workers=2, lab_call_timeout_seconds=2)
+    labs = {**LABS_FOR_TESTS, BuggyLab.name: BuggyLab}
+    with TestClient(create_app(settings, labs=labs)) as test_client:
+        yield test_client
+
+
+def test_labs_live_in_two_processes_and_answer_as_before(client):
+    runtime = client.app.state.runtime
+    assert [p.process.is_alive() for p in runtime.host.processes] == [True, True]
+    with open_lab(client, "neurons") as (a, first), open_lab(client, "neurons") as (b, _):
+        assert first["output"] == pytest.approx(4.9)
+        a.send_json({"type": "set_weight", "layer": 1, "i": 0, "j": 0, "value": 2.0})
+        assert receive_until(a, "frame")["output"] == pytest.approx(5.8)
+        b.send_json({"type": "set_weight", "layer": 9, "i": 0, "j": 0, "value": 1.0})
+        assert receive_until(b, "error")["code"] == "bad_index"  # a LabError crosses over
+        homes = {s.workspace.lane.home for s in runtime.sessions.sessions.values()}
+        assert homes == {0, 1}  # one lab in each process
+        assert all(isinstance(s.lab, RemoteLab) for s in runtime.sessions.sessions.values())
+
+
+def test_training_streams_and_divergence_is_reported(client):
+    with open_lab(client, "trainable") as (ws, _):
+        ws.send_json({"type": "play"})
+        assert receive_until(ws, "status")["running"] is True
+        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
+        assert steps == sorted(steps) and steps[0] >= 1
+        ws.send_json({"type": "set_learning_rate", "value": 1e5})
+        assert receive_until(ws, "error", limit=500)["code"] == "diverged"
+        assert receive_until(ws, "status", limit=500)["diverged"] is True
+        ws.send_json({"type": "reset"})
+        assert receive_until(ws, "frame", limit=500)["step"] == 0
+        assert receive_until(ws, "status", limit=500)["diverged"] is False
+
+
+def test_a_bug_in_a_lab_costs_one_answer_not_the_session(client):
+    with open_lab(client, "buggy") as (ws, _):
+        ws.send_json({"type": "set_learning_rate", "value": 0.5})
+        assert receive_until(ws, "error")["code"] == "internal_error"
+        ws.send_json({"type": "set_learning_rate", "value": 0.25})
+        assert receive_until(ws, "frame")["learning_rate"] == 0.25
+        # A bug while training stops the training, says so, and the page goes on.
+        ws.send_json({"type": "set_learning_rate", "value": 0.75})
+        ws.send_json({"type": "play"})
+        assert receive_until(ws, "error")["code"] == "internal_error"
+        assert receive_until(ws, "status")["running"] is False
+        ws.send_json({"type": "set_learning_rate", "value": 0.1})
+        assert receive_until(ws, "frame")["learning_rate"] == 0.1
+        ws.send_json({"type": "step", "steps": 2})
+        assert receive_until(ws, "frame")["step"] == 2
+
+
+def test_a_killed_lab_process_is_replaced(client):
+    runtime = client.app.state.runtime
+    with open_lab(client, "neurons") as (ws, _):
+        session = next(iter(runtime.sessions.sessions.values()))
+        process = runtime.host.processes[session.workspace.lane.home]
+        os.kill(process.process.pid, signal.SIGKILL)
+        process.process.join(timeout=5)
+        ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
+        assert receive_until(ws, "error")["code"] == "internal_error"  # that lab is gone
+    with open_lab(client, "neurons") as (ws, first):  # a new process serves new sessions
+        assert first["output"] == pytest.approx(4.9)
+        ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
+        assert receive_until(ws, "frame")["inputs"][0] == 2.0
+
+
+def test_a_dropped_workspace_frees_its_lab_in_the_process():
+    settings = Settings(lab_processes=True, lab_workers=1, resume_grace_seconds=0)
+    with TestClient(create_app(settings)) as client:
+        runtime = client.app.state.runtime
+        process = runtime.host.processes[0]
+        with open_lab(client, "neurons"):
+            pass
+
+        def first_lab_is_gone() -> bool:
+            ask = runtime.pool.run  # on the process's own worker, after the pending close
+            try:
+                client.portal.call(
+                    ask, runtime.pool.new_lane(), lambda: process.request("frame", 1)
+                )
+            except LabCrash:
+                return True
+            return False
+
+        wait_for(first_lab_is_gone)
+
+
+def test_a_lab_stuck_in_a_loop_is_stopped_and_its_process_replaced(client):
+    with open_lab(client, "buggy") as (ws, _):
+        ws.send_json({"type": "set_learning_rate", "value": 0.125})
+        assert receive_until(ws, "frame")["learning_rate"] == 0.125
+        ws.send_json({"type": "step", "steps": 1})
+        assert receive_until(ws, "error")["code"] == "internal_error"
+    with open_lab(client, "buggy") as (ws, _):
+        ws.send_json({"type": "step", "steps": 1})
+        assert receive_until(ws, "frame")["step"] == 1

@@ -1,0 +1,241 @@
+"""Teacher rooms in one process: open, follow live, read-only for students, fork, take over."""
+
+import re
+
+import pytest
+
+from app.rooms.hub import CODE_ALPHABET
+from app.settings import Settings
+from tests.wsutil import open_lab, receive_until
+
+WEIGHT = {"type": "set_weight", "layer": 1, "i": 0, "j": 0}
+
+
+def open_room(teacher) -> dict:
+    teacher.send_json({"type": "open_room"})
+    room = receive_until(teacher, "room")
+    assert room["role"] == "teacher" and room["lab"] == "neurons"
+    receive_until(teacher, "status")  # the frame and status published for the room
+    return room
+
+
+def follow(student, code: str, typed: str | None = None) -> dict:
+    """Follow a room (as typed); return the teacher's frame the student is shown at once."""
+    student.send_json({"type": "follow", "code": typed or code})
+    room = receive_until(student, "room")
+    assert room == {**room, "role": "student", "code": code, "lab": "neurons"}
+    return receive_until(student, "frame")
+
+
+def state_of(ws) -> dict:
+    ws.send_json({"type": "get_state"})
+    return receive_until(ws, "state")["state"]
+
+
+def test_a_teacher_opens_a_room_with_a_short_code_and_a_secret_key(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        room = open_room(teacher)
+        assert re.fullmatch(f"[{CODE_ALPHABET}]{{6}}", room["code"])
+        assert len(room["key"]) >= 16
+        # Asking again answers with the same room, without the key.
+        teacher.send_json({"type": "open_room"})
+        again = receive_until(teacher, "room")
+        assert again["code"] == room["code"] and again["key"] is None
+
+
+def test_students_see_the_teachers_edits_live(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        with open_lab(client, "neurons") as (s1, _), open_lab(client, "neurons") as (s2, _):
+            assert follow(s1, code, code.lower())["output"] == pytest.approx(4.9)  # any case
+            follow(s2, code, f"{code[:3]}-{code[3:]}")  # dashes too
+            teacher.send_json({**WEIGHT, "value": 2.0})
+            assert receive_until(teacher, "frame")["output"] == pytest.approx(5.8)
+            for student in (s1, s2):
+                frame = receive_until(student, "frame")
+                assert frame["output"] == pytest.approx(5.8)
+                assert frame["layers"][1]["w"][0][0] == 2.0
+
+
+def test_students_can_never_drive_the_teachers_session(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        room = open_room(teacher)
+        before = state_of(teacher)
+        with open_lab(client, "neurons") as (student, _):
+            follow(student, room["code"])
+            attempts = [
+                {**WEIGHT, "value": 9.0},
+                {"type": "set_input", "i": 0, "value": 9.0},
+                {"type": "set_state", "state": before},
+                {"type": "reset"},
+                {"type": "play"},
+                {"type": "load_preset", "name": "b1_stroke"},
+                {"type": "close_room"},
+                {"type": "open_room"},
+            ]
+            for command in attempts:
+                student.send_json(command)
+                assert receive_until(student, "error")["code"] == "following"
+            # Not following any more, a guessed key still gets nowhere.
+            student.send_json({"type": "teach", "code": room["code"], "key": "wrong-key-123"})
+            assert receive_until(student, "error")["code"] == "following"
+            student.send_json({"type": "unfollow"})
+            receive_until(student, "room")
+            student.send_json({"type": "teach", "code": room["code"], "key": "wrong-key-123"})
+            assert receive_until(student, "error")["code"] == "bad_room_key"
+            student.send_json({"type": "close_room"})
+            assert receive_until(student, "error")["code"] == "no_room"
+        assert state_of(teacher) == before
+        teacher.send_json({"type": "ping"})
+        assert receive_until(teacher, "pong")  # and the teacher never heard of any of it
+
+
+def test_a_student_forks_the_teachers_state_into_their_own_session(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        teacher.send_json({"type": "load_preset", "name": "b1_stroke"})
+        teacher_frame = receive_until(teacher, "frame")
+        with open_lab(client, "neurons") as (student, _), open_lab(client, "neurons") as (other, _):
+            follow(student, code)
+            follow(other, code)
+            assert state_of(student) == state_of(teacher)  # get_state shows what is watched
+            student.send_json({"type": "fork"})
+            assert receive_until(student, "room") == {
+                **receive_until_room_defaults(),
+                "role": "none",
+                "code": code,
+            }
+            assert receive_until(student, "frame") == teacher_frame
+            # The fork is the student's own: edits change it, not the teacher, not the room.
+            student.send_json({"type": "set_input", "i": 0, "value": 0.0})
+            assert receive_until(student, "frame")["inputs"][0] == 0.0
+            other.send_json({"type": "ping"})
+            assert receive_until(other, "pong")  # no frame came from the student's edit
+        assert state_of(teacher)["inputs"] == teacher_frame["inputs"]
+
+
+def receive_until_room_defaults() -> dict:
+    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False}
+
+
+def test_leaving_a_room_brings_back_the_students_own_lab(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        teacher.send_json({"type": "load_preset", "name": "b1_stroke"})
+        receive_until(teacher, "frame")
+        with open_lab(client, "neurons") as (student, own):
+            assert follow(student, code)["preset"] == "b1_stroke"
+            student.send_json({"type": "unfollow"})
+            assert receive_until(student, "room")["role"] == "none"
+            assert receive_until(student, "frame") == own
+
+
+def test_the_teacher_key_moves_the_room_to_another_screen(client):
+    with open_lab(client, "neurons") as (first, _):
+        room = open_room(first)
+        with (
+            open_lab(client, "neurons") as (student, _),
+            open_lab(client, "neurons") as (
+                second,
+                _,
+            ),
+        ):
+            follow(student, room["code"])
+            second.send_json({"type": "set_input", "i": 0, "value": 5.0})
+            receive_until(second, "frame")
+            second.send_json({"type": "teach", "code": room["code"], "key": room["key"]})
+            assert receive_until(second, "room")["role"] == "teacher"
+            taken = receive_until(first, "room")
+            assert taken == {**taken, "role": "none", "ended": True}
+            assert receive_until(student, "frame")["inputs"][0] == 5.0
+            first.send_json({"type": "set_input", "i": 0, "value": -1.0})
+            receive_until(first, "frame")
+            second.send_json({"type": "set_input", "i": 1, "value": 0.5})
+            assert receive_until(student, "frame")["inputs"][:2] == [5.0, 0.5]
+
+
+def test_closing_the_room_tells_the_students(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        with open_lab(client, "neurons") as (student, own):
+            follow(student, code)
+            teacher.send_json({"type": "close_room"})
+            assert receive_until(teacher, "room")["ended"] is True
+            ended = receive_until(student, "room")
+            assert ended == {**ended, "role": "none", "code": code, "ended": True}
+            assert receive_until(student, "frame") == own
+            student.send_json({"type": "follow", "code": code})
+            assert receive_until(student, "error")["code"] == "no_room"
+
+
+def test_a_teacher_who_reloads_keeps_the_room(client):
+    with client.websocket_connect("/ws/neurons") as teacher:
+        hello = teacher.receive_json()
+        code = open_room(teacher)["code"]
+    with open_lab(client, "neurons") as (student, _):
+        follow(student, code)
+        with open_lab(client, "neurons") as (teacher, _):
+            teacher.send_json({"type": "resume", "token": hello["resume"]})
+            assert receive_until(teacher, "resumed")["restored"] is True
+            assert receive_until(teacher, "room") == {
+                **receive_until_room_defaults(),
+                "role": "teacher",
+                "code": code,
+                "lab": "neurons",
+            }
+            assert receive_until(student, "frame")["inputs"] == [1.0, -2.0, 3.0]  # resumed
+            teacher.send_json({"type": "set_input", "i": 2, "value": 0.0})
+            assert receive_until(student, "frame")["inputs"] == [1.0, -2.0, 0.0]
+
+
+def test_following_a_playing_teacher_streams_frames_and_statuses(lab_client):
+    with open_lab(lab_client, "trainable") as (teacher, _):
+        teacher.send_json({"type": "open_room"})
+        code = receive_until(teacher, "room")["code"]
+        with open_lab(lab_client, "trainable") as (student, _):
+            student.send_json({"type": "follow", "code": code})
+            receive_until(student, "room")
+            assert receive_until(student, "status")["running"] is False  # the latest, at once
+            teacher.send_json({"type": "play"})
+            assert receive_until(student, "status")["running"] is True
+            steps = [receive_until(student, "frame")["step"] for _ in range(3)]
+            assert steps == sorted(steps) and steps[-1] > steps[0]
+            teacher.send_json({"type": "pause"})
+            assert receive_until(student, "status", limit=500)["running"] is False
+
+
+def test_wrong_codes_and_wrong_pages_are_explained(lab_client):
+    with open_lab(lab_client, "trainable") as (teacher, _):
+        teacher.send_json({"type": "open_room"})
+        code = receive_until(teacher, "room")["code"]
+        with open_lab(lab_client, "neurons") as (student, _):
+            student.send_json({"type": "follow", "code": "ZZZZZZ"})
+            assert receive_until(student, "error")["code"] == "no_room"
+            student.send_json({"type": "follow", "code": code})
+            error = receive_until(student, "error")
+            assert error["code"] == "room_other_lab"
+            assert error["params"] == {"code": code, "lab": "trainable"}
+            student.send_json({"type": "fork"})
+            assert receive_until(student, "error")["code"] == "not_following"
+            student.send_json({"type": "follow", "code": "<script>"})
+            assert receive_until(student, "error")["code"] == "invalid_message"
+
+
+def test_the_join_form_leads_to_the_rooms_page(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        response = client.get(f"/room?code={code.lower()}", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/neurons?room={code}"
+    missing = client.get("/room?code=ABCDEF", headers={"accept-language": "en"})
+    assert missing.status_code == 404 and "no open room with the code ABCDEF" in missing.text
+    assert client.get("/room?code=<b>x</b>").status_code == 404
+
+
+@pytest.mark.parametrize("settings", [Settings(max_rooms=1)])
+def test_the_number_of_rooms_is_limited(client):
+    with open_lab(client, "neurons") as (first, _), open_lab(client, "neurons") as (second, _):
+        open_room(first)
+        second.send_json({"type": "open_room"})
+        error = receive_until(second, "error")
+        assert error["code"] == "rooms_full" and error["params"] == {"limit": 1}

@@ -1,0 +1,153 @@
+"""Security: headers on every response, websocket origins, the workshop access code."""
+
+import re
+
+import pytest
+from pydantic import SecretStr
+from starlette.websockets import WebSocketDisconnect
+
+from app.security import ACCESS_COOKIE, CONTENT_SECURITY_POLICY
+from app.settings import Settings
+from tests.wsutil import assert_refused, open_lab, receive_until
+
+PATHS = ["/", "/neurons", "/healthz", "/metrics", "/static/css/main.css", "/room", "/nowhere"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert re.fullmatch(r"[0-9a-f]{16}", response.headers["x-request-id"])
+
+
+def test_the_policy_allows_nothing_from_elsewhere_and_no_script_from_strings():
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    assert "http" not in CONTENT_SECURITY_POLICY and "*" not in CONTENT_SECURITY_POLICY
+    assert directives["script-src"] == "'self'"  # no 'unsafe-eval', no 'unsafe-inline'
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert directives["connect-src"] == "'self'"
+
+
+def test_a_sane_request_id_from_a_proxy_is_kept_and_a_strange_one_replaced(client):
+    assert (
+        client.get("/healthz", headers={"x-request-id": "lb-42.a"}).headers["x-request-id"]
+        == "lb-42.a"
+    )
+    replaced = client.get("/healthz", headers={"x-request-id": 'x" onload=1'})
+    assert re.fullmatch(r"[0-9a-f]{16}", replaced.headers["x-request-id"])
+
+
+# --- websocket origins (cross-site websocket hijacking) ---------------------------------------
+
+
+def refused_at_handshake(client, **headers) -> int:
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws/neurons", headers=headers) as ws,
+    ):
+        ws.receive_json()
+    return refused.value.code
+
+
+def test_a_page_on_another_site_cannot_open_a_learners_websocket(client):
+    # What a malicious page's `new WebSocket("ws://playground/ws/neurons")` sends: its own
+    # Origin, with the learner's cookies riding along.
+    client.cookies.set("np_lang", "en")
+    assert refused_at_handshake(client, origin="https://evil.example") == 1008
+    assert refused_at_handshake(client, origin="http://testserver.evil.example") == 1008
+    assert refused_at_handshake(client, origin="null") == 1008
+    metrics = client.get("/metrics").text
+    assert 'np_connections_refused_total{reason="origin"} 3.0' in metrics
+    assert len(client.app.state.sessions) == 0
+
+
+def test_the_pages_own_origin_is_welcome(client):
+    with client.websocket_connect("/ws/neurons", headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "hello"
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(allowed_origins="https://playground.school.example")]
+)
+def test_configured_origins_are_welcome_and_others_still_refused(client):
+    headers = {"origin": "https://playground.school.example"}
+    with client.websocket_connect("/ws/neurons", headers=headers) as ws:
+        assert ws.receive_json()["type"] == "hello"
+    assert refused_at_handshake(client, origin="https://evil.example") == 1008
+
+
+# --- the workshop access code ------------------------------------------------------------------
+
+CODE = "tiger-42"
+
+
+@pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
+def test_with_an_access_code_pages_lead_to_the_entry_page(client):
+    response = client.get("/neurons?preset=b1_stroke", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/access?next=%2Fneurons%3Fpreset%3Db1_stroke"
+    assert client.get("/healthz").status_code == 200  # load balancers need no code
+    assert client.get("/static/css/main.css").status_code == 200
+    entry = client.get("/access?next=/neurons", headers={"accept-language": "en"})
+    assert entry.status_code == 200 and "access code" in entry.text
+    assert client.get("/room", headers={"accept": "application/json"}).status_code == 401
+
+
+@pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
+def test_the_websocket_says_a_code_is_needed(client):
+    with client.websocket_connect("/ws/neurons") as ws:
+        assert_refused(ws, "access_required", 1008)
+
+
+@pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
+def test_the_right_code_sets_a_cookie_that_opens_everything(client):
+    wrong = client.post(
+        "/access", data={"code": "lion", "next": "/neurons"}, headers={"accept-language": "en"}
+    )
+    assert wrong.status_code == 401 and "not right" in wrong.text
+    assert ACCESS_COOKIE not in client.cookies
+    right = client.post(
+        "/access", data={"code": f" {CODE} ", "next": "/neurons"}, follow_redirects=False
+    )
+    assert right.status_code == 303 and right.headers["location"] == "/neurons"
+    cookie = client.cookies[ACCESS_COOKIE]
+    assert CODE not in cookie and len(cookie) == 64
+    assert "httponly" in right.headers["set-cookie"].lower()
+    assert client.get("/neurons").status_code == 200
+    with open_lab(client, "neurons") as (ws, frame):
+        assert frame["output"] == pytest.approx(4.9)
+
+
+@pytest.mark.parametrize("settings", [Settings(access_code=SecretStr(CODE))])
+def test_the_entry_page_never_redirects_off_site_and_slows_down_guessing(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            "/access", data={"code": CODE, "next": target}, follow_redirects=False
+        )
+        assert response.headers["location"] == "/"
+    client.cookies.clear()
+    codes = [client.post("/access", data={"code": f"guess{k}"}).status_code for k in range(10)]
+    assert 429 in codes
+    assert codes.index(429) >= 3  # three tries already spent above; a few more allowed
+
+
+# --- a full server -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("settings", [Settings(max_sessions=1)])
+def test_a_full_server_shows_a_friendly_page_and_its_learners_go_on(client):
+    with open_lab(client, "neurons") as (ws, _):
+        full = client.get("/neurons", headers={"accept-language": "en"})
+        assert full.status_code == 503
+        assert full.headers["retry-after"] == "60"
+        assert "try again in a minute" in full.text
+        assert 'http-equiv="refresh"' in full.text
+        assert client.get("/").status_code == 200  # the lesson map still opens
+        ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
+        assert receive_until(ws, "frame")["inputs"][0] == 2.0
+    assert client.get("/neurons").status_code == 200

@@ -1,0 +1,187 @@
+"""The workshop features in a real browser: CSP with Plotly, reload keeps work, teacher rooms."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from app.main import create_app
+from app.settings import Settings
+from tests.browser.conftest import screenshot
+from tests.liveserver import serving
+
+pytestmark = pytest.mark.browser
+
+# Collects Content-Security-Policy violations the page reports, from before any script runs.
+WATCH_CSP = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`);
+});
+"""
+
+
+def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
+    page.add_init_script(WATCH_CSP)
+    page.goto("/neurons")
+    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const script = document.createElement("script");
+            script.src = "/vendor/plotly.min.js";
+            script.onload = resolve;
+            script.onerror = reject;
+            document.head.appendChild(script);
+        })"""
+    )
+    page.evaluate(
+        """async () => {
+            const box = document.createElement("div");
+            box.id = "chart";
+            box.style.width = "600px";
+            box.style.height = "400px";
+            document.querySelector("main").appendChild(box);
+            const z = [[0, 1, 2], [1, 2, 3], [2, 3, 4]];
+            await Plotly.newPlot(box, [
+                {x: [1, 2, 3], y: [3, 1, 2], type: "scatter", mode: "lines+markers", name: "loss"},
+                {z, type: "heatmap", showscale: true, xaxis: "x2", yaxis: "y2"},
+                {z, type: "contour", xaxis: "x3", yaxis: "y3"},
+                {x: ["a", "b"], y: [1, 2], type: "bar", xaxis: "x4", yaxis: "y4"},
+            ], {
+                title: {text: "Loss <b>per</b> step"},
+                grid: {rows: 2, columns: 2, pattern: "independent"},
+                annotations: [{text: "note", x: 2, y: 1, showarrow: true}],
+            }, {displayModeBar: true, responsive: true});
+            await Plotly.relayout(box, {"xaxis.range": [0, 4]});
+            await Plotly.react(box, [{x: [1, 2], y: [2, 1], type: "scatter"}], {});
+        }"""
+    )
+    chart = page.locator("#chart")
+    expect(chart.locator(".main-svg").first).to_be_visible()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # hover labels
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(1)
+    assert page.evaluate("window.cspViolations") == []
+
+
+def test_a_reload_keeps_the_learners_work(page):
+    page.goto("/neurons?preset=b2_weighted")
+    output = page.get_by_test_id("output-value")
+    expect(output).to_have_text("4.9")
+    page.get_by_test_id("edge-0-1-0").click()
+    number = page.get_by_test_id("editor-number")
+    number.fill("1")
+    number.press("Enter")
+    expect(output).to_have_text("3.9")
+    page.reload()
+    # The server gave the reloaded page its old session back, not the preset afresh.
+    expect(output).to_have_text("3.9")
+    expect(page.locator("html")).to_have_attribute("data-connection", "open")
+    # Another tab (no sessionStorage) starts fresh.
+    other = page.context.new_page()
+    other.goto("/neurons?preset=b2_weighted")
+    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    other.close()
+
+
+def test_a_teacher_room_from_open_to_fork(browser, live_server):
+    teacher_ctx = browser.new_context(locale="en-US", base_url=live_server)
+    student_ctx = browser.new_context(locale="en-US", base_url=live_server)
+    teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
+    errors = []
+    for p in (teacher, student):
+        p.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        teacher.goto("/neurons?preset=b2_weighted")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("4.9")
+        teacher.get_by_test_id("room-menu").locator("summary").click()
+        teacher.get_by_test_id("room-open").click()
+        big = teacher.get_by_test_id("room-code-value")
+        expect(big).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+        code = big.inner_text()
+        expect(teacher.get_by_test_id("room-code-big")).to_contain_text("/room")
+        screenshot(teacher, "room-code-projector")
+        teacher.get_by_test_id("room-hide-code").click()
+        expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+
+        # The student types the code in the header on the home page.
+        student.goto("/")
+        student.get_by_test_id("room-menu").locator("summary").click()
+        student.get_by_test_id("room-code-input").fill(code.lower())
+        student.get_by_test_id("room-join").click()
+        expect(student).to_have_url(re.compile(rf"/neurons\?room={code}$"))
+        expect(student.get_by_test_id("room-bar-text")).to_contain_text(f"Watching room {code}")
+        expect(student.get_by_test_id("room-fork")).to_be_visible()
+        expect(student.get_by_test_id("room-close")).to_be_hidden()  # teacher controls
+
+        # The teacher edits; the student's screen follows.
+        teacher.get_by_test_id("edge-0-1-0").click()
+        teacher.get_by_test_id("editor-number").fill("1")
+        teacher.get_by_test_id("editor-number").press("Enter")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+        expect(student.get_by_test_id("output-value")).to_have_text("3.9")
+        screenshot(student, "room-student-following")
+
+        # The student cannot change the teacher's network...
+        student.get_by_test_id("edge-0-0-0").click()
+        student.get_by_test_id("editor-number").fill("5")
+        student.get_by_test_id("editor-number").press("Enter")
+        expect(student.locator("#toast")).to_contain_text("Fork it")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+
+        # ...but can fork it and play with their own copy.
+        student.get_by_test_id("room-fork").click()
+        expect(student.get_by_test_id("room-bar")).to_be_hidden()
+        expect(student.locator("#toast")).to_contain_text("your own copy")
+        expect(student).to_have_url(re.compile(r"/neurons$"))
+        student.get_by_test_id("edge-0-0-0").click()
+        student.get_by_test_id("editor-number").fill("2")
+        student.get_by_test_id("editor-number").press("Enter")
+        # B1 = 2 - 2 + 0.9 = 0.9, so R1 = 0.9 + 2 + 2
+        expect(student.get_by_test_id("output-value")).to_have_text("4.9")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+
+        # A teacher who reloads is still the room's teacher.
+        teacher.reload()
+        expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+        teacher.get_by_test_id("room-close").click()
+        expect(teacher.get_by_test_id("room-bar")).to_be_hidden()
+    finally:
+        teacher_ctx.close()
+        student_ctx.close()
+    assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def forgetful_server():
+    """A server that keeps nothing after a tab closes (NP_RESUME_GRACE_SECONDS=0)."""
+    with serving(create_app(Settings(resume_grace_seconds=0))) as host:
+        yield f"http://{host}"
+
+
+def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
+    browser, forgetful_server
+):
+    context = browser.new_context(locale="en-US", base_url=forgetful_server)
+    page = context.new_page()
+    page.goto("/neurons?preset=b2_weighted")
+    output = page.get_by_test_id("output-value")
+    expect(output).to_have_text("4.9")
+    page.get_by_test_id("edge-0-1-0").click()
+    page.get_by_test_id("editor-number").fill("1")
+    page.get_by_test_id("editor-number").press("Enter")
+    expect(output).to_have_text("3.9")
+    # The learner switches to another window: the page keeps the lab's state for later.
+    page.evaluate(
+        """() => {
+            const hidden = {value: "hidden", configurable: true};
+            Object.defineProperty(document, "visibilityState", hidden);
+            document.dispatchEvent(new Event("visibilitychange"));
+        }"""
+    )
+    page.wait_for_function("() => sessionStorage.getItem('np-state:neurons') !== null")
+    page.reload()
+    expect(page.locator("#toast")).to_contain_text("last saved work was restored")
+    expect(output).to_have_text("3.9")
+    context.close()
