@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_layers: int = Field(6, ge=1, le=32, description="hidden layers per network")
     max_neurons: int = Field(8, ge=1, le=256, description="neurons per layer")
     max_inputs: int = Field(8, ge=1, le=64, description="input features per network")
-    max_message_bytes: int = Field(64_000, ge=1_024, description="largest inbound message")
+    max_message_bytes: int = Field(256_000, ge=1_024, description="largest inbound message")
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
     max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")

@@ -53,15 +53,20 @@ HISTORY_LIMIT = 1000
 
 
 def partial_command(name: str, model: type[Message], doc: str) -> type[Message]:
-    """A command changing some fields of `model`: the same fields and limits, each optional."""
+    """A command changing some fields of `model`: the same fields and limits, each optional.
+
+    The class is named after the command ("set_data" -> SetData) and must be bound to that
+    name in this module: lab processes pickle commands, which finds classes by module and name.
+    """
 
     def optional(info):
         kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         return (kind | None, None)
 
     fields = {key: optional(info) for key, info in model.model_fields.items()}
+    class_name = "".join(part.title() for part in name.split("_"))
     command = create_model(
-        f"Set{model.__name__}", __base__=Message, type=(Literal[name], ...), **fields
+        class_name, __base__=Message, __module__=__name__, type=(Literal[name], ...), **fields
     )
     command.__doc__ = doc
     return command

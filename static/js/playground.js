@@ -744,10 +744,10 @@
 
   // A file must fit in one websocket message (with room for the message around it).
   function fitsInAMessage(text) {
-    return new Blob([text]).size + 200 <= (limits.max_message_bytes || 64000);
+    return new Blob([text]).size + 200 <= (limits.max_message_bytes || 256000);
   }
   function tooLarge() {
-    NP.toast(t("playground.too_large", { limit: limits.max_message_bytes || 64000 }));
+    NP.toast(t("playground.too_large", { limit: limits.max_message_bytes || 256000 }));
   }
 
   on("csv-file", "change", async () => {

@@ -160,7 +160,7 @@ def test_a_10_mb_message_gets_a_clear_error_and_the_session_goes_on(server):
         greet(ws)
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5, "pad": "x" * 10_000_000}))
         error = json.loads(ws.recv(timeout=10))
-        assert error["code"] == "too_large" and error["params"] == {"limit": 64_000}
+        assert error["code"] == "too_large" and error["params"] == {"limit": 256_000}
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5}))
         assert json.loads(ws.recv(timeout=5))["learning_rate"] == 0.5
 
@@ -168,11 +168,11 @@ def test_a_10_mb_message_gets_a_clear_error_and_the_session_goes_on(server):
 def test_beyond_the_transport_cap_the_connection_closes_with_1009():
     """Hosts may lower uvicorn's --ws-max-size; the page then says "too large" and resumes."""
     app = create_app(Settings(), labs=LABS_FOR_TESTS)
-    with serving(app, ws_max_size=200_000) as host, connect(f"ws://{host}/ws/trainable") as ws:
+    with serving(app, ws_max_size=500_000) as host, connect(f"ws://{host}/ws/trainable") as ws:
         greet(ws)
-        ws.send(json.dumps({"type": "ping", "pad": "x" * 100_000}))
-        assert json.loads(ws.recv(timeout=5))["code"] == "too_large"
         ws.send(json.dumps({"type": "ping", "pad": "x" * 300_000}))
+        assert json.loads(ws.recv(timeout=5))["code"] == "too_large"
+        ws.send(json.dumps({"type": "ping", "pad": "x" * 600_000}))
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd.code == 1009

@@ -144,8 +144,8 @@ def test_a_shared_link_restores_data_settings_and_weights_in_a_fresh_browser(
     expect(fresh.get_by_test_id("dataset")).to_have_value("xor")
     expect(fresh.get_by_test_id("activation-0")).to_have_value("relu")
     expect(fresh.get_by_test_id("train-loss")).to_have_text(loss)
+    expect(fresh.get_by_test_id("share-close")).to_be_hidden()  # the dialog closed itself
     # A link pasted into the open tab restores too (only the hash changes).
-    fresh.get_by_test_id("share-close").click()
     fresh.get_by_test_id("dataset").select_option("gauss")
     expect(fresh.get_by_test_id("iteration")).to_have_text("0")
     fresh.evaluate("url => { location.hash = new URL(url).hash; }", url)
