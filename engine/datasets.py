@@ -7,9 +7,6 @@ points ``x`` (N, 2) and labels ``y`` (N,). Classification labels are class indic
 regression plane and Gaussian bumps) on the square [-6, 6]^2, plus multi-class spiral arms and
 Gaussian blobs. ``noise`` is a fraction: 0 is clean, 0.5 is TensorFlow Playground's "50".
 
-``make_dataset`` draws a binary dataset as other pages train on it (the batch-normalization
-page): shuffled, and scaled so that the shapes fit the unit disc.
-
 ``parse_csv`` reads a learner's own points (x1, x2, label) and says precisely what is wrong
 with a bad file (``CsvError`` carries a stable ``code`` and the line number).
 """
@@ -208,24 +205,6 @@ def generate(name: str, n: int, noise: float = 0.0, seed: int = 0, classes: int 
             raise ValueError(f"a multi-class dataset needs at least 3 classes, got {classes}")
         return GENERATORS[name](n, noise, rng, classes=classes)
     return GENERATORS[name](n, noise, rng)
-
-
-def make_dataset(
-    name: str, n: int, noise: float = 0.0, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """`n` points of a binary dataset as a page trains on them: ``x`` (n, 2) and ``y`` (n,).
-
-    The points of ``generate`` in a seeded random order (so consecutive points make mixed
-    batches) and divided by RADIUS, so that the circle and spiral fit the unit disc: the
-    circle's class 1 within radius 0.5, its class 0 on the ring from 0.7 to 1.
-    """
-    if name not in BINARY_NAMES:
-        raise ValueError(
-            f"unknown binary dataset {name!r}; choose one of {', '.join(BINARY_NAMES)}"
-        )
-    data = generate(name, n, noise, seed)
-    order = np.random.default_rng([seed, 3]).permutation(len(data))
-    return data.x[order] / RADIUS, data.y[order]
 
 
 # --- splitting and batching ----------------------------------------------------------------

@@ -19,15 +19,14 @@ from app.labs.base import Lab, LabError
 from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.datasets import make_dataset
+from engine.disc_datasets import DATASET_NAMES, make_dataset
 from engine.histogram import counts, shared_edges
 from engine.layers import Activation, BatchNorm, Dense
 from engine.losses import binary_crossentropy
 from engine.model import Sequential
 from engine.optimizers import Optimizer
 
-# The two shapes the page offers (engine.datasets has more binary ones: xor, gauss).
-DatasetName = Literal["circle", "spiral"]
+DatasetName = Literal[DATASET_NAMES]  # type: ignore[valid-type]
 ActivationName = Literal["sigmoid", "tanh", "relu"]
 BatchSize = Literal[8, 16, 32, 64, 128]  # powers of two: they divide the data set exactly
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]

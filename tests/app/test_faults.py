@@ -5,6 +5,7 @@ next to the attacker keeps training and receiving frames throughout.
 """
 
 import json
+import logging
 import threading
 import urllib.request
 
@@ -19,6 +20,7 @@ from app.settings import Settings
 from app.ws.protocol import COMMON_COMMANDS
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
+from tests.trainable_lab import SlowFrameLab
 from tests.wsutil import wait_for
 
 COMMAND_TYPES = sorted(
@@ -237,3 +239,21 @@ def test_non_finite_and_huge_numbers_are_refused_with_a_clear_message(
         frame = json.loads(ws.recv(timeout=5))
         assert frame["learning_rate"] == 0.1  # nothing changed
         assert all(abs(v) < 1e3 for layer in frame["weights"] for row in layer["w"] for v in row)
+
+
+def test_a_tab_closed_before_its_greeting_ends_its_session_quietly(caplog):
+    """The server's first frame would go to a client already gone: a normal end, no error."""
+    labs = {**LABS_FOR_TESTS, SlowFrameLab.name: SlowFrameLab}
+    app = create_app(Settings(lab_processes=False), labs=labs)
+    uvicorn_log = logging.getLogger("uvicorn")  # it does not propagate to the root logger
+    with serving(app) as host:
+        uvicorn_log.addHandler(caplog.handler)  # after uvicorn has configured its loggers
+        with connect(f"ws://{host}/ws/slow_frame") as ws:
+            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        sessions = app.state.runtime.sessions
+        wait_for(lambda: not sessions.sessions, timeout=5)
+        with connect(f"ws://{host}/ws/trainable") as ws:  # the server carries on
+            greet(ws)
+    uvicorn_log.removeHandler(caplog.handler)
+    errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert not errors, [r.getMessage() for r in errors]
