@@ -19,6 +19,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("B.2", "section.b2", "/neurons?preset=b2_weighted"),
     Section("B.3", "section.b3", "/backprop"),
     Section("B.4", "section.b4", "/descent"),
+    # The 2-D playground trains what B.3 and B.4 explain, on points in the plane.
+    Section("B.3+", "section.playground", "/playground"),
     Section("B.5", "section.b5", "/batchnorm"),
     Section("B.6", "section.b6", "/conv"),
     Section("B.7", "section.b7", "/rnn"),

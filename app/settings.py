@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_layers: int = Field(6, ge=1, le=32, description="hidden layers per network")
     max_neurons: int = Field(8, ge=1, le=256, description="neurons per layer")
     max_inputs: int = Field(8, ge=1, le=64, description="input features per network")
-    max_message_bytes: int = Field(64_000, ge=1_024, description="largest inbound message")
+    max_message_bytes: int = Field(256_000, ge=1_024, description="largest inbound message")
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
     max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")
     landscape_grid: int = Field(41, ge=5, le=201, description="points per side of a loss surface")
     idle_timeout_seconds: float = Field(900.0, gt=0, description="close sessions idle this long")
-    max_data_points: int = Field(1_000, ge=10, description="points in a lab's data set")
+    max_data_points: int = Field(
+        2_000, ge=10, le=100_000, description="points in a lab's data set (generated, CSV, clicked)"
+    )
 
     # Fairness: every session's engine work runs on this many workers (about one per core),
     # taking turns, and training bursts shrink so that a full room keeps its frame rate.
@@ -100,6 +102,9 @@ class Settings(BaseSettings):
     rnn_max_steps_per_request: int = Field(
         20, ge=1, description="training steps per request on the recurrent page"
     )
+
+    # The 2-D playground (B.3+).
+    max_classes: int = Field(5, ge=3, le=8, description="classes in a multi-class 2-D dataset")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
 

@@ -1,1 +1,3 @@
-"""Benchmarks (`make bench`): figures go to docs/performance.md, never into test assertions."""
+"""Benchmarks: `python -m bench` (see bench/__main__.py)."""
+
+import app  # noqa: F401 - single-threaded BLAS before NumPy loads, as the server runs

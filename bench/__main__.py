@@ -19,6 +19,7 @@ BENCHMARKS = (
     "stepthrough",
     "recurrent",
     "share",
+    "playground",
     "load",
 )
 

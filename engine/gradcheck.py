@@ -88,16 +88,19 @@ def numerical_model_gradients(
     loss: str = "mse",
     from_logits: bool = False,
     h: float = 1e-5,
+    regularizer: Any = None,
 ) -> tuple[list[dict[str, np.ndarray]], np.ndarray]:
     """dL/dparam for every layer of a ``Sequential``, and dL/dx, by central differences.
 
-    L is the batch loss of ``model`` on (x, y). Uses ``model.predict``, so the layers' cached
-    trace is left as it was. Returns ``([{param key: gradient}, ...], dL/dx)``.
+    L is the batch loss of ``model`` on (x, y), plus ``regularizer.penalty(model)`` when a
+    regularizer is given. Uses ``model.predict``, so the layers' cached trace is left as it
+    was. Returns ``([{param key: gradient}, ...], dL/dx)``.
     """
     x = np.array(x, dtype=np.float64)
 
     def objective(_: np.ndarray) -> float:
-        return evaluate(loss, model.predict(x), y, from_logits)[0]
+        value = evaluate(loss, model.predict(x), y, from_logits)[0]
+        return value + (regularizer.penalty(model) if regularizer is not None else 0.0)
 
     grads = [
         {key: numerical_gradient(objective, param, h) for key, param in layer.params.items()}

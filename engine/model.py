@@ -13,6 +13,7 @@ from engine.layers.recurrent import Recurrent, get_cell
 from engine.layers.sequence import LastStep, TimeDistributed
 from engine.losses import evaluate
 from engine.optimizers import Optimizer
+from engine.regularizers import Regularizer
 
 
 class Sequential:
@@ -57,15 +58,50 @@ class Sequential:
         So the UI can evaluate e.g. a decision-boundary grid without losing the trace of
         the sample it is showing.
         """
+        return self.layer_outputs(x)[-1]
+
+    def layer_outputs(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for x, in eval mode, leaving modes and traces as they were.
+
+        What each neuron computes over a whole grid of inputs (the playground's small
+        heatmaps), without disturbing the trace of the batch being trained or shown.
+        """
         modes = [layer.training for layer in self.layers]
         caches = [layer.cache for layer in self.layers]
         self.eval()
+        outputs = []
         try:
-            return self.forward(x)
+            out = np.asarray(x, dtype=np.float64)
+            for layer in self.layers:
+                out = layer.forward(out)
+                outputs.append(out)
+            return outputs
         finally:
             for layer, mode, cache in zip(self.layers, modes, caches, strict=True):
                 layer.training = mode
                 layer.cache = cache
+
+    def loss_and_gradients(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        loss: str | Callable[..., tuple[float, np.ndarray]] = "mse",
+        from_logits: bool = False,
+        regularizer: Regularizer | None = None,
+    ) -> float:
+        """Forward, loss, backward: fill every layer's grads for the batch (x, y); no update.
+
+        Returns the loss, plus the regularizer's penalty when one is given (its gradient is
+        added to the weights' grads too), so the grads are exactly d(returned value)/dparams.
+        Runs in training mode.
+        """
+        self.train()
+        value, dpred = evaluate(loss, self.forward(x), y, from_logits)
+        self.backward(dpred)
+        if regularizer is not None:
+            value += regularizer.penalty(self.layers)
+            regularizer.add_gradients(self.layers)
+        return value
 
     def train_step(
         self,
@@ -74,19 +110,19 @@ class Sequential:
         loss: str | Callable[..., tuple[float, np.ndarray]] = "mse",
         optimizer: Optimizer | None = None,
         from_logits: bool = False,
+        regularizer: Regularizer | None = None,
     ) -> float:
         """One gradient step on the batch (x, y): forward, loss, backward, update.
 
-        Returns the loss *before* the update. Runs in training mode. Without an optimizer,
-        a plain SGD(learning_rate=0.01) owned by the model is used.
+        Returns the loss (with the penalty, if a regularizer is given) *before* the update.
+        Runs in training mode. Without an optimizer, a plain SGD(learning_rate=0.01) owned by
+        the model is used.
         """
+        value = self.loss_and_gradients(x, y, loss, from_logits, regularizer)
         if optimizer is None:
             if self._default_optimizer is None:
                 self._default_optimizer = Optimizer("sgd", learning_rate=0.01)
             optimizer = self._default_optimizer
-        self.train()
-        value, dpred = evaluate(loss, self.forward(x), y, from_logits)
-        self.backward(dpred)
         optimizer.step(self.layers)
         return value
 

@@ -5,10 +5,12 @@ runs (forward, loss, backward, optimizer step) and keeps every number a learner 
 see, as plain arrays:
 
   forward   per layer: its input x, sums z = x @ w + b, outputs a = f(z)
-  loss      the formula's pieces, each sample's term and their mean (``losses.loss_terms``)
+  loss      the formula's pieces, each sample's term and their mean (``losses.loss_terms``),
+            and the weight penalty when a regularizer is given (L1/L2: the objective is the
+            loss plus the penalty)
   backward  per layer, from the output back: dL/da, f'(z), dL/dz = dL/da * f'(z),
-            dL/dw = x^T dL/dz (summed over the batch), dL/db, and dL/dx = dL/dz w^T, which
-            is dL/da of the layer before: dL/da_i = sum_j w_ij dL/dz_j
+            dL/dw = x^T dL/dz (summed over the batch) plus the penalty's gradient, dL/db, and
+            dL/dx = dL/dz w^T, which is dL/da of the layer before: dL/da_i = sum_j w_ij dL/dz_j
   update    per parameter: old, gradient, new, and the optimizer's own numbers
             (momentum: velocity before and after; Adam: m, v, m_hat, v_hat, t)
 
@@ -28,6 +30,7 @@ from engine.layers.dense import Dense
 from engine.losses import evaluate, loss_terms
 from engine.model import Sequential
 from engine.optimizers import Optimizer
+from engine.regularizers import Regularizer
 
 # Optimizer state entries worth showing, per rule (see engine.optimizers).
 _SHOWN_STATE = {
@@ -62,9 +65,10 @@ class LayerRecord:
     da: np.ndarray  # (N, n_out) dL/da
     fprime: np.ndarray | None  # (N, n_out) f'(z); None for softmax (not elementwise)
     dz: np.ndarray  # (N, n_out) dL/dz
-    dw: np.ndarray  # (n_in, n_out) dL/dw
+    dw: np.ndarray  # (n_in, n_out) dL/dw, the penalty's part included
     db: np.ndarray | None  # (n_out,) dL/db
     dx: np.ndarray  # (N, n_in) dL/dx, the dL/da of the layer before
+    dw_penalty: np.ndarray | None = None  # (n_in, n_out) the penalty's part of dw; None: none
     update: dict[str, ParamUpdate] = field(default_factory=dict)
 
 
@@ -76,13 +80,17 @@ class Iteration:
     loss: str
     from_logits: bool
     loss_parts: dict[str, np.ndarray]  # losses.loss_terms: pieces, "terms" (N,), "value"
-    loss_value: float  # before the update
+    loss_value: float  # before the update (the data loss, without the penalty)
     dpred: np.ndarray  # (N, n_out) dL/dprediction, the output layer's dL/da
     optimizer: dict[str, Any]  # Optimizer.describe() plus "t" for Adam
     pred: np.ndarray  # (N, n_out) before the update
     pred_after: np.ndarray  # (N, n_out) the same batch through the updated weights
     loss_after: float
     phases: list[tuple[str, int | None]]
+    #: Regularizer.describe() (name, rate), or None; the penalty before and after the update.
+    regularizer: dict[str, Any] | None = None
+    penalty: float = 0.0
+    penalty_after: float = 0.0
 
     @property
     def finite(self) -> bool:
@@ -91,7 +99,7 @@ class Iteration:
         for layer in self.layers:
             arrays += [layer.z, layer.a, layer.dz, layer.dw, layer.dx]
             arrays += [u.new for u in layer.update.values()]
-        scalars = np.array([self.loss_value, self.loss_after])
+        scalars = np.array([self.loss_value, self.loss_after, self.penalty, self.penalty_after])
         return bool(np.all(np.isfinite(scalars))) and all(np.all(np.isfinite(a)) for a in arrays)
 
 
@@ -119,13 +127,14 @@ def step_through(
     loss: str = "mse",
     optimizer: Optimizer | None = None,
     from_logits: bool = False,
+    regularizer: Regularizer | None = None,
 ) -> Iteration:
     """Run one training iteration on the batch (x, y) and return its record.
 
     The model's weights and the optimizer's state change exactly as with
-    ``model.train_step(x, y, loss, optimizer, from_logits)``; without an optimizer, plain
-    SGD with learning rate 0.01 (stateless, so a fresh one each call is the same).
-    x: (N, n_in); y: what the loss accepts for predictions (N, n_out).
+    ``model.train_step(x, y, loss, optimizer, from_logits, regularizer)``; without an
+    optimizer, plain SGD with learning rate 0.01 (stateless, so a fresh one each call is the
+    same). x: (N, n_in); y: what the loss accepts for predictions (N, n_out).
     """
     layers = require_dense(model)
     optimizer = optimizer if optimizer is not None else Optimizer("sgd", learning_rate=0.01)
@@ -136,6 +145,10 @@ def step_through(
     parts = loss_terms(loss, pred, y, from_logits)
     value, dpred = evaluate(loss, pred, y, from_logits)
     dx_first = model.backward(dpred)
+    penalty = 0.0
+    if regularizer is not None:
+        penalty = regularizer.penalty(model)
+        regularizer.add_gradients(model)
 
     records = []
     for layer in layers:
@@ -157,6 +170,9 @@ def step_through(
                 dw=layer.grads["w"].copy(),
                 db=layer.grads["b"].copy() if layer.use_bias else None,
                 dx=dx_first,
+                dw_penalty=(
+                    regularizer.gradient(layer.params["w"]) if regularizer is not None else None
+                ),
             )
         )
     # dL/dx of layer k is what layer k - 1 received as dL/da: the engine passed it along.
@@ -197,6 +213,9 @@ def step_through(
         pred_after=pred_after,
         loss_after=float(loss_after),
         phases=phases(len(layers)),
+        regularizer=regularizer.describe() if regularizer is not None else None,
+        penalty=penalty,
+        penalty_after=regularizer.penalty(model) if regularizer is not None else 0.0,
     )
 
 

@@ -142,3 +142,13 @@ class BuggyLab(TrainableLab):
         if self.learning_rate == 0.125:
             time.sleep(3600)  # stuck
         super().train(steps)
+
+
+class SlowFrameLab(TrainableLab):
+    """A first frame that takes 0.3 s: time for a tab to close before its greeting is sent."""
+
+    name = "slow_frame"
+
+    def frame(self) -> TrainableFrame:
+        time.sleep(0.3)
+        return super().frame()

@@ -8,12 +8,14 @@ from app.labs.conv import ConvLab
 from app.labs.descent import DescentLab
 from app.labs.gan import GanLab
 from app.labs.neurons import NeuronsLab
+from app.labs.playground import PlaygroundLab
 from app.labs.rnn import RnnLab
 
 LABS: dict[str, type[Lab]] = {
     lab.name: lab
     for lab in (
         NeuronsLab,
+        PlaygroundLab,
         AutoencoderLab,
         BackpropLab,
         BatchNormLab,

@@ -114,6 +114,22 @@ class Lab(ABC):
             )
         return value
 
+    def check_architecture(self, hidden: list[int]) -> None:
+        """Hidden layer sizes within the server's limits (NP_MAX_LAYERS, NP_MAX_NEURONS)."""
+        s = self.settings
+        if len(hidden) > s.max_layers:
+            raise LabError(
+                "too_many_layers",
+                f"This server allows at most {s.max_layers} hidden layers.",
+                limit=s.max_layers,
+            )
+        if any(n < 1 or n > s.max_neurons for n in hidden):
+            raise LabError(
+                "neurons_per_layer",
+                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
+                limit=s.max_neurons,
+            )
+
 
 def sequential_weights(model: Sequential) -> dict[str, np.ndarray]:
     """A Sequential's parameters as `layer<k>.<param>` (k from 0, as in the protocol)."""

@@ -19,7 +19,7 @@ from app.labs.base import Lab, LabError
 from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.datasets import DATASET_NAMES, make_dataset
+from engine.disc_datasets import DATASET_NAMES, make_dataset
 from engine.histogram import counts, shared_edges
 from engine.layers import Activation, BatchNorm, Dense
 from engine.losses import binary_crossentropy

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.base import LabError, sequential_weights
+from app.labs.base import Lab, LabError, sequential_weights
 from app.labs.neurons_presets import DEFAULT_PRESET, PRESETS, NetworkPreset
 from app.labs.training import (
     TRAINING_COMMANDS,
@@ -132,6 +132,25 @@ class NeuronsFrame(BaseModel):
     step_through: StepThroughView | None  # the iteration being walked, phases so far
 
 
+def edit_parameter(lab: Lab, model: Sequential, command: SetWeight | SetBias) -> None:
+    """Write one weight or bias edit into `model`'s Dense layer; indices and size checked first.
+
+    Shared by every lab whose page lets the learner type a weight (neurons, playground).
+    """
+    lab.require_index(command.layer, len(model.layers), "layer")
+    params = model.layers[command.layer].params
+    if isinstance(command, SetWeight):
+        w, i, j = params["w"], command.i, command.j
+        lab.require_index(i, w.shape[0], "i")
+        lab.require_index(j, w.shape[1], "j")
+        base = w[i, j] if command.relative else 0.0
+        w[i, j] = lab.check_value(command.value + base, "weight")
+    else:
+        b, j = params["b"], command.j
+        lab.require_index(j, b.shape[0], "j")
+        b[j] = lab.check_value(command.value + (b[j] if command.relative else 0.0), "bias")
+
+
 class NeuronsLab(StepThroughLab):
     name = "neurons"
     commands = command_adapter(
@@ -185,16 +204,8 @@ class NeuronsLab(StepThroughLab):
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])
-            case SetWeight(layer=layer, i=i, j=j, value=value, relative=relative):
-                w = self.dense(layer).params["w"]
-                self.require_index(i, w.shape[0], "i")
-                self.require_index(j, w.shape[1], "j")
-                w[i, j] = self.check_value(value + (w[i, j] if relative else 0.0), "weight")
-                self.edited()
-            case SetBias(layer=layer, j=j, value=value, relative=relative):
-                b = self.dense(layer).params["b"]
-                self.require_index(j, b.shape[0], "j")
-                b[j] = self.check_value(value + (b[j] if relative else 0.0), "bias")
+            case SetWeight() | SetBias():
+                edit_parameter(self, self.model, command)
                 self.edited()
             case SetInput(i=i, value=value):
                 self.require_index(i, self.x.shape[0], "i")
@@ -222,21 +233,6 @@ class NeuronsLab(StepThroughLab):
     def dense(self, layer: int):
         self.require_index(layer, len(self.model.layers), "layer")
         return self.model.layers[layer]
-
-    def check_architecture(self, hidden: list[int]) -> None:
-        s = self.settings
-        if len(hidden) > s.max_layers:
-            raise LabError(
-                "too_many_layers",
-                f"This server allows at most {s.max_layers} hidden layers.",
-                limit=s.max_layers,
-            )
-        if any(n < 1 or n > s.max_neurons for n in hidden):
-            raise LabError(
-                "neurons_per_layer",
-                f"Each layer needs 1 to {s.max_neurons} neurons (this server's limit).",
-                limit=s.max_neurons,
-            )
 
     def rebuild(self, hidden: list[int], seed: int) -> None:
         """New layer sizes: keep every weight whose place still exists, fill the rest randomly."""

@@ -1,10 +1,11 @@
 """Training a lab's network one phase or one iteration at a time: the step-through.
 
-Shared by every lab whose page has the step-through controls (neurons, backprop, descent).
-A `Trainer` holds the training settings (loss, optimizer, learning rate) and the walk
-through the current iteration. The walk is computed by `engine.stepthrough` when it starts,
-but the network keeps its old weights until the walk reaches the update phase: an edit in
-between simply cancels it, and the page never shows weights the learner has not seen change.
+Shared by every lab whose page has the step-through controls (neurons, backprop, descent,
+playground). A `Trainer` holds the training settings (loss, optimizer, learning rate, and
+optionally logits and a weight penalty) and the walk through the current iteration. The walk
+is computed by `engine.stepthrough` when it starts, but the network keeps its old weights
+until the walk reaches the update phase: an edit in between simply cancels it, and the page
+never shows weights the learner has not seen change.
 
 `Trainer.view()` is the frame's `step_through` part: the phases reached so far, with the
 engine's numbers; the phases not reached yet are `null`.
@@ -26,6 +27,7 @@ from app.ws.protocol import FiniteFloat, Message
 from engine.losses import LOSSES
 from engine.model import Sequential
 from engine.optimizers import OPTIMIZER_NAMES, Optimizer
+from engine.regularizers import Regularizer
 from engine.stepthrough import Iteration, require_dense, step_through
 
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
@@ -102,6 +104,7 @@ class LayerView(BaseModel):
     dw: list[list[float]] | None = None
     db: list[float] | None = None
     dx: list[list[float]] | None = None  # dL/d(input) = dL/da of the layer before
+    dw_penalty: list[list[float]] | None = None  # the weight penalty's part of dw, if any
     update: dict[str, UpdateView] | None = None  # once the update is reached
 
 
@@ -112,6 +115,9 @@ class LossView(BaseModel):
     terms: list[float]  # each sample's loss
     value: float  # their mean: the loss
     dpred: list[list[float]]  # dL/dprediction
+    #: The weight penalty added to the loss (L1/L2: name and rate) and its value, if any.
+    regularizer: dict[str, Any] | None = None
+    penalty: float | None = None
 
 
 class PhaseView(BaseModel):
@@ -128,6 +134,7 @@ class StepThroughView(BaseModel):
     loss: LossView | None
     pred_after: list[list[float]] | None
     loss_after: float | None
+    penalty_after: float | None = None  # with a regularizer, once the update is reached
 
 
 class TrainingView(BaseModel):
@@ -150,6 +157,7 @@ def _layer_view(record, reached: set[str]) -> LayerView:
     if "backward" in reached:
         view.da, view.fprime, view.dz = _list(record.da), _list(record.fprime), _list(record.dz)
         view.dw, view.db, view.dx = _list(record.dw), _list(record.db), _list(record.dx)
+        view.dw_penalty = _list(record.dw_penalty)
     if "update" in reached:
         view.update = {
             key: UpdateView(
@@ -195,6 +203,8 @@ def iteration_view(record: Iteration, phase: int) -> StepThroughView:
     loss = None
     if reached_loss:
         loss = loss_view(record.loss, record.from_logits, record.loss_parts, record.dpred)
+        if record.regularizer is not None:
+            loss.regularizer, loss.penalty = record.regularizer, record.penalty
     return StepThroughView(
         phases=[PhaseView(kind=kind, layer=layer) for kind, layer in record.phases],
         phase=phase,
@@ -204,15 +214,25 @@ def iteration_view(record: Iteration, phase: int) -> StepThroughView:
         loss=loss,
         pred_after=_list(record.pred_after) if updated else None,
         loss_after=record.loss_after if updated else None,
+        penalty_after=(
+            record.penalty_after if updated and record.regularizer is not None else None
+        ),
     )
 
 
 # --- the trainer --------------------------------------------------------------------------
 
 
-def check_loss_fits(model: Sequential, loss: str) -> None:
-    """Cross-entropy needs probabilities: refuse a loss the output layer cannot feed."""
+def check_loss_fits(model: Sequential, loss: str, from_logits: bool = False) -> None:
+    """Cross-entropy needs probabilities: refuse a loss the output layer cannot feed.
+
+    With `from_logits` the loss applies sigmoid/softmax itself to a linear output layer.
+    """
     last = model.layers[-1]
+    if from_logits:
+        if loss == "mse" or last.activation != "linear":
+            raise ValueError("from_logits needs a cross-entropy loss and a linear output layer")
+        return
     if loss == "binary_crossentropy" and last.activation not in ("sigmoid", "softmax"):
         raise LabError(
             "loss_needs_probability",
@@ -237,12 +257,19 @@ def check_targets(loss: str, y: np.ndarray) -> None:
 
 
 class Trainer:
-    """Loss, optimizer, learning rate, and the walk through one iteration of a lab's model."""
+    """Loss, optimizer, learning rate, and the walk through one iteration of a lab's model.
+
+    A lab may also set `from_logits` (a linear output layer whose logits the cross-entropy
+    takes) and `regularizer` (an L1/L2 penalty on the weights): both the walk and plain steps
+    then train exactly as ``Sequential.train_step`` with them.
+    """
 
     def __init__(self, settings: Settings, training: TrainingSettings | None = None) -> None:
         self.settings = settings
         #: Called after every applied step (e.g. to extend a trail of descent).
         self.after_step: Callable[[], None] | None = None
+        self.from_logits = False
+        self.regularizer: Regularizer | None = None
         self.apply(training or TrainingSettings())
 
     def apply(self, training: TrainingSettings) -> None:
@@ -282,7 +309,7 @@ class Trainer:
             case StepPhase():
                 self.step_phase(model, *batch())
             case SetLoss(loss=loss):
-                check_loss_fits(model, loss)
+                check_loss_fits(model, loss, self.from_logits)
                 self.loss = loss
                 self.cancel()
             case SetOptimizer(optimizer=name):
@@ -308,12 +335,13 @@ class Trainer:
     def begin(self, model: Sequential, x: np.ndarray, y: np.ndarray) -> None:
         """Record a whole iteration, then put the old weights back until its update phase."""
         require_dense(model)
-        check_loss_fits(model, self.loss)
-        check_targets(self.loss, y)
+        self.check_batch(model, y)
         old = self._params(model)
         old_state = copy.deepcopy(self.optimizer.state)
         try:
-            record = step_through(model, x, y, self.loss, self.optimizer)
+            record = step_through(
+                model, x, y, self.loss, self.optimizer, self.from_logits, self.regularizer
+            )
         except ValueError as exc:  # e.g. targets a loss cannot take
             self._write(model, old)
             self.optimizer.state = old_state
@@ -341,9 +369,18 @@ class Trainer:
             self.after_step()
 
     def diverge(self) -> None:
-        """Stop at the last finite weights and say so; the page offers reset."""
+        """Stop at the last finite weights and say so; the page offers reset.
+
+        The optimizer's state is cleared too: the step that blew up already wrote its huge
+        or non-finite gradient into the momentum or Adam's moments.
+        """
         self.diverged = True
+        self.optimizer.reset()
         self.cancel()
+
+    def check_batch(self, model: Sequential, y: np.ndarray) -> None:
+        check_loss_fits(model, self.loss, self.from_logits)
+        check_targets(self.loss, y)
 
     def _acceptable(self, params: list[dict[str, np.ndarray]]) -> bool:
         """Finite and within NP_MAX_ABS_VALUE (the comparison is False for NaN)."""
@@ -374,11 +411,19 @@ class Trainer:
         if self.record.phases[self.phase] == ("update", None):
             self.commit(model)
 
-    def train(self, model: Sequential, x: np.ndarray, y: np.ndarray, steps: int) -> None:
+    def train(
+        self,
+        model: Sequential,
+        batch: Callable[[], tuple[np.ndarray, np.ndarray]],
+        steps: int,
+        record_last: bool = True,
+    ) -> None:
         """Whole iterations: first finish the one being walked, then `steps` in all.
 
-        Only the last is recorded (the frame shows it complete); the others take the
-        engine's plain `train_step`, under the same guard against diverging.
+        `batch()` gives each iteration's (x, y) (asked again for every one: a lab may train
+        on a new mini-batch each time). Only the last iteration is recorded (the frame shows
+        it complete), unless `record_last` is False; the others take the engine's plain
+        `train_step`, under the same guard against diverging.
         """
         self.diverged = False
         if self.walking:
@@ -386,18 +431,24 @@ class Trainer:
             steps -= 1
         if steps <= 0 or self.diverged:
             return
-        check_loss_fits(model, self.loss)
-        check_targets(self.loss, y)
-        for _ in range(steps - 1):
+        self.cancel()  # a finished walk no longer matches the weights about to change
+        for _ in range(steps - 1 if record_last else steps):
+            x, y = batch()
+            self.check_batch(model, y)
             old = self._params(model)
-            value = model.train_step(x, y, self.loss, self.optimizer)
+            # Overflow is what diverging looks like: it is caught below, not warned about.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                value = model.train_step(
+                    x, y, self.loss, self.optimizer, self.from_logits, self.regularizer
+                )
             if not (np.isfinite(value) and self._acceptable(self._params(model))):
                 self._write(model, old)
                 self.diverge()
                 return
             self.stepped()
-        self.begin(model, x, y)
-        self.finish(model)
+        if record_last:
+            self.begin(model, *batch())
+            self.finish(model)
 
     def finish(self, model: Sequential) -> None:
         """Jump to the update phase of the iteration being walked and apply it."""
@@ -433,7 +484,7 @@ class StepThroughLab(Lab):
 
     def train(self, steps: int) -> None:
         try:
-            self.trainer.train(self.model, *self.batch(), steps)
+            self.trainer.train(self.model, self.batch, steps)
         finally:
             self.sync()
 

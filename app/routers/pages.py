@@ -147,6 +147,11 @@ def descent(request: Request) -> HTMLResponse:
     return render(request, "descent.html", page="descent", lab="descent")
 
 
+@router.get("/playground", response_class=HTMLResponse)
+def playground(request: Request) -> HTMLResponse:
+    return render(request, "playground.html", page="playground", lab="playground")
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, next: str = "/") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""

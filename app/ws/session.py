@@ -192,18 +192,18 @@ class Session:
         """Greet, then answer messages until the client leaves or goes idle."""
         session_id.set(self.id)
         log.info("session opened", extra={"lab": self.lab_name})
-        await self.send(
-            p.Hello(
-                session=self.id,
-                lab=self.lab_name,
-                limits=self.public_limits(),
-                resume=self.resume_token,
-            )
-        )
-        await self.send_frame()
-        await self.send_status()
         reason = "closed"
-        try:
+        try:  # a tab closed before the greeting is sent is a normal end too
+            await self.send(
+                p.Hello(
+                    session=self.id,
+                    lab=self.lab_name,
+                    limits=self.public_limits(),
+                    resume=self.resume_token,
+                )
+            )
+            await self.send_frame()
+            await self.send_status()
             while True:
                 try:
                     raw = await asyncio.wait_for(

@@ -68,13 +68,10 @@
       const bias = g.querySelector(".bias-label");
       if (bias) bias.textContent = `b = ${fmt(frame.layers[layer].b[j])}`;
     }
-    const maxAbs = Math.max(1, ...frame.layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    view.weigh(frame.layers);
     for (const g of view.edges()) {
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
-      const width = (1 + 7 * Math.abs(w) / maxAbs).toFixed(2); // times --edge-scale in CSS
-      g.querySelector(".edge-line").style.setProperty("--edge-width", width);
-      g.classList.toggle("edge--neg", w < 0);
       g.querySelector(".edge-label").textContent = fmt(w);
       g.setAttribute("aria-label", t("backprop.edge_aria", {
         from: nodeName(l - 1, i), to: nodeName(l, j), value: fmt(w),

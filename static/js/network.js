@@ -1,25 +1,37 @@
-// The SVG drawing of a layered network, shared by every page that shows one: nodes in
-// columns (inputs green, hidden blue, output orange), one edge per weight with a label for its
-// value and one for its gradient, and optional column titles that name each layer's role.
-// Pages write the numbers; events go to the page's callbacks (`rebuild` when projector mode
-// changes the spacing, --node-gap).
+// The SVG drawing of a layered network, shared by every page that shows one (neurons, backprop,
+// descent, playground): nodes in columns (inputs green, hidden blue, output orange), one edge per
+// weight with a label for its value and one for its gradient, edges whose width shows |w| and
+// whose dash shows the sign (never colour alone; the colours come from main.css), and optional
+// column titles that name each layer's role. Pages write the numbers; events go to the page's
+// callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
 "use strict";
 
-NP.networkView = (svg, on = {}) => {
-  const SVGNS = "http://www.w3.org/2000/svg";
+NP.svgElement = (name, attrs, parent) => {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+};
+
+// `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
+// --node-gap);
+// node: "circle" (a value written inside) or "map" (a square holding a canvas, for a picture
+// of what the neuron computes; its name sits left of the inputs, its value and gradients below);
+// edgeLabels: "auto" (written on every edge of a small network, on demand beyond 30 edges) or
+// "hover" (always on demand: hovered, focused or selected edges only).
+NP.networkView = (svg, on = {}, layout = {}) => {
+  const el = NP.svgElement;
   const box = svg.viewBox.baseVal;
-  const W = box.width || 800, H = box.height || 460, MARGIN_X = 90, MARGIN_Y = 50;
+  const W = box.width || 800, H = box.height || 460;
+  const MARGIN_X = layout.marginX ?? 90, MARGIN_Y = layout.marginY ?? 50;
   const TITLE_ROOM = 40; // above the nodes, when columns have titles
+  const MAPS = layout.node === "map";
+  const SIDE = 36; // a map node's square
+  const LABEL_WIDTH = 76; // room left of an input map for its name
   let sizes = [];
+  let slots = null; // {count, of}: input i is drawn at place of[i] among `count` places
   let top = 0;
   let nodeGap = 110;
-
-  function el(name, attrs, parent) {
-    const node = document.createElementNS(SVGNS, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (parent) parent.appendChild(node);
-    return node;
-  }
 
   function position(column, j, size) {
     const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, sizes.length - 1);
@@ -28,25 +40,35 @@ NP.networkView = (svg, on = {}) => {
     return [x, y];
   }
 
+  // Centre of input or neuron j of a column (inputs may sit among switched-off places).
+  function at(column, j) {
+    if (column === 0 && slots) return position(0, slots.of[j], slots.count);
+    return position(column, j, sizes[column]);
+  }
+
   const call = (name, ...args) => { if (on[name]) on[name](...args); };
 
   // Column sizes [inputs, layer 0, layer 1, ...]; `biases`: draw a bias label under neurons;
-  // `titles`: one (translated) title per column.
-  function build(columnSizes, { biases = true, titles = null } = {}) {
+  // `titles`: one (translated) title per column. `inputSlots` {count, of}: draw `count` places
+  // in the input column, input i at of[i]; the places no input uses are drawn switched off
+  // (class node--off, data-slot but no data-j).
+  function build(columnSizes, { biases = true, titles = null, inputSlots = null } = {}) {
     sizes = columnSizes;
+    slots = inputSlots;
     top = titles ? TITLE_ROOM : 0;
-    nodeGap = parseFloat(NP.cssVar("--node-gap")) || 110;
+    nodeGap = layout.maxGap ?? (parseFloat(NP.cssVar("--node-gap")) || 110);
     svg.replaceChildren();
     const edges = el("g", { class: "edges" }, svg);
     const nodes = el("g", { class: "nodes" }, svg);
     let count = 0;
     for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1];
-    svg.classList.toggle("many-edges", count > 30);
+    svg.classList.toggle("many-edges", count > 30 || layout.edgeLabels === "hover");
     for (let l = 0; l + 1 < sizes.length; l++) {
       for (let i = 0; i < sizes[l]; i++) {
         for (let j = 0; j < sizes[l + 1]; j++) {
-          const [x1, y1] = position(l, i, sizes[l]);
-          const [x2, y2] = position(l + 1, j, sizes[l + 1]);
+          let [x1, y1] = at(l, i);
+          let [x2, y2] = at(l + 1, j);
+          if (MAPS) { x1 += SIDE / 2; x2 -= SIDE / 2; } // from square to square
           const g = el("g", {
             class: "edge", tabindex: "0", role: "button",
             "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
@@ -76,17 +98,22 @@ NP.networkView = (svg, on = {}) => {
       });
     }
     sizes.forEach((size, column) => {
-      for (let j = 0; j < size; j++) {
+      const places = column === 0 && slots ? slots.count : size;
+      for (let k = 0; k < places; k++) {
         const layer = column - 1;
-        const [x, y] = position(column, j, size);
-        const role = column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
-        const g = el("g", {
-          class: `node node--${role}`, tabindex: "0", role: "group",
-          "data-layer": layer, "data-j": j, "data-testid": `node-${layer}-${j}`,
-        }, nodes);
-        el("circle", { cx: x, cy: y, r: 30 }, g);
-        el("text", { class: "node-name", x, y: y - 38 }, g);
-        el("text", { class: "node-value", x, y: y + 6 }, g);
+        const j = column === 0 && slots ? slots.of.indexOf(k) : k;
+        const [x, y] = j >= 0 ? at(column, j) : position(0, k, places);
+        const kind = j < 0 ? "off"
+          : column === 0 ? "input" : column === sizes.length - 1 ? "output" : "hidden";
+        const attrs = {
+          class: `node node--${kind}${MAPS ? " node--map" : ""}`, tabindex: "0", role: "group",
+          "data-layer": layer, "data-testid": j >= 0 ? `node-${layer}-${j}` : `slot-${k}`,
+        };
+        if (j >= 0) attrs["data-j"] = j;
+        if (column === 0 && slots) attrs["data-slot"] = k;
+        const g = el("g", attrs, nodes);
+        if (MAPS) drawMapNode(g, x, y, column === 0);
+        else drawCircleNode(g, x, y);
         if (layer >= 0 && biases) {
           const bias = el("text", {
             class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
@@ -98,24 +125,69 @@ NP.networkView = (svg, on = {}) => {
           });
           bias.addEventListener("keydown", (e) => call("biasKey", e, layer, j));
         }
+        const gradY = MAPS ? y + SIDE / 2 + 24 : y + (biases ? 66 : 50);
         el("text", {
-          class: "node-grad", x, y: y + (biases ? 66 : 50), "data-testid": `node-grad-${layer}-${j}`,
+          class: "node-grad", x, y: gradY, "data-testid": `node-grad-${layer}-${j}`,
         }, g);
-        g.addEventListener("mouseenter", () => call("nodeEnter", layer, j));
-        g.addEventListener("focus", () => call("nodeEnter", layer, j));
+        g.addEventListener("mouseenter", () => call("nodeEnter", layer, j, k));
+        g.addEventListener("focus", () => call("nodeEnter", layer, j, k));
+        g.addEventListener("mouseleave", () => call("nodeLeave", layer, j, k));
+        g.addEventListener("blur", () => call("nodeLeave", layer, j, k));
+        g.addEventListener("click", (e) => call("nodeClick", layer, j, k, e));
+        g.addEventListener("keydown", (e) => call("nodeKey", e, layer, j, k));
       }
     });
+  }
+
+  function drawCircleNode(g, x, y) {
+    el("circle", { cx: x, cy: y, r: 30 }, g);
+    el("text", { class: "node-name", x, y: y - 38 }, g);
+    el("text", { class: "node-value", x, y: y + 6 }, g);
+  }
+
+  function drawMapNode(g, x, y, isInput) {
+    const half = SIDE / 2;
+    if (isInput) {
+      // The name is part of the node: one hit area from the name to the square.
+      el("rect", { class: "node-hit", x: x - half - LABEL_WIDTH, y: y - half,
+        width: LABEL_WIDTH + SIDE, height: SIDE }, g);
+      el("text", { class: "node-name", x: x - half - 6, y: y + 4 }, g);
+    }
+    el("rect", { class: "node-frame", x: x - half - 2, y: y - half - 2,
+      width: SIDE + 4, height: SIDE + 4, rx: 3 }, g);
+    const holder = el("foreignObject", { x: x - half, y: y - half, width: SIDE, height: SIDE }, g);
+    const canvas = document.createElement("canvas");
+    canvas.className = "node-map";
+    holder.appendChild(canvas);
+    el("text", { class: "node-value", x, y: y + half + 13 }, g);
+  }
+
+  // Edge widths by |w| (relative to the largest, at least 1) and dashes by sign, from the
+  // frame's layers (each with `w[i][j]`).
+  function weigh(layers, maxWidth = 8) {
+    const maxAbs = Math.max(1, ...layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    for (const g of svg.querySelectorAll(".edge")) {
+      const w = layers[+g.dataset.layer].w[+g.dataset.i][+g.dataset.j];
+      // The width is multiplied by --edge-scale in CSS (thicker lines in projector mode).
+      g.querySelector(".edge-line").style.setProperty("--edge-width",
+        (1 + (maxWidth - 1) * Math.abs(w) / maxAbs).toFixed(2));
+      g.classList.toggle("edge--neg", w < 0);
+      g.classList.toggle("edge--zero", w === 0);
+    }
   }
 
   document.addEventListener("np:projector", () => { if (sizes.length) call("rebuild"); });
 
   return {
     build,
+    weigh,
+    at,
     get sizes() { return sizes; },
     edges: () => svg.querySelectorAll(".edge"),
     nodes: () => svg.querySelectorAll(".node"),
     edge: (l, i, j) => svg.querySelector(`.edge[data-layer="${l}"][data-i="${i}"][data-j="${j}"]`),
     node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
+    slot: (k) => svg.querySelector(`.node[data-slot="${k}"]`),
   };
 };
 

@@ -89,16 +89,10 @@
   }
 
   function updateEdges() {
-    const maxAbs = Math.max(1, ...frame.layers.flatMap((l) => l.w.flat().map(Math.abs)));
+    view.weigh(frame.layers);
     for (const g of view.edges()) {
       const l = +g.dataset.layer, i = +g.dataset.i, j = +g.dataset.j;
       const w = frame.layers[l].w[i][j];
-      const line = g.querySelector(".edge-line");
-      // Width shows |w| (times --edge-scale: thicker in projector mode); the number is
-      // written beside it too.
-      line.style.setProperty("--edge-width", (1 + 7 * Math.abs(w) / maxAbs).toFixed(2));
-      g.classList.toggle("edge--neg", w < 0);
-      g.classList.toggle("edge--zero", w === 0);
       g.classList.toggle("edge--selected",
         !!selected && selected.kind === "weight" && selected.layer === l &&
         selected.i === i && selected.j === j);

@@ -98,6 +98,18 @@ NP.share = (() => {
     document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour } }));
   });
 
+  // A link pasted into the address bar of an open page changes only the hash: restore it too.
+  window.addEventListener("hashchange", async () => {
+    try {
+      const shared = await sharedFromHash();
+      if (!shared) return;
+      const tour = apply(shared);
+      if (tour !== null && NP.tour) NP.tour.restore(tour);
+    } catch {
+      NP.toast(t("share.bad_link"));
+    }
+  });
+
   // --- the dialog -------------------------------------------------------------------------
 
   async function openDialog() {

@@ -1,5 +1,6 @@
 // The step-through of one training iteration, shared by every page that trains a network it
-// draws (neurons, backprop, descent). It owns the controls in templates/_stepthrough.html and
+// draws (neurons, backprop, descent, playground). It owns the controls in
+// templates/_stepthrough.html (a page may leave out all but the step buttons) and
 // writes the engine's numbers of the iteration onto the page's NP.networkView: values as the
 // forward pass reaches them, dL/dw on edges and dL/da, dL/dz under nodes as the backward pass
 // does, old -> new at the update. `edgeLines`/`nodeLines` give the chain rule written out with
@@ -21,29 +22,32 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
 
   // --- controls -------------------------------------------------------------------------
 
-  $("st-phase").addEventListener("click", () => session.send({ type: "step_phase" }));
-  $("st-iteration").addEventListener("click", () => session.send({ type: "step", steps: 1 }));
-  $("st-play").addEventListener("click", () => {
+  // Only the controls the page has: the playground keeps play, speed and settings in its own
+  // toolbar.
+  const listen = (id, event, handler) => { if ($(id)) $(id).addEventListener(event, handler); };
+  listen("st-phase", "click", () => session.send({ type: "step_phase" }));
+  listen("st-iteration", "click", () => session.send({ type: "step", steps: 1 }));
+  listen("st-play", "click", () => {
     if (serverRunning || slowTimer !== null) pause();
     else play();
   });
-  $("st-speed").addEventListener("change", () => {
+  listen("st-speed", "change", () => {
     const running = serverRunning || slowTimer !== null;
     if (running) pause();
     const n = +$("st-speed").value;
     if (n > 0) session.send({ type: "set_speed", steps_per_frame: n });
     if (running) play();
   });
-  $("st-loss").addEventListener("change", (e) =>
+  listen("st-loss", "change", (e) =>
     session.send({ type: "set_loss", loss: e.target.value }));
-  $("st-optimizer").addEventListener("change", (e) =>
+  listen("st-optimizer", "change", (e) =>
     session.send({ type: "set_optimizer", optimizer: e.target.value }));
-  $("st-lr").addEventListener("change", (e) => {
+  listen("st-lr", "change", (e) => {
     const value = e.target.valueAsNumber;
     if (Number.isFinite(value)) session.send({ type: "set_learning_rate", value });
     else NP.toast(t("error.not_a_number"));
   });
-  $("st-sample").addEventListener("change", (e) => {
+  listen("st-sample", "change", (e) => {
     sample = +e.target.value;
     if (onSample) onSample(sample);
     else if (frame) render(frame);
@@ -75,6 +79,7 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   }
 
   function updatePlayButton() {
+    if (!$("st-play")) return;
     const running = serverRunning || slowTimer !== null;
     $("st-play").textContent = running ? t("stepthrough.pause") : t("stepthrough.play");
     $("st-play").setAttribute("aria-pressed", running ? "true" : "false");
@@ -82,17 +87,18 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
 
   function status(msg) {
     serverRunning = msg.running;
-    $("st-step").textContent = msg.step;
+    if ($("st-step")) $("st-step").textContent = msg.step;
     showDiverged(msg.diverged);
     if (msg.diverged) pause();
     updatePlayButton();
   }
 
   function showDiverged(diverged) {
-    $("st-diverged").hidden = !diverged;
+    if ($("st-diverged")) $("st-diverged").hidden = !diverged;
   }
 
   function updateControls(training) {
+    if (!training || !$("st-loss")) return; // the page's own toolbar shows its settings
     const keep = (el, value) => { if (document.activeElement !== el) el.value = value; };
     keep($("st-loss"), training.loss);
     keep($("st-optimizer"), training.optimizer);
@@ -228,11 +234,13 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
     const from = inputName(l, i), to = nodeName(l, j);
     const n = layer.x.length;
     const products = layer.x.map((x, s) => `${numFactor(layer.dz[s][j])} × ${numFactor(x[i])}`);
+    // With a weight penalty R (L1/L2), its own gradient is added: ∂(L + R)/∂w.
+    const penalty = layer.dw_penalty ? layer.dw_penalty[i][j] : null;
+    const rule = `${n === 1 ? "" : "Σ "}∂L/∂z(${to}) × a(${from})${penalty === null ? "" : " + ∂R/∂w"}`;
+    const terms = [...products, ...(penalty === null ? [] : [numFactor(penalty)])];
     const lines = [
       t("stepthrough.chain_title", { from, to }),
-      n === 1
-        ? `∂L/∂w = ∂L/∂z(${to}) × a(${from}) = ${products[0]} = ${num(layer.dw[i][j])}`
-        : `∂L/∂w = Σ ∂L/∂z(${to}) × a(${from}) = ${products.join(" + ")} = ${num(layer.dw[i][j])}`,
+      `∂L/∂w = ${rule} = ${terms.join(" + ")} = ${num(layer.dw[i][j])}`,
       dzLine(layer, j, to),
     ];
     if (layer.update) lines.push(...updateLines(layer.update.w, (a) => a[i][j]));
@@ -294,6 +302,7 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   function lossLines(loss) {
     const p = loss.parts;
     const lines = [t(`stepthrough.formula_${loss.name}`)];
+    if (loss.from_logits) lines.push(t(`stepthrough.from_logits_${loss.name}`));
     const shown = Math.min(loss.terms.length, 6);
     for (let s = 0; s < shown; s++) {
       let text;
@@ -319,6 +328,11 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
     } else {
       lines.push(`L = ${num(loss.value)}`);
     }
+    if (loss.regularizer) {
+      lines.push(t(`stepthrough.penalty_${loss.regularizer.name}`, {
+        rate: num(loss.regularizer.rate), value: num(loss.penalty),
+      }));
+    }
     const prefix = loss.terms.length > 1 ? ` (${t("stepthrough.sample_n", { n: sample + 1 })})` : "";
     lines.push(`∂L/∂ŷ${prefix} = ${loss.dpred[sample].map(num).join(", ")}`);
     return lines;
@@ -336,6 +350,11 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
       lines.push(t("stepthrough.loss_change", {
         before: num(walk.loss.value), after: num(walk.loss_after),
       }));
+      if (walk.penalty_after !== null) {
+        lines.push(t("stepthrough.penalty_change", {
+          before: num(walk.loss.penalty), after: num(walk.penalty_after),
+        }));
+      }
       lines.push(t(`stepthrough.rule_${walk.optimizer.name}`));
     }
     writeLines($("st-update-text"), lines);

@@ -51,7 +51,7 @@ def test_json_export_has_the_same_numbers(client):
         ("/export/nowhere/weights.npz", b"{}", 404, "unknown_lab"),
         ("/export/neurons/weights.npz", b"{not json", 400, "invalid_json"),
         ("/export/neurons/weights.npz", b'{"preset": "b2_weighted"}', 422, "bad_state"),
-        ("/export/neurons/weights.json", b"x" * 70_000, 413, "too_large"),
+        ("/export/neurons/weights.json", b"x" * 300_000, 413, "too_large"),
     ],
 )
 def test_bad_requests_get_a_code_the_page_translates(client, path, body, status, code):

@@ -5,6 +5,7 @@ next to the attacker keeps training and receiving frames throughout.
 """
 
 import json
+import logging
 import threading
 import urllib.request
 
@@ -19,6 +20,7 @@ from app.settings import Settings
 from app.ws.protocol import COMMON_COMMANDS
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
+from tests.trainable_lab import SlowFrameLab
 from tests.wsutil import wait_for
 
 COMMAND_TYPES = sorted(
@@ -160,7 +162,7 @@ def test_a_10_mb_message_gets_a_clear_error_and_the_session_goes_on(server):
         greet(ws)
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5, "pad": "x" * 10_000_000}))
         error = json.loads(ws.recv(timeout=10))
-        assert error["code"] == "too_large" and error["params"] == {"limit": 64_000}
+        assert error["code"] == "too_large" and error["params"] == {"limit": 256_000}
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5}))
         assert json.loads(ws.recv(timeout=5))["learning_rate"] == 0.5
 
@@ -168,11 +170,11 @@ def test_a_10_mb_message_gets_a_clear_error_and_the_session_goes_on(server):
 def test_beyond_the_transport_cap_the_connection_closes_with_1009():
     """Hosts may lower uvicorn's --ws-max-size; the page then says "too large" and resumes."""
     app = create_app(Settings(), labs=LABS_FOR_TESTS)
-    with serving(app, ws_max_size=200_000) as host, connect(f"ws://{host}/ws/trainable") as ws:
+    with serving(app, ws_max_size=500_000) as host, connect(f"ws://{host}/ws/trainable") as ws:
         greet(ws)
-        ws.send(json.dumps({"type": "ping", "pad": "x" * 100_000}))
-        assert json.loads(ws.recv(timeout=5))["code"] == "too_large"
         ws.send(json.dumps({"type": "ping", "pad": "x" * 300_000}))
+        assert json.loads(ws.recv(timeout=5))["code"] == "too_large"
+        ws.send(json.dumps({"type": "ping", "pad": "x" * 600_000}))
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=5)
         assert closed.value.rcvd.code == 1009
@@ -237,3 +239,21 @@ def test_non_finite_and_huge_numbers_are_refused_with_a_clear_message(
         frame = json.loads(ws.recv(timeout=5))
         assert frame["learning_rate"] == 0.1  # nothing changed
         assert all(abs(v) < 1e3 for layer in frame["weights"] for row in layer["w"] for v in row)
+
+
+def test_a_tab_closed_before_its_greeting_ends_its_session_quietly(caplog):
+    """The server's first frame would go to a client already gone: a normal end, no error."""
+    labs = {**LABS_FOR_TESTS, SlowFrameLab.name: SlowFrameLab}
+    app = create_app(Settings(lab_processes=False), labs=labs)
+    uvicorn_log = logging.getLogger("uvicorn")  # it does not propagate to the root logger
+    with serving(app) as host:
+        uvicorn_log.addHandler(caplog.handler)  # after uvicorn has configured its loggers
+        with connect(f"ws://{host}/ws/slow_frame") as ws:
+            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+        sessions = app.state.runtime.sessions
+        wait_for(lambda: not sessions.sessions, timeout=5)
+        with connect(f"ws://{host}/ws/trainable") as ws:  # the server carries on
+            greet(ws)
+    uvicorn_log.removeHandler(caplog.handler)
+    errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert not errors, [r.getMessage() for r in errors]

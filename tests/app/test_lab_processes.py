@@ -6,6 +6,7 @@ import signal
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
 from app.ws.labhost import LabCrash, RemoteLab
@@ -112,3 +113,16 @@ def test_a_lab_stuck_in_a_loop_is_stopped_and_its_process_replaced(client):
     with open_lab(client, "buggy") as (ws, _):
         ws.send_json({"type": "step", "steps": 1})
         assert receive_until(ws, "frame")["step"] == 1
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_every_lab_works_from_a_lab_process(client, lab):
+    """Commands, states and frames cross the pipe: a lab whose classes cannot be pickled
+    (defined inside a function, say) fails here rather than in a workshop."""
+    with open_lab(client, lab) as (ws, first):
+        ws.send_json({"type": "get_state"})
+        state = receive_until(ws, "state")["state"]
+        ws.send_json({"type": "set_state", "state": state})
+        assert receive_until(ws, "frame", limit=50) == first | {"type": "frame"}
+        ws.send_json({"type": "reset"})
+        assert receive_until(ws, "frame", limit=50)["type"] == "frame"

@@ -78,10 +78,10 @@ def test_bad_messages_get_a_clear_error_and_the_session_lives_on(client, text, c
 
 def test_oversized_message_is_refused_before_parsing(client):
     with open_lab(client, "neurons") as (session, _):
-        session.send_text(json.dumps({"type": "ping", "pad": "x" * 100_000}))
+        session.send_text(json.dumps({"type": "ping", "pad": "x" * 300_000}))
         error = receive_until(session, "error")
         assert error["code"] == "too_large"
-        assert error["params"]["limit"] == 64_000
+        assert error["params"]["limit"] == 256_000
         session.send_json({"type": "set_input", "i": 0, "value": 2.0})
         assert receive_until(session, "frame")["inputs"][0] == 2.0
 

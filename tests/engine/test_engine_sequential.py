@@ -122,3 +122,14 @@ def test_softmax_classifier_from_logits_trains():
     for _ in range(100):
         loss = model.train_step(x, labels, "categorical_crossentropy", opt, from_logits=True)
     assert loss < 0.1
+
+
+def test_layer_outputs_gives_every_layer_and_keeps_the_trace():
+    model = mlp([2, 3, 2, 1], ["tanh", "relu", "sigmoid"], seed=0)
+    model.forward(XOR_X[:1])
+    before = model.layers[1].trace()["a"]
+    outputs = model.layer_outputs(XOR_X)
+    assert [o.shape for o in outputs] == [(4, 3), (4, 2), (4, 1)]
+    np.testing.assert_allclose(outputs[-1], model.predict(XOR_X))
+    np.testing.assert_allclose(outputs[0], np.tanh(XOR_X @ model.layers[0].params["w"]))
+    assert model.layers[1].trace()["a"] is before

@@ -11,6 +11,7 @@ from engine.layers import Dense
 from engine.losses import evaluate, get_loss, loss_terms
 from engine.model import Sequential, mlp
 from engine.optimizers import Optimizer
+from engine.regularizers import Regularizer
 from engine.stepthrough import phases, step_through
 
 TOL = 1e-6
@@ -62,6 +63,32 @@ def test_recorded_gradients_equal_finite_differences_on_random_networks(seed):
         )
         assert rel_error(record.layers[k - 1].da, da) < TOL, k
         assert rel_error(record.layers[k].dx, da) < TOL, k
+
+
+@pytest.mark.parametrize(("seed", "penalty"), [(0, "l2"), (1, "l1"), (2, "l2"), (4, "l1")])
+def test_a_weight_penalty_is_in_the_recorded_gradients_and_the_update(seed, penalty):
+    model, x, y, loss, from_logits, optimizer = random_problem(seed)
+    regularizer = Regularizer(penalty, 0.05)
+    before = copy.deepcopy(model)
+    twin = copy.deepcopy(model)
+    numeric, _ = numerical_model_gradients(before, x, y, loss, from_logits, regularizer=regularizer)
+    record = step_through(model, x, y, loss, optimizer, from_logits, regularizer)
+    assert record.regularizer == {"name": penalty, "rate": 0.05}
+    assert record.penalty == pytest.approx(regularizer.penalty(before))
+    assert record.penalty_after == pytest.approx(regularizer.penalty(model))
+    for k, (layer, expected) in enumerate(zip(record.layers, numeric, strict=True)):
+        assert rel_error(layer.dw, expected["w"]) < TOL, (k, "w")
+        assert rel_error(layer.db, expected["b"]) < TOL, (k, "b")  # biases are not penalised
+        # The penalty's part: 2 * rate * w (L2) or rate * sign(w) (L1), added to x^T dL/dz.
+        w = before.layers[k].params["w"]
+        part = 0.1 * w if penalty == "l2" else 0.05 * np.sign(w)
+        np.testing.assert_allclose(layer.dw_penalty, part)
+        np.testing.assert_allclose(layer.dw, layer.x.T @ layer.dz + part, atol=1e-12)
+    # The record's update is exactly what train_step does with the same penalty.
+    twin_optimizer = Optimizer(optimizer.name, learning_rate=optimizer.learning_rate)
+    twin.train_step(x, y, loss, twin_optimizer, from_logits, regularizer)
+    for layer, expected in zip(record.layers, twin.layers, strict=True):
+        np.testing.assert_allclose(layer.update["w"].new, expected.params["w"])
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -1,0 +1,87 @@
+"""Compact heatmaps for frames: a grid of engine values as one byte per cell, in base64.
+
+A 100 x 100 decision surface as JSON numbers would be ~60 kB per frame; as bytes in base64
+it is 13 kB (and the websocket's per-message deflate shrinks it further). One byte (256
+levels) is finer than any colour scale can show. The page decodes a cell as
+``lo + byte / 255 * (hi - lo)``; ``lo`` and ``hi`` travel with the map.
+"""
+
+import base64
+
+import numpy as np
+from pydantic import BaseModel
+
+
+class Heatmap(BaseModel):
+    """size x size cells, row 0 at the top (largest x2), column 0 at the left (smallest x1)."""
+
+    size: int
+    lo: float
+    hi: float
+    data: str  # base64 of size*size bytes
+
+
+def encode_bytes(values: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(values, dtype=np.uint8).tobytes()).decode()
+
+
+def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """A square grid of values (clipped to [lo, hi]) as one byte per cell (uint8)."""
+    values = np.asarray(values, dtype=np.float64)
+    size = values.shape[0]
+    if values.shape != (size, size):
+        raise ValueError(f"a heatmap needs a square grid, got {values.shape}")
+    if not hi > lo:
+        raise ValueError(f"a heatmap needs hi > lo, got {lo} and {hi}")
+    # The lab keeps weights finite, so this is a last guard: an overflow to +-inf shows as
+    # the end of the scale and NaN as its middle, instead of an arbitrary byte.
+    if not np.isfinite(values).all():
+        values = np.nan_to_num(values, nan=(lo + hi) / 2, posinf=hi, neginf=lo)
+    return np.rint((np.clip(values, lo, hi) - lo) / (hi - lo) * 255.0).astype(np.uint8)
+
+
+def from_bytes(cells: np.ndarray, lo: float, hi: float) -> Heatmap:
+    return Heatmap(size=cells.shape[0], lo=float(lo), hi=float(hi), data=encode_bytes(cells))
+
+
+def heatmap(values: np.ndarray, lo: float, hi: float) -> Heatmap:
+    """Quantize a square grid of values (clipped to [lo, hi]) to one byte per cell."""
+    return from_bytes(quantize(values, lo, hi), lo, hi)
+
+
+class SentMaps:
+    """The maps last sent to a page, so that a frame can leave out those that look the same.
+
+    "The same": the same scale and no cell more than `tolerance` levels (of 255) away, which
+    no colour scale shows. Comparing with what was last *sent* (not last computed) lets a slow
+    drift through as soon as it adds up.
+    """
+
+    def __init__(self) -> None:
+        self.sent: dict[object, tuple[np.ndarray, float, float]] = {}
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+    def unchanged(self, key: object, cells: np.ndarray, lo: float, hi: float, tolerance=1) -> bool:
+        previous = self.sent.get(key)
+        same = (
+            previous is not None
+            and previous[1:] == (lo, hi)
+            and previous[0].shape == cells.shape
+            and int(np.max(np.abs(previous[0].astype(np.int16) - cells))) <= tolerance
+        )
+        if not same:
+            self.sent[key] = (cells, lo, hi)
+        return same
+
+    def heatmap(self, key: object, values: np.ndarray, lo: float, hi: float) -> Heatmap | None:
+        """The map, or None when the page already shows it."""
+        cells = quantize(values, lo, hi)
+        return None if self.unchanged(key, cells, lo, hi) else from_bytes(cells, lo, hi)
+
+
+def decode(map_: Heatmap) -> np.ndarray:
+    """The map's cell values back as floats (to test what the page will draw)."""
+    raw = np.frombuffer(base64.b64decode(map_.data), dtype=np.uint8).astype(np.float64)
+    return (map_.lo + raw / 255.0 * (map_.hi - map_.lo)).reshape(map_.size, map_.size)

@@ -1,0 +1,260 @@
+"""What the playground page draws, computed by the engine, and only what changed.
+
+One forward pass over a 100 x 100 grid of the plane gives every neuron's value at every
+cell (`Sequential.layer_outputs`): the output's decision surface at full size, each neuron's
+small map (every 5th cell: 20 x 20), and one "inspected" neuron at full size.
+
+A frame always carries the weights, the metrics and the new loss-curve points. The settings
+(`config`), the points (`data`), the input features' maps and the whole loss curve come only
+when they changed, and a map only when it looks different from the one last sent (so a
+converged network streams almost nothing): `kind` is "full" when everything is there (the
+first frame, a new dataset, a restored state), "update" otherwise.
+"""
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from app.labs.heatmaps import Heatmap, SentMaps, encode_bytes, from_bytes, heatmap, quantize
+from app.labs.playground_spec import DataSpec, NetworkSpec, ViewSpec
+from app.labs.training import StepThroughView
+from engine.activations import sigmoid, softmax
+from engine.features import feature_matrix, grid
+
+if TYPE_CHECKING:
+    from app.labs.playground import PlaygroundLab
+
+MAP_SIZE = 100  # cells per side of the decision surface (TensorFlow Playground's size)
+THUMB_EVERY = 5  # a neuron's small map keeps every 5th cell: 20 x 20
+DECIMALS = 4  # weights and coordinates as shown; the state keeps full precision
+
+
+class PointSet(BaseModel):
+    """Columns of points: x1[i], x2[i], label[i]."""
+
+    x1: list[float]
+    x2: list[float]
+    label: list[float]
+
+
+class DataView(BaseModel):
+    problem: str  # "binary", "multiclass" or "regression"
+    classes: int  # 2 for binary, K for multi-class, 0 for regression
+    extent: float  # the plane shown is [-extent, extent]^2
+    value_scale: float  # regression colours run from -value_scale to value_scale
+    train: PointSet  # the learner's added points are the last `added` ones
+    test: PointSet
+    added: int
+
+
+class ConfigView(BaseModel):
+    data: DataSpec
+    network: NetworkSpec
+    problem: str
+    classes: int
+    loss: str  # the loss being minimised (binary/categorical cross-entropy, mse)
+    limits: dict[str, int]
+
+
+class LayerView(BaseModel):
+    activation: str
+    w: list[list[float]]  # (n_in, n_out): w[i][j] from neuron i before to neuron j
+    b: list[float]
+
+
+class OutputMap(BaseModel):
+    """The decision surface. kind "probability": P(class 1); "classes": the most likely
+    class per cell in `classes` (base64 bytes) with its probability in `map`; "value": the
+    regression output."""
+
+    kind: Literal["probability", "classes", "value"]
+    map: Heatmap
+    classes: str | None = None
+
+
+class InspectedMap(BaseModel):
+    layer: int  # -1: an input feature
+    j: int
+    map: Heatmap
+
+
+class Metrics(BaseModel):
+    train_loss: float | None
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float | None
+
+
+class PlaygroundFrame(BaseModel):
+    type: Literal["frame"] = "frame"
+    lab: Literal["playground"] = "playground"
+    kind: Literal["full", "update"]
+    step: int
+    epoch: float  # passes over the training points so far
+    diverged: bool
+    view: ViewSpec  # test points shown, output in steps (the page draws them)
+    config: ConfigView | None = None
+    data: DataView | None = None
+    input_maps: list[Heatmap] | None = None  # one per enabled feature, small
+    layers: list[LayerView]
+    output: OutputMap | None  # None: unchanged since the last frame
+    neuron_maps: list[list[Heatmap | None]]  # per layer, per neuron, small (output last)
+    inspected: InspectedMap | None = None
+    metrics: Metrics
+    history: list[tuple[int, float, float | None]]  # (step, train loss, test loss)
+    history_reset: bool  # True: `history` is the whole curve; False: points to append
+    #: The iteration being walked (or the single one just run), phases so far; None while
+    #: playing and after any change (see app.labs.training).
+    step_through: StepThroughView | None = None
+
+
+@lru_cache(maxsize=32)
+def grid_features(extent: float, features: tuple[str, ...]) -> np.ndarray:
+    """The features of every grid cell; shared by all sessions with the same view."""
+    values = feature_matrix(grid(extent, MAP_SIZE), features)
+    values.flags.writeable = False
+    return values
+
+
+def thumbnail(values: np.ndarray) -> np.ndarray:
+    start = THUMB_EVERY // 2
+    return values[start::THUMB_EVERY, start::THUMB_EVERY]
+
+
+def signed_range(values: np.ndarray) -> tuple[float, float]:
+    """Centred on 0, at least -1..1, so a neuron that barely varies looks pale."""
+    scale = max(1.0, float(np.max(np.abs(values))))
+    return -scale, scale
+
+
+def output_range(problem: str, value_scale: float) -> tuple[float, float]:
+    return (-value_scale, value_scale) if problem == "regression" else (0.0, 1.0)
+
+
+def predictions(problem: str, logits: np.ndarray) -> np.ndarray:
+    """What the output layer's logits mean: probabilities, or the regression value."""
+    if problem == "binary":
+        return sigmoid(logits)
+    if problem == "multiclass":
+        return softmax(logits)
+    return logits
+
+
+def rounded(values: np.ndarray) -> list:
+    return np.round(values, DECIMALS).tolist()
+
+
+def point_set(x: np.ndarray, y: np.ndarray) -> PointSet:
+    return PointSet(x1=rounded(x[:, 0]), x2=rounded(x[:, 1]), label=rounded(y))
+
+
+def output_map(
+    problem: str, pred: np.ndarray, lo: float, hi: float, sent: SentMaps
+) -> OutputMap | None:
+    """pred: (MAP_SIZE, MAP_SIZE, K) predictions over the grid; None if the page has it."""
+    if problem == "multiclass":
+        cells = quantize(pred.max(axis=2), lo, hi)
+        classes = pred.argmax(axis=2).astype(np.uint8)
+        # A cell changing class always shows: compare the classes exactly. `&`, not `and`:
+        # both comparisons must run so that both remember what is being sent.
+        if sent.unchanged("output", cells, lo, hi) & sent.unchanged("classes", classes, 0, 1, 0):
+            return None
+        return OutputMap(
+            kind="classes", map=from_bytes(cells, lo, hi), classes=encode_bytes(classes)
+        )
+    cells = quantize(pred[:, :, 0], lo, hi)
+    if sent.unchanged("output", cells, lo, hi):
+        return None
+    kind = "value" if problem == "regression" else "probability"
+    return OutputMap(kind=kind, map=from_bytes(cells, lo, hi))
+
+
+def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
+    data, network = lab.data, lab.network
+    features = grid_features(data.extent, tuple(network.features))
+    outputs = lab.model.layer_outputs(features)
+    pred = predictions(data.problem, outputs[-1])
+    out_lo, out_hi = output_range(data.problem, data.value_scale)
+    # Every layer's values over the grid, (MAP_SIZE, MAP_SIZE, neurons), with its colour range.
+    layer_grids = [o.reshape(MAP_SIZE, MAP_SIZE, -1) for o in outputs[:-1]]
+    layer_grids.append(pred.reshape(MAP_SIZE, MAP_SIZE, -1))
+    ranges = [[signed_range(g[:, :, j]) for j in range(g.shape[2])] for g in layer_grids[:-1]] + [
+        [(out_lo, out_hi)] * layer_grids[-1].shape[2]
+    ]
+    changed = lab.changed
+    sent = lab.sent_maps
+    if "config" in changed or "data" in changed:
+        sent.clear()  # new shapes or a new view: the page needs every map again
+    neuron_maps = [
+        [sent.heatmap((k, j), thumbnail(g[:, :, j]), *r[j]) for j in range(g.shape[2])]
+        for k, (g, r) in enumerate(zip(layer_grids, ranges, strict=True))
+    ]
+    feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
+
+    inspected = None
+    if lab.inspected is not None:
+        layer, j = lab.inspected
+        if layer == -1:
+            values = feature_grid[:, :, j]
+            map_ = heatmap(values, *signed_range(values))
+        else:
+            map_ = heatmap(layer_grids[layer][:, :, j], *ranges[layer][j])
+        inspected = InspectedMap(layer=layer, j=j, map=map_)
+
+    full_history = "history" in changed
+    fields: dict[str, Any] = {}
+    if "config" in changed or "data" in changed:
+        fields["config"] = ConfigView(
+            data=lab.spec,
+            network=network,
+            problem=data.problem,
+            classes=data.classes,
+            loss=lab.loss_name,
+            limits={
+                "max_points": lab.settings.max_data_points,
+                "max_classes": lab.settings.max_classes,
+                "max_layers": lab.settings.max_layers,
+                "max_neurons": lab.settings.max_neurons,
+            },
+        )
+        fields["input_maps"] = [
+            heatmap(thumbnail(feature_grid[:, :, k]), *signed_range(feature_grid[:, :, k]))
+            for k in range(feature_grid.shape[2])
+        ]
+    if "data" in changed:
+        fields["data"] = DataView(
+            problem=data.problem,
+            classes=data.classes,
+            extent=data.extent,
+            value_scale=data.value_scale,
+            train=point_set(data.train_x, data.train_y),
+            test=point_set(data.test_x, data.test_y),
+            added=data.n_added,
+        )
+    n_train = max(1, len(data.train_y))
+    return PlaygroundFrame(
+        kind="full" if {"config", "data", "history"} <= changed else "update",
+        step=lab.step_count,
+        epoch=round(lab.step_count * lab.sampler.batch_size / n_train, 2),
+        diverged=lab.diverged,
+        view=lab.view,
+        layers=[
+            LayerView(
+                activation=layer.activation,
+                w=rounded(layer.params["w"]),
+                b=rounded(layer.params["b"]),
+            )
+            for layer in lab.model.layers
+        ],
+        output=output_map(data.problem, layer_grids[-1], out_lo, out_hi, sent),
+        neuron_maps=neuron_maps,
+        inspected=inspected,
+        metrics=Metrics(**lab.metrics()),
+        history=lab.history if full_history else lab.history[lab.history_sent :],
+        history_reset=full_history,
+        step_through=lab.trainer.step_through_view(),
+        **fields,
+    )
