@@ -58,8 +58,18 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 
+# The suite runs in parallel, one worker per core (pytest-xdist), a module's tests together on
+# one worker (some share a live server). Browser tests run after the others, never in the same
+# worker: Playwright's sync API keeps an event loop running in the worker's main thread, where
+# the pool and session tests call asyncio.run. Both runs always happen; either failing fails.
+# TEST_WORKERS=0 runs each part in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: $(VENV)/.test chromium redis $(AXE) lint
-	$(PY) -m pytest
+	@status=0; \
+	$(PYTEST) --ignore=tests/browser || status=1; \
+	$(PYTEST) tests/browser || status=1; \
+	exit $$status
 
 bench: $(VENV)/.test
 	$(PY) -m bench

@@ -18,6 +18,9 @@
     { style: "percent", maximumFractionDigits: 1 });
 
   let config = null; // the latest settings from the engine
+  // Features asked for and not yet in a frame: two quick clicks must both count.
+  let wantedFeatures = null;
+  let wantedTimer = 0;
   let data = null; // the latest points
   let inputMaps = null; // one small map per enabled feature
   let frame = null; // the latest frame
@@ -40,6 +43,7 @@
     frame(msg) { onFrame(msg); },
     status(msg) { onStatus(msg); },
     error(msg) {
+      wantedFeatures = null;
       if (msg.code === "diverged") $("diverged").hidden = false;
       else NP.toast(NP.errorText(msg));
     },
@@ -119,6 +123,9 @@
 
   function onFrame(msg) {
     if (msg.config) config = msg.config;
+    if (msg.config && String(msg.config.network.features) === String(wantedFeatures)) {
+      wantedFeatures = null;
+    }
     if (msg.input_maps) inputMaps = msg.input_maps;
     if (msg.data) data = msg.data;
     frame = msg;
@@ -358,7 +365,7 @@
   }
 
   function toggleFeature(name) {
-    const enabled = config.network.features;
+    const enabled = wantedFeatures || config.network.features;
     const next = enabled.includes(name)
       ? enabled.filter((f) => f !== name)
       : FEATURES.filter((f) => f === name || enabled.includes(f));
@@ -367,6 +374,9 @@
       return;
     }
     send({ type: "set_network", features: next });
+    wantedFeatures = next;
+    clearTimeout(wantedTimer); // a lost answer must not pin the page's features for good
+    wantedTimer = setTimeout(() => { wantedFeatures = null; }, 2000);
   }
 
   // Sizes, activations and limits from the latest config (also after a restored state).

@@ -44,8 +44,9 @@ def test_training_streams_the_loss_down_and_the_surface_changes(page):
     start_loss = number(page, "train-loss")
     start_pixels = plot_pixels(page)
     page.get_by_test_id("feature-x1_sq").click()
-    page.get_by_test_id("feature-x2_sq").click()
+    page.get_by_test_id("feature-x2_sq").click()  # before the first click's frame: both count
     expect(page.get_by_test_id("feature-x2_sq")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_test_id("feature-x1_sq")).to_have_attribute("aria-checked", "true")
     page.get_by_test_id("speed").select_option("30")
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
