@@ -146,6 +146,7 @@
     updateChart(msg);
     redrawPlot();
     $("diverged").hidden = !msg.diverged;
+    $("preset").value = msg.preset && !msg.modified ? msg.preset : "";
   }
 
   function redraw() {
@@ -208,7 +209,9 @@
     });
     $("csv-hint").textContent = t("playground.csv_hint", { limit: config.limits.max_points });
     const hidden = net.hidden.length;
-    $("layer-count").textContent = t("playground.layer_count", { n: hidden });
+    // B.1's names: one hidden layer is a single-layer network, more a multi-layer one.
+    $("layer-count").textContent = hidden === 0 ? t("neurons.kind_none")
+      : hidden === 1 ? t("neurons.kind_single") : t("neurons.kind_multi", { n: hidden });
     $("add-layer").disabled = hidden >= config.limits.max_layers;
     $("remove-layer").disabled = hidden === 0;
   }
@@ -705,6 +708,7 @@
   function randomSeed() { return Math.floor(Math.random() * 2 ** 31); }
   const on = (id, event, fn) => $(id).addEventListener(event, fn);
 
+  on("preset", "change", () => { if ($("preset").value) send({ type: "load_preset", name: $("preset").value }); });
   on("play", "click", () => send({ type: running ? "pause" : "play" }));
   on("step", "click", () => send({ type: "step", steps: 1 }));
   on("reset", "click", () => send({ type: "reset" }));
