@@ -77,7 +77,9 @@
     };
   }
   new MutationObserver(() => { readColours(); if (frame) redraw(); })
-    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    .observe(document.documentElement, {
+      attributes: true, attributeFilter: ["data-theme", "data-projector"],
+    });
 
   const css = (rgb) => `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
 
@@ -298,7 +300,9 @@
       g.setAttribute("role", "switch");
       g.setAttribute("aria-checked", String(enabled.includes(name)));
       g.setAttribute("aria-label", t("playground.feature_aria", { name: featureName(name) }));
-      g.querySelector(".node-name").textContent = featureName(name);
+      const label = g.querySelector(".node-name");
+      label.textContent = featureName(name);
+      label.setAttribute("translate", "no"); // X₁², sin(X₁): notation, the same in every language
     });
     frame.layers.forEach((layer, l) => layer.b.forEach((_, j) => {
       net.node(l, j).setAttribute("role", "button");
@@ -504,13 +508,14 @@
   let chartHistory = [];
   let chartReady = false;
   function chartLayout() {
-    const fg = css(colours.fg), grid = css(colours.grid);
+    const grid = css(colours.grid);
+    const font = NP.chartFont(); // projector-sized in projector mode
     return {
-      margin: { l: 44, r: 8, t: 8, b: 32 }, height: 170,
+      margin: { l: 44, r: 8, t: 8, b: 32 }, height: Math.max(170, 13 * font.size),
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: fg, size: 12 },
-      xaxis: { title: { text: t("playground.chart_x") }, zeroline: false, gridcolor: grid },
-      yaxis: { title: { text: t("playground.chart_y") }, rangemode: "tozero", gridcolor: grid },
+      font,
+      xaxis: { title: { text: t("playground.chart_x") }, zeroline: false, gridcolor: grid, automargin: true },
+      yaxis: { title: { text: t("playground.chart_y") }, rangemode: "tozero", gridcolor: grid, automargin: true },
       legend: { orientation: "h", y: 1.12 }, showlegend: true,
     };
   }
