@@ -9,7 +9,6 @@
   const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"];
   const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
   const SHAPES = ["circle", "square", "triangle", "diamond", "triangle_down", "plus", "cross", "star"];
-  const PLOT_MARGIN = { left: 30, bottom: 22, top: 6, right: 6 };
 
   const $ = (id) => document.getElementById(id);
   const svg = $("network");
@@ -74,6 +73,7 @@
       grid: c("--border"),
       focus: c("--focus"),
       strength: NP.heatmap.cssNumber("--heat-strength", 0.7),
+      axisFont: NP.heatmap.cssNumber("--pg-axis-font", 11), // canvas pixels (larger on a projector)
     };
   }
   new MutationObserver(() => { readColours(); if (frame) redraw(); })
@@ -552,7 +552,8 @@
   const surface = document.createElement("canvas"); // the map at its own resolution
 
   function plotArea() {
-    const m = PLOT_MARGIN;
+    const f = colours.axisFont; // room for the axis labels
+    const m = { left: Math.round(2.7 * f), bottom: Math.round(2 * f), top: 6, right: 6 };
     return { x: m.left, y: m.top, w: plot.width - m.left - m.right, h: plot.height - m.top - m.bottom };
   }
   function toPixel(x1, x2) {
@@ -593,15 +594,16 @@
     const e = data.extent;
     ctx.fillStyle = css(colours.fg);
     ctx.strokeStyle = css(colours.fg);
-    ctx.font = "11px system-ui, sans-serif";
+    ctx.font = `${colours.axisFont}px system-ui, sans-serif`;
     ctx.lineWidth = 1;
     ctx.strokeRect(a.x + 0.5, a.y + 0.5, a.w - 1, a.h - 1);
     for (const v of [-e, -e / 2, 0, e / 2, e]) {
       const [px] = toPixel(v, 0), [, py] = toPixel(0, v);
       ctx.textAlign = "center";
-      ctx.fillText(fmt(v), Math.min(Math.max(px, a.x + 8), a.x + a.w - 8), a.y + a.h + 14);
+      const f = colours.axisFont;
+      ctx.fillText(fmt(v), Math.min(Math.max(px, a.x + 8), a.x + a.w - 8), a.y + a.h + 1.3 * f);
       ctx.textAlign = "right";
-      ctx.fillText(fmt(v), a.x - 4, Math.min(Math.max(py + 4, a.y + 10), a.y + a.h));
+      ctx.fillText(fmt(v), a.x - 4, Math.min(Math.max(py + 0.35 * f, a.y + f), a.y + a.h));
     }
   }
 
