@@ -23,6 +23,7 @@ from app.labs.base import LabError, sequential_weights
 from app.labs.heatmaps import SentMaps
 from app.labs.neurons import SetBias, SetWeight, edit_parameter
 from app.labs.playground_data import PlaygroundData, Point, base_points, make_data
+from app.labs.playground_presets import PRESETS
 from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState, ViewSpec
 from app.labs.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.ws.protocol import FiniteFloat, Message, command_adapter
@@ -85,6 +86,13 @@ SetView = partial_command(
 )
 
 
+class LoadPreset(Message):
+    """One of the examples: its data, network and settings, fresh weights, step 0."""
+
+    type: Literal["load_preset"]
+    name: Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+
 class AddPoint(Message):
     """A point the learner clicked in; it joins the training set."""
 
@@ -135,6 +143,7 @@ class PlaygroundLab(StepThroughLab):
         SetBias,
         StepPhase,
         SetView,
+        LoadPreset,
     )
     State = PlaygroundState
 
@@ -148,6 +157,7 @@ class PlaygroundLab(StepThroughLab):
         self.changed: set[str] = set()  # parts the next frame must carry in full
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         self.sent_maps = SentMaps()  # what the page already shows
+        self.preset: str | None = None  # the example last loaded
         # TensorFlow Playground's 500 points, unless the host allows fewer.
         default_points = min(DataSpec().n_points, settings.max_data_points)
         self.restore(PlaygroundState(data=DataSpec(n_points=default_points)))
@@ -156,6 +166,8 @@ class PlaygroundLab(StepThroughLab):
 
     def restore(self, state: PlaygroundState) -> None:
         """Build everything from a state; on any error, nothing has changed."""
+        if state.preset is not None and state.preset not in PRESETS:
+            raise LabError("bad_state", f"There is no example {state.preset!r}.")
         custom = self.custom_dataset(state) if state.data.kind == "custom" else None
         base, extent = base_points(
             state.data.kind,
@@ -181,6 +193,7 @@ class PlaygroundLab(StepThroughLab):
                 ) from None
         self.spec, self.custom, self.added = state.data, custom, list(state.added)
         self.network, self.view = state.network, state.view
+        self.preset = state.preset
         self.install(data, model)
         self.trainer.steps = state.step
         self.after_reset()
@@ -327,14 +340,45 @@ class PlaygroundLab(StepThroughLab):
                 )
             case Inspect(layer=layer, j=j):
                 self.inspect(layer, j)
+            case LoadPreset(name=name):
+                self.load_preset(name)
             case SetView():
                 changes = command.model_dump(exclude={"type"}, exclude_none=True)
                 self.view = self.view.model_copy(update=changes)
             case SetWeight() | SetBias():
                 edit_parameter(self, self.model, command)
                 self.trainer.cancel()  # the walk in progress no longer matches the network
+                self.preset = None  # the example's weights are gone
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
+
+    def preset_state(self, name: str) -> PlaygroundState:
+        """The example as a whole state: its settings, fresh weights, step 0. Its points are
+        capped by this server's limit (the same capped setting every time it is loaded)."""
+        preset = PRESETS[name]
+        n_points = min(preset.data.n_points, self.settings.max_data_points)
+        return PlaygroundState(
+            data=preset.data.model_copy(update={"n_points": n_points}),
+            network=preset.network,
+            view=preset.view,
+            preset=name,
+        )
+
+    def load_preset(self, name: str) -> None:
+        self.inspected = None
+        self.restore(self.preset_state(name))
+
+    def modified(self) -> bool:
+        """Trained, given points or changed since the example was loaded."""
+        if self.preset is None:
+            return False
+        loaded = self.preset_state(self.preset)
+        return (
+            self.step_count > 0
+            or bool(self.added)
+            or self.spec != loaded.data
+            or self.network != loaded.network
+        )
 
     def change_data(self, command: BaseModel) -> None:
         changes = command.model_dump(exclude={"type"}, exclude_none=True)
@@ -500,6 +544,7 @@ class PlaygroundLab(StepThroughLab):
             step=self.step_count,
             weights=self.model.get_weights(),
             view=self.view,
+            preset=self.preset,
         )
 
     def weights(self) -> dict[str, np.ndarray]:

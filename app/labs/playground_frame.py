@@ -95,6 +95,8 @@ class PlaygroundFrame(BaseModel):
     step: int
     epoch: float  # passes over the training points so far
     diverged: bool
+    preset: str | None  # the example last loaded (see app/labs/playground_presets.py)
+    modified: bool  # trained or changed since that example was loaded
     view: ViewSpec  # test points shown, output in steps (the page draws them)
     config: ConfigView | None = None
     data: DataView | None = None
@@ -240,6 +242,8 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
         step=lab.step_count,
         epoch=round(lab.step_count * lab.sampler.batch_size / n_train, 2),
         diverged=lab.diverged,
+        preset=lab.preset,
+        modified=lab.modified(),
         view=lab.view,
         layers=[
             LayerView(

@@ -79,3 +79,6 @@ class PlaygroundState(Message):
     step: int = Field(0, ge=0)
     weights: list[DenseWeights] | None = None  # None: fresh ones from network.init_seed
     view: ViewSpec = Field(default_factory=ViewSpec)
+    #: The example last loaded (app/labs/playground_presets.py), None after a weight was
+    #: edited; the frame says whether the page still shows it as loaded.
+    preset: str | None = Field(None, max_length=64)

@@ -12,6 +12,7 @@ from app.labs import (
     batchnorm_presets,
     conv_presets,
     generative_presets,
+    playground_presets,
     rnn_presets,
 )
 from app.labs.neurons_presets import PRESETS
@@ -149,7 +150,13 @@ def descent(request: Request) -> HTMLResponse:
 
 @router.get("/playground", response_class=HTMLResponse)
 def playground(request: Request) -> HTMLResponse:
-    return render(request, "playground.html", page="playground", lab="playground")
+    return render(
+        request,
+        "playground.html",
+        page="playground",
+        lab="playground",
+        presets=list(playground_presets.PRESETS),
+    )
 
 
 @router.get("/lang/{code}")

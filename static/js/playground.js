@@ -9,7 +9,6 @@
   const FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"];
   const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "leaky_relu"];
   const SHAPES = ["circle", "square", "triangle", "diamond", "triangle_down", "plus", "cross", "star"];
-  const PLOT_MARGIN = { left: 30, bottom: 22, top: 6, right: 6 };
 
   const $ = (id) => document.getElementById(id);
   const svg = $("network");
@@ -78,10 +77,13 @@
       grid: c("--border"),
       focus: c("--focus"),
       strength: NP.heatmap.cssNumber("--heat-strength", 0.7),
+      axisFont: NP.heatmap.cssNumber("--pg-axis-font", 11), // canvas pixels (larger on a projector)
     };
   }
   new MutationObserver(() => { readColours(); if (frame) redraw(); })
-    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    .observe(document.documentElement, {
+      attributes: true, attributeFilter: ["data-theme", "data-projector"],
+    });
 
   const css = (rgb) => `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
 
@@ -153,6 +155,7 @@
     updateChart(msg);
     redrawPlot();
     $("diverged").hidden = !msg.diverged;
+    $("preset").value = msg.preset && !msg.modified ? msg.preset : "";
   }
 
   function redraw() {
@@ -215,7 +218,9 @@
     });
     $("csv-hint").textContent = t("playground.csv_hint", { limit: config.limits.max_points });
     const hidden = net.hidden.length;
-    $("layer-count").textContent = t("playground.layer_count", { n: hidden });
+    // B.1's names: one hidden layer is a single-layer network, more a multi-layer one.
+    $("layer-count").textContent = hidden === 0 ? t("neurons.kind_none")
+      : hidden === 1 ? t("neurons.kind_single") : t("neurons.kind_multi", { n: hidden });
     $("add-layer").disabled = hidden >= config.limits.max_layers;
     $("remove-layer").disabled = hidden === 0;
   }
@@ -302,7 +307,9 @@
       g.setAttribute("role", "switch");
       g.setAttribute("aria-checked", String(enabled.includes(name)));
       g.setAttribute("aria-label", t("playground.feature_aria", { name: featureName(name) }));
-      g.querySelector(".node-name").textContent = featureName(name);
+      const label = g.querySelector(".node-name");
+      label.textContent = featureName(name);
+      label.setAttribute("translate", "no"); // X₁², sin(X₁): notation, the same in every language
     });
     frame.layers.forEach((layer, l) => layer.b.forEach((_, j) => {
       net.node(l, j).setAttribute("role", "button");
@@ -511,13 +518,14 @@
   let chartHistory = [];
   let chartReady = false;
   function chartLayout() {
-    const fg = css(colours.fg), grid = css(colours.grid);
+    const grid = css(colours.grid);
+    const font = NP.chartFont(); // projector-sized in projector mode
     return {
-      margin: { l: 44, r: 8, t: 8, b: 32 }, height: 170,
+      margin: { l: 44, r: 8, t: 8, b: 32 }, height: Math.max(170, 13 * font.size),
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      font: { color: fg, size: 12 },
-      xaxis: { title: { text: t("playground.chart_x") }, zeroline: false, gridcolor: grid },
-      yaxis: { title: { text: t("playground.chart_y") }, rangemode: "tozero", gridcolor: grid },
+      font,
+      xaxis: { title: { text: t("playground.chart_x") }, zeroline: false, gridcolor: grid, automargin: true },
+      yaxis: { title: { text: t("playground.chart_y") }, rangemode: "tozero", gridcolor: grid, automargin: true },
       legend: { orientation: "h", y: 1.12 }, showlegend: true,
     };
   }
@@ -554,7 +562,8 @@
   const surface = document.createElement("canvas"); // the map at its own resolution
 
   function plotArea() {
-    const m = PLOT_MARGIN;
+    const f = colours.axisFont; // room for the axis labels
+    const m = { left: Math.round(2.7 * f), bottom: Math.round(2 * f), top: 6, right: 6 };
     return { x: m.left, y: m.top, w: plot.width - m.left - m.right, h: plot.height - m.top - m.bottom };
   }
   function toPixel(x1, x2) {
@@ -595,15 +604,16 @@
     const e = data.extent;
     ctx.fillStyle = css(colours.fg);
     ctx.strokeStyle = css(colours.fg);
-    ctx.font = "11px system-ui, sans-serif";
+    ctx.font = `${colours.axisFont}px system-ui, sans-serif`;
     ctx.lineWidth = 1;
     ctx.strokeRect(a.x + 0.5, a.y + 0.5, a.w - 1, a.h - 1);
     for (const v of [-e, -e / 2, 0, e / 2, e]) {
       const [px] = toPixel(v, 0), [, py] = toPixel(0, v);
       ctx.textAlign = "center";
-      ctx.fillText(fmt(v), Math.min(Math.max(px, a.x + 8), a.x + a.w - 8), a.y + a.h + 14);
+      const f = colours.axisFont;
+      ctx.fillText(fmt(v), Math.min(Math.max(px, a.x + 8), a.x + a.w - 8), a.y + a.h + 1.3 * f);
       ctx.textAlign = "right";
-      ctx.fillText(fmt(v), a.x - 4, Math.min(Math.max(py + 4, a.y + 10), a.y + a.h));
+      ctx.fillText(fmt(v), a.x - 4, Math.min(Math.max(py + 0.35 * f, a.y + f), a.y + a.h));
     }
   }
 
@@ -715,6 +725,7 @@
   function randomSeed() { return Math.floor(Math.random() * 2 ** 31); }
   const on = (id, event, fn) => $(id).addEventListener(event, fn);
 
+  on("preset", "change", () => { if ($("preset").value) send({ type: "load_preset", name: $("preset").value }); });
   on("play", "click", () => send({ type: running ? "pause" : "play" }));
   on("step", "click", () => send({ type: "step", steps: 1 }));
   on("reset", "click", () => send({ type: "reset" }));

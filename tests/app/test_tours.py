@@ -57,6 +57,7 @@ def test_the_lesson_map_links_each_section_to_its_first_step():
     assert tour_link("B.2", "/neurons?preset=b2_weighted") == "/neurons?tour=plain_sum"
     assert tour_link("B.1", "/neurons?preset=b1_stroke") == "/neurons?tour=stroke"
     assert tour_link("B.3", None) is None
+    assert tour_link("B.3+", "/playground") == "/playground?tour=line"
 
 
 def test_a_page_with_a_tour_embeds_it_and_its_engine(client):

@@ -29,6 +29,7 @@ FIRST_SCREEN: dict[str, tuple[str, ...]] = {
     "rnn": ("cursor-label", "prediction"),  # the unrolled table starts there; it is tall
     "autoencoder": ("originals", "reconstructions"),
     "gan": ("plane", "readings"),
+    "playground": ("plot", "test-loss", "iteration"),
 }
 
 

@@ -50,10 +50,12 @@ def test_training_streams_the_loss_down_and_the_surface_changes(page):
     page.get_by_test_id("speed").select_option("30")
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
-    wait_for_step(page, 300)
+    # With X₁² and X₂² the loss is 0.394 at step 300 and 0.224 at step 420 (the engine's,
+    # deterministic): wait past 420 so a pause that lands early still shows it halved.
+    wait_for_step(page, 420)
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "false")
-    assert number(page, "iteration") >= 300
+    assert number(page, "iteration") >= 420
     assert number(page, "train-loss") < 0.5 * start_loss
     assert plot_pixels(page) != start_pixels
     # Pointing at a neuron writes out what it computes, and shows its own map in the big plot.

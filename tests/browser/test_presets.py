@@ -163,6 +163,49 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
         # Images: G turns 8 numbers into an 8×8 digit.
         "b26_digits": {"data": "digits", "noise-dim": "8", "g-hidden": "64"},
     },
+    "playground": {
+        # Untrained (init seed 0). No hidden layer: the output neuron alone draws a line.
+        "gauss_line": {
+            "dataset": "gauss",
+            "layer-count": "No hidden layer: a single neuron (perceptron).",
+            "train-loss": "0.983",
+            "accuracy": "11% training · 14% test",
+        },
+        "circle_line": {
+            "dataset": "circle",
+            "test-loss": "1.065",
+            "accuracy": "49% training · 45% test",
+        },
+        "circle_squares": {"train-loss": "1.668", "accuracy": "48% training · 44% test"},
+        "circle_hidden": {
+            "layer-count": "One hidden layer: a single-layer network (B.1).",
+            "learning-rate": "0.3",
+            "train-loss": "0.719",
+        },
+        "xor_product": {
+            "dataset": "xor",
+            "train-loss": "8.846",
+            "accuracy": "0% training · 6% test",
+        },
+        "spiral_deep": {
+            "layer-count": "3 hidden layers: a multi-layer network, a deep learning model (B.1).",
+            "optimizer": "adam",
+            "train-loss": "0.68",
+        },
+        "too_large_rate": {
+            "problem": "Problem: regression · loss function: mean squared error (MSE)",
+            "learning-rate": "3",
+            "train-loss": "8.546",
+            "accuracy": "–",
+        },
+        "overfitting": {"train-loss": "0.791", "test-loss": "0.74", "penalty": "0"},
+        "regularized": {"regularization": "l2", "regularization-rate": "0.03", "penalty": "0.818"},
+        "three_classes": {
+            "problem": re.compile("^Problem: multi-class classification"),
+            "train-loss": "1.91",
+            "accuracy": "0% training · 0% test",
+        },
+    },
 }
 PATHS = {
     "backprop": "/backprop",
@@ -172,6 +215,7 @@ PATHS = {
     "rnn": "/rnn",
     "autoencoder": "/autoencoder",
     "gan": "/gan",
+    "playground": "/playground",
 }
 
 

@@ -181,6 +181,39 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
     ("gan", "training"): {"d-real": "0.498", "d-fake": "0.492"},
     ("gan", "stop"): {"stopped": re.compile("^Stopped at iteration 800: ")},
     ("gan", "digits"): {"collapse": re.compile("They look like 9 of the 10 kinds of real image")},
+    ("playground", "line"): {
+        "iteration": "50",
+        "accuracy": "100% training · 99% test",
+        "train-loss": "0.126",
+    },
+    ("playground", "circle_line"): {
+        "iteration": "100",
+        "accuracy": "64% training · 50% test",
+        "train-loss": "0.69",
+    },
+    ("playground", "features"): {"accuracy": "100% training · 100% test", "train-loss": "0.217"},
+    ("playground", "hidden_layer"): {"accuracy": "99% training · 93% test", "learning-rate": "0.3"},
+    ("playground", "spiral"): {"iteration": "300", "accuracy": "100% training · 99.3% test"},
+    ("playground", "learning_rate"): {
+        "iteration": "3",
+        "learning-rate": "3",
+        "diverged": re.compile("Training diverged: the loss grew"),
+    },
+    ("playground", "overfitting"): {
+        "train-loss": "0",
+        "test-loss": "0.87",
+        "accuracy": "100% training · 87.5% test",
+    },
+    ("playground", "regularization"): {
+        "train-loss": "0.057",
+        "test-loss": "0.298",
+        "penalty": "0.179",
+        "accuracy": "100% training · 89.4% test",
+    },
+    ("playground", "step_through"): {
+        "iteration": "0",
+        "st-explain": re.compile("^The loss compares the prediction"),
+    },
 }
 
 
