@@ -53,7 +53,8 @@ def shows(page, expected: dict[str, str | re.Pattern]) -> None:
 def ready(page, name: str) -> None:
     """Wait until a page opened with ?tour=N shows the state of that tour step."""
     if name != "home":
-        expect(page.get_by_test_id("tour")).to_be_visible()
+        # The B.8 labs load their images on a lab process's first use: slow on a busy machine.
+        expect(page.get_by_test_id("tour")).to_be_visible(timeout=20_000)
         # Some steps train hundreds of iterations first: give a loaded machine time.
         expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true", timeout=20_000)
 
