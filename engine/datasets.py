@@ -185,8 +185,6 @@ GENERATORS: dict[str, Generator] = {
     "reg_gauss": reg_gauss,
 }
 DATASET_NAMES: tuple[str, ...] = tuple(GENERATORS)
-#: Two-class generators (labels 0/1).
-BINARY_NAMES: tuple[str, ...] = ("circle", "xor", "gauss", "spiral")
 #: Generators that take a number of classes.
 MULTICLASS_NAMES: tuple[str, ...] = ("multi_spiral", "multi_gauss")
 
