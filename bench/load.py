@@ -1,20 +1,20 @@
 """A room of learners on loopback: N websocket sessions, each training and editing once a second.
 
-For each N in LEARNERS a fresh server (default settings) serves a trainable lab the size of
-TensorFlow Playground's network (2-8-8-1 over 500 points, batches of 10, a 25x25 output
-heatmap in every frame). Every simulated learner opens its own session, asks for
+For each N in LEARNERS a fresh server (default settings) serves the 2-D playground. Every
+simulated learner opens its own session, sets TensorFlow Playground's network (2-8-8-1 over
+500 points, batches of 10, the 100 x 100 decision surface and every neuron's map), asks for
 STEPS_PER_FRAME steps a frame, presses play, and once a second changes the learning rate;
 the time until the first frame showing the new rate is its edit-to-frame latency.
 
 The server runs as `docker run` and `make run` do: one server process and its default
 NP_LAB_WORKERS lab processes.
 
-Reported per N: frames per second per client (the slowest client and the median), the
-edit-to-frame latency p50/p95/p99, the server's CPU (100 % = one core) and memory (all its
-processes), and the load generator's own CPU (it shares the machine with the server).
+Reported per N: frames per second per client (the slowest client and the median), how many
+of those frames carried a new decision surface, the edit-to-frame latency p50/p95/p99, the
+server's CPU (100 % = one core) and memory (all its processes), and the load generator's own
+CPU (it shares the machine with the server).
 
 `python -m bench load` runs every N; `python -m bench.load 100` runs one.
-The lead will point LAB at the playground once it lands in main.
 """
 
 import asyncio
@@ -28,44 +28,38 @@ import time
 from websockets.asyncio.client import connect
 
 from app.__main__ import TRANSPORT_DEFAULTS
-from app.labs import LABS
-from app.main import create_app
 from bench.server import server_process
-from tests.trainable_lab import TrainableLab
 
 LEARNERS = (10, 50, 100, 200)
-LAB = "bench"
+LAB = "playground"
+NETWORK = {"type": "set_network", "hidden": [8, 8], "activations": ["tanh", "tanh"]}
 STEPS_PER_FRAME = 10
 WARMUP_SECONDS = 3.0
 MEASURE_SECONDS = 10.0
 CONNECT_AT_ONCE = 20
+RATE_KEY = '"learning_rate":'
 
 
-class PlaygroundSizedLab(TrainableLab):
-    """The playground's shape and per-frame work, until the playground lab is in main."""
-
-    name = LAB
-    sizes = (2, 8, 8, 1)
-    points = 500
-    batch = 10
-    grid_size = 25
-
-
-def server_app():
-    """`uvicorn --factory bench.load:server_app`: the real app plus the bench lab."""
-    return create_app(labs={**LABS, LAB: PlaygroundSizedLab})
-
-
-def learning_rate_in(frame: str) -> float:
-    """The frame's learning rate, read without parsing the whole frame (clients stay cheap)."""
-    start = frame.index('"learning_rate":') + len('"learning_rate":')
+def learning_rate_in(frame: str) -> float | None:
+    """The frame's learning rate (frames carry the settings only after a change), read
+    without parsing the whole frame: clients stay cheap."""
+    start = frame.find(RATE_KEY)
+    if start < 0:
+        return None
+    start += len(RATE_KEY)
     return float(frame[start : frame.index(",", start)])
+
+
+def has_surface(frame: str) -> bool:
+    """Whether the frame carries a new decision surface (null: the page keeps its own)."""
+    return '"output":null' not in frame
 
 
 class Learner:
     def __init__(self, index: int) -> None:
         self.index = index
         self.frames = 0
+        self.surfaces = 0
         self.latencies: list[float] = []
         self.measuring = False
 
@@ -78,7 +72,7 @@ class Learner:
             if now >= next_edit and waiting is None:
                 edits += 1
                 rate = (1000 + (edits % 1000)) / 100_000  # a new value every time
-                await ws.send(json.dumps({"type": "set_learning_rate", "value": rate}))
+                await ws.send(json.dumps({"type": "set_network", "learning_rate": rate}))
                 waiting = (rate, time.perf_counter())
                 next_edit += 1.0
             try:
@@ -89,6 +83,7 @@ class Learner:
                 continue
             if self.measuring:
                 self.frames += 1
+                self.surfaces += has_surface(text)
             if waiting is not None and learning_rate_in(text) == waiting[0]:
                 if self.measuring:
                     self.latencies.append((time.perf_counter() - waiting[1]) * 1000)
@@ -99,6 +94,7 @@ async def open_learner(host: str, learner: Learner):
     ws = await connect(f"ws://{host}/ws/{LAB}", max_size=None)
     for _ in range(3):  # hello, frame, status
         await ws.recv()
+    await ws.send(json.dumps(NETWORK))
     await ws.send(json.dumps({"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME}))
     await ws.send(json.dumps({"type": "play"}))
     return ws
@@ -161,12 +157,15 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     for ws in sockets:
         await ws.close()
     fps = sorted(lr.frames / wall for lr in learners)
+    surfaces = sorted(lr.surfaces / wall for lr in learners)
     latencies = sorted(t for lr in learners for t in lr.latencies)
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
     return {
         "fps_min": fps[0],
         "fps_median": statistics.median(fps),
         "under_10": sum(f < 10 for f in fps),
+        "surfaces_min": surfaces[0],
+        "surfaces_median": statistics.median(surfaces),
         "p50": q[49],
         "p95": q[94],
         "p99": q[98],
@@ -180,7 +179,7 @@ async def simulate(host: str, pid: int, n: int) -> dict:
 
 def measure(n: int) -> dict:
     env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
-    with server_process("bench.load:server_app", factory=True, **env) as (host, process):
+    with server_process(**env) as (host, process):
         return asyncio.run(simulate(host, process.pid, n))
 
 
@@ -193,6 +192,11 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
             "frames/s",
         ),
         (f"{name}: clients under 10 frames/s", f"{r['under_10']}", f"of {n}"),
+        (
+            f"{name}: frames with a new decision surface, slowest / median",
+            f"{r['surfaces_min']:.1f} / {r['surfaces_median']:.1f}",
+            "per s",
+        ),
         (
             f"{name}: edit-to-frame p50 / p95 / p99",
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",

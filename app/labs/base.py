@@ -61,6 +61,18 @@ class Lab(ABC):
     def frame(self) -> BaseModel:
         """Everything the page draws, computed by the engine."""
 
+    def full_frame(self) -> BaseModel:
+        """A frame that a page showing nothing yet can draw alone: after a reconnect, on the
+        screens of a room's students. Labs whose frames carry only what changed (the
+        playground) override it; for the others every frame is whole."""
+        return self.frame()
+
+    def light_frame(self) -> BaseModel:
+        """A cheaper frame for a crowded server, sent while playing between whole ones. Labs
+        whose frames have an expensive part the page can keep (the playground's maps)
+        override it."""
+        return self.frame()
+
     @abstractmethod
     def snapshot(self) -> BaseModel:
         """The whole state as an instance of `State`."""
@@ -89,6 +101,11 @@ class Lab(ABC):
     def train(self, steps: int) -> None:
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
         raise LabError("not_trainable", "This page has nothing to train.")
+
+    def play(self, steps: int) -> None:
+        """Training while playing; labs that record a single step for the page (the
+        playground's step-through) skip that here."""
+        self.train(steps)
 
     @staticmethod
     def require_index(value: int, size: int, what: str) -> None:

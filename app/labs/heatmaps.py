@@ -59,9 +59,20 @@ class SentMaps:
 
     def __init__(self) -> None:
         self.sent: dict[object, tuple[np.ndarray, float, float]] = {}
+        #: What the maps last computed were computed from (see `playground_frame.map_inputs`):
+        #: while it stays the same, so would every map, and none is computed again.
+        self.source: object = None
 
     def clear(self) -> None:
+        """The page has no map (a new page, new shapes): the next frame sends every one."""
         self.sent.clear()
+        self.source = None
+
+    def forget(self, key: object) -> None:
+        """The page no longer keeps this map: the next one is sent whatever it looks like
+        (so the next frame computes the maps again, even if nothing else changed)."""
+        self.sent.pop(key, None)
+        self.source = None
 
     def unchanged(self, key: object, cells: np.ndarray, lo: float, hi: float, tolerance=1) -> bool:
         previous = self.sent.get(key)

@@ -154,9 +154,12 @@ class PlaygroundLab(StepThroughLab):
         self.inspected: tuple[int, int] | None = None
         self.history: list[tuple[int, float, float | None]] = []
         self.history_sent = 0
-        self.changed: set[str] = set()  # parts the next frame must carry in full
+        #: Parts the next frame must carry in full: "config", "data", "history" (the whole
+        #: curve) and "maps" (every map: new shapes or a new page); all four: a full frame.
+        self.changed: set[str] = set()
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         self.sent_maps = SentMaps()  # what the page already shows
+        self.maps_due = False  # the last command changed what the maps show
         self.preset: str | None = None  # the example last loaded
         # TensorFlow Playground's 500 points, unless the host allows fewer.
         default_points = min(DataSpec().n_points, settings.max_data_points)
@@ -249,6 +252,7 @@ class PlaygroundLab(StepThroughLab):
         self.model = model
         self.train_features = feature_matrix(data.train_x, self.network.features)
         self.test_features = feature_matrix(data.test_x, self.network.features)
+        self.all_features = np.concatenate([self.train_features, self.test_features])
         self.loss_name, self.from_logits = LOSS_FOR_PROBLEM[data.problem]
         self.train_targets = self.targets(data.train_y)
         self.test_targets = self.targets(data.test_y)
@@ -299,7 +303,7 @@ class PlaygroundLab(StepThroughLab):
         self.configure_training()
         self.history = []
         self.record()
-        self.changed |= {"config", "data", "history"}
+        self.changed |= view.FULL
 
     # --- commands --------------------------------------------------------------------------
 
@@ -310,6 +314,15 @@ class PlaygroundLab(StepThroughLab):
         self.after_reset()
 
     def handle(self, command: BaseModel) -> None:
+        before = view.map_inputs(self)
+        try:
+            self.carry_out(command)
+        finally:
+            # A light frame still shows what the command changed on the maps (a new weight,
+            # the neuron pointed at); a new learning rate or a clicked point leaves them out.
+            self.maps_due = view.map_inputs(self) != before
+
+    def carry_out(self, command: BaseModel) -> None:
         self.metrics_cache = None  # any command may change the points or the weights
         if isinstance(command, StepPhase):
             self.guarded(lambda: self.handle_training(command))
@@ -433,6 +446,8 @@ class PlaygroundLab(StepThroughLab):
         )
 
     def inspect(self, layer: int | None, j: int) -> None:
+        # The page keeps one inspected map: a new choice gets its map whatever was sent before.
+        self.sent_maps.forget("inspected")
         if layer is None:
             self.inspected = None
             return
@@ -460,6 +475,11 @@ class PlaygroundLab(StepThroughLab):
         for the step-through; a burst (playing) is not, so its frames stay small."""
         self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, steps == 1))
 
+    def play(self, steps: int) -> None:
+        """Training while playing: nothing is recorded for the step-through (a stream of
+        iterations is shown, not one; recording one costs more than the step itself)."""
+        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, False))
+
     def guarded(self, run) -> None:
         """Train, then record the losses of every point. The trainer stops at the last finite
         weights when a step blows up; if the weights are finite but the loss over all the
@@ -484,9 +504,12 @@ class PlaygroundLab(StepThroughLab):
 
     def evaluate(self, features: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
         """Data loss (no penalty) and accuracy (None for regression) over a set of points."""
+        return self.score(self.model.predict(features), targets)
+
+    def score(self, logits: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
+        """Data loss and accuracy of the network's outputs for a set of points."""
         if not len(targets):
             return math.nan, None
-        logits = self.model.predict(features)
         loss = evaluate(self.loss_name, logits, targets, self.from_logits)[0]
         if self.data.problem == "regression":
             return loss, None
@@ -501,8 +524,11 @@ class PlaygroundLab(StepThroughLab):
         """
         if self.metrics_cache is not None and self.metrics_cache[0] == self.step_count:
             return self.metrics_cache[1]
-        train_loss, train_acc = self.evaluate(self.train_features, self.train_targets)
-        test_loss, test_acc = self.evaluate(self.test_features, self.test_targets)
+        # Training and test points in one pass: a frame's metrics cost half the calls.
+        logits = self.model.predict(self.all_features)
+        n_train = len(self.train_targets)
+        train_loss, train_acc = self.score(logits[:n_train], self.train_targets)
+        test_loss, test_acc = self.score(logits[n_train:], self.test_targets)
         penalty = self.regularizer.penalty(self.model) if self.regularizer else 0.0
         values = {
             "train_loss": train_loss,
@@ -552,11 +578,23 @@ class PlaygroundLab(StepThroughLab):
 
     # --- the frame ----------------------------------------------------------------------------
 
-    def frame(self) -> view.PlaygroundFrame:
+    def frame(self, maps: bool = True) -> view.PlaygroundFrame:
+        """What changed since the last frame (see `playground_frame`)."""
         # Weights within the magnitude limit can still overflow a deep net's grid values;
         # the views turn non-finite values into None or the end of a colour scale.
         with np.errstate(over="ignore", invalid="ignore"):
-            frame = view.build_frame(self)
+            frame = view.build_frame(self, maps)
         self.changed.clear()
+        self.maps_due = False
         self.history_sent = len(self.history)
         return frame
+
+    def full_frame(self) -> view.PlaygroundFrame:
+        """Everything, for a page that shows nothing yet; the stream goes on from it."""
+        self.changed |= view.FULL
+        return self.frame()
+
+    def light_frame(self) -> view.PlaygroundFrame:
+        """The numbers without the maps (they cost most of a frame), for a crowded server;
+        after a command that changed what the maps show, with them."""
+        return self.frame(maps=self.maps_due)

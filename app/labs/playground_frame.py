@@ -12,7 +12,7 @@ first frame, a new dataset, a restored state), "update" otherwise.
 """
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
@@ -22,6 +22,7 @@ from app.labs.playground_spec import DataSpec, NetworkSpec, ViewSpec
 from app.labs.training import StepThroughView
 from engine.activations import sigmoid, softmax
 from engine.features import feature_matrix, grid
+from engine.layers.dense import dense_stack_outputs
 
 if TYPE_CHECKING:
     from app.labs.playground import PlaygroundLab
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 MAP_SIZE = 100  # cells per side of the decision surface (TensorFlow Playground's size)
 THUMB_EVERY = 5  # a neuron's small map keeps every 5th cell: 20 x 20
 DECIMALS = 4  # weights and coordinates as shown; the state keeps full precision
+#: What a frame must carry for a page that shows nothing yet: settings, points, the whole
+#: loss curve and every map (see `PlaygroundLab.changed`).
+FULL = frozenset({"config", "data", "history", "maps"})
 
 
 class PointSet(BaseModel):
@@ -174,10 +178,42 @@ def output_map(
     return OutputMap(kind=kind, map=from_bytes(cells, lo, hi))
 
 
-def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
-    data, network = lab.data, lab.network
-    features = grid_features(data.extent, tuple(network.features))
-    outputs = lab.model.layer_outputs(features)
+def map_inputs(lab: "PlaygroundLab") -> tuple:
+    """Everything the maps depend on. While it is the same, so is every map: a frame after a
+    new learning rate, clicked-in points or a pause computes none of them again."""
+    data, layers = lab.data, lab.model.layers
+    return (
+        data.extent,
+        data.problem,
+        data.value_scale,
+        tuple(lab.network.features),
+        lab.inspected,
+        tuple((layer.activation, layer.params["w"].shape) for layer in layers),
+        b"".join(p.tobytes() for layer in layers for p in layer.params.values()),
+    )
+
+
+class Maps(NamedTuple):
+    """The maps a frame carries; None for each one the page already shows."""
+
+    output: OutputMap | None
+    neuron_maps: list[list[Heatmap | None]]
+    inspected: InspectedMap | None
+
+
+def unchanged_maps(lab: "PlaygroundLab") -> Maps:
+    return Maps(
+        output=None,
+        neuron_maps=[[None] * layer.params["b"].shape[0] for layer in lab.model.layers],
+        inspected=None,
+    )
+
+
+def compute_maps(lab: "PlaygroundLab", features: np.ndarray) -> Maps:
+    """One forward pass over the grid (float32: the maps keep 256 levels), then each map that
+    looks different from the one last sent."""
+    data, sent = lab.data, lab.sent_maps
+    outputs = dense_stack_outputs(lab.model.layers, features)
     pred = predictions(data.problem, outputs[-1])
     out_lo, out_hi = output_range(data.problem, data.value_scale)
     # Every layer's values over the grid, (MAP_SIZE, MAP_SIZE, neurons), with its colour range.
@@ -186,25 +222,40 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
     ranges = [[signed_range(g[:, :, j]) for j in range(g.shape[2])] for g in layer_grids[:-1]] + [
         [(out_lo, out_hi)] * layer_grids[-1].shape[2]
     ]
-    changed = lab.changed
-    sent = lab.sent_maps
-    if "config" in changed or "data" in changed:
-        sent.clear()  # new shapes or a new view: the page needs every map again
     neuron_maps = [
         [sent.heatmap((k, j), thumbnail(g[:, :, j]), *r[j]) for j in range(g.shape[2])]
         for k, (g, r) in enumerate(zip(layer_grids, ranges, strict=True))
     ]
-    feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
-
     inspected = None
     if lab.inspected is not None:
         layer, j = lab.inspected
         if layer == -1:
-            values = feature_grid[:, :, j]
-            map_ = heatmap(values, *signed_range(values))
+            values = features.reshape(MAP_SIZE, MAP_SIZE, -1)[:, :, j]
+            cells = sent.heatmap("inspected", values, *signed_range(values))
         else:
-            map_ = heatmap(layer_grids[layer][:, :, j], *ranges[layer][j])
-        inspected = InspectedMap(layer=layer, j=j, map=map_)
+            cells = sent.heatmap("inspected", layer_grids[layer][:, :, j], *ranges[layer][j])
+        inspected = None if cells is None else InspectedMap(layer=layer, j=j, map=cells)
+    return Maps(
+        output=output_map(data.problem, layer_grids[-1], out_lo, out_hi, sent),
+        neuron_maps=neuron_maps,
+        inspected=inspected,
+    )
+
+
+def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
+    """The next frame for the page; `maps=False` (a light frame, in a crowded server) leaves
+    the maps out unless the page has none."""
+    data, network = lab.data, lab.network
+    features = grid_features(data.extent, tuple(network.features))
+    changed, sent = lab.changed, lab.sent_maps
+    if "maps" in changed:
+        sent.clear()  # new shapes or a new page: it needs every map again
+    source = map_inputs(lab)
+    if sent.source != source and (maps or sent.source is None):
+        shown = compute_maps(lab, features)
+        sent.source = source
+    else:
+        shown = unchanged_maps(lab)
 
     full_history = "history" in changed
     fields: dict[str, Any] = {}
@@ -222,6 +273,8 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
                 "max_neurons": lab.settings.max_neurons,
             },
         )
+    if "maps" in changed:
+        feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
         fields["input_maps"] = [
             heatmap(thumbnail(feature_grid[:, :, k]), *signed_range(feature_grid[:, :, k]))
             for k in range(feature_grid.shape[2])
@@ -238,7 +291,7 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
         )
     n_train = max(1, len(data.train_y))
     return PlaygroundFrame(
-        kind="full" if {"config", "data", "history"} <= changed else "update",
+        kind="full" if changed >= FULL else "update",
         step=lab.step_count,
         epoch=round(lab.step_count * lab.sampler.batch_size / n_train, 2),
         diverged=lab.diverged,
@@ -253,9 +306,9 @@ def build_frame(lab: "PlaygroundLab") -> PlaygroundFrame:
             )
             for layer in lab.model.layers
         ],
-        output=output_map(data.problem, layer_grids[-1], out_lo, out_hi, sent),
-        neuron_maps=neuron_maps,
-        inspected=inspected,
+        output=shown.output,
+        neuron_maps=shown.neuron_maps,
+        inspected=shown.inspected,
         metrics=Metrics(**lab.metrics()),
         history=lab.history if full_history else lab.history[lab.history_sent :],
         history_reset=full_history,

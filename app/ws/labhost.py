@@ -23,7 +23,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 
 class LabCrash(RuntimeError):
     """A lab raised something other than LabError (a bug), or its process died."""
+
+
+#: "update": what changed since the last frame; "full": everything, for a page that shows
+#: nothing yet (or a room's students); "light": the cheap part, while playing in a full room.
+#: Only labs whose frames carry what changed (the playground) tell the three apart.
+FrameKind = Literal["update", "full", "light"]
 
 
 class LabHandle:
@@ -52,25 +58,30 @@ class LabHandle:
         self.finished = False  # stopped training on its own (see Lab.finished)
         self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
-    def handle(self, command: BaseModel) -> str:
+    def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
         """Apply a lab command; the new frame."""
-        return self.run("handle", command)
+        return self.run("handle", command, kind)
 
-    def reset(self) -> str:
-        return self.run("reset")
+    def reset(self, kind: FrameKind = "update") -> str:
+        return self.run("reset", kind)
 
     def restore(self, state: BaseModel) -> str:
+        """Replace the whole state; a full frame (the page shows a new lab)."""
         return self.run("restore", state)
 
-    def frame(self) -> str:
-        return self.run("frame")
+    def frame(self, kind: FrameKind = "full") -> str:
+        """A frame without a change: by default a full one, for a page that shows nothing yet."""
+        return self.run("frame", kind)
 
     def snapshot(self) -> BaseModel:
         return self.run("snapshot")
 
-    def train(self, steps: int, with_frame: bool) -> tuple[str | None, float, float]:
-        """Train; (the frame or None, seconds training, seconds making the frame)."""
-        return self.run("train", steps, with_frame)
+    def train(
+        self, steps: int, kind: FrameKind | None, playing: bool = False
+    ) -> tuple[str | None, float, float]:
+        """Train (`playing`: a burst of the play loop); (the frame of that kind or None for
+        none, seconds training, seconds making the frame)."""
+        return self.run("train", steps, kind, playing)
 
     def clear_stop(self) -> None:
         """Forget that training diverged or finished: the learner presses play again."""
@@ -93,28 +104,35 @@ def lab_status(lab: Lab | None) -> tuple[int, bool, bool, float]:
     return lab.step_count, lab.diverged, lab.finished, lab.play_period()
 
 
+def render(lab: Lab, kind: FrameKind) -> str:
+    """The lab's frame of that kind, as the JSON text the session sends."""
+    make = {"update": lab.frame, "full": lab.full_frame, "light": lab.light_frame}[kind]
+    return make().model_dump_json()
+
+
 def apply(lab: Lab, op: str, *args: Any) -> Any:
     """One operation on a lab, wherever it lives."""
     match op:
         case "handle":
-            lab.handle(args[0])
-            return lab.frame().model_dump_json()
+            command, kind = args
+            lab.handle(command)
+            return render(lab, kind)
         case "reset":
             lab.reset()
-            return lab.frame().model_dump_json()
+            return render(lab, args[0])
         case "restore":
             lab.restore(args[0])
-            return lab.frame().model_dump_json()
+            return render(lab, "full")
         case "frame":
-            return lab.frame().model_dump_json()
+            return render(lab, args[0])
         case "snapshot":
             return lab.snapshot()
         case "train":
-            steps, with_frame = args
+            steps, kind, playing = args
             started = time.perf_counter()
-            lab.train(steps)
+            (lab.play if playing else lab.train)(steps)
             trained = time.perf_counter()
-            text = lab.frame().model_dump_json() if with_frame else None
+            text = render(lab, kind) if kind is not None else None
             return text, trained - started, time.perf_counter() - trained
         case "clear_stop":
             lab.diverged = lab.finished = False

@@ -26,7 +26,7 @@ from app.logs import session_id
 from app.rooms import Mailbox, RoomError, normalize_code
 from app.rooms.hub import END
 from app.ws import protocol as p
-from app.ws.labhost import LabHandle
+from app.ws.labhost import FrameKind, LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.workspace import Workspace
 
@@ -49,6 +49,8 @@ FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
 LATE = 1.25
 #: Longest a worker spends on one slice of a `step` request before others get their turn.
 SLICE_SECONDS = 0.02
+#: In a full room, a playing session's maps are refreshed at least this often.
+WHOLE_FRAME_SECONDS = 1.0
 INTERNAL_ERROR = ("internal_error", "Something went wrong on the server; the page still works.")
 
 
@@ -155,12 +157,22 @@ class Session:
         """`method(*args)` of this session's lab handle, on its lane (after earlier calls)."""
         return await self.runtime.pool.run(self.workspace.lane, lambda: method(*args))
 
+    @property
+    def frame_kind(self) -> FrameKind:
+        """Frames after an edit: what changed, or everything while teaching a room (students
+        who join late, or whose screens skip frames, must be able to draw any one alone)."""
+        return "full" if self.workspace.room is not None else "update"
+
     async def send_frame(self) -> None:
+        """A full frame: the page (new, or back from a room) may show nothing of this lab."""
         await self.send_frame_text(await self.call_lab(self.lab.frame))
 
-    async def train_and_send(self, steps: int, interactive: bool = True) -> None:
+    async def train_and_send(
+        self, steps: int, interactive: bool = True, kind: FrameKind | None = None
+    ) -> None:
         """Train `steps` steps in slices (at most a frame's steps, about SLICE_SECONDS of
-        work), then send one frame. Between slices, other learners' calls take their turn.
+        work), then send one frame (of `kind`, by default `frame_kind`). Between slices,
+        other learners' calls take their turn. Not `interactive`: a burst of the play loop.
         """
         workspace = self.workspace
         lab, cost, pool = workspace.lab, workspace.cost, self.runtime.pool
@@ -168,9 +180,11 @@ class Session:
         if cost.step_seconds > 0:  # a slow lab's slices stay short in time, not only in steps
             chunk = max(1, min(chunk, int(SLICE_SECONDS / cost.step_seconds)))
 
+        kind, playing = kind or self.frame_kind, not interactive
+
         def train(n: int, with_frame: bool) -> str | None:
-            text, trained, framed = lab.train(n, with_frame)
-            cost.record(trained, n, framed if with_frame else None)
+            text, trained, framed = lab.train(n, kind if with_frame else None, playing)
+            cost.record(trained, n, framed if with_frame else None, kind == "light")
             return text
 
         while steps > 0:
@@ -181,7 +195,7 @@ class Session:
             )
             self.metrics.steps.labels(self.lab_name).inc(n)
             if text is None and (lab.diverged or lab.finished):  # stopped early: show where
-                text = await pool.run(workspace.lane, lab.frame, interactive)
+                text = await pool.run(workspace.lane, lambda: lab.frame(kind), interactive)
             if text is not None:
                 await self.send_frame_text(text)
                 return
@@ -313,7 +327,7 @@ class Session:
                 await self.send_status()
             case p.Reset():
                 await self.stop_playing()
-                await self.send_frame_text(await self.call_lab(self.lab.reset))
+                await self.send_frame_text(await self.call_lab(self.lab.reset, self.frame_kind))
                 await self.send_status()
             case p.Resume(token=token):
                 await self.resume(token)
@@ -333,7 +347,8 @@ class Session:
             case p.Fork():
                 await self.fork()
             case _:
-                await self.send_frame_text(await self.call_lab(self.lab.handle, command))
+                text = await self.call_lab(self.lab.handle, command, self.edit_frame_kind())
+                await self.send_frame_text(text)
 
     def validate_state(self, data: dict) -> BaseModel:
         try:
@@ -386,22 +401,50 @@ class Session:
     def wanted_steps(self) -> int:
         return min(self.workspace.steps_per_frame, self.max_steps_per_frame())
 
-    def steps_for_next_frame(self) -> int:
+    def steps_for_next_frame(self, kind: FrameKind = "update") -> int:
         """Steps for the next frame: the learner's speed, within the per-second budget and,
         when more sessions play than there are workers, within this session's fair share of
         the workers and the pace frames keep (`TrainingCost.pace`), so that in a full room
         training slows down before frames do. With a worker to spare, the learner's speed
-        is kept exactly (and a lab trains the same whatever else the machine is doing)."""
+        is kept exactly (and a lab trains the same whatever else the machine is doing).
+        `kind`: the frame's, whose cost comes out of the share."""
         workspace = self.workspace
         wanted = self.wanted_steps()
         pool, cost = self.runtime.pool, workspace.cost
         if pool.players > pool.workers:
             wanted = int(min(wanted, cost.allowance))
             if cost.step_seconds > 0:
-                share = pool.workers / (pool.players * self.settings.frames_per_second)
-                affordable = int((share - cost.frame_seconds) / cost.step_seconds)
+                framing = cost.light_seconds if kind == "light" else cost.frame_seconds
+                affordable = int((self.share() - framing) / cost.step_seconds)
                 wanted = min(wanted, affordable)
         return workspace.steps.take(max(1, wanted))
+
+    def play_frame_kind(self) -> FrameKind:
+        """The next frame's kind while playing. When more sessions play than there are
+        workers and a whole frame does not fit this session's share of them, most frames
+        are light (the numbers, not the maps: `Lab.light_frame`), with a whole one as often
+        as the share affords and at least every WHOLE_FRAME_SECONDS. So a full room keeps
+        its frame rate, and the maps refresh less often than the numbers."""
+        kind = self.frame_kind
+        pool, cost = self.runtime.pool, self.workspace.cost
+        if kind == "full" or pool.players <= pool.workers:
+            return kind
+        if time.monotonic() - cost.whole_at >= WHOLE_FRAME_SECONDS:
+            return kind
+        return kind if cost.lights + 1 >= cost.whole_every(self.share()) else "light"
+
+    def edit_frame_kind(self) -> FrameKind:
+        """An edit's frame: light too while the play loop sends light frames (the lab still
+        puts in the maps that the edit itself changed)."""
+        if self.running and self.play_frame_kind() == "light":
+            return "light"
+        return self.frame_kind
+
+    def share(self) -> float:
+        """Seconds of a worker per frame that are this session's when every player gets
+        the same (meaningful when more sessions play than there are workers)."""
+        pool = self.runtime.pool
+        return pool.workers / (max(1, pool.players) * self.settings.frames_per_second)
 
     async def start_playing(self) -> None:
         if not self.running:
@@ -423,11 +466,12 @@ class Session:
                     self.workspace.cost.pace(late, self.wanted_steps())
                 previous = started
                 try:
-                    steps = self.steps_for_next_frame()
+                    kind = self.play_frame_kind()
+                    steps = self.steps_for_next_frame(kind)
                     if steps == 0:  # over the steps-per-second budget: wait for it to refill
                         await asyncio.sleep(self.workspace.steps.seconds_until(1))
                         continue
-                    await self.train_and_send(steps, interactive=False)
+                    await self.train_and_send(steps, False, kind)
                 except LabError as exc:
                     await self.send_error(exc.code, exc.message, **exc.params)
                     break

@@ -4,6 +4,8 @@ A `Session` is one websocket; a `Workspace` is the work behind it. When the conn
 the workspace is parked for NP_RESUME_GRACE_SECONDS and a new session can take it back.
 """
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,14 +18,18 @@ from app.ws.pool import LabPool, Lane
 @dataclass
 class TrainingCost:
     """Running averages of what one training step and one frame cost a worker, in seconds,
-    and how many steps a frame may take while frames keep their pace."""
+    how many steps a frame may take while frames keep their pace, and how often a frame may
+    carry its maps in a full room."""
 
     step_seconds: float = 0.0
-    frame_seconds: float = 0.0
+    frame_seconds: float = 0.0  # a whole frame (with the maps, for labs that have them)
+    light_seconds: float = 0.0  # a light frame (see `Lab.light_frame`)
     #: Halved when a frame came late, grown by one when it was on time: the way TCP finds
     #: what a network can carry, this finds what the server can train without slowing frames,
     #: whatever else (other learners, other programs) is using the machine.
     allowance: float = float("inf")
+    lights: int = 0  # light frames sent since the last whole one
+    whole_at: float = 0.0  # time.monotonic() of the last whole frame
 
     def pace(self, late: bool, wanted: int) -> None:
         if late:
@@ -35,11 +41,31 @@ class TrainingCost:
     def blend(old: float, new: float) -> float:
         return new if old == 0.0 else 0.7 * old + 0.3 * new
 
-    def record(self, train_seconds: float, steps: int, frame_seconds: float | None) -> None:
+    def record(
+        self, train_seconds: float, steps: int, frame_seconds: float | None, light: bool = False
+    ) -> None:
         if steps > 0:
             self.step_seconds = self.blend(self.step_seconds, train_seconds / steps)
-        if frame_seconds is not None:
+        if frame_seconds is None:
+            return
+        if light:
+            self.light_seconds = self.blend(self.light_seconds, frame_seconds)
+            self.lights += 1
+        else:
             self.frame_seconds = self.blend(self.frame_seconds, frame_seconds)
+            self.lights = 0
+            self.whole_at = time.monotonic()
+
+    def whole_every(self, share: float) -> float:
+        """k: one whole frame and k - 1 light ones (each with at least one step) fit in k
+        shares of a worker, `share` seconds each; 1 when whole frames fit, infinite when
+        not even light ones do."""
+        if self.frame_seconds + self.step_seconds <= share:
+            return 1
+        spare = share - self.light_seconds - self.step_seconds
+        if spare <= 0:
+            return math.inf
+        return math.ceil((self.frame_seconds - self.light_seconds) / spare)
 
 
 @dataclass(eq=False)

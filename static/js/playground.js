@@ -25,6 +25,7 @@
   let frame = null; // the latest frame
   let output = null; // the latest decision surface (a frame leaves out maps that look the same)
   let neuronMaps = []; // the latest small map of every neuron, [layer][j]
+  let inspectedMap = null; // the pointed-at neuron's full map, {layer, j, map}, while pointed at
   let limits = {}; // from hello
   let shapeKey = "";
   let hovered = null; // {layer, j}: the neuron shown in the big plot (layer -1: a feature)
@@ -134,6 +135,7 @@
     view.showTest = $("show-test").checked = msg.view.show_test;
     view.discretize = $("discretize").checked = msg.view.discretize;
     if (msg.output) output = msg.output;
+    if (msg.inspected) inspectedMap = msg.inspected;
     msg.neuron_maps.forEach((maps, l) => maps.forEach((map, j) => {
       if (!map) return;
       neuronMaps[l] = neuronMaps[l] || [];
@@ -326,6 +328,7 @@
   function hideNeuron(layer, j) {
     if (!hovered || hovered.layer !== layer || hovered.j !== j) return;
     hovered = null;
+    inspectedMap = null; // the server sends the next one afresh
     send({ type: "inspect", layer: null });
     redrawPlot();
   }
@@ -579,8 +582,8 @@
     if (!frame || !data) return;
     const ctx = plot.getContext("2d");
     ctx.clearRect(0, 0, plot.width, plot.height);
-    const inspected = hovered && frame.inspected && frame.inspected.layer === hovered.layer &&
-      frame.inspected.j === hovered.j ? frame.inspected : null;
+    const inspected = hovered && inspectedMap && inspectedMap.layer === hovered.layer &&
+      inspectedMap.j === hovered.j ? inspectedMap : null;
     if (inspected) {
       if (inspected.layer === frame.layers.length - 1) paintNeuronMap(surface, inspected.layer, inspected.j, inspected.map);
       else NP.heatmap.paintDiverging(surface, inspected.map, signedScale(view.discretize));

@@ -1,6 +1,7 @@
 """The play loop with a trainable lab: play, pause, step, budgets, divergence, disconnects."""
 
 import asyncio
+import math
 import threading
 from types import SimpleNamespace
 
@@ -9,7 +10,7 @@ import pytest
 from app.settings import Settings
 from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
-from app.ws.session import Session
+from app.ws.session import WHOLE_FRAME_SECONDS, Session
 from app.ws.workspace import TrainingCost, Workspace
 from tests.trainable_lab import TrainableLab
 from tests.wsutil import open_lab, receive_until, wait_for
@@ -183,3 +184,41 @@ def test_a_slow_labs_step_request_is_cut_into_short_slices():
 class NullCounter:
     def inc(self, n: int = 1) -> None:
         pass
+
+
+def test_a_full_room_sends_light_frames_between_whole_ones():
+    # 100 players on 2 workers at 20 frames/s: a share of 1 ms of a worker per frame.
+    session = bare_session(100, step_seconds=2e-4, frame_seconds=2.5e-3)
+    cost = session.workspace.cost
+    cost.light_seconds = 1e-4
+    # One whole frame (2.5 ms) and k - 1 light ones (0.1 ms + a 0.2 ms step) fit in k ms
+    # from k = 2.4 / 0.7 on: every 4th frame is whole.
+    assert cost.whole_every(session.share()) == 4
+    cost.record(0.0, 0, 2.5e-3)  # a whole frame was just sent
+    kinds = []
+    for _ in range(8):
+        kinds.append(session.play_frame_kind())
+        light = kinds[-1] == "light"
+        cost.record(2e-4, 1, 1e-4 if light else 2.5e-3, light)
+    assert kinds == ["light", "light", "light", "update"] * 2
+    # A light frame leaves room for more steps than a whole one.
+    assert session.steps_for_next_frame("light") == 4  # (1 - 0.1) / 0.2
+    assert session.steps_for_next_frame("update") == 1
+
+
+def test_maps_still_come_once_a_second_when_even_light_frames_do_not_fit():
+    session = bare_session(100, step_seconds=2e-3, frame_seconds=5e-3)
+    cost = session.workspace.cost
+    assert cost.whole_every(session.share()) == math.inf
+    cost.record(0.0, 0, 5e-3)
+    assert session.play_frame_kind() == "light"
+    cost.whole_at -= WHOLE_FRAME_SECONDS
+    assert session.play_frame_kind() == "update"
+
+
+def test_whole_frames_when_they_fit_and_full_ones_while_teaching():
+    assert bare_session(2, 1e-3, 50e-3).play_frame_kind() == "update"  # a worker each
+    assert bare_session(3, 1e-4, 1e-3).play_frame_kind() == "update"  # 33 ms a frame: fits
+    teaching = bare_session(100, 2e-4, 2.5e-3)
+    teaching.workspace.room = "ABCDEF"
+    assert teaching.play_frame_kind() == "full"  # students must be able to draw any frame

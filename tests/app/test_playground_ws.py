@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import open_lab, receive_until, wait_for
 
 
 def strict_json(text: str) -> dict:
@@ -127,3 +127,45 @@ def test_state_round_trip_through_get_state_and_set_state(client):
         assert restored["layers"] == trained["layers"]
         ws.send_json({"type": "set_state", "state": {**state, "weights": [{"w": [[1]], "b": [0]}]}})
         assert receive_until(ws, "error")["code"] == "bad_state"
+
+
+def test_a_reloaded_page_gets_a_full_frame_of_the_work_it_takes_back(client):
+    with client.websocket_connect("/ws/playground") as ws:
+        token = receive_until(ws, "hello")["resume"]
+        receive_until(ws, "status")
+        ws.send_json({"type": "step", "steps": 30})
+        trained = receive_until(ws, "frame")
+        assert trained["kind"] == "update" and trained["config"] is None
+    wait_for(lambda: len(client.app.state.sessions.parked) == 1)
+    with open_lab(client, "playground") as (ws, fresh):
+        assert fresh["step"] == 0
+        ws.send_json({"type": "resume", "token": token})
+        assert receive_until(ws, "resumed")["restored"] is True
+        frame = receive_until(ws, "frame")
+        # The new page shows nothing yet: settings, points, the whole curve and every map.
+        assert frame["kind"] == "full" and frame["step"] == 30
+        assert frame["config"]["network"]["hidden"] == [4, 2] and frame["data"] is not None
+        assert [p[0] for p in frame["history"]] == [0, 30] and frame["history_reset"]
+        assert frame["output"] is not None and all(all(ms) for ms in frame["neuron_maps"])
+        assert frame["layers"] == trained["layers"]
+
+
+def test_a_rooms_students_get_whole_frames_they_can_draw_alone(client):
+    with open_lab(client, "playground") as (teacher, _):
+        teacher.send_json({"type": "step", "steps": 10})
+        receive_until(teacher, "frame")
+        teacher.send_json({"type": "open_room"})
+        code = receive_until(teacher, "room")["code"]
+        receive_until(teacher, "status")  # the frame and status published for the room
+        with open_lab(client, "playground") as (student, _):
+            student.send_json({"type": "follow", "code": code})
+            receive_until(student, "room")
+            joined = receive_until(student, "frame")  # the room's last frame: a late joiner's
+            assert joined["kind"] == "full" and joined["step"] == 10
+            assert joined["config"] is not None and joined["output"] is not None
+            teacher.send_json({"type": "set_network", "learning_rate": 0.1})
+            own = receive_until(teacher, "frame")
+            shown = receive_until(student, "frame")
+            assert shown == own and shown["kind"] == "full"
+            assert shown["config"]["network"]["learning_rate"] == 0.1
+            assert shown["data"] is not None and shown["output"] is not None

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine.layers import Activation, Dense
+from engine.layers.dense import dense_stack_outputs
 from engine.model import Sequential, mlp
 from engine.optimizers import Optimizer
 
@@ -133,3 +134,20 @@ def test_layer_outputs_gives_every_layer_and_keeps_the_trace():
     np.testing.assert_allclose(outputs[-1], model.predict(XOR_X))
     np.testing.assert_allclose(outputs[0], np.tanh(XOR_X @ model.layers[0].params["w"]))
     assert model.layers[1].trace()["a"] is before
+
+
+@pytest.mark.parametrize(
+    "activations", [["tanh", "relu", "sigmoid"], ["leaky_relu", "linear", "softmax"]]
+)
+def test_dense_stack_outputs_in_float32_match_the_float64_layers(activations):
+    model = mlp([2, 8, 5, 3], activations, seed=1)
+    x = np.random.default_rng(0).uniform(-6, 6, size=(500, 2))
+    model.forward(x[:3])
+    before = model.layers[0].trace()["a"]
+    fast = dense_stack_outputs(model.layers, x)
+    exact = model.layer_outputs(x)
+    assert [f.dtype for f in fast] == [np.float32] * 3
+    for f, e in zip(fast, exact, strict=True):
+        np.testing.assert_allclose(f, e, rtol=1e-5, atol=1e-5)
+    assert model.layers[0].trace()["a"] is before
+    assert model.layers[0].params["w"].dtype == np.float64

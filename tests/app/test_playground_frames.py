@@ -1,0 +1,121 @@
+"""The playground's three kinds of frame: what changed, everything, and light (no maps)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app.labs import playground_frame as view
+from app.labs.heatmaps import decode
+from app.labs.neurons import SetWeight
+from app.labs.playground import Inspect, PlaygroundLab, SetNetwork
+from app.settings import Settings
+from app.ws.labhost import apply
+from engine.activations import sigmoid
+
+
+@pytest.fixture
+def lab() -> PlaygroundLab:
+    playground = PlaygroundLab(Settings())
+    playground.frame()  # the page has everything
+    return playground
+
+
+@pytest.fixture
+def map_passes(monkeypatch) -> list[int]:
+    """Counts the forward passes over the grid (one per frame that computes maps)."""
+    calls = []
+    original = view.compute_maps
+
+    def counted(lab, features):
+        calls.append(lab.step_count)
+        return original(lab, features)
+
+    monkeypatch.setattr(view, "compute_maps", counted)
+    return calls
+
+
+def no_maps(frame) -> bool:
+    return frame.output is None and all(m is None for ms in frame.neuron_maps for m in ms)
+
+
+def all_maps(frame) -> bool:
+    return frame.output is not None and all(m is not None for ms in frame.neuron_maps for m in ms)
+
+
+def surface(lab) -> np.ndarray:
+    features = view.grid_features(lab.data.extent, tuple(lab.network.features))
+    return sigmoid(lab.model.predict(features)).reshape(view.MAP_SIZE, view.MAP_SIZE)
+
+
+def test_a_new_learning_rate_computes_no_map(lab, map_passes):
+    lab.handle(SetNetwork(type="set_network", learning_rate=0.1))
+    frame = lab.frame()
+    assert frame.config.network.learning_rate == 0.1  # the settings travel...
+    assert no_maps(frame) and frame.input_maps is None  # ...the maps stay as they are
+    assert map_passes == []
+    lab.train(5)
+    assert all_maps(lab.frame()) and map_passes == [5]
+
+
+def test_a_light_frame_leaves_the_maps_out_and_the_next_whole_one_catches_up(lab, map_passes):
+    lab.train(30)
+    light = lab.light_frame()
+    assert light.step == 30 and no_maps(light) and map_passes == []
+    assert light.metrics.train_loss == pytest.approx(
+        lab.evaluate(lab.train_features, lab.train_targets)[0]
+    )
+    assert [point[0] for point in light.history] == [30]
+    whole = lab.frame()
+    assert map_passes == [30] and whole.output is not None
+    np.testing.assert_allclose(decode(whole.output.map), surface(lab), atol=0.5 / 255 + 1e-6)
+
+
+def test_a_light_frame_still_shows_what_an_edit_did_to_the_maps(lab, map_passes):
+    lab.train(10)
+    lab.light_frame()
+    lab.handle(SetWeight(type="set_weight", layer=2, i=0, j=0, value=3.0))
+    edited = lab.light_frame()
+    assert map_passes == [10] and edited.output is not None
+    np.testing.assert_allclose(decode(edited.output.map), surface(lab), atol=0.5 / 255 + 1e-6)
+    lab.handle(SetNetwork(type="set_network", learning_rate=0.2))  # changes no map
+    assert no_maps(lab.light_frame()) and map_passes == [10]
+
+
+def test_a_full_frame_carries_everything_and_the_stream_goes_on_from_it(lab):
+    lab.train(20)
+    lab.frame()
+    full = lab.full_frame()
+    assert full.kind == "full" and all_maps(full)
+    assert full.config is not None and full.data is not None and full.input_maps is not None
+    assert full.history_reset and [p[0] for p in full.history] == [0, 20]
+    assert no_maps(lab.frame())  # the page now has every map
+
+
+def test_the_inspected_map_is_sent_when_chosen_and_again_only_when_it_changes(lab):
+    lab.handle(Inspect(type="inspect", layer=0, j=1))
+    chosen = lab.frame()
+    assert (chosen.inspected.layer, chosen.inspected.j) == (0, 1)
+    assert lab.frame().inspected is None  # unchanged: the page keeps it
+    lab.train(50)
+    assert lab.frame().inspected.map.size == view.MAP_SIZE
+    lab.handle(Inspect(type="inspect", layer=None))
+    lab.handle(Inspect(type="inspect", layer=0, j=1))  # pointed at again: sent again
+    assert lab.frame().inspected is not None
+
+
+def test_playing_records_no_step_through_but_a_single_step_does(lab):
+    lab.play(1)
+    assert lab.frame().step_through is None
+    lab.train(1)
+    walk = lab.frame().step_through
+    assert walk is not None and walk.complete
+
+
+def test_the_lab_host_renders_the_kind_it_is_asked_for(lab):
+    text, trained, framed = apply(lab, "train", 5, "light", True)
+    light = json.loads(text)
+    assert light["step"] == 5 and light["output"] is None and trained > 0 and framed > 0
+    assert json.loads(apply(lab, "frame", "update"))["output"] is not None
+    assert json.loads(apply(lab, "frame", "full"))["kind"] == "full"
+    assert apply(lab, "train", 1, None, False)[0] is None  # a slice of a longer request
