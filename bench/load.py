@@ -38,6 +38,7 @@ WARMUP_SECONDS = 3.0
 MEASURE_SECONDS = 10.0
 CONNECT_AT_ONCE = 20
 RATE_KEY = '"learning_rate":'
+STEP_KEY = '"step":'
 
 
 def learning_rate_in(frame: str) -> float | None:
@@ -50,6 +51,12 @@ def learning_rate_in(frame: str) -> float | None:
     return float(frame[start : frame.index(",", start)])
 
 
+def step_in(frame: str) -> int:
+    """The frame's training step (near its start: `type`, `lab`, `kind`, then `step`)."""
+    start = frame.index(STEP_KEY) + len(STEP_KEY)
+    return int(frame[start : frame.index(",", start)])
+
+
 def has_surface(frame: str) -> bool:
     """Whether the frame carries a new decision surface (null: the page keeps its own)."""
     return '"output":null' not in frame
@@ -60,6 +67,8 @@ class Learner:
         self.index = index
         self.frames = 0
         self.surfaces = 0
+        self.first_step: int | None = None  # of the first and last frame measured
+        self.last_step = 0
         self.latencies: list[float] = []
         self.measuring = False
 
@@ -84,6 +93,9 @@ class Learner:
             if self.measuring:
                 self.frames += 1
                 self.surfaces += has_surface(text)
+                self.last_step = step_in(text)
+                if self.first_step is None:
+                    self.first_step = self.last_step
             if waiting is not None and learning_rate_in(text) == waiting[0]:
                 if self.measuring:
                     self.latencies.append((time.perf_counter() - waiting[1]) * 1000)
@@ -158,6 +170,7 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         await ws.close()
     fps = sorted(lr.frames / wall for lr in learners)
     surfaces = sorted(lr.surfaces / wall for lr in learners)
+    steps = [(lr.last_step - lr.first_step) / wall for lr in learners if lr.first_step is not None]
     latencies = sorted(t for lr in learners for t in lr.latencies)
     q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
     return {
@@ -166,6 +179,7 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         "under_10": sum(f < 10 for f in fps),
         "surfaces_min": surfaces[0],
         "surfaces_median": statistics.median(surfaces),
+        "steps_median": statistics.median(steps) if steps else float("nan"),
         "p50": q[49],
         "p95": q[94],
         "p99": q[98],
@@ -197,6 +211,7 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
             f"{r['surfaces_min']:.1f} / {r['surfaces_median']:.1f}",
             "per s",
         ),
+        (f"{name}: training steps per client, median", f"{r['steps_median']:.0f}", "steps/s"),
         (
             f"{name}: edit-to-frame p50 / p95 / p99",
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",

@@ -43,8 +43,16 @@ def accuracy(pred: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> fl
     Binary: pred (N,) or (N, 1) probabilities, class 1 when pred > threshold; target 0/1.
     Multi-class: pred (N, K) scores, class = argmax; target one-hot (N, K) or labels (N,).
     """
+    return float(np.mean(correct(pred, target, threshold)))
+
+
+def correct(pred: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Whether each sample is classified correctly, (N,) booleans (shapes as for `accuracy`).
+
+    A binary classifier's logits take ``threshold=0.0``: sigmoid(z) > 0.5 exactly when z > 0.
+    """
     predicted, true = _predicted_and_true_classes(pred, target, threshold)
-    return float(np.mean(predicted == true))
+    return predicted == true
 
 
 def misclassification_rate(pred: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> float:

@@ -441,7 +441,7 @@ class Trainer:
                 value = model.train_step(
                     x, y, self.loss, self.optimizer, self.from_logits, self.regularizer
                 )
-            if not (np.isfinite(value) and self._acceptable(self._params(model))):
+            if not (np.isfinite(value) and self._acceptable([lr.params for lr in model.layers])):
                 self._write(model, old)
                 self.diverge()
                 return

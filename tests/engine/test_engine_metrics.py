@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.metrics import accuracy, misclassification_rate, mse
+from engine.metrics import accuracy, correct, misclassification_rate, mse
 
 
 def test_binary_three_of_four_right():
@@ -27,3 +27,13 @@ def test_mse_metric_and_bad_inputs():
         accuracy(np.array([0.2, 0.8]), np.array([0, 2]))
     with pytest.raises(ValueError):
         accuracy(np.array([0.2, 0.8]), np.array([0, 1, 1]))
+
+
+def test_correct_marks_each_sample_and_logits_take_threshold_zero():
+    logits = np.array([[2.0], [-0.5], [0.3], [-3.0]])
+    target = np.array([[1], [1], [0], [0]])
+    np.testing.assert_array_equal(correct(logits, target, 0.0), [True, False, False, True])
+    probabilities = 1 / (1 + np.exp(-logits))
+    np.testing.assert_array_equal(correct(probabilities, target), correct(logits, target, 0.0))
+    scores = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+    np.testing.assert_array_equal(correct(scores, np.array([1, 2])), [True, False])
