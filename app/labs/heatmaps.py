@@ -31,12 +31,19 @@ def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     size = values.shape[0]
     if values.shape != (size, size):
         raise ValueError(f"a heatmap needs a square grid, got {values.shape}")
-    if not hi > lo:
+    return levels(values, np.float64(lo), np.float64(hi))
+
+
+def levels(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Values as bytes, each on its scale: `lo` and `hi` broadcast against `values` (one
+    scale for a map, or one per map along the last axis of a stack of maps)."""
+    if not np.all(hi > lo):
         raise ValueError(f"a heatmap needs hi > lo, got {lo} and {hi}")
+    values = np.asarray(values, dtype=np.float64)
     # The lab keeps weights finite, so this is a last guard: an overflow to +-inf shows as
-    # the end of the scale and NaN as its middle, instead of an arbitrary byte.
+    # the end of the scale (clipped) and NaN as its middle, instead of an arbitrary byte.
     if not np.isfinite(values).all():
-        values = np.nan_to_num(values, nan=(lo + hi) / 2, posinf=hi, neginf=lo)
+        values = np.where(np.isnan(values), (lo + hi) / 2, values)
     return np.rint((np.clip(values, lo, hi) - lo) / (hi - lo) * 255.0).astype(np.uint8)
 
 
@@ -88,7 +95,10 @@ class SentMaps:
 
     def heatmap(self, key: object, values: np.ndarray, lo: float, hi: float) -> Heatmap | None:
         """The map, or None when the page already shows it."""
-        cells = quantize(values, lo, hi)
+        return self.heatmap_of(key, quantize(values, lo, hi), lo, hi)
+
+    def heatmap_of(self, key: object, cells: np.ndarray, lo: float, hi: float) -> Heatmap | None:
+        """The map of quantized `cells`, or None when the page already shows it."""
         return None if self.unchanged(key, cells, lo, hi) else from_bytes(cells, lo, hi)
 
 

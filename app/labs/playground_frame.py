@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.heatmaps import Heatmap, SentMaps, encode_bytes, from_bytes, heatmap, quantize
+from app.labs.heatmaps import (
+    Heatmap,
+    SentMaps,
+    encode_bytes,
+    from_bytes,
+    heatmap,
+    levels,
+    quantize,
+)
 from app.labs.playground_spec import DataSpec, NetworkSpec, ViewSpec
 from app.labs.training import StepThroughView
 from engine.activations import sigmoid, softmax
@@ -136,6 +144,13 @@ def signed_range(values: np.ndarray) -> tuple[float, float]:
     return -scale, scale
 
 
+def signed_scales(grid: np.ndarray) -> np.ndarray:
+    """`signed_range`'s scale of every neuron of a layer's grid (MAP_SIZE, MAP_SIZE, n)."""
+    # One row per neuron first: NumPy reduces a contiguous row many times faster.
+    rows = np.ascontiguousarray(grid.reshape(-1, grid.shape[2]).T)
+    return np.maximum(1.0, np.abs(rows).max(axis=1).astype(np.float64))
+
+
 def output_range(problem: str, value_scale: float) -> tuple[float, float]:
     return (-value_scale, value_scale) if problem == "regression" else (0.0, 1.0)
 
@@ -216,16 +231,22 @@ def compute_maps(lab: "PlaygroundLab", features: np.ndarray) -> Maps:
     outputs = dense_stack_outputs(lab.model.layers, features)
     pred = predictions(data.problem, outputs[-1])
     out_lo, out_hi = output_range(data.problem, data.value_scale)
-    # Every layer's values over the grid, (MAP_SIZE, MAP_SIZE, neurons), with its colour range.
+    # Every layer's values over the grid, (MAP_SIZE, MAP_SIZE, neurons), with each neuron's
+    # colour range [-scale, scale] (outputs: the output's range).
     layer_grids = [o.reshape(MAP_SIZE, MAP_SIZE, -1) for o in outputs[:-1]]
     layer_grids.append(pred.reshape(MAP_SIZE, MAP_SIZE, -1))
-    ranges = [[signed_range(g[:, :, j]) for j in range(g.shape[2])] for g in layer_grids[:-1]] + [
-        [(out_lo, out_hi)] * layer_grids[-1].shape[2]
-    ]
-    neuron_maps = [
-        [sent.heatmap((k, j), thumbnail(g[:, :, j]), *r[j]) for j in range(g.shape[2])]
-        for k, (g, r) in enumerate(zip(layer_grids, ranges, strict=True))
-    ]
+    scales = [signed_scales(g) for g in layer_grids[:-1]]
+    ranges = [(-s, s) for s in scales] + [(np.float64(out_lo), np.float64(out_hi))]
+    neuron_maps = []
+    for k, (g, (lo, hi)) in enumerate(zip(layer_grids, ranges, strict=True)):
+        lo, hi = np.broadcast_to(lo, g.shape[2]), np.broadcast_to(hi, g.shape[2])
+        cells = levels(thumbnail(g), lo, hi)  # every neuron's small map at once
+        neuron_maps.append(
+            [
+                sent.heatmap_of((k, j), cells[:, :, j], float(lo[j]), float(hi[j]))
+                for j in range(g.shape[2])
+            ]
+        )
     inspected = None
     if lab.inspected is not None:
         layer, j = lab.inspected
@@ -233,7 +254,8 @@ def compute_maps(lab: "PlaygroundLab", features: np.ndarray) -> Maps:
             values = features.reshape(MAP_SIZE, MAP_SIZE, -1)[:, :, j]
             cells = sent.heatmap("inspected", values, *signed_range(values))
         else:
-            cells = sent.heatmap("inspected", layer_grids[layer][:, :, j], *ranges[layer][j])
+            lo, hi = (np.broadcast_to(end, layer_grids[layer].shape[2]) for end in ranges[layer])
+            cells = sent.heatmap("inspected", layer_grids[layer][:, :, j], lo[j], hi[j])
         inspected = None if cells is None else InspectedMap(layer=layer, j=j, map=cells)
     return Maps(
         output=output_map(data.problem, layer_grids[-1], out_lo, out_hi, sent),
