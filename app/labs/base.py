@@ -102,9 +102,10 @@ class Lab(ABC):
         """Run `steps` training steps; set `diverged` when the loss stops being finite."""
         raise LabError("not_trainable", "This page has nothing to train.")
 
-    def play(self, steps: int) -> None:
+    def play(self, steps: int, light: bool = False) -> None:
         """Training while playing; labs that record a single step for the page (the
-        playground's step-through) skip that here."""
+        playground's step-through) skip that here. `light`: a light frame follows (a full
+        room), so a lab may also measure less (see `PlaygroundLab.play`)."""
         self.train(steps)
 
     @staticmethod

@@ -166,6 +166,7 @@ class PlaygroundLab(StepThroughLab):
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         self.sent_maps = SentMaps()  # what the page already shows
         self.maps_due = False  # the last command changed what the maps show
+        self.unmeasured = 0  # bursts played since the losses were last measured
         self.preset: str | None = None  # the example last loaded
         # TensorFlow Playground's 500 points, unless the host allows fewer.
         default_points = min(DataSpec().n_points, settings.max_data_points)
@@ -483,13 +484,17 @@ class PlaygroundLab(StepThroughLab):
         for the step-through; a burst (playing) is not, so its frames stay small."""
         self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, steps == 1))
 
-    def play(self, steps: int) -> None:
+    def play(self, steps: int, light: bool = False) -> None:
         """Training while playing: nothing is recorded for the step-through (a stream of
-        iterations is shown, not one; recording one costs more than the step itself)."""
-        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, False))
+        iterations is shown, not one; recording one costs more than the step itself). Before
+        a light frame (a full room) the losses over every point are measured every other
+        burst only: they cost more than a step, and the curve keeps its shape."""
+        measure = not light or self.unmeasured > 0
+        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, False), measure)
 
-    def guarded(self, run) -> None:
-        """Train, then record the losses of every point. The trainer stops at the last finite
+    def guarded(self, run, measure: bool = True) -> None:
+        """Train, then record the losses of every point (unless not `measure`: the next
+        frame then shows the last ones measured). The trainer stops at the last finite
         weights when a step blows up; if the weights are finite but the loss over all the
         training points is not, everything goes back to where this call started. Either way
         the lab is marked diverged: the page never sees NaN."""
@@ -501,6 +506,10 @@ class PlaygroundLab(StepThroughLab):
             self.sync()
         if self.step_count == start_step:
             return
+        if not measure:
+            self.unmeasured += 1
+            return
+        self.unmeasured = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             healthy = self.record()
         if not healthy:
@@ -524,14 +533,16 @@ class PlaygroundLab(StepThroughLab):
         scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits
         return loss, accuracy(scores, targets)
 
-    def metrics(self) -> dict[str, float | None]:
+    def metrics(self, fresh: bool = True) -> dict[str, float | None]:
         """Train and test loss and accuracy, and the penalty; non-finite values become None.
 
         Cached until the next command or training step: a frame right after `train` reuses
-        what `record` computed.
+        what `record` computed. Not `fresh`: the last ones measured, if any, whatever the
+        step (a light frame after a burst that measured nothing, see `play`).
         """
-        if self.metrics_cache is not None and self.metrics_cache[0] == self.step_count:
-            return self.metrics_cache[1]
+        cache = self.metrics_cache
+        if cache is not None and (cache[0] == self.step_count or not fresh):
+            return cache[1]
         # Every point in one pass (a frame's metrics are most of a crowded server's work):
         # each point's loss and whether it is classified right, then the means of each set.
         logits = self.model.predict(self.all_features)

@@ -331,7 +331,7 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
         output=shown.output,
         neuron_maps=shown.neuron_maps,
         inspected=shown.inspected,
-        metrics=Metrics(**lab.metrics()),
+        metrics=Metrics(**lab.metrics(fresh=maps)),
         history=lab.history if full_history else lab.history[lab.history_sent :],
         history_reset=full_history,
         step_through=lab.trainer.step_through_view(),

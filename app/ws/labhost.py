@@ -130,7 +130,10 @@ def apply(lab: Lab, op: str, *args: Any) -> Any:
         case "train":
             steps, kind, playing = args
             started = time.perf_counter()
-            (lab.play if playing else lab.train)(steps)
+            if playing:
+                lab.play(steps, light=kind == "light")
+            else:
+                lab.train(steps)
             trained = time.perf_counter()
             text = render(lab, kind) if kind is not None else None
             return text, trained - started, time.perf_counter() - trained

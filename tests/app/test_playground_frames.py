@@ -119,3 +119,19 @@ def test_the_lab_host_renders_the_kind_it_is_asked_for(lab):
     assert json.loads(apply(lab, "frame", "update"))["output"] is not None
     assert json.loads(apply(lab, "frame", "full"))["kind"] == "full"
     assert apply(lab, "train", 1, None, False)[0] is None  # a slice of a longer request
+
+
+def test_before_light_frames_the_losses_are_measured_every_other_burst(lab):
+    lab.train(5)
+    first = lab.frame()
+    lab.play(1, light=True)
+    skipped = lab.light_frame()  # shows the losses last measured, adds no curve point
+    assert skipped.step == 6 and skipped.metrics == first.metrics and skipped.history == []
+    lab.play(1, light=True)
+    measured = lab.light_frame()
+    assert measured.step == 7 and [point[0] for point in measured.history] == [7]
+    assert measured.metrics.train_loss == pytest.approx(
+        lab.evaluate(lab.train_features, lab.train_targets)[0]
+    )
+    lab.play(1)  # a whole frame follows: always measured
+    assert [point[0] for point in lab.frame().history] == [8]

@@ -185,3 +185,43 @@ def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
     expect(page.locator("#toast")).to_contain_text("last saved work was restored")
     expect(output).to_have_text("3.9")
     context.close()
+
+
+MAX_PIXEL_DIFFERENCE = """async (canvas, url) => {
+  const image = new Image();
+  image.src = url;
+  await image.decode();
+  const other = document.createElement("canvas");
+  other.width = canvas.width;
+  other.height = canvas.height;
+  other.getContext("2d").drawImage(image, 0, 0);
+  const a = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  const b = other.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let most = 0;
+  for (let k = 0; k < a.length; k++) most = Math.max(most, Math.abs(a[k] - b[k]));
+  return most;
+}"""
+
+
+def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/playground", wait_until="domcontentloaded")
+    plot = page.get_by_test_id("plot")
+    expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+    page.get_by_test_id("dataset").select_option("xor")
+    expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
+    page.get_by_test_id("step").click()
+    expect(plot).to_have_attribute("data-step", "1")
+    before = plot.evaluate("canvas => canvas.toDataURL()")
+    loss = page.get_by_test_id("train-loss").inner_text()
+    page.reload(wait_until="domcontentloaded")
+    # The server gave the page its session back: the XOR points, step 1 and every map,
+    # although the page had nothing of them and the lab sends only what changed.
+    expect(page.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+    expect(plot).to_have_attribute("data-step", "1")
+    expect(page.get_by_test_id("train-loss")).to_have_text(loss)
+    # The same picture, but for the surface's colours within a level or two: the page last
+    # drew the surface as of an earlier step (a map one level of 255 away is not resent).
+    assert plot.evaluate(MAX_PIXEL_DIFFERENCE, before) <= 3
+    assert not errors, errors
