@@ -225,3 +225,43 @@ def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
     # drew the surface as of an earlier step (a map one level of 255 away is not resent).
     assert plot.evaluate(MAX_PIXEL_DIFFERENCE, before) <= 3
     assert not errors, errors
+
+
+def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browser, live_server):
+    teacher_ctx = browser.new_context(locale="en-US", base_url=live_server)
+    student_ctx = browser.new_context(locale="en-US", base_url=live_server)
+    teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
+    errors = []
+    for p in (teacher, student):
+        p.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        teacher.goto("/playground", wait_until="domcontentloaded")
+        plot = teacher.get_by_test_id("plot")
+        expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+        teacher.get_by_test_id("dataset").select_option("xor")
+        expect(teacher.get_by_test_id("dataset-about")).to_contain_text("same sign")
+        teacher.get_by_test_id("step").click()
+        expect(plot).to_have_attribute("data-step", "1")
+        teacher.get_by_test_id("room-menu").locator("summary").click()
+        teacher.get_by_test_id("room-open").click()
+        code = teacher.get_by_test_id("room-code-value")
+        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+        teacher.get_by_test_id("room-hide-code").click()
+        # The student opens the page after all that: its first frame is the room's last one.
+        student.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
+        shown = student.get_by_test_id("plot")
+        expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
+        expect(student.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+        expect(shown).to_have_attribute("data-step", "1")
+        picture = plot.evaluate("canvas => canvas.toDataURL()")
+        assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+        # The teacher steps on; the student's screen follows.
+        teacher.get_by_test_id("step").click()
+        expect(shown).to_have_attribute("data-step", "2")
+        expect(student.get_by_test_id("train-loss")).to_have_text(
+            teacher.get_by_test_id("train-loss").inner_text()
+        )
+    finally:
+        teacher_ctx.close()
+        student_ctx.close()
+    assert not errors, errors
