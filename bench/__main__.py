@@ -21,6 +21,7 @@ BENCHMARKS = (
     "share",
     "playground",
     "load",
+    "room",
 )
 
 
