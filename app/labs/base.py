@@ -62,10 +62,15 @@ class Lab(ABC):
         """Everything the page draws, computed by the engine."""
 
     def full_frame(self) -> BaseModel:
-        """A frame that a page showing nothing yet can draw alone: after a reconnect, on the
-        screens of a room's students. Labs whose frames carry only what changed (the
+        """A frame that a page showing nothing yet can draw alone: after a reconnect, or when
+        it comes back from following a room. Labs whose frames carry only what changed (the
         playground) override it; for the others every frame is whole."""
         return self.frame()
+
+    def whole_frame(self, frame: BaseModel) -> BaseModel:
+        """`frame`, the one just made, with what it left out (as unchanged) filled in: what a
+        room's student who missed a frame is sent. Builds nothing the next frame depends on."""
+        return frame
 
     def light_frame(self) -> BaseModel:
         """A cheaper frame for a crowded server, sent while playing between whole ones. Labs

@@ -613,6 +613,9 @@ class PlaygroundLab(StepThroughLab):
         self.changed |= view.FULL
         return self.frame()
 
+    def whole_frame(self, frame: view.PlaygroundFrame) -> view.PlaygroundFrame:
+        return view.whole_frame(self, frame)
+
     def light_frame(self) -> view.PlaygroundFrame:
         """The numbers without the maps (they cost most of a frame), for a crowded server;
         after a command that changed what the maps show, with them."""

@@ -189,8 +189,11 @@ def output_map(
     cells = quantize(pred[:, :, 0], lo, hi)
     if sent.unchanged("output", cells, lo, hi):
         return None
-    kind = "value" if problem == "regression" else "probability"
-    return OutputMap(kind=kind, map=from_bytes(cells, lo, hi))
+    return OutputMap(kind=output_kind(problem), map=from_bytes(cells, lo, hi))
+
+
+def output_kind(problem: str) -> Literal["probability", "classes", "value"]:
+    return {"multiclass": "classes", "regression": "value"}.get(problem, "probability")
 
 
 def map_inputs(lab: "PlaygroundLab") -> tuple:
@@ -282,35 +285,11 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
     full_history = "history" in changed
     fields: dict[str, Any] = {}
     if "config" in changed or "data" in changed:
-        fields["config"] = ConfigView(
-            data=lab.spec,
-            network=network,
-            problem=data.problem,
-            classes=data.classes,
-            loss=lab.loss_name,
-            limits={
-                "max_points": lab.settings.max_data_points,
-                "max_classes": lab.settings.max_classes,
-                "max_layers": lab.settings.max_layers,
-                "max_neurons": lab.settings.max_neurons,
-            },
-        )
+        fields["config"] = config_view(lab)
     if "maps" in changed:
-        feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
-        fields["input_maps"] = [
-            heatmap(thumbnail(feature_grid[:, :, k]), *signed_range(feature_grid[:, :, k]))
-            for k in range(feature_grid.shape[2])
-        ]
+        fields["input_maps"] = input_maps(features)
     if "data" in changed:
-        fields["data"] = DataView(
-            problem=data.problem,
-            classes=data.classes,
-            extent=data.extent,
-            value_scale=data.value_scale,
-            train=point_set(data.train_x, data.train_y),
-            test=point_set(data.test_x, data.test_y),
-            added=data.n_added,
-        )
+        fields["data"] = data_view(lab)
     n_train = max(1, len(data.train_y))
     return PlaygroundFrame(
         kind="full" if changed >= FULL else "update",
@@ -336,4 +315,92 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
         history_reset=full_history,
         step_through=lab.trainer.step_through_view(),
         **fields,
+    )
+
+
+def config_view(lab: "PlaygroundLab") -> ConfigView:
+    data, limits = lab.data, lab.settings
+    return ConfigView(
+        data=lab.spec,
+        network=lab.network,
+        problem=data.problem,
+        classes=data.classes,
+        loss=lab.loss_name,
+        limits={
+            "max_points": limits.max_data_points,
+            "max_classes": limits.max_classes,
+            "max_layers": limits.max_layers,
+            "max_neurons": limits.max_neurons,
+        },
+    )
+
+
+def data_view(lab: "PlaygroundLab") -> DataView:
+    data = lab.data
+    return DataView(
+        problem=data.problem,
+        classes=data.classes,
+        extent=data.extent,
+        value_scale=data.value_scale,
+        train=point_set(data.train_x, data.train_y),
+        test=point_set(data.test_x, data.test_y),
+        added=data.n_added,
+    )
+
+
+def input_maps(features: np.ndarray) -> list[Heatmap]:
+    """Each input feature's small map (they change only with the features or the plane)."""
+    feature_grid = features.reshape(MAP_SIZE, MAP_SIZE, -1)
+    return [
+        heatmap(thumbnail(feature_grid[:, :, k]), *signed_range(feature_grid[:, :, k]))
+        for k in range(feature_grid.shape[2])
+    ]
+
+
+def sent_map(sent: SentMaps, key: object) -> Heatmap | None:
+    """The map last sent under `key`, as it was sent (None if none was)."""
+    if key not in sent.sent:
+        return None
+    cells, lo, hi = sent.sent[key]
+    return from_bytes(cells, lo, hi)
+
+
+def whole_frame(lab: "PlaygroundLab", frame: PlaygroundFrame) -> PlaygroundFrame:
+    """`frame` (the one just built) with everything it left out filled in: settings, points,
+    the whole curve, and each map as last sent. A page that was sent every frame up to this
+    one shows exactly what a page shown only this whole one does; so a room's student who
+    missed frames (or joined late) is sent this, and the others the small `frame` itself.
+    Builds nothing the next frame depends on: the stream goes on from `frame`."""
+    if frame.kind == "full":
+        return frame
+    sent = lab.sent_maps
+    output = frame.output
+    if output is None and (surface := sent_map(sent, "output")) is not None:
+        classes = sent.sent.get("classes")
+        output = OutputMap(
+            kind=output_kind(lab.data.problem),
+            map=surface,
+            classes=None if classes is None else encode_bytes(classes[0]),
+        )
+    inspected = frame.inspected
+    if inspected is None and lab.inspected is not None:
+        layer, j = lab.inspected
+        shown = sent_map(sent, "inspected")
+        inspected = None if shown is None else InspectedMap(layer=layer, j=j, map=shown)
+    features = grid_features(lab.data.extent, tuple(lab.network.features))
+    return frame.model_copy(
+        update={
+            "kind": "full",
+            "config": config_view(lab),
+            "data": data_view(lab),
+            "input_maps": input_maps(features),
+            "output": output,
+            "neuron_maps": [
+                [m or sent_map(sent, (k, j)) for j, m in enumerate(layer)]
+                for k, layer in enumerate(frame.neuron_maps)
+            ],
+            "inspected": inspected,
+            "history": lab.history,
+            "history_reset": True,
+        }
     )

@@ -18,12 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from app.labs.base import LabError
+from app.rooms import frames as room_frames
 from app.settings import Settings
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 END = "end"  # the mailbox item that says the room is gone
+FRAME = "frame"  # the mailbox item of the teacher's frames (see `app.rooms.frames`)
 
 
 def new_code() -> str:
@@ -59,13 +61,23 @@ class Teacher:
 
 
 class Mailbox:
-    """What one follower has not been sent yet: the newest item of each kind, in arrival order."""
+    """What one follower has not been sent yet: the newest item of each kind, in arrival order.
+
+    A frame is put as the small one while the follower is in step (it was, or will be, sent
+    every frame before this one), else as the whole one: after it joined, or when a newer
+    frame replaces one it was never sent (a slow screen), or when frames may have been lost.
+    """
 
     def __init__(self) -> None:
         self.items: dict[str, str] = {}
         self.ready = asyncio.Event()
+        self.in_step = False
 
     def put(self, kind: str, text: str) -> None:
+        if kind == FRAME:
+            small, whole = room_frames.split(text)
+            text = small if self.in_step and FRAME not in self.items else whole
+            self.in_step = True
         self.items.pop(kind, None)  # re-insert, so the order is the order of arrival
         self.items[kind] = text
         self.ready.set()
@@ -105,6 +117,13 @@ class Fanout:
         self.last.setdefault(code, {})[kind] = text
         for box in self.boxes.get(code, ()):
             box.put(kind, text)
+
+    def lost_frames(self) -> None:
+        """Frames may have been lost on the way (a dropped Redis connection): every follower's
+        next frame is a whole one."""
+        for boxes in self.boxes.values():
+            for box in boxes:
+                box.in_step = False
 
     def end(self, code: str) -> None:
         for box in self.boxes.pop(code, ()):

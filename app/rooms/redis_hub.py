@@ -101,6 +101,7 @@ class RedisRoomHub(RoomHub):
                 message = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
             except (ConnectionError, aioredis.ConnectionError):
                 log.warning("redis connection lost; retrying")
+                self.fanout.lost_frames()
                 await asyncio.sleep(1)
                 continue
             if message is None or message["type"] != "message":

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from app.labs.base import Lab, LabError
+from app.rooms import frames as room_frames
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ class LabCrash(RuntimeError):
 
 
 #: "update": what changed since the last frame; "full": everything, for a page that shows
-#: nothing yet (or a room's students); "light": the cheap part, while playing in a full room.
-#: Only labs whose frames carry what changed (the playground) tell the three apart.
-FrameKind = Literal["update", "full", "light"]
+#: nothing yet; "light": the cheap part, while playing in a full room; "room": the update and
+#: the whole frame together, while teaching a room (`app.rooms.frames`). Only labs whose
+#: frames carry what changed (the playground) tell them apart.
+FrameKind = Literal["update", "full", "light", "room"]
 
 
 class LabHandle:
@@ -106,6 +108,9 @@ def lab_status(lab: Lab | None) -> tuple[int, bool, bool, float]:
 
 def render(lab: Lab, kind: FrameKind) -> str:
     """The lab's frame of that kind, as the JSON text the session sends."""
+    if kind == "room":
+        frame = lab.frame()
+        return room_frames.join(frame.model_dump_json(), lab.whole_frame(frame).model_dump_json())
     make = {"update": lab.frame, "full": lab.full_frame, "light": lab.light_frame}[kind]
     return make().model_dump_json()
 

@@ -24,7 +24,8 @@ from app.aio import cancel_quietly
 from app.labs.base import LabError
 from app.logs import session_id
 from app.rooms import Mailbox, RoomError, normalize_code
-from app.rooms.hub import END
+from app.rooms import frames as room_frames
+from app.rooms.hub import END, FRAME
 from app.ws import protocol as p
 from app.ws.labhost import FrameKind, LabHandle
 from app.ws.limits import TokenBucket
@@ -123,10 +124,11 @@ class Session:
         await self.send_error(code, message, **params)
 
     async def send_frame_text(self, text: str) -> None:
-        """A frame of this session's own lab: to the tab, and to the room it teaches."""
-        await self.send_text(text)
+        """A frame of this session's own lab: to the tab, and to the room it teaches (while
+        teaching, `text` is a room's pair of frames: the tab is sent the small one)."""
+        await self.send_text(room_frames.split(text)[0])
         self.metrics.frames.labels(self.lab_name, "lab").inc()
-        await self.publish("frame", text)
+        await self.publish(FRAME, text)
 
     async def send_status(self, running: bool | None = None) -> None:
         text = p.Status(
@@ -159,9 +161,9 @@ class Session:
 
     @property
     def frame_kind(self) -> FrameKind:
-        """Frames after an edit: what changed, or everything while teaching a room (students
-        who join late, or whose screens skip frames, must be able to draw any one alone)."""
-        return "full" if self.workspace.room is not None else "update"
+        """Frames after an edit: what changed, and while teaching a room, the whole frame
+        too (for students who join late, or whose screens skip frames)."""
+        return "room" if self.workspace.room is not None else "update"
 
     async def send_frame(self) -> None:
         """A full frame: the page (new, or back from a room) may show nothing of this lab."""
@@ -427,7 +429,7 @@ class Session:
         its frame rate, and the maps refresh less often than the numbers."""
         kind = self.frame_kind
         pool, cost = self.runtime.pool, self.workspace.cost
-        if kind == "full" or pool.players <= pool.workers:
+        if kind == "room" or pool.players <= pool.workers:
             return kind
         if time.monotonic() - cost.whole_at >= WHOLE_FRAME_SECONDS:
             return kind
@@ -618,7 +620,7 @@ class Session:
                     await self.send_status()
                     return
                 await self.send_text(text)
-                if kind == "frame":
+                if kind == FRAME:
                     self.metrics.frames.labels(self.lab_name, "room").inc()
 
     async def stop_following(self) -> None:

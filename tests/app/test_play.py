@@ -216,9 +216,10 @@ def test_maps_still_come_once_a_second_when_even_light_frames_do_not_fit():
     assert session.play_frame_kind() == "update"
 
 
-def test_whole_frames_when_they_fit_and_full_ones_while_teaching():
+def test_whole_frames_when_they_fit_and_room_pairs_while_teaching():
     assert bare_session(2, 1e-3, 50e-3).play_frame_kind() == "update"  # a worker each
     assert bare_session(3, 1e-4, 1e-3).play_frame_kind() == "update"  # 33 ms a frame: fits
     teaching = bare_session(100, 2e-4, 2.5e-3)
     teaching.workspace.room = "ABCDEF"
-    assert teaching.play_frame_kind() == "full"  # students must be able to draw any frame
+    # Never light while teaching: a student who skipped a frame is sent a whole one.
+    assert teaching.play_frame_kind() == "room"

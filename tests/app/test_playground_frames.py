@@ -1,14 +1,17 @@
-"""The playground's three kinds of frame: what changed, everything, and light (no maps)."""
+"""The playground's kinds of frame: what changed, everything, light (no maps), and a room's
+pair of the changes and the whole frame."""
 
 import json
 
 import numpy as np
 import pytest
 
+from app.labs import playground
 from app.labs import playground_frame as view
 from app.labs.heatmaps import decode
 from app.labs.neurons import SetWeight
-from app.labs.playground import Inspect, PlaygroundLab, SetNetwork
+from app.labs.playground import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
+from app.rooms import frames
 from app.settings import Settings
 from app.ws.labhost import apply
 from engine.activations import sigmoid
@@ -135,3 +138,64 @@ def test_before_light_frames_the_losses_are_measured_every_other_burst(lab):
     )
     lab.play(1)  # a whole frame follows: always measured
     assert [point[0] for point in lab.frame().history] == [8]
+
+
+def draw(page: dict, frame: dict) -> dict:
+    """What a page shows after `frame`, applied as static/js/playground.js applies one: parts
+    that are absent (None) stay as they were, the curve's points are appended unless reset."""
+    page = dict(page)
+    for key, value in frame.items():
+        if key == "neuron_maps":
+            old = page.get(key) or []
+            page[key] = [
+                [
+                    m if m is not None else (old[k][j] if k < len(old) else None)
+                    for j, m in enumerate(layer)
+                ]
+                for k, layer in enumerate(value)
+            ]
+        elif key == "history":
+            page[key] = value if frame["history_reset"] else [*page.get(key, []), *value]
+        elif key in ("config", "data", "input_maps", "output", "inspected") and value is None:
+            continue
+        elif key not in ("kind", "history_reset"):
+            page[key] = value
+    return page
+
+
+def room_frame(lab, op: str, arg) -> tuple[dict, dict]:
+    """The lab host's answer while teaching a room (playing, for "train"): (small, whole)."""
+    if op == "train":
+        text = apply(lab, "train", arg, "room", True)[0]
+    else:
+        text = apply(lab, op, arg, "room")
+    small, whole = frames.split(text)
+    return json.loads(small), json.loads(whole)
+
+
+def test_a_rooms_whole_frame_shows_what_every_small_frame_before_it_added_up_to(monkeypatch):
+    monkeypatch.setattr(playground, "HISTORY_LIMIT", 8)  # so the curve is thinned on the way
+    lab = PlaygroundLab(Settings())
+    in_step = {}
+    edits = [
+        ("train", 5),
+        ("handle", SetNetwork(type="set_network", learning_rate=0.1)),  # no map changes
+        ("train", 1),  # maps barely move: some are left out of the small frame
+        ("handle", Inspect(type="inspect", layer=0, j=1)),
+        ("train", 20),
+        ("handle", AddPoint(type="add_point", x1=1.0, x2=-1.0, label=1)),
+        ("handle", SetNetwork(type="set_network", hidden=[3])),  # new shapes: every map
+        ("train", 40),
+        ("handle", SetData(type="set_data", kind="multi_gauss", classes=3)),
+        ("train", 2),
+        ("train", 1),
+    ]
+    left_out = 0
+    for op, arg in edits:
+        small, whole = room_frame(lab, op, arg)
+        in_step = draw(in_step, small)
+        assert whole["kind"] == "full" and whole["history_reset"]
+        assert draw({}, whole) == in_step, (op, arg)
+        left_out += small["output"] is None or None in sum(small["neuron_maps"], [])
+    assert left_out >= 2  # the small frames did leave maps out
+    assert len(in_step["history"]) <= 2 * 8 and in_step["output"]["kind"] == "classes"

@@ -150,7 +150,7 @@ def test_a_reloaded_page_gets_a_full_frame_of_the_work_it_takes_back(client):
         assert frame["layers"] == trained["layers"]
 
 
-def test_a_rooms_students_get_whole_frames_they_can_draw_alone(client):
+def test_a_rooms_late_joiner_gets_a_whole_frame_then_the_teachers_small_ones(client):
     with open_lab(client, "playground") as (teacher, _):
         teacher.send_json({"type": "step", "steps": 10})
         receive_until(teacher, "frame")
@@ -163,9 +163,11 @@ def test_a_rooms_students_get_whole_frames_they_can_draw_alone(client):
             joined = receive_until(student, "frame")  # the room's last frame: a late joiner's
             assert joined["kind"] == "full" and joined["step"] == 10
             assert joined["config"] is not None and joined["output"] is not None
+            assert joined["data"] is not None and joined["history_reset"]
             teacher.send_json({"type": "set_network", "learning_rate": 0.1})
             own = receive_until(teacher, "frame")
             shown = receive_until(student, "frame")
-            assert shown == own and shown["kind"] == "full"
+            # In step with the room: the same small frame as the teacher's page.
+            assert shown == own and shown["kind"] == "update"
             assert shown["config"]["network"]["learning_rate"] == 0.1
-            assert shown["data"] is not None and shown["output"] is not None
+            assert shown["data"] is None and shown["output"] is None

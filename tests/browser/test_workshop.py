@@ -230,6 +230,7 @@ def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
 def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browser, live_server):
     teacher_ctx = browser.new_context(locale="en-US", base_url=live_server)
     student_ctx = browser.new_context(locale="en-US", base_url=live_server)
+    late_ctx = browser.new_context(locale="en-US", base_url=live_server)
     teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
     errors = []
     for p in (teacher, student):
@@ -261,7 +262,32 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         expect(student.get_by_test_id("train-loss")).to_have_text(
             teacher.get_by_test_id("train-loss").inner_text()
         )
+        # The teacher plays a while: a student who keeps up is sent only what changed, and
+        # still draws the same plane and the same loss curve as the teacher.
+        play = teacher.get_by_test_id("play")
+        play.click()
+        expect(plot).not_to_have_attribute("data-step", re.compile(r"^[0-9]$"))
+        play.click()
+        expect(play).to_have_attribute("aria-pressed", "false")
+        teacher.wait_for_timeout(300)  # the last frame of the burst
+        expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
+        picture = plot.evaluate("canvas => canvas.toDataURL()")
+        assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+        curve = "el => JSON.stringify(el.data.map((trace) => trace.y))"
+        loss_chart = teacher.get_by_test_id("loss-chart")
+        assert student.get_by_test_id("loss-chart").evaluate(curve) == loss_chart.evaluate(curve)
+        # A student who comes now is sent the whole frame made beside the teacher's last one.
+        late = late_ctx.new_page()
+        late.on("pageerror", lambda exc: errors.append(str(exc)))
+        late.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
+        expect(late.get_by_test_id("plot")).to_have_attribute(
+            "data-step", plot.get_attribute("data-step"), timeout=20_000
+        )
+        expect(late.get_by_test_id("dataset")).to_have_value("xor")
+        assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+        assert late.get_by_test_id("loss-chart").evaluate(curve) == loss_chart.evaluate(curve)
     finally:
         teacher_ctx.close()
         student_ctx.close()
+        late_ctx.close()
     assert not errors, errors
