@@ -2,13 +2,14 @@
 
 The teacher opens a room on the 2-D playground (the same 2-8-8-1 network over 500 points as
 `bench.load`), plays at STEPS_PER_FRAME steps a frame and changes the learning rate once a
-second, as a teacher demonstrating would; N students follow the room's code, read-only. A
-room's frames are whole (every follower must be able to draw the plane from any frame), so
-this measures the fan-out of big frames rather than the training of many small sessions.
+second, as a teacher demonstrating would; N students follow the room's code, read-only. One
+session trains; this measures the fan-out of its frames to N screens.
 
 Reported per N: the teacher's frames per second, the students' (slowest and median), how
-late a student sees a frame after the teacher does (matched by training step), the size of
-a frame and the bytes a second sent to the whole room, and the server's CPU and memory.
+late a student sees a frame after the teacher does (matched by training step), the mean size
+of a student's frame and how many were whole (a student who keeps up is sent the teacher's
+small frames, see app/rooms/frames.py), the bytes a second sent to the whole room, and the
+server's CPU and memory.
 
 `python -m bench room` runs every N; `python -m bench.room 100` runs one.
 """
@@ -38,6 +39,7 @@ from bench.server import server_process
 
 STUDENTS = (30, 100)
 FRAME_PREFIX = '{"type":"frame"'
+WHOLE_MARK, WHOLE_MARK_WITHIN = '"kind":"full"', 80  # near the start of a playground frame
 
 
 class Watcher:
@@ -46,6 +48,7 @@ class Watcher:
     def __init__(self) -> None:
         self.arrivals: dict[int, float] = {}
         self.frames = 0
+        self.whole = 0  # frames with everything in them (kind "full")
         self.bytes = 0
         self.measuring = False
 
@@ -55,6 +58,7 @@ class Watcher:
         now = time.perf_counter()
         if self.measuring:
             self.frames += 1
+            self.whole += WHOLE_MARK in text[:WHOLE_MARK_WITHIN]
             self.bytes += len(text)
             self.arrivals.setdefault(step_in(text), now)
 
@@ -134,6 +138,7 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     )
     q = statistics.quantiles(delays, n=100) if len(delays) >= 2 else [float("nan")] * 99
     sent = teacher.bytes + sum(w.bytes for w in watchers)
+    student_frames = max(1, sum(w.frames for w in watchers))
     return {
         "teacher_fps": teacher.frames / wall,
         "fps_min": fps[0],
@@ -141,7 +146,8 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         "p50": q[49],
         "p95": q[94],
         "p99": q[98],
-        "frame_kb": teacher.bytes / max(teacher.frames, 1) / 1000,
+        "frame_kb": sum(w.bytes for w in watchers) / student_frames / 1000,
+        "whole_share": 100 * sum(w.whole for w in watchers) / student_frames,
         "room_mb_per_s": sent / wall / 1e6,
         "server_cpu": 100 * server_cpu / wall,
         "client_cpu": 100 * client_cpu / wall,
@@ -170,7 +176,8 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",
             "ms",
         ),
-        (f"{name}: a frame (whole)", f"{r['frame_kb']:.0f}", "kB"),
+        (f"{name}: a student's frame, mean", f"{r['frame_kb']:.1f}", "kB"),
+        (f"{name}: students' frames that were whole", f"{r['whole_share']:.1f}", "%"),
         (f"{name}: sent to the whole room", f"{r['room_mb_per_s']:.1f}", "MB/s"),
         (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
         (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
