@@ -102,14 +102,21 @@ class Learner:
                 waiting = None
 
 
-async def open_learner(host: str, learner: Learner):
+async def open_session(host: str, *messages: dict):
+    """A new playground session past its greeting, sent `messages`."""
     ws = await connect(f"ws://{host}/ws/{LAB}", max_size=None)
     for _ in range(3):  # hello, frame, status
         await ws.recv()
-    await ws.send(json.dumps(NETWORK))
-    await ws.send(json.dumps({"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME}))
-    await ws.send(json.dumps({"type": "play"}))
+    for message in messages:
+        await ws.send(json.dumps(message))
     return ws
+
+
+SETUP = (NETWORK, {"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME})
+
+
+async def open_learner(host: str, learner: Learner):
+    return await open_session(host, *SETUP, {"type": "play"})
 
 
 def process_tree(pid: int) -> list[int]:
@@ -149,6 +156,54 @@ def own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class Usage:
+    """The measured stretch: its length, the server's and the load generator's CPU over it
+    (100 = one core), and the server's memory at its end."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.started = time.perf_counter()
+        self.server, self.client = cpu_seconds(pid), own_cpu_seconds()
+
+    def stop(self) -> dict:
+        wall = time.perf_counter() - self.started
+        rss, peak = memory_mb(self.pid)
+        return {
+            "wall": wall,
+            "server_cpu": 100 * (cpu_seconds(self.pid) - self.server) / wall,
+            "client_cpu": 100 * (own_cpu_seconds() - self.client) / wall,
+            "rss": rss,
+            "peak": peak,
+        }
+
+
+def usage_rows(name: str, r: dict) -> list[tuple[str, str, str]]:
+    return [
+        (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
+        (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
+        (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
+    ]
+
+
+def percentiles(values: list[float]) -> list[float]:
+    """The 1st to 99th percentiles (NaN when there are too few values)."""
+    return statistics.quantiles(values, n=100) if len(values) >= 2 else [float("nan")] * 99
+
+
+def serve_and_simulate(simulate, n: int) -> dict:
+    """`simulate(host, pid, n)` against a fresh server, as shipped."""
+    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
+    with server_process(**env) as (host, process):
+        return asyncio.run(simulate(host, process.pid, n))
+
+
+def print_rows(rows, measure, sizes: tuple[int, ...]) -> None:
+    """`python -m bench.<name> [N ...]`: the rows of each N (by default every one of `sizes`)."""
+    for n in map(int, sys.argv[1:] or sizes):
+        for row in rows(n, measure(n)):
+            print("| " + " | ".join(row) + " |", flush=True)
+
+
 async def simulate(host: str, pid: int, n: int) -> dict:
     learners = [Learner(k) for k in range(n)]
     sockets = []
@@ -161,18 +216,17 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     await asyncio.sleep(WARMUP_SECONDS)
     for learner in learners:
         learner.measuring = True
-    started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(pid), own_cpu_seconds()
+    usage = Usage(pid)
     await asyncio.gather(*runs)
-    wall = time.perf_counter() - started
-    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, own_cpu_seconds() - client_cpu
-    rss, peak = memory_mb(pid)
+    used = usage.stop()
+    wall = used["wall"]
     for ws in sockets:
         await ws.close()
     fps = sorted(lr.frames / wall for lr in learners)
     surfaces = sorted(lr.surfaces / wall for lr in learners)
     steps = [(lr.last_step - lr.first_step) / wall for lr in learners if lr.first_step is not None]
     latencies = sorted(t for lr in learners for t in lr.latencies)
-    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [float("nan")] * 99
+    q = percentiles(latencies)
     return {
         "fps_min": fps[0],
         "fps_median": statistics.median(fps),
@@ -184,17 +238,12 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         "p95": q[94],
         "p99": q[98],
         "edits": len(latencies),
-        "server_cpu": 100 * server_cpu / wall,
-        "client_cpu": 100 * client_cpu / wall,
-        "rss": rss,
-        "peak": peak,
+        **used,
     }
 
 
 def measure(n: int) -> dict:
-    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
-    with server_process(**env) as (host, process):
-        return asyncio.run(simulate(host, process.pid, n))
+    return serve_and_simulate(simulate, n)
 
 
 def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
@@ -217,9 +266,7 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",
             f"ms ({r['edits']} edits)",
         ),
-        (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
-        (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
-        (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
+        *usage_rows(name, r),
     ]
 
 
@@ -228,6 +275,4 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    for n in map(int, sys.argv[1:] or LEARNERS):
-        for row in rows(n, measure(n)):
-            print("| " + " | ".join(row) + " |", flush=True)
+    print_rows(rows, measure, LEARNERS)

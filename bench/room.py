@@ -17,25 +17,21 @@ server's CPU and memory.
 import asyncio
 import json
 import statistics
-import sys
 import time
 
-from websockets.asyncio.client import connect
-
-from app.__main__ import TRANSPORT_DEFAULTS
 from bench.load import (
     CONNECT_AT_ONCE,
-    LAB,
     MEASURE_SECONDS,
-    NETWORK,
-    STEPS_PER_FRAME,
+    SETUP,
     WARMUP_SECONDS,
-    cpu_seconds,
-    memory_mb,
-    own_cpu_seconds,
+    Usage,
+    open_session,
+    percentiles,
+    print_rows,
+    serve_and_simulate,
     step_in,
+    usage_rows,
 )
-from bench.server import server_process
 
 STUDENTS = (30, 100)
 FRAME_PREFIX = '{"type":"frame"'
@@ -87,22 +83,14 @@ async def teach(ws, watcher: Watcher, until: float) -> None:
 
 
 async def open_teacher(host: str) -> tuple[object, str]:
-    ws = await connect(f"ws://{host}/ws/{LAB}", max_size=None)
-    for _ in range(3):  # hello, frame, status
-        await ws.recv()
-    await ws.send(json.dumps(NETWORK))
-    await ws.send(json.dumps({"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME}))
-    await ws.send(json.dumps({"type": "open_room"}))
+    ws = await open_session(host, *SETUP, {"type": "open_room"})
     while (message := json.loads(await ws.recv()))["type"] != "room":
         pass
     return ws, message["code"]
 
 
 async def open_student(host: str, code: str):
-    ws = await connect(f"ws://{host}/ws/{LAB}", max_size=None)
-    for _ in range(3):
-        await ws.recv()
-    await ws.send(json.dumps({"type": "follow", "code": code}))
+    ws = await open_session(host, {"type": "follow", "code": code})
     while json.loads(await ws.recv())["type"] != "room":
         pass
     return ws
@@ -122,11 +110,10 @@ async def simulate(host: str, pid: int, n: int) -> dict:
     await asyncio.sleep(WARMUP_SECONDS)
     for watcher in (teacher, *watchers):
         watcher.measuring = True
-    started, server_cpu, client_cpu = time.perf_counter(), cpu_seconds(pid), own_cpu_seconds()
+    usage = Usage(pid)
     await asyncio.gather(*runs)
-    wall = time.perf_counter() - started
-    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, own_cpu_seconds() - client_cpu
-    rss, peak = memory_mb(pid)
+    used = usage.stop()
+    wall = used["wall"]
     for ws in (teacher_ws, *students):
         await ws.close()
     fps = sorted(w.frames / wall for w in watchers)
@@ -136,7 +123,7 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         for step, seen in w.arrivals.items()
         if step in teacher.arrivals
     )
-    q = statistics.quantiles(delays, n=100) if len(delays) >= 2 else [float("nan")] * 99
+    q = percentiles(delays)
     sent = teacher.bytes + sum(w.bytes for w in watchers)
     student_frames = max(1, sum(w.frames for w in watchers))
     return {
@@ -149,17 +136,12 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         "frame_kb": sum(w.bytes for w in watchers) / student_frames / 1000,
         "whole_share": 100 * sum(w.whole for w in watchers) / student_frames,
         "room_mb_per_s": sent / wall / 1e6,
-        "server_cpu": 100 * server_cpu / wall,
-        "client_cpu": 100 * client_cpu / wall,
-        "rss": rss,
-        "peak": peak,
+        **used,
     }
 
 
 def measure(n: int) -> dict:
-    env = {**TRANSPORT_DEFAULTS, "NP_LOG_LEVEL": "warning"}
-    with server_process(**env) as (host, process):
-        return asyncio.run(simulate(host, process.pid, n))
+    return serve_and_simulate(simulate, n)
 
 
 def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
@@ -179,9 +161,7 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
         (f"{name}: a student's frame, mean", f"{r['frame_kb']:.1f}", "kB"),
         (f"{name}: students' frames that were whole", f"{r['whole_share']:.1f}", "%"),
         (f"{name}: sent to the whole room", f"{r['room_mb_per_s']:.1f}", "MB/s"),
-        (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
-        (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
-        (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
+        *usage_rows(name, r),
     ]
 
 
@@ -190,6 +170,4 @@ def run() -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    for n in map(int, sys.argv[1:] or STUDENTS):
-        for row in rows(n, measure(n)):
-            print("| " + " | ".join(row) + " |", flush=True)
+    print_rows(rows, measure, STUDENTS)
