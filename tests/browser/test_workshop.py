@@ -9,6 +9,7 @@ from app.main import create_app
 from app.settings import Settings
 from tests.browser.conftest import screenshot
 from tests.liveserver import serving
+from tests.wsutil import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -155,15 +156,18 @@ def test_a_teacher_room_from_open_to_fork(browser, live_server):
 
 @pytest.fixture(scope="module")
 def forgetful_server():
-    """A server that keeps nothing after a tab closes (NP_RESUME_GRACE_SECONDS=0)."""
-    with serving(create_app(Settings(resume_grace_seconds=0))) as host:
-        yield f"http://{host}"
+    """A server that keeps nothing after a tab closes (NP_RESUME_GRACE_SECONDS=0): its
+    address, and its app (to see when the tab's session is gone)."""
+    app = create_app(Settings(resume_grace_seconds=0))
+    with serving(app) as host:
+        yield f"http://{host}", app
 
 
 def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
     browser, forgetful_server
 ):
-    context = browser.new_context(locale="en-US", base_url=forgetful_server)
+    address, app = forgetful_server
+    context = browser.new_context(locale="en-US", base_url=address)
     page = context.new_page()
     page.goto("/neurons?preset=b2_weighted")
     output = page.get_by_test_id("output-value")
@@ -181,7 +185,12 @@ def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
         }"""
     )
     page.wait_for_function("() => sessionStorage.getItem('np-state:neurons') !== null")
-    page.reload()
+    # The tab leaves and comes back once the server has dropped its session (a quick reload
+    # could resume the old session before the server saw its socket close).
+    url = page.url
+    page.goto("about:blank")
+    wait_for(lambda: len(app.state.sessions) == 0)
+    page.goto(url)
     expect(page.locator("#toast")).to_contain_text("last saved work was restored")
     expect(output).to_have_text("3.9")
     context.close()
