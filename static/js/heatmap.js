@@ -1,4 +1,5 @@
-// Paints the engine's compact heatmaps ({size, lo, hi, data: base64 bytes}) into canvases.
+// Paints the engine's compact heatmaps ({size, lo, hi, data: base64 bytes}) into canvases
+// (a deflated map's bytes were inflated into `map.bytes` by np.js on arrival).
 // A byte b stands for lo + b / 255 * (hi - lo); colours come from CSS custom properties, and
 // strength (how far from the middle of the scale) is shown by how far the colour is from the
 // background, so a picture still reads in grey.
@@ -6,6 +7,7 @@
 
 NP.heatmap = (() => {
   function bytes(map) {
+    if (map.bytes) return map.bytes; // inflated by np.js (a deflated map)
     const text = atob(map.data);
     const out = new Uint8Array(text.length);
     for (let k = 0; k < text.length; k++) out[k] = text.charCodeAt(k);

@@ -182,6 +182,31 @@ const NP = (() => {
   // (then the server kept everything). Reconnects with backoff and resumes the same work.
   // The page's session is also `NP.session`, for the classroom modules; "np:open" says
   // {session, first, resumed} once the session is greeted (and resumed or not).
+  // Frames may carry heatmaps deflated by the server ({encoding: "deflate"}: the decision
+  // surface is a third of the size). Each is inflated into `map.bytes` (read by
+  // NP.heatmap.bytes) before its message is handled; messages are still handled in order.
+  function deflatedMaps(value, found = []) {
+    if (Array.isArray(value)) {
+      if (value.length && typeof value[0] === "object") value.forEach((v) => deflatedMaps(v, found));
+    } else if (value && typeof value === "object") {
+      if (value.encoding === "deflate") found.push(value);
+      else Object.values(value).forEach((v) => deflatedMaps(v, found));
+    }
+    return found;
+  }
+
+  // `data` (bytes or text) through a CompressionStream or DecompressionStream, as a Response.
+  function through(stream, data) {
+    return new Response(new Blob([data]).stream().pipeThrough(stream));
+  }
+
+  async function inflate(map) {
+    const packed = Uint8Array.from(atob(map.data), (c) => c.charCodeAt(0));
+    const inflated = await through(new DecompressionStream("deflate"), packed).arrayBuffer();
+    map.bytes = new Uint8Array(inflated);
+    return map;
+  }
+
   function connect(lab, handlers) {
     let ws = null;
     let retry = 500;
@@ -295,6 +320,22 @@ const NP = (() => {
       deliver(msg);
     }
 
+    let inbox = Promise.resolve(); // messages waiting for their maps to inflate, in order
+    let inflating = 0;
+    function receive(msg) {
+      const maps = msg.type === "frame" ? deflatedMaps(msg) : [];
+      if (!maps.length && !inflating) {
+        onMessage(msg);
+        return;
+      }
+      inflating += 1;
+      inbox = inbox
+        .then(() => Promise.all(maps.map(inflate)))
+        .then(() => onMessage(msg))
+        .catch((err) => setTimeout(() => { throw err; })) // reported; later messages go on
+        .finally(() => { inflating -= 1; });
+    }
+
     function open() {
       const scheme = location.protocol === "https:" ? "wss" : "ws";
       ws = new WebSocket(`${scheme}://${location.host}/ws/${lab}`);
@@ -304,7 +345,7 @@ const NP = (() => {
         retry = 500;
         root.dataset.connection = "open";
       };
-      ws.onmessage = (event) => onMessage(JSON.parse(event.data));
+      ws.onmessage = (event) => receive(JSON.parse(event.data));
       ws.onclose = (event) => {
         ready = false;
         root.dataset.connection = "closed";
@@ -390,6 +431,6 @@ const NP = (() => {
 
   return {
     t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, chartFont, toast, errorText,
-    connect, download, params, setTheme, setProjector, session: null,
+    connect, download, params, setTheme, setProjector, through, inflate, session: null,
   };
 })();

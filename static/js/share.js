@@ -37,9 +37,7 @@ NP.share = (() => {
     const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   }
-  async function through(stream, data) {
-    return new Response(new Blob([data]).stream().pipeThrough(stream));
-  }
+  const through = NP.through;
   async function pack(shared) {
     const deflated = await through(new CompressionStream("deflate-raw"), JSON.stringify(shared));
     return toBase64url(new Uint8Array(await deflated.arrayBuffer()));

@@ -3,9 +3,11 @@
 import json
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from app.labs.heatmaps import from_bytes
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -227,3 +229,17 @@ def test_one_iteration_stepped_through_on_the_playground_shows_gradients_and_upd
     expect(phases.nth(7)).to_have_attribute("aria-current", "step")
     expect(label).to_contain_text("→")
     screenshot(page, "playground-stepthrough-en-light")
+
+
+def test_the_page_inflates_a_deflated_map_to_the_engines_bytes(page):
+    # A surface with smooth parts and noisy parts, so that deflate has work of both kinds.
+    rng = np.random.default_rng(0)
+    cells = np.add.outer(np.arange(100), np.arange(100)).astype(np.uint8)
+    cells[40:60] = rng.integers(0, 256, size=(20, 100), dtype=np.uint8)
+    packed = from_bytes(cells, -2.0, 2.0)
+    assert packed.encoding == "deflate"
+    page.goto("/playground", wait_until="domcontentloaded")
+    shown = page.evaluate(
+        "async (map) => Array.from(NP.heatmap.bytes(await NP.inflate(map)))", packed.model_dump()
+    )
+    assert shown == cells.ravel().tolist()
