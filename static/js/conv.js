@@ -607,7 +607,7 @@
       margin: { l: 8 * rem, r: 3 * rem, t: 10, b: 3 * rem },
       height: 14 * rem,
       paper_bgcolor: panel, plot_bgcolor: panel,
-      font: { color: fg, size: 0.8 * rem },
+      font: NP.chartFont(), // 24 px on the projector, like every other chart
       xaxis: { range: [0, 1], title: { text: t("conv.probability") }, tickformat: ".0%" },
       yaxis: { autorange: "reversed" },
     }, { displayModeBar: false, responsive: true });

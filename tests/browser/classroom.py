@@ -69,6 +69,9 @@ def reveal(page, name: str) -> None:
     elif name in ("backprop", "descent"):
         page.locator("#network .edge").first.focus()
         expect(page.get_by_test_id("formula")).to_contain_text("w =")
+    elif name == "conv":
+        # The head's chart comes once Plotly has loaded: measure its labels too.
+        expect(page.locator("#head-chart text.bartext").first).to_be_visible(timeout=20_000)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
