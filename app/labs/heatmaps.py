@@ -31,8 +31,12 @@ DEFLATE_FROM_CELLS = 2500
 DEFLATE_LEVEL = 6  # 10,000 cells: about 0.2 ms; level 1 saves 15 % less
 
 
+def cell_bytes(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype=np.uint8).tobytes()
+
+
 def encode_bytes(values: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(values, dtype=np.uint8).tobytes()).decode()
+    return base64.b64encode(cell_bytes(values)).decode()
 
 
 def quantize(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -61,8 +65,7 @@ def from_bytes(cells: np.ndarray, lo: float, hi: float) -> Heatmap:
     size, lo, hi = cells.shape[0], float(lo), float(hi)
     if cells.size < DEFLATE_FROM_CELLS:
         return Heatmap(size=size, lo=lo, hi=hi, data=encode_bytes(cells))
-    raw = zlib.compress(np.ascontiguousarray(cells, dtype=np.uint8).tobytes(), DEFLATE_LEVEL)
-    data = base64.b64encode(raw).decode()
+    data = base64.b64encode(zlib.compress(cell_bytes(cells), DEFLATE_LEVEL)).decode()
     return Heatmap(size=size, lo=lo, hi=hi, data=data, encoding="deflate")
 
 

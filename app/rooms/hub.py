@@ -74,10 +74,17 @@ class Mailbox:
         self.in_step = False
 
     def put(self, kind: str, text: str) -> None:
+        """An item; a frame as its room text (see `put_frame`)."""
         if kind == FRAME:
-            small, whole = room_frames.split(text)
-            text = small if self.in_step and FRAME not in self.items else whole
-            self.in_step = True
+            self.put_frame(*room_frames.split(text))
+            return
+        self.store(kind, text)
+
+    def put_frame(self, small: str, whole: str) -> None:
+        self.store(FRAME, small if self.in_step and FRAME not in self.items else whole)
+        self.in_step = True
+
+    def store(self, kind: str, text: str) -> None:
         self.items.pop(kind, None)  # re-insert, so the order is the order of arrival
         self.items[kind] = text
         self.ready.set()
@@ -102,7 +109,7 @@ class Fanout:
         if last is not None:
             self.last[code] = dict(last)
         for kind, text in self.last.get(code, {}).items():
-            box.put(kind, text)
+            box.put(kind, text)  # a late joiner: the frame is split for this box alone
 
     def remove(self, code: str, box: Mailbox) -> bool:
         """Forget a follower; True when it was this process's last one for the room."""
@@ -115,7 +122,13 @@ class Fanout:
 
     def deliver(self, code: str, kind: str, text: str) -> None:
         self.last.setdefault(code, {})[kind] = text
-        for box in self.boxes.get(code, ()):
+        boxes = self.boxes.get(code, ())
+        if kind == FRAME:  # split once, not once per follower (the texts are tens of kB)
+            small, whole = room_frames.split(text)
+            for box in boxes:
+                box.put_frame(small, whole)
+            return
+        for box in boxes:
             box.put(kind, text)
 
     def lost_frames(self) -> None:

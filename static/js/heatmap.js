@@ -7,11 +7,7 @@
 
 NP.heatmap = (() => {
   function bytes(map) {
-    if (map.bytes) return map.bytes; // inflated by np.js (a deflated map)
-    const text = atob(map.data);
-    const out = new Uint8Array(text.length);
-    for (let k = 0; k < text.length; k++) out[k] = text.charCodeAt(k);
-    return out;
+    return map.bytes || NP.base64Bytes(map.data); // map.bytes: inflated by np.js
   }
 
   // "#0072b2" or "rgb(0, 114, 178)" from a custom property -> [r, g, b].

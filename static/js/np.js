@@ -176,12 +176,6 @@ const NP = (() => {
     }
   }
 
-  // One websocket session for a lab. `handlers[type](msg, session)` receives each server
-  // message; errors are shown as a toast unless the page handles them. `handlers.open(session)`
-  // runs when a fresh session starts, not when a reconnect or a reload took the old one back
-  // (then the server kept everything). Reconnects with backoff and resumes the same work.
-  // The page's session is also `NP.session`, for the classroom modules; "np:open" says
-  // {session, first, resumed} once the session is greeted (and resumed or not).
   // Frames may carry heatmaps deflated by the server ({encoding: "deflate"}: the decision
   // surface is a third of the size). Each is inflated into `map.bytes` (read by
   // NP.heatmap.bytes) before its message is handled; messages are still handled in order.
@@ -200,13 +194,23 @@ const NP = (() => {
     return new Response(new Blob([data]).stream().pipeThrough(stream));
   }
 
+  function base64Bytes(text) {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  }
+
   async function inflate(map) {
-    const packed = Uint8Array.from(atob(map.data), (c) => c.charCodeAt(0));
+    const packed = base64Bytes(map.data);
     const inflated = await through(new DecompressionStream("deflate"), packed).arrayBuffer();
     map.bytes = new Uint8Array(inflated);
     return map;
   }
 
+  // One websocket session for a lab. `handlers[type](msg, session)` receives each server
+  // message; errors are shown as a toast unless the page handles them. `handlers.open(session)`
+  // runs when a fresh session starts, not when a reconnect or a reload took the old one back
+  // (then the server kept everything). Reconnects with backoff and resumes the same work.
+  // The page's session is also `NP.session`, for the classroom modules; "np:open" says
+  // {session, first, resumed} once the session is greeted (and resumed or not).
   function connect(lab, handlers) {
     let ws = null;
     let retry = 500;
@@ -431,6 +435,7 @@ const NP = (() => {
 
   return {
     t, fmt, factor, num, numFactor, writeLines, quotedText, cssVar, chartFont, toast, errorText,
-    connect, download, params, setTheme, setProjector, through, inflate, session: null,
+    connect, download, params, setTheme, setProjector, base64Bytes, through, inflate,
+    session: null,
   };
 })();

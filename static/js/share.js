@@ -34,8 +34,7 @@ NP.share = (() => {
     return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   }
   function fromBase64url(text) {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    return NP.base64Bytes(text.replaceAll("-", "+").replaceAll("_", "/"));
   }
   const through = NP.through;
   async function pack(shared) {
