@@ -7,18 +7,27 @@ validated against the lab's own models when the module is imported, and sent in 
 by static/js/tour.js when the step opens. Texts live in the page's catalogs under
 `tour.<page>.<step>.title` and `tour.<page>.<step>.body` (a blank line starts a paragraph).
 
+A step's text never states a number that training produced: the same seed trains to slightly
+other weights on another machine (its BLAS kernels sum in another order), and a deep network
+amplifies that. Such numbers are `{placeholders}` in the text, filled by static/js/tour.js
+from the page's live frame (`quotes`), so the tour says what the learner's screen shows.
+
 A tour also opts its page into the classroom checks of the test suite (the tour runs
 start to end, axe-core, both languages, projector mode, screenshots).
 """
 
 import importlib
 import pkgutil
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
 
 from app.labs import LABS
+
+QUOTE_NAME = r"[a-z_]+"
+QUOTE_PATH = r"[a-z_0-9]+(\.[a-z_0-9]+)*(\|percent)?"
 
 
 class TourStep(BaseModel):
@@ -31,6 +40,16 @@ class TourStep(BaseModel):
     commands: tuple[dict[str, Any], ...] = ()
     #: `data-testid`s of the elements to point at while the step is open.
     highlight: tuple[str, ...] = ()
+    #: Live numbers in the step's text: `{name}` -> where the frame holds it, a dotted path
+    #: ("runs.1.loss"), with "|percent" for a share shown in percent ("runs.1.accuracy|percent").
+    quotes: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def quotes_are_paths(self) -> "TourStep":
+        for name, path in self.quotes.items():
+            if not re.fullmatch(QUOTE_NAME, name) or not re.fullmatch(QUOTE_PATH, path):
+                raise ValueError(f"step {self.key}: quote {name!r} -> {path!r} is not a path")
+        return self
 
 
 class Tour(BaseModel):

@@ -41,12 +41,14 @@ TOUR = Tour(
             commands=(SIGMOID,),
             highlight=("formula-u", "formula-s", "formula-z", "note"),
         ),
-        # 150 steps: the normalized network learns the circle, the plain one does not.
+        # 150 steps: the normalized network learns the circle, the plain one does not. How
+        # well exactly depends on the machine (see app/tours): the text quotes the frame.
         TourStep(
             key="training",
             section="B.5",
             commands=(SIGMOID, TRAIN),
             highlight=("loss-chart", "summary-plain", "summary-batchnorm"),
+            quotes={"loss": "runs.1.loss", "accuracy": "runs.1.accuracy|percent"},
         ),
         # Γ and B were learned too: Γ Z + B shifts and rescales the standardized values.
         TourStep(
@@ -54,6 +56,7 @@ TOUR = Tour(
             section="B.5",
             commands=(SIGMOID, TRAIN),
             highlight=("formula-out", "formula-a"),
+            quotes={"gamma": "formula.gamma", "beta": "formula.beta"},
         ),
         # After training: the running U and S replace each batch's own.
         TourStep(

@@ -40,11 +40,9 @@ NP.tour = (() => {
     document.body.classList.add("touring");
     count.textContent = t("tour.count", { n: index + 1, total: data.steps.length });
     title.textContent = text(step, "title");
-    body.replaceChildren(...text(step, "body").split(/\n\s*\n/).map((paragraph) => {
-      const p = document.createElement("p");
-      p.textContent = paragraph;
-      return p;
-    }));
+    quoted = {};
+    if (apply) writeBody(); // "…" until the step's commands bring its numbers
+    else quote(lastFrame); // the state is already on the page
     dots.querySelectorAll(".tour-dot").forEach((dot, j) => {
       dot.classList.toggle("tour-dot--done", j < index);
       if (j === index) dot.setAttribute("aria-current", "step");
@@ -58,8 +56,39 @@ NP.tour = (() => {
     reserveSpace();
   }
 
+  // Numbers that training produced are never written into a step's text: they differ a
+  // little from machine to machine. The step's `quotes` name where the frame holds them
+  // (app/tours), and the text is written again whenever a frame brings them.
+  let quoted = {};
+  let written = null;
+  let lastFrame = null;
+  function writeBody() {
+    const step = data.steps[index];
+    const values = {};
+    for (const name of Object.keys(step.quotes)) values[name] = quoted[name] ?? "…";
+    const wanted = t(`tour.${data.page}.${step.key}.body`, values);
+    if (wanted === written) return;
+    written = wanted;
+    body.replaceChildren(...wanted.split(/\n\s*\n/).map((paragraph) => {
+      const p = document.createElement("p");
+      p.textContent = paragraph;
+      return p;
+    }));
+  }
+  function quote(frame) {
+    const step = data.steps[index];
+    for (const [name, spec] of Object.entries(step.quotes)) {
+      const [path, as] = spec.split("|");
+      const value = path.split(".").reduce((part, key) => part?.[key], frame);
+      if (typeof value !== "number") continue; // a frame that does not carry it: keep
+      quoted[name] = as === "percent" ? Math.round(1000 * value) / 10 : value;
+    }
+    writeBody();
+  }
+
   function close() {
     index = -1;
+    written = null;
     panel.hidden = true;
     document.body.classList.remove("touring");
     highlight();
@@ -97,6 +126,8 @@ NP.tour = (() => {
   }
   document.addEventListener("np:message", (e) => {
     if (e.detail.msg.type !== "frame") return;
+    lastFrame = e.detail.msg;
+    if (index >= 0) quote(lastFrame);
     highlight();
     requestAnimationFrame(highlight); // after pages that draw on the next animation frame
   });

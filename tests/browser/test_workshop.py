@@ -13,6 +13,17 @@ from tests.wsutil import wait_for
 
 pytestmark = pytest.mark.browser
 
+# The server answers in order: once its pong is here, every frame sent before it is too, and
+# one animation frame later the page has drawn them (a state to wait on, not a time).
+ALL_FRAMES_DRAWN = """() => new Promise((resolve) => {
+  document.addEventListener("np:message", function pong(e) {
+    if (e.detail.msg.type !== "pong") return;
+    document.removeEventListener("np:message", pong);
+    requestAnimationFrame(() => resolve());
+  });
+  NP.session.send({ type: "ping" });
+})"""
+
 # Collects Content-Security-Policy violations the page reports, from before any script runs.
 WATCH_CSP = """
 window.cspViolations = [];
@@ -278,7 +289,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         expect(plot).not_to_have_attribute("data-step", re.compile(r"^[0-9]$"))
         play.click()
         expect(play).to_have_attribute("aria-pressed", "false")
-        teacher.wait_for_timeout(300)  # the last frame of the burst
+        teacher.evaluate(ALL_FRAMES_DRAWN)  # the last frame of the burst
         expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
         picture = plot.evaluate("canvas => canvas.toDataURL()")
         assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
