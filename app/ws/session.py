@@ -27,7 +27,8 @@ from app.rooms import Mailbox, RoomError, normalize_code
 from app.rooms import frames as room_frames
 from app.rooms.hub import END, FRAME
 from app.ws import protocol as p
-from app.ws.labhost import FrameKind, LabHandle
+from app.ws.labcalls import FrameKind
+from app.ws.labhost import LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.workspace import Workspace
 
