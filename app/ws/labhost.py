@@ -8,9 +8,8 @@ core and the event loop never waits for the engine.
 
 A session sees a `LabHandle` either way: the same few typed calls (`app.ws.labcalls`), each
 returning what the session sends (frames as JSON text), called on the lab's lane
-(`app.ws.pool`). A lab stays
-in the process it was created in; the lab worker threads that serve that process are the
-only ones that talk to it.
+(`app.ws.pool`). A lab stays in the process it was created in; the lab worker threads that
+serve that process are the only ones that talk to it.
 """
 
 import contextlib
@@ -53,7 +52,8 @@ T = TypeVar("T")
 
 
 class LabHandle:
-    """What a session may do with its lab. Every method runs on the lab's lane."""
+    """What a session may do with its lab. Every method runs on the lab's lane: it makes its
+    typed call (`app.ws.labcalls`, where each is described) and `run`s it."""
 
     def __init__(self, lab_class: type[Lab]) -> None:
         self.lab_class = lab_class
@@ -68,18 +68,15 @@ class LabHandle:
         self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
     def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
-        """Apply a lab command; the new frame."""
         return self.run(HandleCommand(command, kind))
 
     def reset(self, kind: FrameKind = "update") -> str:
         return self.run(ResetLab(kind))
 
     def restore(self, state: BaseModel) -> str:
-        """Replace the whole state; a full frame (the page shows a new lab)."""
         return self.run(RestoreState(state))
 
     def frame(self, kind: FrameKind = "full") -> str:
-        """A frame without a change: by default a full one, for a page that shows nothing yet."""
         return self.run(RenderFrame(kind))
 
     def snapshot(self) -> BaseModel:
@@ -88,12 +85,9 @@ class LabHandle:
     def train(
         self, steps: int, kind: FrameKind | None, playing: bool = False
     ) -> tuple[str | None, float, float]:
-        """Train (`playing`: a burst of the play loop); (the frame of that kind or None for
-        none, seconds training, seconds making the frame)."""
         return self.run(Train(steps, kind, playing))
 
     def clear_stop(self) -> None:
-        """Forget that training diverged or finished: the learner presses play again."""
         self.run(ClearStop())
 
     def close(self) -> None:
@@ -103,6 +97,7 @@ class LabHandle:
         self.step_count, self.diverged, self.finished, self.play_period = status
 
     def run(self, call: LabCall[T]) -> T:
+        """Carry out `call` on the lab, here or in its process; what it returns."""
         raise NotImplementedError
 
 
