@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from app.labs import LABS, LabError
 from app.settings import Settings
-from app.ws.session import describe_validation_error
+from app.ws.checks import describe_validation_error
 
 router = APIRouter(prefix="/export", tags=["export"])
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
+from app.ws.labcalls import RenderFrame
 from app.ws.labhost import LabCrash, RemoteLab
 from tests.conftest import LABS_FOR_TESTS
 from tests.trainable_lab import BuggyLab
@@ -95,7 +96,7 @@ def test_a_dropped_workspace_frees_its_lab_in_the_process():
             ask = runtime.pool.run  # on the process's own worker, after the pending close
             try:
                 client.portal.call(
-                    ask, runtime.pool.new_lane(), lambda: process.request("frame", 1)
+                    ask, runtime.pool.new_lane(), lambda: process.request(1, RenderFrame())
                 )
             except LabCrash:
                 return True
