@@ -20,6 +20,7 @@ from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.disc_datasets import DATASET_NAMES, make_dataset
+from engine.guard import diverged
 from engine.histogram import counts, shared_edges
 from engine.layers import Activation, BatchNorm, Dense
 from engine.losses import binary_crossentropy
@@ -291,10 +292,6 @@ def probe(model: Sequential, x: np.ndarray, batch_size: int, training: bool, cho
     )
 
 
-def all_finite(model: Sequential) -> bool:
-    return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
-
-
 class Run:
     """One of the two networks with its optimizer."""
 
@@ -430,7 +427,7 @@ class BatchNormLab(Lab):
                 blown = [
                     name
                     for name, run, loss in zip(RUNS, self.runs, losses, strict=True)
-                    if not (np.isfinite(loss) and all_finite(run.model))
+                    if diverged(loss, run.model, self.settings.max_abs_value)
                 ]
                 if blown:
                     for run, weights in zip(self.runs, saved, strict=True):

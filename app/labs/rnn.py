@@ -22,6 +22,7 @@ from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import sigmoid
+from engine.guard import diverged
 from engine.layers.recurrent import CELL_NAMES, Recurrent
 from engine.losses import get_loss
 from engine.metrics import accuracy
@@ -285,10 +286,6 @@ def rounded(array: np.ndarray) -> list:
     return np.round(array, DECIMALS).tolist()
 
 
-def all_finite(model: Sequential) -> bool:
-    return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
-
-
 class RnnLab(Lab):
     name = "rnn"
     trainable = True
@@ -531,7 +528,7 @@ class RnnLab(Lab):
                 started = time.perf_counter()
                 value = model.train_step(x, y, loss, self.optimizers[cell], from_logits)
                 self.time_step(cell, time.perf_counter() - started)
-                if not (math.isfinite(value) and all_finite(model)):
+                if diverged(value, model, self.settings.max_abs_value):
                     # Back to the last finite weights, with fresh optimizer moments.
                     self.restore_params(model, backup)
                     self.optimizers[cell].reset()
