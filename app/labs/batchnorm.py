@@ -255,40 +255,17 @@ def probe(model: Sequential, x: np.ndarray, batch_size: int, training: bool, cho
     """Forward `x` in the given mode, leaving running statistics and modes as they were.
 
     In training mode a batch-normalized network sees `x` in fixed batches, each normalized
-    by its own statistics as during training; otherwise the batches would not change a
-    thing, so one pass over all of `x` gives the same values faster. `chosen` is the batch
-    whose traces are kept (it is passed once more on its own when needed).
+    by its own statistics as during training (see `Sequential.probe`). `chosen` is the
+    batch whose traces are kept.
     """
-    buffers = [{k: v.copy() for k, v in layer.buffers.items()} for layer in model.layers]
-    modes = [layer.training for layer in model.layers]
-    model.train() if training else model.eval()
-    batched = training and any(isinstance(layer, BatchNorm) for layer in model.layers)
-    size = batch_size if batched else len(x)
-    activations = [layer for layer in model.layers if isinstance(layer, Activation)]
-    pre: list[list[np.ndarray]] = [[] for _ in activations]
-    post: list[list[np.ndarray]] = [[] for _ in activations]
-    logits, trace = [], []
-    try:
-        for b in range(len(x) // size):
-            logits.append(model.forward(x[b * size : (b + 1) * size]))
-            for k, layer in enumerate(activations):
-                pre[k].append(layer.cache["z"])
-                post[k].append(layer.cache["a"])
-            if batched and b == chosen:
-                trace = model.trace()
-        if not batched:
-            model.forward(x[chosen * batch_size : (chosen + 1) * batch_size])
-            trace = model.trace()
-    finally:
-        for layer, saved, mode in zip(model.layers, buffers, modes, strict=True):
-            for key, value in saved.items():
-                layer.buffers[key][...] = value
-            layer.training = mode
+    swept = model.probe(x, batch_size, chosen, training)
+    # An activation's input is the output of the layer before it (Dense or BatchNorm).
+    acts = [k for k, layer in enumerate(model.layers) if isinstance(layer, Activation)]
     return Probe(
-        pre=[np.concatenate(p) for p in pre],
-        post=[np.concatenate(p) for p in post],
-        logits=np.concatenate(logits),
-        chosen=trace,
+        pre=[swept.outputs[k - 1] for k in acts],
+        post=[swept.outputs[k] for k in acts],
+        logits=swept.outputs[-1],
+        chosen=swept.trace,
     )
 
 

@@ -21,7 +21,7 @@ from app.labs.base import Lab, LabError
 from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.activations import sigmoid
+from engine.activations import sigmoid, softmax
 from engine.guard import diverged
 from engine.layers.recurrent import CELL_NAMES, Recurrent
 from engine.losses import get_loss
@@ -699,9 +699,7 @@ class RnnLab(Lab):
         complete = steps == task.length
         output = prediction = None
         if complete and task.classification:
-            probabilities = np.exp(out[0] - out[0].max())
-            probabilities /= probabilities.sum()
-            output = rounded(probabilities)
+            output = rounded(softmax(out[0]))
             prediction = task.vocabulary[int(np.argmax(out[0]))]
         elif complete:
             prediction = float(task.price(out[0, 0]))
