@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from app.labs.base import Lab, LabError
 from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
+from app.labs.numbers import rounded
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.disc_datasets import DATASET_NAMES, make_dataset
 from engine.guard import diverged
@@ -38,6 +39,7 @@ RUNS = ("plain", "batchnorm")
 N_POINTS = 512
 NOISE = 0.05
 BINS = 24
+CHART_DECIMALS = 6  # histogram edges and loss curves: chart positions need no more
 # What each activation can output: post-activation histograms keep these ends fixed, so a
 # saturating sigmoid piles up visibly at 0 or 1 instead of the axis stretching to hide it.
 OUTPUT_RANGE: dict[str, tuple[float | None, float | None]] = {
@@ -210,11 +212,6 @@ def finite(value: Any) -> float | None:
     """A float for the page, or None where the engine produced NaN or infinity."""
     value = float(value)
     return value if np.isfinite(value) else None
-
-
-def rounded(values) -> list[float]:
-    """Chart positions only need 6 decimals; the 17 of a float64 would triple the frame."""
-    return np.round(np.asarray(values, dtype=float), 6).tolist()
 
 
 def build_network(config: Config, batchnorm: bool) -> Sequential:
@@ -516,12 +513,12 @@ class BatchNormLab(Lab):
             n_batches=self.n_batches,
             max_depth=self.settings.batchnorm_max_layers,
             max_width=self.settings.max_neurons,
-            edges=[rounded(e) for e in edges],
+            edges=[rounded(e, CHART_DECIMALS) for e in edges],
             runs=runs,
             curve=Curve(
                 steps=self.curve.steps,
-                plain=rounded(self.curve.series_values(0)),
-                batchnorm=rounded(self.curve.series_values(1)),
+                plain=rounded(self.curve.series_values(0), CHART_DECIMALS),
+                batchnorm=rounded(self.curve.series_values(1), CHART_DECIMALS),
             ),
             formula=self.formula(probes[1].chosen),
             diverged=self.diverged_runs,

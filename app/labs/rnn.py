@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.numbers import rounded
 from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
@@ -277,13 +278,6 @@ class RnnFrame(BaseModel):
     history: LossHistory
     series: SeriesView | None
     diverged: str | None  # the network whose loss stopped being finite
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def rounded(array: np.ndarray) -> list:
-    return np.round(array, DECIMALS).tolist()
 
 
 class RnnLab(Lab):
@@ -699,7 +693,7 @@ class RnnLab(Lab):
         complete = steps == task.length
         output = prediction = None
         if complete and task.classification:
-            output = rounded(softmax(out[0]))
+            output = rounded(softmax(out[0]), DECIMALS, keep_nonfinite=True)
             prediction = task.vocabulary[int(np.argmax(out[0]))]
         elif complete:
             prediction = float(task.price(out[0, 0]))
@@ -711,10 +705,13 @@ class RnnLab(Lab):
             steps=steps,
             tokens=task.tokens(c.sample),
             values=task.values(c.sample),
-            inputs=rounded(trace["x"][0]),
-            h=rounded(trace["h"][0]),
-            c=rounded(trace["c"][0]) if "c" in trace else None,
-            gates={name: rounded(trace[name][0]) for name in layer.GATE_TRACES},
+            inputs=rounded(trace["x"][0], DECIMALS, keep_nonfinite=True),
+            h=rounded(trace["h"][0], DECIMALS, keep_nonfinite=True),
+            c=rounded(trace["c"][0], DECIMALS, keep_nonfinite=True) if "c" in trace else None,
+            gates={
+                name: rounded(trace[name][0], DECIMALS, keep_nonfinite=True)
+                for name in layer.GATE_TRACES
+            },
             target=task.target(c.sample),
             output=output,
             prediction=prediction,
