@@ -20,7 +20,7 @@ from app.labs.batchnorm_presets import DEFAULT_PRESET, PRESETS
 from app.labs.curve import CurveState, LossCurve
 from app.labs.numbers import rounded
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.disc_datasets import DATASET_NAMES, make_dataset
+from engine.data.disc_datasets import DATASET_NAMES, make_dataset
 from engine.guard import diverged
 from engine.histogram import counts, shared_edges
 from engine.layers import Activation, BatchNorm, Dense

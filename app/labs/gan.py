@@ -26,7 +26,7 @@ from app.labs.training_checks import (
     make_optimizer,
 )
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
+from engine.data.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
 from engine.gan import (
     GAN,
     EquilibriumWatch,

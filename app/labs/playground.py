@@ -28,7 +28,7 @@ from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState, Vie
 from app.labs.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import sigmoid
-from engine.datasets import (
+from engine.data.datasets import (
     PROBLEMS,
     BatchSampler,
     CsvError,
@@ -36,7 +36,7 @@ from engine.datasets import (
     from_points,
     parse_csv,
 )
-from engine.features import feature_matrix
+from engine.data.features import feature_matrix
 from engine.losses import evaluate, loss_terms
 from engine.metrics import accuracy, correct
 from engine.model import Sequential, mlp

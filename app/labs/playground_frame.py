@@ -30,7 +30,7 @@ from app.labs.numbers import rounded
 from app.labs.playground_spec import DataSpec, NetworkSpec, ViewSpec
 from app.labs.training import StepThroughView
 from engine.activations import sigmoid, softmax
-from engine.features import feature_matrix, grid
+from engine.data.features import feature_matrix, grid
 from engine.layers.dense import dense_stack_outputs
 
 if TYPE_CHECKING:
