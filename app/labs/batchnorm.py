@@ -201,7 +201,7 @@ class BatchNormFrame(BaseModel):
     runs: list[RunFrame]
     curve: Curve
     formula: Formula
-    diverged: list[str]  # the runs whose loss stopped being finite (training stopped)
+    diverged: list[str]  # the runs that diverged (engine.guard; training stopped)
     note: str  # catalog key of the remark on the book's term
 
 

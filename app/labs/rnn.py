@@ -277,7 +277,7 @@ class RnnFrame(BaseModel):
     cells: dict[str, CellStats]
     history: LossHistory
     series: SeriesView | None
-    diverged: str | None  # the network whose loss stopped being finite
+    diverged: str | None  # the network that diverged (engine.guard)
 
 
 class RnnLab(Lab):
