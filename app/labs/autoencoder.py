@@ -19,11 +19,11 @@ from app.labs.training_checks import (
     OptimizerSpec,
     check_hidden,
     check_latent,
-    divergence_guard,
     make_optimizer,
 )
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.autoencoder import Autoencoder, add_noise, edge_strength, plane_projection
+from engine.guard import divergence_guard
 from engine.losses import mse
 
 HiddenActivation = Literal["tanh", "relu", "leaky_relu", "sigmoid"]
@@ -260,7 +260,7 @@ class AutoencoderLab(Lab):
     def train(self, steps: int) -> None:
         images = self.data.images
         batch = min(BATCH_SIZE, len(images))
-        with divergence_guard(self.model.layers) as guard:
+        with divergence_guard(self.model.layers, self.settings.max_abs_value) as guard:
             for _ in range(steps):
                 clean = images[self.rng.integers(0, len(images), batch)]
                 noisy = add_noise(clean, self.config.noise, self.rng)

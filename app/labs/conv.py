@@ -35,8 +35,8 @@ from app.labs.conv_presets import (
 from app.ws.protocol import FiniteFloat, Message, command_adapter
 from engine.activations import activation_forward
 from engine.conv import ConvTrace, PoolTrace, conv2d_trace, conv_fit, flatten, pool2d_trace
+from engine.data.strokes import STROKE_CLASSES
 from engine.layers.pooling import POOL_MODES
-from engine.strokes import STROKE_CLASSES
 
 Mode = Literal["gray", "rgb"]
 PoolName = Literal["max", "avg"]

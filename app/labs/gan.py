@@ -23,11 +23,10 @@ from app.labs.training_checks import (
     OptimizerSpec,
     check_hidden,
     check_latent,
-    divergence_guard,
     make_optimizer,
 )
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
+from engine.data.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
 from engine.gan import (
     GAN,
     EquilibriumWatch,
@@ -36,6 +35,7 @@ from engine.gan import (
     mean_pairwise_distance,
     nearest_labels,
 )
+from engine.guard import divergence_guard
 
 PLANE_DATA = ("ring", "line", "mixture", "moons", "drawn")
 IMAGE_DATA = ("digits", "patterns")
@@ -443,7 +443,7 @@ class GanLab(Lab):
         """Run `action` `times` times, recording each finished iteration; stop early when
         training diverges (weights put back) or reaches the book's equilibrium."""
         r = self.trainer.readings
-        with divergence_guard(self.gan.generator.layers + self.gan.discriminator.layers) as g:
+        with divergence_guard(self.gan.layers(), self.settings.max_abs_value) as g:
             for _ in range(times):
                 before = (r.iterations, r.d_updates, r.g_updates)
                 action()

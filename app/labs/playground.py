@@ -27,7 +27,8 @@ from app.labs.playground_presets import PRESETS
 from app.labs.playground_spec import DataSpec, NetworkSpec, PlaygroundState, ViewSpec
 from app.labs.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.datasets import (
+from engine.activations import sigmoid
+from engine.data.datasets import (
     PROBLEMS,
     BatchSampler,
     CsvError,
@@ -35,7 +36,7 @@ from engine.datasets import (
     from_points,
     parse_csv,
 )
-from engine.features import feature_matrix
+from engine.data.features import feature_matrix
 from engine.losses import evaluate, loss_terms
 from engine.metrics import accuracy, correct
 from engine.model import Sequential, mlp
@@ -530,7 +531,7 @@ class PlaygroundLab(StepThroughLab):
         loss = evaluate(self.loss_name, logits, targets, self.from_logits)[0]
         if self.data.problem == "regression":
             return loss, None
-        scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits
+        scores = sigmoid(logits) if self.data.problem == "binary" else logits
         return loss, accuracy(scores, targets)
 
     def metrics(self, fresh: bool = True) -> dict[str, float | None]:

@@ -18,10 +18,12 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.base import Lab, LabError
+from app.labs.numbers import rounded
 from app.labs.rnn_presets import PRESETS
 from app.labs.rnn_tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
 from app.ws.protocol import FiniteFloat, Message, command_adapter
-from engine.activations import sigmoid
+from engine.activations import sigmoid, softmax
+from engine.guard import diverged
 from engine.layers.recurrent import CELL_NAMES, Recurrent
 from engine.losses import get_loss
 from engine.metrics import accuracy
@@ -275,18 +277,7 @@ class RnnFrame(BaseModel):
     cells: dict[str, CellStats]
     history: LossHistory
     series: SeriesView | None
-    diverged: str | None  # the network whose loss stopped being finite
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def rounded(array: np.ndarray) -> list:
-    return np.round(array, DECIMALS).tolist()
-
-
-def all_finite(model: Sequential) -> bool:
-    return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
+    diverged: str | None  # the network that diverged (engine.guard)
 
 
 class RnnLab(Lab):
@@ -531,7 +522,7 @@ class RnnLab(Lab):
                 started = time.perf_counter()
                 value = model.train_step(x, y, loss, self.optimizers[cell], from_logits)
                 self.time_step(cell, time.perf_counter() - started)
-                if not (math.isfinite(value) and all_finite(model)):
+                if diverged(value, model, self.settings.max_abs_value):
                     # Back to the last finite weights, with fresh optimizer moments.
                     self.restore_params(model, backup)
                     self.optimizers[cell].reset()
@@ -702,9 +693,7 @@ class RnnLab(Lab):
         complete = steps == task.length
         output = prediction = None
         if complete and task.classification:
-            probabilities = np.exp(out[0] - out[0].max())
-            probabilities /= probabilities.sum()
-            output = rounded(probabilities)
+            output = rounded(softmax(out[0]), DECIMALS, keep_nonfinite=True)
             prediction = task.vocabulary[int(np.argmax(out[0]))]
         elif complete:
             prediction = float(task.price(out[0, 0]))
@@ -716,10 +705,13 @@ class RnnLab(Lab):
             steps=steps,
             tokens=task.tokens(c.sample),
             values=task.values(c.sample),
-            inputs=rounded(trace["x"][0]),
-            h=rounded(trace["h"][0]),
-            c=rounded(trace["c"][0]) if "c" in trace else None,
-            gates={name: rounded(trace[name][0]) for name in layer.GATE_TRACES},
+            inputs=rounded(trace["x"][0], DECIMALS, keep_nonfinite=True),
+            h=rounded(trace["h"][0], DECIMALS, keep_nonfinite=True),
+            c=rounded(trace["c"][0], DECIMALS, keep_nonfinite=True) if "c" in trace else None,
+            gates={
+                name: rounded(trace[name][0], DECIMALS, keep_nonfinite=True)
+                for name in layer.GATE_TRACES
+            },
             target=task.target(c.sample),
             output=output,
             prediction=prediction,

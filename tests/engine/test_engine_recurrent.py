@@ -4,7 +4,7 @@ and the long-memory task that the LSTM learns where the plain RNN fails."""
 import numpy as np
 import pytest
 
-from engine import sequence_tasks
+from engine.data import sequence_tasks
 from engine.gradcheck import check_layer, numerical_gradient, rel_error
 from engine.layers import GRU, LSTM, RNN, Dense, LastStep, TimeDistributed
 from engine.layers.recurrent import (
