@@ -257,7 +257,7 @@ class Player:
                 if session.lab.diverged:
                     await session.send_error(
                         "diverged",
-                        "Training diverged: the loss is no longer finite. Reset to go on.",
+                        "Training diverged: a loss or weight grew without bound. Reset to go on.",
                     )
                     break
                 if session.lab.finished:  # the lab stopped on its own; its frame says why

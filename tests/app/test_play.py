@@ -111,4 +111,5 @@ def test_a_client_leaving_mid_training_frees_its_session(lab_client):
     wait_for(lambda: not play_tasks(lab_client))
     assert len(runtime.sessions.parked) == 0
     assert threading.active_count() == threads_before
-    assert runtime.pool.queued == 0
+    # A call whose task was cancelled leaves the queue when a worker next looks at its lane.
+    wait_for(lambda: runtime.pool.queued == 0)
