@@ -1,6 +1,6 @@
 // The step-through of one training iteration, shared by every page that trains a network it
 // draws (neurons, backprop, descent, playground). It owns the controls in
-// templates/_stepthrough.html (a page may leave out all but the step buttons) and
+// templates/partials/stepthrough.html (a page may leave out all but the step buttons) and
 // writes the engine's numbers of the iteration onto the page's networkView (core/network.js): values as the
 // forward pass reaches them, dL/dw on edges and dL/da, dL/dz under nodes as the backward pass
 // does, old -> new at the update. `edgeLines`/`nodeLines` give the chain rule written out with
