@@ -1,5 +1,6 @@
 // Every string on a page comes from the catalogs (app/i18n/{ko,en}/*.json), embedded by the
 // page template as #np-catalog.
+import { $ } from "./dom.js";
 import { fmt } from "./format.js";
 
 let catalog = null;
@@ -8,7 +9,7 @@ let catalog = null;
 // itself when the catalog has no such text.
 export function t(key, values) {
   if (catalog === null) {
-    const el = document.getElementById("np-catalog");
+    const el = $("np-catalog");
     catalog = el ? JSON.parse(el.textContent) : {};
   }
   let text = catalog[key] ?? key;
@@ -46,7 +47,7 @@ export function quotedText(el, text) {
 let names = null;
 export function engineNames() {
   if (names === null) {
-    const el = document.getElementById("np-names");
+    const el = $("np-names");
     names = el ? JSON.parse(el.textContent) : {};
   }
   return names;

@@ -2,6 +2,7 @@
 // R = reset, ← → (and a presenter remote's PageUp/PageDown) = tour, Esc = close the tour,
 // F = fullscreen, ? = the help overlay listing them. Keys typed into a field, or meant for
 // the focused control, are left alone; so is everything while a dialog is open.
+import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { pageSession, toast } from "./session.js";
 
@@ -16,8 +17,8 @@ export function addKeys(more) {
 export function setupKeys() {
   const root = document.documentElement;
   const trainable = document.body.dataset.trainable === "true";
-  const help = document.getElementById("help");
-  const fullscreenButton = document.getElementById("fullscreen");
+  const help = $("help");
+  const fullscreenButton = $("fullscreen");
   let running = false;
 
   document.addEventListener("np:message", (e) => {
@@ -71,6 +72,6 @@ export function setupKeys() {
   document.addEventListener("fullscreenchange", () => {
     fullscreenButton?.setAttribute("aria-pressed", String(!!document.fullscreenElement));
   });
-  document.getElementById("help-open")?.addEventListener("click", toggleHelp);
+  $("help-open")?.addEventListener("click", toggleHelp);
 
 }

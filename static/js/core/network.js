@@ -5,6 +5,7 @@
 // column titles that name each layer's role. Pages write the numbers; events go to the page's
 // callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
 import { cssVar, svgElement } from "./dom.js";
+import { t } from "./i18n.js";
 
 // `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
 // --node-gap);
@@ -182,6 +183,41 @@ export function networkView(svg, on = {}, layout = {}) {
     node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
     slot: (k) => svg.querySelector(`.node[data-slot="${k}"]`),
   };
+}
+
+// One layer's row in a page's architecture panel: its name, − / + buttons for its width when
+// `onResize(delta)` is given, and its activation chooser (`activations`, the one shown is the
+// page's to set). `prefix` is the page's catalog prefix for `<prefix>.more`, `.fewer` and
+// `.activation_of`; `label` names the layer in them. Returns {row, name, select}.
+export function layerRow({ prefix, layer, label, onResize, activations, onActivation }) {
+  const row = document.createElement("div");
+  row.className = "layer-row";
+  const name = document.createElement("span");
+  name.className = "layer-name";
+  row.appendChild(name);
+  if (onResize) {
+    for (const [text, delta] of [["−", -1], ["+", 1]]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${layer}`;
+      b.setAttribute("aria-label", t(`${prefix}.${delta > 0 ? "more" : "fewer"}`, { layer: label }));
+      b.addEventListener("click", () => onResize(delta));
+      row.appendChild(b);
+    }
+  }
+  const select = document.createElement("select");
+  select.dataset.testid = `activation-${layer}`;
+  select.setAttribute("aria-label", t(`${prefix}.activation_of`, { layer: label }));
+  for (const activation of activations) {
+    const option = document.createElement("option");
+    option.value = activation;
+    option.textContent = t(`activation.${activation}`);
+    select.appendChild(option);
+  }
+  select.addEventListener("change", () => onActivation(select.value));
+  row.appendChild(select);
+  return { row, name, select };
 }
 
 // Math names for the nodes of a network given its frame layers (each with `a`: (N, n)):

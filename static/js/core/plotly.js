@@ -24,19 +24,24 @@ export function loadPlotly() {
 
 // Only the newest drawing of each chart waits for the library: frames that arrive while it
 // loads replace each other instead of queueing up.
-const waiting = new Map(); // chart key -> draw
+const waiting = new Map(); // chart (its element or id) -> draw
 
-// `draw(Plotly)` now when the library is there (in the caller's turn, as a drawing must be
-// to be read back at once), else once it arrives, newest per `key` (a chart's element or id).
-export function withPlotly(key, draw) {
+// `draw(Plotly)` of `chart` (its element or id): now when the library is there (in the
+// caller's turn, as a drawing must be to be read back at once), else once it arrives, the
+// newest drawing per chart, and only if the chart is still on the page (a frame since may
+// have taken it away, as the RNN page's gate charts go with the cell that has them).
+export function withPlotly(chart, draw) {
   if (window.Plotly) {
     draw(window.Plotly);
     return;
   }
-  waiting.set(key, draw);
+  waiting.set(chart, draw);
   loadPlotly().then((Plotly) => {
-    const draws = [...waiting.values()];
+    const draws = [...waiting];
     waiting.clear();
-    draws.forEach((d) => d(Plotly));
+    for (const [key, drawIt] of draws) {
+      const element = typeof key === "string" ? document.getElementById(key) : key;
+      if (element && element.isConnected) drawIt(Plotly);
+    }
   }, () => {});
 }

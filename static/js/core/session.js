@@ -2,6 +2,7 @@
 // downloads. Classroom modules (tour.js, share.js, keys.js, room.js) listen to the events this
 // module dispatches on `document`: "np:open" ({session, first, resumed, restored}),
 // "np:message" ({msg, session}) and "np:room" (the `room` message).
+import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 
 const root = document.documentElement;
@@ -16,7 +17,7 @@ export function pageSession() {
 }
 
 export function toast(text) {
-  const el = document.getElementById("toast");
+  const el = $("toast");
   if (!el) return;
   el.textContent = text;
   el.hidden = false;

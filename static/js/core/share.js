@@ -5,7 +5,7 @@
 // - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
 // - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
-import { cssVar } from "./dom.js";
+import { $, cssVar } from "./dom.js";
 import { t } from "./i18n.js";
 import { loadPlotly } from "./plotly.js";
 import {
@@ -24,9 +24,9 @@ export const share = document.body.dataset.lab ? createShare() : null;
 function createShare() {
   const lab = document.body.dataset.lab;
   const FORMAT = 1; // bump when the shared object changes shape
-  const dialog = document.getElementById("share");
-  const linkField = document.getElementById("share-link");
-  const upload = document.getElementById("state-upload");
+  const dialog = $("share");
+  const linkField = $("share-link");
+  const upload = $("state-upload");
 
   // A failed export says why (a translated server error, or a general sentence).
   const guarded = (action) => async () => {
@@ -196,7 +196,7 @@ function createShare() {
   }
 
   function refreshFigures() {
-    const box = document.getElementById("figure-buttons");
+    const box = $("figure-buttons");
     box.replaceChildren(...[...document.querySelectorAll("[data-export]")].map((figure) => {
       const button = document.createElement("button");
       button.type = "button";
@@ -242,7 +242,7 @@ function createShare() {
   });
 
   const on = (id, handler) =>
-    document.getElementById(id)?.addEventListener("click", guarded(handler));
+    $(id)?.addEventListener("click", guarded(handler));
   on("share-open", openDialog);
   on("share-copy", copyLink);
   on("state-download", downloadState);

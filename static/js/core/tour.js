@@ -2,24 +2,25 @@
 // embedded as #np-tour): opening a step sends its lab commands through the page's session
 // and points at its elements; ← → (keys.js) and the buttons move between steps. Start it
 // with the button, with ?tour=N (from 1) or ?tour=<step key>, or from a shared state.
+import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { addKeys } from "./keys.js";
 import { pageSession, params } from "./session.js";
 import { shareTourStep } from "./share.js";
 
 // The page's tour, or null on a page without one (#np-tour, embedded by the template).
-export const tour = document.getElementById("np-tour") ? createTour() : null;
+export const tour = $("np-tour") ? createTour() : null;
 
 function createTour() {
-  const data = JSON.parse(document.getElementById("np-tour").textContent);
-  const panel = document.getElementById("tour");
-  const title = document.getElementById("tour-title");
-  const body = document.getElementById("tour-body");
-  const count = document.getElementById("tour-count");
-  const dots = document.getElementById("tour-steps");
-  const prevButton = document.getElementById("tour-prev");
-  const nextButton = document.getElementById("tour-next");
-  const startButton = document.getElementById("tour-start");
+  const data = JSON.parse($("np-tour").textContent);
+  const panel = $("tour");
+  const title = $("tour-title");
+  const body = $("tour-body");
+  const count = $("tour-count");
+  const dots = $("tour-steps");
+  const prevButton = $("tour-prev");
+  const nextButton = $("tour-next");
+  const startButton = $("tour-start");
   const last = data.steps.length - 1;
   let index = -1; // -1: closed
 
@@ -160,7 +161,7 @@ function createTour() {
 
   prevButton.addEventListener("click", prev);
   nextButton.addEventListener("click", next);
-  document.getElementById("tour-close").addEventListener("click", close);
+  $("tour-close").addEventListener("click", close);
   startButton?.addEventListener("click", () => {
     if (index < 0) show(0, true);
     panel.querySelector("#tour-next").focus();

@@ -1,11 +1,11 @@
 // B.8.1 autoencoder: originals beside reconstructions, the latent plane (click to decode),
 // the loss curve, denoising, and the learner's own drawing, all from the engine's frames.
-import * as G from "./shared/generative.js";
+import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
-import { connect } from "../core/session.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
-import { trainingControls } from "../core/controls.js";
+import { connect } from "../core/session.js";
+import * as G from "./shared/generative.js";
 
 const latent = $("latent");
 const pad = $("draw-pad");

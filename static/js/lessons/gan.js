@@ -1,11 +1,11 @@
 // B.8.2 GAN: the plane (D's heatmap, real and generated points, G's manifold and gradient
 // arrows) or a grid of generated images, with every control of one iteration.
-import * as G from "./shared/generative.js";
+import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
-import { connect, toast } from "../core/session.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
-import { trainingControls } from "../core/controls.js";
+import { connect, toast } from "../core/session.js";
+import * as G from "./shared/generative.js";
 
 const plane = $("plane");
 const maxPoints = Number(plane.dataset.maxPoints);

@@ -3,7 +3,7 @@
 import { $ } from "../core/dom.js";
 import { factor, fmt, num, writeLines } from "../core/format.js";
 import { engineNames, t } from "../core/i18n.js";
-import { networkView } from "../core/network.js";
+import { layerRow, networkView } from "../core/network.js";
 import { connect, toast } from "../core/session.js";
 import { stepThrough } from "./shared/stepthrough.js";
 
@@ -290,21 +290,6 @@ function buildInputFields() {
   });
 }
 
-function activationSelect(layer) {
-  const select = document.createElement("select");
-  select.dataset.testid = `activation-${layer}`;
-  select.setAttribute("aria-label", t("neurons.activation_of", { layer: layerName(layer) }));
-  for (const name of engineNames().activations) {
-    const option = document.createElement("option");
-    option.value = name;
-    option.textContent = activationName(name);
-    select.appendChild(option);
-  }
-  select.addEventListener("change", () =>
-    session.send({ type: "set_activation", layer, activation: select.value }));
-  return select;
-}
-
 function layerName(layer) {
   return layer === frame.layers.length - 1
     ? t("neurons.output_layer") : t("neurons.hidden_layer", { n: layer + 1 });
@@ -314,29 +299,18 @@ function buildLayerControls() {
   const box = $("layer-controls");
   box.replaceChildren();
   frame.layers.forEach((_, layer) => {
-    const row = document.createElement("div");
-    row.className = "layer-row";
-    const name = document.createElement("span");
-    name.className = "layer-name";
+    const resize = (delta) => {
+      const hidden = hiddenSizes();
+      hidden[layer] += delta;
+      session.send({ type: "set_architecture", hidden });
+    };
+    const { row, name } = layerRow({
+      prefix: "neurons", layer, label: layerName(layer),
+      onResize: layer < frame.layers.length - 1 ? resize : null,
+      activations: engineNames().activations,
+      onActivation: (activation) => session.send({ type: "set_activation", layer, activation }),
+    });
     name.textContent = layerName(layer);
-    row.appendChild(name);
-    if (layer < frame.layers.length - 1) {
-      for (const [label, delta] of [["−", -1], ["+", 1]]) {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.textContent = label;
-        b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${layer}`;
-        b.setAttribute("aria-label", t(delta > 0 ? "neurons.more" : "neurons.fewer",
-          { layer: layerName(layer) }));
-        b.addEventListener("click", () => {
-          const hidden = hiddenSizes();
-          hidden[layer] += delta;
-          session.send({ type: "set_architecture", hidden });
-        });
-        row.appendChild(b);
-      }
-    }
-    row.appendChild(activationSelect(layer));
     box.appendChild(row);
   });
 }

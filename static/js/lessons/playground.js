@@ -6,7 +6,7 @@ import { $, svgElement } from "../core/dom.js";
 import { factor, fmt, percent, writeLines } from "../core/format.js";
 import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
-import { networkView } from "../core/network.js";
+import { layerRow, networkView } from "../core/network.js";
 import { withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont } from "../core/theme.js";
@@ -410,41 +410,21 @@ function buildLayerControls() {
   const box = $("layer-controls");
   box.replaceChildren();
   config.network.hidden.forEach((size, l) => {
-    const row = document.createElement("div");
-    row.className = "layer-row";
-    const name = document.createElement("span");
-    name.className = "layer-name";
-    name.dataset.testid = `layer-${l}-size`;
-    row.appendChild(name);
-    for (const [label, delta] of [["−", -1], ["+", 1]]) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = label;
-      b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${l}`;
-      b.setAttribute("aria-label", t(delta > 0 ? "playground.more" : "playground.fewer",
-        { layer: layerName(l) }));
-      b.addEventListener("click", () => {
+    const { row, name } = layerRow({
+      prefix: "playground", layer: l, label: layerName(l),
+      onResize(delta) {
         const hidden = [...config.network.hidden];
         hidden[l] += delta;
         send({ type: "set_network", hidden });
-      });
-      row.appendChild(b);
-    }
-    const select = document.createElement("select");
-    select.dataset.testid = `activation-${l}`;
-    select.setAttribute("aria-label", t("playground.activation_of", { layer: layerName(l) }));
-    for (const a of ACTIVATIONS) {
-      const option = document.createElement("option");
-      option.value = a;
-      option.textContent = t(`activation.${a}`);
-      select.appendChild(option);
-    }
-    select.addEventListener("change", () => {
-      const activations = [...config.network.activations];
-      activations[l] = select.value;
-      send({ type: "set_network", activations });
+      },
+      activations: ACTIVATIONS,
+      onActivation(activation) {
+        const activations = [...config.network.activations];
+        activations[l] = activation;
+        send({ type: "set_network", activations });
+      },
     });
-    row.appendChild(select);
+    name.dataset.testid = `layer-${l}-size`;
     box.appendChild(row);
   });
 }

@@ -1,7 +1,7 @@
 // Shared by the autoencoder and GAN pages: pixel images, a 2-D plane on a canvas, the
 // optimizer and example choosers, and throttled Plotly curves. Every number drawn comes from
 // a frame.
-import { cssVar, setIfIdle } from "../../core/dom.js";
+import { $, cssVar, setIfIdle } from "../../core/dom.js";
 import { t } from "../../core/i18n.js";
 import { withPlotly } from "../../core/plotly.js";
 import { toast } from "../../core/session.js";
@@ -109,7 +109,7 @@ export function curveChart(element, series, yTitle, xTitle = t("generative.axis_
 
 // The examples' chooser (#preset): loads one; `sync(frame)` shows the one on the page.
 export function presetControl(session) {
-  const select = document.getElementById("preset");
+  const select = $("preset");
   select.addEventListener("change", () => {
     if (select.value) session.send({ type: "load_preset", name: select.value });
   });
@@ -139,9 +139,9 @@ export function parseWidths(text) {
 
 // An optimizer picker: <select id="{prefix}-optimizer">, learning rate and Adam's beta1.
 export function optimizerControls(prefix, onChange) {
-  const name = document.getElementById(`${prefix}-optimizer`);
-  const rate = document.getElementById(`${prefix}-lr`);
-  const beta1 = document.getElementById(`${prefix}-beta1`);
+  const name = $(`${prefix}-optimizer`);
+  const rate = $(`${prefix}-lr`);
+  const beta1 = $(`${prefix}-beta1`);
   const send = () => {
     const learningRate = numberFrom(rate);
     const b1 = numberFrom(beta1);
