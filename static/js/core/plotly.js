@@ -1,6 +1,6 @@
-// Plotly (4.6 MB, /vendor/plotly.min.js served by the app) is loaded here and only here:
-// lazily, when a page first draws a chart, and once. Pages draw through `withPlotly`, so
-// nothing waits for the library and nothing draws before it is there.
+// Plotly (4.6 MB, /vendor/plotly.min.js served by the app) is loaded here and only here, once,
+// and only by pages that chart: when they ask (plotlyReady) or first draw (withPlotly).
+// Pages draw through `withPlotly`, so nothing draws before the library is there.
 
 let loading = null;
 
@@ -20,6 +20,14 @@ export function loadPlotly() {
     });
   }
   return loading;
+}
+
+// Resolves once the library is there, or could not be had (a page still works without its
+// charts). The pages whose first screen is charts wait for it before they connect, so their
+// first frame draws them whole; the playground starts it at once without waiting; the conv
+// page's one chart fetches it on first use.
+export function plotlyReady() {
+  return loadPlotly().catch(() => null);
 }
 
 // Only the newest drawing of each chart waits for the library: frames that arrive while it

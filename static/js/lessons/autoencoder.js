@@ -4,6 +4,7 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
+import { plotlyReady } from "../core/plotly.js";
 import { connect } from "../core/session.js";
 import * as G from "./shared/generative.js";
 
@@ -14,6 +15,9 @@ let cursor = null; // keyboard cursor on the latent plane, in plane coordinates
 let drawing = []; // the pad's pixels, 0 or 1
 let padSide = 0;
 
+// The first screen is charts: Plotly is there before the first frame, as when it was a
+// blocking script (core/plotly.js).
+await plotlyReady();
 const session = connect("autoencoder", {
   open() { controls.open(); },
   frame(msg) { render(msg); },

@@ -5,7 +5,7 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar } from "../core/dom.js";
 import { fmt } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { withPlotly } from "../core/plotly.js";
+import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont } from "../core/theme.js";
 
@@ -34,6 +34,9 @@ function select(change) {
 let pending = null; // the newest frame not drawn yet: draw at most once per display frame
 let shapeKey = "";
 
+// The first screen is charts: Plotly is there before the first frame, as when it was a
+// blocking script (core/plotly.js).
+await plotlyReady();
 const session = connect("batchnorm", {
   open() { controls.open(); },
   frame(msg) {

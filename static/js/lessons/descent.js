@@ -5,7 +5,7 @@ import { $, cssVar } from "../core/dom.js";
 import { fmt, num, writeLines } from "../core/format.js";
 import { t } from "../core/i18n.js";
 import { networkView, symbolName } from "../core/network.js";
-import { withPlotly } from "../core/plotly.js";
+import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect } from "../core/session.js";
 import { chartFont } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
@@ -17,6 +17,9 @@ let shapeKey = "";
 let surface = null; // the last surface sent: frames carry it only when it changes
 
 // ?preset=NAME and shared states are applied by share.js for every lab page.
+// The first screen is charts: Plotly is there before the first frame, as when it was a
+// blocking script (core/plotly.js).
+await plotlyReady();
 const session = connect("descent", {
   frame(msg) { render(msg); },
   status(msg) { steps.status(msg); },

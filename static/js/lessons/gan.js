@@ -4,6 +4,7 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
+import { plotlyReady } from "../core/plotly.js";
 import { connect, toast } from "../core/session.js";
 import * as G from "./shared/generative.js";
 
@@ -16,6 +17,9 @@ let stroke = false;
 let cursor = [0, 0];
 const visible = { heatmap: true, manifold: true, real: true, fake: true, arrows: true };
 
+// The first screen is charts: Plotly is there before the first frame, as when it was a
+// blocking script (core/plotly.js).
+await plotlyReady();
 const session = connect("gan", {
   open() { controls.open(); },
   frame(msg) { render(msg); },

@@ -7,7 +7,7 @@ import { factor, fmt, percent, writeLines } from "../core/format.js";
 import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
 import { layerRow, networkView } from "../core/network.js";
-import { withPlotly } from "../core/plotly.js";
+import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
@@ -41,6 +41,8 @@ let cursor = null; // keyboard cursor on the plot, in data coordinates
 let colours = null;
 const view = { showTest: false, discretize: false }; // from the lab's state (shared links too)
 
+// The chart library loads while the page connects; the chart draws when it arrives.
+plotlyReady();
 const session = connect("playground", {
   hello(msg) { limits = msg.limits; },
   // Links and saved files are restored by share.js, like on every lab page.

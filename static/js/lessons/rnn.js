@@ -6,7 +6,7 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { withPlotly } from "../core/plotly.js";
+import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, params, toast } from "../core/session.js";
 
 const CELLS = ["rnn", "lstm", "gru"];
@@ -22,6 +22,9 @@ let shapeKey = "";
 let gateKey = "";
 let pendingFrame = null;
 
+// The first screen is charts: Plotly is there before the first frame, as when it was a
+// blocking script (core/plotly.js).
+await plotlyReady();
 const session = connect("rnn", {
   open(s) {
     const task = params.get("task");
