@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.labs import LABS, Lab
 from app.logs import RequestId, configure_logging
+from app.page_names import PAGE_NAMES
 from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
 from app.runtime import Runtime
 from app.security import AccessGate, SecurityHeaders
@@ -30,6 +31,7 @@ def create_app(
     app.state.access_attempts = {}
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
+    app.state.templates.env.globals["page_names"] = PAGE_NAMES
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (health, metrics, vendor, access, rooms, pages, export, ws):
         app.include_router(module.router)
