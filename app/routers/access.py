@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.inbound import read_capped
 from app.routers.pages import render
 from app.security import ACCESS_COOKIE, access_token, code_matches
 from app.ws.limits import TokenBucket
@@ -43,11 +44,9 @@ def access_page(request: Request, next: str = "/") -> Response:
 
 @router.post("/access")
 async def access_submit(request: Request) -> Response:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return Response("Form too large.", status_code=413)
+    body = await read_capped(request, MAX_FORM_BYTES)
+    if body is None:
+        return Response("Form too large.", status_code=413)
     form = parse_qs(body.decode("utf-8", "replace"))
     target = safe_next(form.get("next", ["/"])[0])
     settings = request.app.state.settings
