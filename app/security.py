@@ -7,10 +7,14 @@
   accepted: another site open in the learner's browser cannot drive their session.
 - With NP_ACCESS_CODE set, every page and websocket needs the cookie that the entry page
   (/access) sets once the code is typed.
+- A request whose `Host` is a name we do not answer to is refused (DNS rebinding, below).
 """
 
 import hashlib
 import hmac
+import ipaddress
+import logging
+import socket
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers
@@ -77,6 +81,72 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# --- host names (DNS rebinding) ----------------------------------------------------------------
+#
+# A page on evil.example can re-point its own name at this server's address (127.0.0.1, or the
+# workshop host's LAN address) once the learner has it open: the browser then treats our
+# server as same-origin with that page, which could read our pages and drive sessions. Every
+# such request carries `Host: evil.example`, so we answer only names we know. An IP address
+# is always fine: a rebinding page has a name, never an address, and a workshop's learners
+# type the host's LAN address, whatever NP_HOST the server was started with.
+
+log = logging.getLogger(__name__)
+
+
+def own_host_names() -> frozenset[str]:
+    """Names this machine answers to without any configuration (no DNS lookup: it may hang)."""
+    name = socket.gethostname().lower().rstrip(".")
+    short = name.split(".")[0]
+    return frozenset(n for n in ("localhost", name, short, f"{short}.local") if n != ".local")
+
+
+def host_allowed(host_header: str, allowed: frozenset[str], own: frozenset[str]) -> bool:
+    """Whether `Host` names this server: an IP address, a *.localhost name (RFC 6761), one of
+    `own`, one of `allowed` (NP_ALLOWED_HOSTS; `*.name` covers subdomains, `*` anything)."""
+    if "*" in allowed:
+        return True
+    try:
+        name = (urlsplit(f"//{host_header}").hostname or "").rstrip(".")
+    except ValueError:  # an unbalanced "[" and such: not a host of ours
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    if name.endswith(".localhost") or name in own or name in allowed:
+        return True
+    return any(a.startswith("*.") and name.endswith(a[1:]) for a in allowed)
+
+
+class HostGate:
+    """Pure ASGI middleware: refuse pages and websockets asked for by a name not ours."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.allowed = settings.hosts
+        self.own = own_host_names()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = Headers(scope=scope).get("host", "")
+        # /healthz tells nobody anything: a probe may ask by any name (a pod's, a balancer's).
+        if scope["path"] == "/healthz" or host_allowed(host, self.allowed, self.own):
+            await self.app(scope, receive, send)
+            return
+        log.warning("request for a host name not ours refused (see NP_ALLOWED_HOSTS)")
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # before accepting: HTTP 403
+            return
+        response = PlainTextResponse(
+            "This server does not answer to that name: add it to NP_ALLOWED_HOSTS.",
+            status_code=400,
+        )
+        await response(scope, receive, send)
 
 
 # --- websocket origins -----------------------------------------------------------------------

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
 
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
+    # Host names answered besides any IP address, localhost and this machine's own name (a
+    # DNS-rebinding page always sends a name of its own, never an address): "*" answers any.
+    allowed_hosts: str = Field("", description="comma-separated names, e.g. play.school.example")
     access_code: SecretStr = Field(SecretStr(""), description="workshop code; empty: open")
 
     # Logs: "text" for a terminal, "json" (one object a line) for log collectors.
@@ -107,6 +110,12 @@ class Settings(BaseSettings):
     max_classes: int = Field(5, ge=3, le=8, description="classes in a multi-class 2-D dataset")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().rstrip(".").lower() for h in self.allowed_hosts.split(",") if h.strip()
+        )
 
     @property
     def origins(self) -> frozenset[str]:

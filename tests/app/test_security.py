@@ -1,6 +1,7 @@
 """Security: headers on every response, websocket origins, the workshop access code."""
 
 import re
+import socket
 
 import pytest
 from pydantic import SecretStr
@@ -151,3 +152,62 @@ def test_a_full_server_shows_a_friendly_page_and_its_learners_go_on(client):
         ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
         assert receive_until(ws, "frame")["inputs"][0] == 2.0
     assert client.get("/neurons").status_code == 200
+
+
+# --- host names (DNS rebinding) ----------------------------------------------------------------
+
+DEFAULT_HOSTS = Settings(allowed_hosts="")  # tests/conftest.py allows "testserver" elsewhere
+OWN_NAME = socket.gethostname().lower()
+
+
+@pytest.mark.parametrize("settings", [DEFAULT_HOSTS])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "192.168.1.20:8000",  # a workshop host's LAN address: works out of the box
+        "10.0.0.7",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+        "[fe80::1]",
+        "localhost:8000",
+        "LOCALHOST",
+        "laptop.localhost",
+        OWN_NAME,
+        f"{OWN_NAME.split('.')[0]}.local:8000",
+    ],
+)
+def test_by_default_addresses_and_the_machines_own_names_are_answered(client, host):
+    assert client.get("/neurons", headers={"host": host}).status_code == 200
+    with client.websocket_connect("/ws/neurons", headers={"host": host}) as ws:
+        assert ws.receive_json()["type"] == "hello"
+
+
+@pytest.mark.parametrize("settings", [DEFAULT_HOSTS])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""]
+)
+def test_a_name_re_pointed_at_the_server_gets_nothing(client, host):
+    # DNS rebinding: evil.example now resolves to this server; the browser still says its name.
+    response = client.get("/neurons", headers={"host": host})
+    assert response.status_code == 400 and "NP_ALLOWED_HOSTS" in response.text
+    assert response.headers["x-frame-options"] == "DENY"  # refusals carry the headers too
+    assert client.get("/access", headers={"host": host}).status_code == 400
+    assert client.post("/export/neurons/weights.json", headers={"host": host}).status_code == 400
+    assert refused_at_handshake(client, host=host) == 1008
+    assert len(client.app.state.sessions) == 0
+    assert client.get("/healthz", headers={"host": host}).status_code == 200  # probes
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(allowed_hosts="Play.School.example., *.lab.example")]
+)
+def test_configured_names_and_subdomains_are_answered(client):
+    for host in ("play.school.example", "PLAY.school.example:443", "a.lab.example", "10.1.2.3"):
+        assert client.get("/", headers={"host": host}).status_code == 200, host
+    for host in ("school.example", "lab.example", "alab.example", "evil.example"):
+        assert client.get("/", headers={"host": host}).status_code == 400, host
+
+
+@pytest.mark.parametrize("settings", [Settings(allowed_hosts="*")])
+def test_a_star_answers_every_name(client):
+    assert client.get("/", headers={"host": "anything.example"}).status_code == 200
