@@ -6,7 +6,7 @@
 - A websocket whose `Origin` is not ours (or in NP_ALLOWED_ORIGINS) is refused before it is
   accepted: another site open in the learner's browser cannot drive their session.
 - With NP_ACCESS_CODE set, every page and websocket needs the cookie that the entry page
-  (/access) sets once the code is typed.
+  (/access) sets once the code is typed: signed with NP_SECRET_KEY, one of its own per login.
 - A request whose `Host` is a name we do not answer to is refused (DNS rebinding, below).
 """
 
@@ -14,7 +14,9 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import secrets
 import socket
+import time
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers
@@ -58,6 +60,7 @@ SECURITY_HEADERS = (
 )
 
 ACCESS_COOKIE = "np_access"
+ACCESS_COOKIE_SECONDS = 12 * 3600
 #: Reachable without the access code: health checks, metrics, the entry page and its assets.
 OPEN_PATHS = ("/healthz", "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
 
@@ -173,10 +176,40 @@ def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
 # --- the workshop access code ----------------------------------------------------------------
 
 
-def access_token(settings: Settings) -> str:
-    """The cookie value for the access code: a hash, so the code itself is never stored."""
-    code = settings.access_code.get_secret_value()
-    return hashlib.sha256(f"neural-playground-access\0{code}".encode()).hexdigest()
+def cookie_key(settings: Settings) -> bytes:
+    """The key access cookies are signed with: the server secret bound to the access code, so
+    a new code (or a new secret) turns every earlier cookie away."""
+    secret = settings.secret_key.get_secret_value().encode()
+    code = settings.access_code.get_secret_value().encode()
+    return hmac.new(secret, b"neural-playground-access\0" + code, hashlib.sha256).digest()
+
+
+def cookie_mac(settings: Settings, nonce: str, issued: str) -> str:
+    return hmac.new(cookie_key(settings), f"{nonce}.{issued}".encode(), hashlib.sha256).hexdigest()
+
+
+def access_token(settings: Settings, now: float | None = None) -> str:
+    """A fresh cookie value for someone who typed the code: `nonce.issued.mac`.
+
+    Each one differs (a random nonce), tells nothing about the code (an HMAC under the server
+    secret: the old cookie, a plain hash of the code, could be guessed offline from a short
+    code), and holds its own issue time, so a copied cookie stops working after 12 hours even
+    if it is replayed by hand.
+    """
+    nonce = secrets.token_urlsafe(16)
+    issued = str(int(time.time() if now is None else now))
+    return f"{nonce}.{issued}.{cookie_mac(settings, nonce, issued)}"
+
+
+def token_valid(token: str, settings: Settings, now: float | None = None) -> bool:
+    nonce, _, rest = token.partition(".")
+    issued, _, mac = rest.partition(".")
+    # Plain ASCII digits, a few of them: int() refuses "²" and 5,000-digit strings (a 500).
+    if not (nonce and mac and issued.isascii() and issued.isdigit() and len(issued) <= 12):
+        return False
+    age = (time.time() if now is None else now) - int(issued)
+    fresh = -60 <= age <= ACCESS_COOKIE_SECONDS  # a minute of clock skew between replicas
+    return hmac.compare_digest(mac.encode(), cookie_mac(settings, nonce, issued).encode()) and fresh
 
 
 def code_matches(typed: str, settings: Settings) -> bool:
@@ -187,8 +220,7 @@ def code_matches(typed: str, settings: Settings) -> bool:
 def access_granted(connection: HTTPConnection, settings: Settings) -> bool:
     if not settings.access_code.get_secret_value():
         return True
-    cookie = connection.cookies.get(ACCESS_COOKIE, "")
-    return hmac.compare_digest(cookie.encode(), access_token(settings).encode())
+    return token_valid(connection.cookies.get(ACCESS_COOKIE, ""), settings)
 
 
 def is_open_path(path: str) -> bool:

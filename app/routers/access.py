@@ -7,13 +7,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.inbound import read_capped
 from app.routers.pages import render
-from app.security import ACCESS_COOKIE, access_token, code_matches
+from app.security import ACCESS_COOKIE, ACCESS_COOKIE_SECONDS, access_token, code_matches
 from app.ws.limits import TokenBucket
 
 router = APIRouter(tags=["pages"])
 
 MAX_FORM_BYTES = 2_048
-TWELVE_HOURS = 12 * 3600
 # Guessing the code: a few tries a minute per address, and a bounded table of addresses.
 ATTEMPTS_PER_MINUTE = 6
 MAX_TRACKED_CLIENTS = 10_000
@@ -62,7 +61,7 @@ async def access_submit(request: Request) -> Response:
     response.set_cookie(
         ACCESS_COOKIE,
         access_token(settings),
-        max_age=TWELVE_HOURS,
+        max_age=ACCESS_COOKIE_SECONDS,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
