@@ -11,7 +11,7 @@ from app.logs import RequestId, configure_logging
 from app.page_names import PAGE_NAMES
 from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
 from app.runtime import Runtime
-from app.security import AccessGate, SecurityHeaders
+from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
 
 
@@ -37,6 +37,8 @@ def create_app(
         app.include_router(module.router)
     # Outermost last: every response gets an id and the security headers, even refusals.
     app.add_middleware(AccessGate, settings=settings)
+    # Only names we answer to (DNS rebinding): a foreign name learns nothing, not even /access.
+    app.add_middleware(HostGate, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     return app
