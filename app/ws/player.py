@@ -19,6 +19,7 @@ from app.labs.base import LabError
 from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.labcalls import FrameKind
+from app.ws.labhost import LabGone
 from app.ws.workspace import TrainingCost
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ class Player:
             cost.record(trained, n, framed if with_frame else None, kind == "light")
             return text
 
+        workspace.dirty = True  # due for a checkpoint
         while steps > 0:
             n = min(chunk, steps)
             steps -= n
@@ -248,6 +250,9 @@ class Player:
                     break
                 except WebSocketDisconnect:
                     return  # the receive loop sees the close and cleans up
+                except LabGone as exc:  # its process died: rebuilt, shown, and stopped
+                    await session.recover(exc.lab)
+                    return
                 except Exception:
                     if not session.connected:
                         raise

@@ -28,7 +28,7 @@ from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.checks import read_command, validate_state
 from app.ws.labcalls import FrameKind
-from app.ws.labhost import LabHandle
+from app.ws.labhost import LabGone, LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.player import Player, max_steps_per_frame
 from app.ws.roomlink import RoomLink
@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Close codes (RFC 6455 and the registry): 1008 policy violation, 1013 try again later;
-# 4000 (private range): this session's work continues in another connection.
+# Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
+# not go on (the page reconnects), 1013 try again later; 4000 (private range): this
+# session's work continues in another connection.
 CLOSE_IDLE = 1000
 CLOSE_POLICY = 1008
+CLOSE_UNAVAILABLE = 1011
 CLOSE_FULL = 1013
 CLOSE_REPLACED = 4000
 
@@ -214,7 +216,7 @@ class Session:
         command = None
         try:
             command = read_command(raw.get("text"), self.settings, self.limiter, self.lab.commands)
-            await self.dispatch(command)
+            await self.carry_out(command)
         except LabError as exc:  # refused at the door, by the lab, or by a room (RoomError)
             await self.reject(exc.code, exc.message, **exc.params)
         except WebSocketDisconnect:
@@ -225,6 +227,39 @@ class Session:
             # A bug in a lab must cost one answer, not the learner's session.
             log.exception("command failed", extra={"command": getattr(command, "type", "?")})
             await self.reject(*p.INTERNAL_ERROR)
+
+    async def carry_out(self, command: BaseModel) -> None:
+        """`dispatch`, and when the lab's process had died, rebuild the lab first (then the
+        command is carried out on the new lab, unless it may have run on the old one)."""
+        try:
+            await self.dispatch(command)
+        except LabGone as exc:
+            await self.recover(exc.lab)
+            # A resume has already swapped workspaces: its token is used up.
+            if not exc.sent and not isinstance(command, p.Resume):
+                await self.dispatch(command)
+
+    async def recover(self, gone: LabHandle | None) -> None:
+        """The process holding this session's lab died: stop training, rebuild the lab from
+        its checkpoint (or start state) in the process started in its place, say so once
+        (`lab_restarted`), and show it. Nothing to do if the lab was rebuilt already."""
+        workspace = self.workspace
+        async with workspace.rebuilding:
+            if gone is not None and workspace.lab is not gone:
+                return
+            await self.player.stop()  # a no-op when called from the player's own task
+            restored = await self.runtime.rebuild_lab(workspace)
+        log.warning("lab rebuilt after its process died", extra={"lab": self.lab_name})
+        await self.send_error(
+            "lab_restarted",
+            "The server restarted the worker running this lab: it is back as it was a few "
+            "seconds ago." if restored else "The server restarted the worker running this "
+            "lab: it starts over.",
+            restored=restored,
+            step=self.lab.step_count,
+        )
+        await self.send_frame()
+        await self.send_status(running=False)
 
     async def dispatch(self, command: BaseModel) -> None:
         player, room_link = self.player, self.room_link
@@ -247,9 +282,13 @@ class Session:
             case p.GetState():
                 await self.send_state()
             case p.SetState(state=data):
-                await self.replace_lab(self.lab.restore, validate_state(self.lab, data))
+                state = validate_state(self.lab, data)
+                await self.replace_lab(self.lab.restore, state)
+                self.workspace.keep(state)  # a checkpoint for free
+                self.workspace.dirty = False
             case p.Reset():
                 await self.replace_lab(self.lab.reset, self.frame_kind)
+                self.workspace.dirty = True
             case p.Resume(token=token):
                 await self.resume(token)
             case p.OpenRoom():
@@ -266,6 +305,7 @@ class Session:
                 await room_link.fork()
             case _:
                 text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
+                self.workspace.dirty = True
                 await self.send_frame_text(text)
 
     async def replace_lab(self, method, *args) -> None:
