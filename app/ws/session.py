@@ -19,6 +19,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
+from app.aio import cancel_quietly
 from app.labs.base import LabError
 from app.logs import session_id
 from app.rooms import frames as room_frames
@@ -86,6 +87,10 @@ class Session:
         self.player = Player(self)
         self.room_link = RoomLink(self)
         self.handed_over = False  # its workspace was resumed by another connection
+        #: The last of the work still to do in order: a long step training on, then the
+        #: commands that came after it (each waits for the one before).
+        self.backlog: asyncio.Task | None = None
+        self.pauses = 0  # pauses received: a step or play queued before one is called off
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -169,7 +174,9 @@ class Session:
         log.info("session opened", extra={"lab": self.lab_name})
         reason = "closed"
         try:  # a tab closed before the greeting is sent is a normal end too
+            # This lab's own cap on a request's steps (the RNN page's is lower).
             limits = public_limits(self.settings)
+            limits["max_steps_per_request"] = self.player.steps_per_request()
             await self.send(
                 p.Hello(session=self.id, lab=self.lab_name, limits=limits, resume=self.resume_token)
             )
@@ -203,6 +210,7 @@ class Session:
     async def stop_work(self) -> None:
         """Stop training and following, remembering whether it trained (for a resume)."""
         self.workspace.playing = self.player.running
+        await cancel_quietly(self.backlog)
         await self.player.stop()
         await self.room_link.stop_following()
 
@@ -213,11 +221,39 @@ class Session:
         await self.ws.close(code=CLOSE_IDLE, reason="idle")
 
     async def on_raw(self, raw: dict) -> None:
-        command = None
         try:
             command = read_command(raw.get("text"), self.settings, self.limiter, self.lab.commands)
+        except LabError as exc:  # refused at the door
+            await self.reject(exc.code, exc.message, **exc.params)
+            return
+        if isinstance(command, p.Pause):
+            self.pauses += 1  # steps and plays queued before it are dropped
+        elif self.backlog is not None and not self.backlog.done():
+            # A long step trains on: what follows it waits its turn (answers stay in the
+            # order sent, a ping too), while this loop reads on and a pause stops the step.
+            self.backlog = asyncio.create_task(
+                self.queued(self.backlog, command, self.pauses), name=f"queued-{self.id}"
+            )
+            return
+        await self.handle(command)
+        if self.player.stepping is not None and not self.player.stepping.done():
+            self.backlog = self.player.stepping
+
+    async def queued(self, before: asyncio.Task, command: BaseModel, pauses: int) -> None:
+        """Carry out `command` once the work before it is done (not if it is a step or a
+        play that a pause sent after it called off)."""
+        await asyncio.wait([before])
+        if pauses != self.pauses and isinstance(command, (p.Step, p.Play)):
+            return
+        with contextlib.suppress(WebSocketDisconnect):  # the receive loop sees the close
+            await self.handle(command)
+            await self.player.step_finished()  # a step it started: what follows waits too
+
+    async def handle(self, command: BaseModel) -> None:
+        """Carry out one command that passed the door, answering any refusal or failure."""
+        try:
             await self.carry_out(command)
-        except LabError as exc:  # refused at the door, by the lab, or by a room (RoomError)
+        except LabError as exc:  # refused by the lab, or by a room (RoomError)
             await self.reject(exc.code, exc.message, **exc.params)
         except WebSocketDisconnect:
             raise
@@ -225,7 +261,7 @@ class Session:
             if not self.connected:
                 raise
             # A bug in a lab must cost one answer, not the learner's session.
-            log.exception("command failed", extra={"command": getattr(command, "type", "?")})
+            log.exception("command failed", extra={"command": command.type})
             await self.reject(*p.INTERNAL_ERROR)
 
     async def carry_out(self, command: BaseModel) -> None:
@@ -250,11 +286,10 @@ class Session:
             await self.player.stop()  # a no-op when called from the player's own task
             restored = await self.runtime.rebuild_lab(workspace)
         log.warning("lab rebuilt after its process died", extra={"lab": self.lab_name})
+        back = "as it was a few seconds ago" if restored else "from the start"
         await self.send_error(
             "lab_restarted",
-            "The server restarted the worker running this lab: it is back as it was a few "
-            "seconds ago." if restored else "The server restarted the worker running this "
-            "lab: it starts over.",
+            f"The server restarted the worker running this lab: it is back {back}.",
             restored=restored,
             step=self.lab.step_count,
         )
