@@ -91,6 +91,8 @@ class Session:
         #: commands that came after it (each waits for the one before).
         self.backlog: asyncio.Task | None = None
         self.pauses = 0  # pauses received: a step or play queued before one is called off
+        self.run_task: asyncio.Task | None = None  # the task running `run`
+        self.send_stalled = False  # a send timed out: the client stopped reading
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -113,9 +115,22 @@ class Session:
     async def send_text(self, text: str) -> None:
         async with self.send_lock:
             try:
-                await self.ws.send_text(text)
+                # A client that stops reading fills the socket's buffers, then a send waits
+                # for good: past NP_SEND_TIMEOUT_SECONDS the session ends, freeing its slot.
+                async with asyncio.timeout(self.settings.send_timeout_seconds):
+                    await self.ws.send_text(text)
+            except TimeoutError:
+                self.stalled()
+                raise WebSocketDisconnect(code=1006) from None
             except RuntimeError as exc:  # the server already answered the client's close
                 raise WebSocketDisconnect(code=1006) from exc
+
+    def stalled(self) -> None:
+        """A send timed out: end the session (its receive loop may wait on a silent client)."""
+        log.warning("client stopped reading; closing its session")
+        self.send_stalled = True
+        if self.run_task is not None and self.run_task is not asyncio.current_task():
+            self.run_task.cancel()
 
     async def send(self, message: BaseModel) -> None:
         await self.send_text(message.model_dump_json())
@@ -172,6 +187,7 @@ class Session:
         """Greet, then answer messages until the client leaves or goes idle."""
         session_id.set(self.id)
         log.info("session opened", extra={"lab": self.lab_name})
+        self.run_task = asyncio.current_task()
         reason = "closed"
         try:  # a tab closed before the greeting is sent is a normal end too
             # This lab's own cap on a request's steps (the RNN page's is lower).
@@ -198,6 +214,13 @@ class Session:
                     return
                 await self.on_raw(raw)
         except WebSocketDisconnect:
+            reason = "send timeout" if self.send_stalled else reason
+            return
+        except asyncio.CancelledError:
+            if not self.send_stalled:
+                raise
+            asyncio.current_task().uncancel()  # our own cancel (`stalled`): a normal end
+            reason = "send timeout"
             return
         finally:
             log.info("session closed", extra={"lab": self.lab_name, "reason": reason})
