@@ -188,7 +188,8 @@ class Runtime:
                     state.model_dump(mode="json"),
                     workspace.playing,
                 )
-        for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
+        token, lab = session.resume_token, session.lab_name
+        for evicted in self.sessions.park(token, lab, workspace, session.client):
             await self.drop(evicted)
 
     async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:

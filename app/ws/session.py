@@ -81,6 +81,9 @@ class Session:
         self.settings = runtime.settings
         self.metrics = runtime.metrics
         self.id = secrets.token_urlsafe(8)
+        #: The client's address (the proxy's unless uvicorn trusts its forwarded headers):
+        #: parked work is evicted per client, fairly.
+        self.client = websocket.client.host if websocket.client else ""
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
         self.send_lock = asyncio.Lock()  # frames and answers never interleave on the wire
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
