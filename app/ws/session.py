@@ -83,7 +83,8 @@ class Session:
         self.id = secrets.token_urlsafe(8)
         #: The client's address (the proxy's unless uvicorn trusts its forwarded headers):
         #: parked work is evicted per client, fairly.
-        self.client = websocket.client.host if websocket.client else ""
+        address = getattr(websocket, "client", None)  # None without a socket (unit tests)
+        self.client = address.host if address else ""
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
         self.send_lock = asyncio.Lock()  # frames and answers never interleave on the wire
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
