@@ -98,9 +98,9 @@ class Workspace:
 
     def make_teacher(self, pool: LabPool) -> Teacher:
         """This workspace as a room's teacher, for the hub (which may take the room away)."""
-        lab = self.lab
 
         async def snapshot() -> dict:
+            lab = self.lab  # now: a lab rebuilt after its process died replaces the old one
             return await pool.run(self.lane, lambda: lab.snapshot().model_dump(mode="json"))
 
         def revoked() -> None:

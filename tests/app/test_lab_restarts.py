@@ -149,3 +149,24 @@ def test_a_lab_that_cannot_start_gets_a_clean_close(client, monkeypatch):
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
         assert closed.value.code == 1011
+
+
+def test_a_teachers_rebuilt_lab_is_what_the_room_forks(client):
+    with open_lab(client, "trainable") as (teacher, _):
+        teacher.send_json({"type": "open_room"})
+        code = receive_until(teacher, "room")["code"]
+        kill_lab_process(client)
+        teacher.send_json({"type": "set_learning_rate", "value": 0.25})
+        until_restarted(teacher)
+        receive_until(teacher, "status")  # after the rebuilt lab's frame
+        assert receive_until(teacher, "frame")["learning_rate"] == 0.25  # the command, then
+        with open_lab(client, "trainable") as (student, _):
+            student.send_json({"type": "follow", "code": code})
+            assert receive_until(student, "room")["role"] == "student"
+            receive_until(student, "frame")  # the teacher's, shown to its students
+            student.send_json({"type": "fork"})  # the teacher's state, from its rebuilt lab
+            answer = student.receive_json()
+            while answer["type"] not in ("room", "error"):
+                answer = student.receive_json()
+            assert answer["type"] == "room" and answer["role"] == "none", answer
+            assert receive_until(student, "frame")["learning_rate"] == 0.25
