@@ -237,7 +237,7 @@ class Session:
     async def stop_work(self) -> None:
         """Stop training and following, remembering whether it trained (for a resume)."""
         self.workspace.playing = self.player.running
-        await cancel_quietly(self.backlog)
+        await cancel_quietly(self.backlog)  # and the queue behind it (`queued`)
         await self.player.stop()
         await self.room_link.stop_following()
 
@@ -269,7 +269,11 @@ class Session:
     async def queued(self, before: asyncio.Task, command: BaseModel, pauses: int) -> None:
         """Carry out `command` once the work before it is done (not if it is a step or a
         play that a pause sent after it called off)."""
-        await asyncio.wait([before])
+        try:
+            await asyncio.wait([before])
+        except asyncio.CancelledError:  # the session ends: so does all the work before
+            before.cancel()
+            raise
         if pauses != self.pauses and isinstance(command, (p.Step, p.Play)):
             return
         with contextlib.suppress(WebSocketDisconnect):  # the receive loop sees the close
