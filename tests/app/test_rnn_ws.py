@@ -196,3 +196,13 @@ def test_commands_sent_during_a_long_step_wait_their_turn(client):
 def test_hello_tells_the_pages_own_step_cap(client):
     with client.websocket_connect("/ws/rnn") as ws:
         assert ws.receive_json()["limits"]["max_steps_per_request"] == 20
+
+
+def test_play_keeps_the_pages_step_cap_per_frame(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "set_speed", "steps_per_frame": 100})
+        receive_until(ws, "status")
+        ws.send_json({"type": "play"})
+        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
+        ws.send_json({"type": "pause"})
+        assert steps[0] <= 20 and all(b - a <= 20 for a, b in zip(steps, steps[1:], strict=False))
