@@ -13,6 +13,7 @@ from app.routers import access, export, health, metrics, pages, rooms, vendor, w
 from app.runtime import Runtime
 from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
+from app.ws.limits import GuessThrottle
 
 
 def create_app(
@@ -28,7 +29,10 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.sessions = runtime.sessions
-    app.state.access_attempts = {}
+    # Wrong access codes per client address (app/routers/access.py).
+    app.state.access_guesses = GuessThrottle(
+        settings.access_guess_burst, settings.access_guess_refill_seconds
+    )
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
     app.state.templates.env.globals["page_names"] = PAGE_NAMES

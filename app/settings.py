@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # DNS-rebinding page always sends a name of its own, never an address): "*" answers any.
     allowed_hosts: str = Field("", description="comma-separated names, e.g. play.school.example")
     access_code: SecretStr = Field(SecretStr(""), description="workshop code; empty: open")
+    # Wrong access codes per client address (uvicorn's, from X-Forwarded-For when the proxy is
+    # in FORWARDED_ALLOW_IPS): a class behind one NAT shares an address, and right codes never
+    # count, so only guessing empties the bucket (then one try per refill).
+    access_guess_burst: int = Field(20, ge=1, description="wrong access codes in a burst")
+    access_guess_refill_seconds: float = Field(10.0, gt=0, description="one more wrong code per")
     # Signs the access cookies. Empty: a random key at each start (cookies then end with the
     # process). Replicas behind one load balancer need the same key.
     secret_key: SecretStr = Field(
