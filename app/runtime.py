@@ -20,7 +20,7 @@ from app.metrics import Metrics, watch_event_loop
 from app.rooms import make_hub
 from app.settings import Settings
 from app.ws.labhost import CHANNELS, LabHost
-from app.ws.limits import TokenBucket
+from app.ws.limits import GuessThrottle, TokenBucket
 from app.ws.pool import LabPool
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
@@ -42,6 +42,10 @@ class Runtime:
         self.host = LabHost(settings)
         self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
         self.rooms = make_hub(settings)
+        # Wrong room codes: per client address (join form and websockets), per session.
+        refill = settings.room_guess_refill_seconds
+        self.room_guesses = GuessThrottle(settings.room_guess_burst, refill)
+        self.room_guesses_by_session = GuessThrottle(settings.room_guess_session_burst, refill)
         self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
         self.tasks: list[asyncio.Task] = []
         m.watch(m.sessions, lambda: len(self.sessions))

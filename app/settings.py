@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (per server)")
     room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
     redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))
+    # Wrong room codes (a join form's, a websocket's follow or teach): per client address,
+    # HTTP and websocket together, and per session. Right codes never count.
+    room_guess_burst: int = Field(30, ge=1, description="wrong room codes per address in a burst")
+    room_guess_session_burst: int = Field(5, ge=1, description="wrong room codes per session")
+    room_guess_refill_seconds: float = Field(5.0, gt=0, description="one more wrong room code per")
 
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.rooms.hub import CODE_ALPHABET
 from app.settings import Settings
@@ -239,3 +240,55 @@ def test_the_number_of_rooms_is_limited(client):
         second.send_json({"type": "open_room"})
         error = receive_until(second, "error")
         assert error["code"] == "rooms_full" and error["params"] == {"limit": 1}
+
+
+# --- guessing room codes -------------------------------------------------------------------
+
+GUESSING = Settings(room_guess_burst=6, room_guess_session_burst=4, room_guess_refill_seconds=60)
+
+
+@pytest.mark.parametrize("settings", [GUESSING])
+def test_the_join_form_slows_a_code_guesser_but_not_a_class(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        # A class behind one address: right codes never count.
+        joins = [client.get(f"/room?code={code}", follow_redirects=False) for _ in range(30)]
+        assert {r.status_code for r in joins} == {303}
+        guesses = [client.get(f"/room?code=ZZZZ{k:02d}").status_code for k in range(10)]
+        assert guesses.count(404) == 6 and guesses.count(429) == 4  # main: 10 x 404
+        # Refused unchecked while throttled: a right guess must not show itself.
+        throttled = client.get(f"/room?code={code}", follow_redirects=False)
+        assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+        # Another address is not slowed by this one.
+        other = TestClient(client.app, client=("198.51.100.9", 50000))
+        assert other.get(f"/room?code={code}", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("settings", [GUESSING])
+def test_following_slows_a_code_guesser_per_session_and_per_address(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        with open_lab(client, "neurons") as (guesser, _):
+            answers = []
+            for k in range(6):
+                guesser.send_json({"type": "follow", "code": f"ZZZZ{k:02d}"})
+                answers.append(receive_until(guesser, "error")["code"])
+            # The session's own budget (4), then refused unchecked: the right code too.
+            assert answers == ["no_room"] * 4 + ["too_many_guesses"] * 2
+            guesser.send_json({"type": "follow", "code": code})
+            refused = receive_until(guesser, "error")
+            assert refused["code"] == "too_many_guesses" and refused["params"]["retry_after"] >= 1
+            # A wrong teacher key is a guess too.
+            guesser.send_json({"type": "teach", "code": code, "key": "not-the-key-000"})
+            assert receive_until(guesser, "error")["code"] == "too_many_guesses"
+        with open_lab(client, "neurons") as (second, _):
+            answers = []
+            for k in range(4):
+                second.send_json({"type": "follow", "code": f"YYYY{k:02d}"})
+                answers.append(receive_until(second, "error")["code"])
+            # The address's budget (6) is shared by its sessions.
+            assert answers == ["no_room"] * 2 + ["too_many_guesses"] * 2
+        # A learner on another address follows at once.
+        other = TestClient(client.app, client=("198.51.100.9", 50000))
+        with open_lab(other, "neurons") as (student, _):
+            follow(student, code)
