@@ -232,7 +232,16 @@ class Runtime:
         workspace.room = workspace.teacher = None
 
     async def drop(self, workspace: Workspace) -> None:
-        """A workspace nobody will come back for: let go of its room and its lab."""
+        """A workspace nobody will come back for: its room closes and its lab goes.
+
+        Its room closes now rather than waiting NP_ROOM_IDLE_SECONDS for a teacher with the
+        key: the teacher's tab has been gone for the whole resume grace, and a room nobody
+        teaches must not hold one of the few room slots (connections that open a room and
+        hang up could otherwise fill every slot and lock every teacher out).
+        """
+        if workspace.room is not None and workspace.teacher is not None:
+            with contextlib.suppress(Exception):
+                await self.rooms.close(workspace.room, workspace.teacher)
         await self.release(workspace)
         with contextlib.suppress(Exception):
             await self.pool.run(workspace.lane, workspace.lab.close)

@@ -83,6 +83,9 @@ class RedisRoomHub(RoomHub):
     def room_count(self) -> int:
         return len(self.teachers)
 
+    def rooms_of(self, client: str) -> int:
+        return sum(1 for teacher in self.teachers.values() if teacher.client == client)
+
     # --- subscriptions ----------------------------------------------------------------------
 
     async def watch(self, code: str) -> None:
@@ -152,7 +155,7 @@ class RedisRoomHub(RoomHub):
     # --- the teacher ------------------------------------------------------------------------
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
-        self.check_capacity()
+        self.check_capacity(teacher.client)
         key = secrets.token_urlsafe(16)
         record = {"lab": lab, "key": key_hash(key), "teacher": teacher.id}
         while True:

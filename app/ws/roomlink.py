@@ -96,7 +96,7 @@ class RoomLink:
         if workspace.room is not None:
             await session.send(p.Room(role="teacher", code=workspace.room, lab=session.lab_name))
             return
-        teacher = workspace.make_teacher(session.runtime.pool)
+        teacher = workspace.make_teacher(session.runtime.pool, session.client)
         code, key = await self.rooms.open(session.lab_name, teacher)
         workspace.room, workspace.teacher = code, teacher
         log.info("room opened", extra={"room": code, "lab": session.lab_name})
@@ -121,7 +121,7 @@ class RoomLink:
             return
         if workspace.room is not None:
             await session.runtime.release(workspace)
-        teacher = workspace.make_teacher(session.runtime.pool)
+        teacher = workspace.make_teacher(session.runtime.pool, session.client)
         try:
             await self.rooms.teach(code, key, teacher)
         except RoomError as exc:

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.rooms.hub import CODE_ALPHABET
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import open_lab, receive_until, wait_for
 
 WEIGHT = {"type": "set_weight", "layer": 1, "i": 0, "j": 0}
 
@@ -292,3 +292,46 @@ def test_following_slows_a_code_guesser_per_session_and_per_address(client):
         other = TestClient(client.app, client=("198.51.100.9", 50000))
         with open_lab(other, "neurons") as (student, _):
             follow(student, code)
+
+
+# --- room slots that cannot be squatted ----------------------------------------------------
+
+SQUATTABLE = Settings(max_rooms=20, resume_grace_seconds=0.5)
+
+
+def squat(app, address: str) -> dict:
+    """A connection that opens a room and hangs up at once; its answer to open_room."""
+    squatter = TestClient(app, client=(address, 40000))
+    with open_lab(squatter, "neurons") as (ws, _):
+        ws.send_json({"type": "open_room"})
+        for _ in range(20):
+            answer = ws.receive_json()
+            if answer["type"] in ("room", "error"):
+                return answer
+    raise AssertionError("no answer to open_room")
+
+
+@pytest.mark.parametrize("settings", [SQUATTABLE])
+def test_rooms_opened_and_abandoned_do_not_lock_out_a_real_teacher(client):
+    """21 connections from 21 addresses open a room and close: main kept all 20 slots for
+    NP_ROOM_IDLE_SECONDS (30 min). Now a room whose teacher did not come back within the
+    resume grace closes, and a real teacher gets a room."""
+    rooms = client.app.state.runtime.rooms
+    answers = [squat(client.app, f"203.0.113.{k}") for k in range(21)]
+    assert [a["type"] for a in answers] == ["room"] * 20 + ["error"]
+    assert answers[-1]["code"] == "rooms_full"
+    wait_for(lambda: rooms.room_count() == 0, timeout=15)
+    with open_lab(client, "neurons") as (teacher, _):
+        assert open_room(teacher)["role"] == "teacher"
+
+
+@pytest.mark.parametrize("settings", [SQUATTABLE])
+def test_one_address_holds_only_a_few_rooms(client):
+    """The 21 squatters from one address: only NP_MAX_ROOMS_PER_ADDRESS (4) rooms."""
+    answers = [squat(client.app, "203.0.113.1") for _ in range(21)]
+    assert [a["type"] for a in answers] == ["room"] * 4 + ["error"] * 17
+    assert {a["code"] for a in answers[4:]} == {"rooms_per_address"}
+    assert answers[4]["params"] == {"limit": 4}
+    other = TestClient(client.app, client=("198.51.100.9", 50000))
+    with open_lab(other, "neurons") as (teacher, _):
+        assert open_room(teacher)["role"] == "teacher"  # another address is not held up
