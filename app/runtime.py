@@ -161,9 +161,13 @@ class Runtime:
         return Workspace(lab=lab, steps=steps, lane=lane)
 
     async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
-        session = Session(websocket, await self.new_workspace(lab_class), self)
-        self.sessions.add(session)
-        return session
+        """A session in the slot its connection claimed (`SessionRegistry.claim_slot`)."""
+        try:
+            session = Session(websocket, await self.new_workspace(lab_class), self)
+            self.sessions.add(session)
+            return session
+        finally:
+            self.sessions.release_slot()  # registered (counted as open) or failed
 
     async def close_session(self, session: Session) -> None:
         """The connection is gone: park its workspace for a resume, or let it go.
