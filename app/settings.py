@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     max_rooms_per_address: int = Field(4, ge=0, description="rooms open from one client address")
     room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
     redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))
+    # A frozen Redis must cost a room's calls this long at most, never the teacher's frames.
+    redis_timeout_seconds: float = Field(2.0, gt=0, description="deadline of each Redis call")
     # Wrong room codes (a join form's, a websocket's follow or teach): per client address,
     # HTTP and websocket together, and per session. Right codes never count.
     room_guess_burst: int = Field(30, ge=1, description="wrong room codes per address in a burst")

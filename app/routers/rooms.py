@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.rooms import normalize_code
+from app.rooms import RoomError, normalize_code
 from app.routers.access import client_address
 from app.routers.pages import render
 
@@ -25,7 +25,12 @@ async def join_room(request: Request, code: str = "") -> Response:
             response.status_code = 429
             response.headers["retry-after"] = str(wait)
             return response
-    lab = await runtime.rooms.lookup(code) if code.isalnum() else None
+    try:
+        lab = await runtime.rooms.lookup(code) if code.isalnum() else None
+    except RoomError:  # Redis unreachable: not the learner's mistake, not a guess
+        response = render(request, "room.html", page="room", code=code, unavailable=True)
+        response.status_code = 503
+        return response
     if lab in runtime.labs:
         return RedirectResponse(f"/{lab}?room={code}", status_code=303)
     if code:
