@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     room_guess_session_burst: int = Field(5, ge=1, description="wrong room codes per session")
     room_guess_refill_seconds: float = Field(5.0, gt=0, description="one more wrong room code per")
 
+    # The address students are told to join at (the room's code screen): e.g.
+    # https://play.school.example. Empty: the teacher's own, or this machine's LAN address
+    # when the teacher's browser uses a loopback one (app/join.py).
+    public_url: str = Field("", description="public base URL shown to students")
+
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
     # Host names answered besides any IP address, localhost and this machine's own name (a

@@ -335,3 +335,43 @@ def test_one_address_holds_only_a_few_rooms(client):
     other = TestClient(client.app, client=("198.51.100.9", 50000))
     with open_lab(other, "neurons") as (teacher, _):
         assert open_room(teacher)["role"] == "teacher"  # another address is not held up
+
+
+# --- where students are told to join -------------------------------------------------------
+
+
+def join_url_shown(client, host: str) -> str:
+    page = client.get("/neurons", headers={"host": host})
+    assert page.status_code == 200
+    found = re.search(r'data-join-url="([^"]*)"', page.text)
+    assert found, "the room's code screen carries no join address"
+    return found.group(1)
+
+
+@pytest.fixture
+def lan(monkeypatch):
+    """This machine's LAN address, as app.join finds it (no real network in tests)."""
+    monkeypatch.setattr("app.join.find_lan_addresses", lambda: ["192.168.1.23"])
+    monkeypatch.setattr("app.join._lan", (0.0, []))
+
+
+@pytest.mark.parametrize("settings", [Settings(host="0.0.0.0")])
+def test_the_join_screen_never_tells_students_the_teachers_loopback_address(client, lan):
+    """The teacher opened http://127.0.0.1:18555 on the server: main told students
+    "go to 127.0.0.1:18555/room", which is each student's own machine."""
+    assert join_url_shown(client, "127.0.0.1:18555") == "192.168.1.23:18555/room"
+    assert join_url_shown(client, "localhost:18555") == "192.168.1.23:18555/room"
+    # The teacher already uses an address students can reach: that one.
+    assert join_url_shown(client, "192.168.1.50:18555") == "192.168.1.50:18555/room"
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(host="0.0.0.0", public_url="https://play.school.example/")]
+)
+def test_the_join_screen_shows_the_public_url_when_set(client, lan):
+    assert join_url_shown(client, "127.0.0.1:8000") == "https://play.school.example/room"
+
+
+@pytest.mark.parametrize("settings", [Settings(host="127.0.0.1")])
+def test_a_server_bound_to_loopback_shows_loopback_as_nothing_better_exists(client, lan):
+    assert join_url_shown(client, "127.0.0.1:8000") == "127.0.0.1:8000/room"
