@@ -287,14 +287,21 @@ class RedisRoomHub(RoomHub):
         if teacher is not None:
             teacher.revoked()
 
-    async def room(self, code: str) -> dict[str, Any] | None:
+    @contextlib.asynccontextmanager
+    async def reachable(self):
+        """Redis calls on a learner's behalf: with a deadline, failing with an error their
+        page can show (`rooms_unavailable`), not a server error."""
         try:
             async with self.deadline():
-                raw = await self.redis.get(room_key(code))
+                yield
         except REDIS_FAULTS as exc:
             raise RoomError(
                 "rooms_unavailable", "Rooms cannot be reached right now: try again in a moment."
             ) from exc
+
+    async def room(self, code: str) -> dict[str, Any] | None:
+        async with self.reachable():
+            raw = await self.redis.get(room_key(code))
         return json.loads(raw) if raw else None
 
     # --- the teacher ------------------------------------------------------------------------
@@ -303,19 +310,12 @@ class RedisRoomHub(RoomHub):
         self.check_capacity(teacher.client)
         key = secrets.token_urlsafe(16)
         record = {"lab": lab, "key": key_hash(key), "teacher": teacher.id}
-        try:
+        async with self.reachable():
             while True:
                 code = new_code()
-                async with self.deadline():
-                    if await self.redis.set(
-                        room_key(code), json.dumps(record), nx=True, ex=self.ttl
-                    ):
-                        break
+                if await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl):
+                    break
             await self.become_teacher(code, teacher, record)
-        except REDIS_FAULTS as exc:
-            raise RoomError(
-                "rooms_unavailable", "Rooms cannot be reached right now: try again in a moment."
-            ) from exc
         return code, key
 
     async def become_teacher(self, code: str, teacher: Teacher, record: dict[str, Any]) -> None:
@@ -419,14 +419,9 @@ class RedisRoomHub(RoomHub):
         if record is None:
             raise RoomError("no_room", "There is no open room with that code.", code=code)
         if code not in self.fanout.boxes:
-            try:
+            async with self.reachable():
                 await self.watch(code)
-                async with self.deadline():
-                    last = await self.redis.hgetall(last_key(code))
-            except REDIS_FAULTS as exc:
-                raise RoomError(
-                    "rooms_unavailable", "Rooms cannot be reached right now: try again."
-                ) from exc
+                last = await self.redis.hgetall(last_key(code))
             self.fanout.add(code, box, last)
         else:
             self.fanout.add(code, box)
