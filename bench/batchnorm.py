@@ -7,7 +7,7 @@ import time
 
 import websockets
 
-from app.labs.batchnorm import BatchNormLab, Configure, SetMode
+from app.labs.batchnorm.lab import BatchNormLab, Configure, SetMode
 from app.settings import Settings
 from bench.server import running_server
 

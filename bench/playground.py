@@ -11,7 +11,7 @@ import time
 
 import websockets
 
-from app.labs.playground import PlaygroundLab, SetNetwork
+from app.labs.playground.lab import PlaygroundLab, SetNetwork
 from app.settings import Settings
 from bench.server import running_server
 

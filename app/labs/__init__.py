@@ -1,15 +1,15 @@
 """The labs, one per interactive page, by the name used in `/ws/{name}`."""
 
-from app.labs.autoencoder import AutoencoderLab
-from app.labs.backprop import BackpropLab
-from app.labs.base import Lab, LabError
-from app.labs.batchnorm import BatchNormLab
-from app.labs.conv import ConvLab
-from app.labs.descent import DescentLab
-from app.labs.gan import GanLab
-from app.labs.neurons import NeuronsLab
-from app.labs.playground import PlaygroundLab
-from app.labs.rnn import RnnLab
+from app.labs.autoencoder.lab import AutoencoderLab
+from app.labs.backprop.lab import BackpropLab
+from app.labs.batchnorm.lab import BatchNormLab
+from app.labs.common.base import Lab, LabError
+from app.labs.conv.lab import ConvLab
+from app.labs.descent.lab import DescentLab
+from app.labs.gan.lab import GanLab
+from app.labs.neurons.lab import NeuronsLab
+from app.labs.playground.lab import PlaygroundLab
+from app.labs.rnn.lab import RnnLab
 
 LABS: dict[str, type[Lab]] = {
     lab.name: lab

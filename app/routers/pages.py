@@ -6,18 +6,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import (
-    LABS,
-    backprop_presets,
-    batchnorm_presets,
-    conv_presets,
-    generative_presets,
-    playground_presets,
-    rnn_presets,
-)
-from app.labs.neurons_presets import PRESETS
+from app.labs import LABS
+from app.labs.backprop import presets as backprop_presets
+from app.labs.batchnorm import presets as batchnorm_presets
+from app.labs.common import generative_presets
+from app.labs.common.tours import TOURS, tour_link
+from app.labs.conv import presets as conv_presets
+from app.labs.neurons.presets import PRESETS
+from app.labs.playground import presets as playground_presets
+from app.labs.rnn import presets as rnn_presets
 from app.pages import SECTIONS
-from app.tours import TOURS, tour_link
 
 router = APIRouter(tags=["pages"])
 

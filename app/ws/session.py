@@ -1,7 +1,7 @@
 """One websocket session: a browser tab, the workspace it drives, and the loop that streams frames.
 
 Receiving, validating and answering happen on the event loop; every call into the lab (and
-the JSON encoding of its frames) runs on the server's lab workers (`app.ws.pool`), in the
+the JSON encoding of its frames) runs on the server's lab workers (`app.labrun.pool`), in the
 order the learner sent them, so a long training burst never stalls other sessions.
 
 A session may also *teach* a room (its frames and statuses are published to followers) or
@@ -21,13 +21,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketState
 
 from app.aio import cancel_quietly
-from app.labs.base import LabError
+from app.labrun.labhost import FrameKind, LabHandle
+from app.labs.common.base import LabError
 from app.logs import session_id
 from app.rooms import Mailbox, RoomError, normalize_code
 from app.rooms import frames as room_frames
 from app.rooms.hub import END, FRAME
 from app.ws import protocol as p
-from app.ws.labhost import FrameKind, LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.workspace import Workspace
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.data.images import digits, patterns
-from app.labs.autoencoder import (
+from app.labs.autoencoder.lab import (
     AutoencoderLab,
     AutoencoderState,
     Decode,
@@ -14,8 +14,8 @@ from app.labs.autoencoder import (
     SetNoise,
     SetOptimizer,
 )
-from app.labs.base import LabError
-from app.labs.training_checks import OptimizerSpec
+from app.labs.common.base import LabError
+from app.labs.common.training_checks import OptimizerSpec
 from app.settings import Settings
 
 

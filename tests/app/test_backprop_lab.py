@@ -5,9 +5,9 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.backprop import BackpropLab, LoadBookStage, LoadPreset, SetProblem
-from app.labs.base import LabError
-from app.labs.training import SetLearningRate, SetLoss, SetTarget, StepPhase
+from app.labs.backprop.lab import BackpropLab, LoadBookStage, LoadPreset, SetProblem
+from app.labs.common.base import LabError
+from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until

@@ -4,8 +4,7 @@ numbers, train and eval statistics, divergence, and the whole state."""
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.batchnorm import (
+from app.labs.batchnorm.lab import (
     BatchNormLab,
     Configure,
     LoadPreset,
@@ -13,7 +12,8 @@ from app.labs.batchnorm import (
     SetMode,
     SetView,
 )
-from app.labs.curve import LossCurve
+from app.labs.common.base import LabError
+from app.labs.common.curve import LossCurve
 from app.settings import Settings
 from engine.layers import BatchNorm, Dense
 

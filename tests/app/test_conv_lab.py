@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from app import i18n
-from app.labs.base import LabError
-from app.labs.conv import (
+from app.labs.common.base import LabError
+from app.labs.conv.lab import (
     ConvLab,
     LoadKernelPreset,
     LoadPreset,
@@ -23,7 +23,7 @@ from app.labs.conv import (
     SetRelu,
     ShowWindow,
 )
-from app.labs.conv_presets import BOOK_IMAGE
+from app.labs.conv.presets import BOOK_IMAGE
 from app.settings import Settings
 from engine.conv import conv2d, pool2d
 

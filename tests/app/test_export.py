@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.labs import LABS
-from app.labs.base import Lab
+from app.labs.common.base import Lab
 from tests.wsutil import open_lab, receive_until
 
 

@@ -4,8 +4,9 @@ the book's stopping rule, mode collapse, divergence, state, limits."""
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.gan import (
+from app.labs.common.base import LabError
+from app.labs.common.training_checks import OptimizerSpec
+from app.labs.gan.lab import (
     DrawPoints,
     GanLab,
     GanState,
@@ -18,7 +19,6 @@ from app.labs.gan import (
     StepDiscriminator,
     StepGenerator,
 )
-from app.labs.training_checks import OptimizerSpec
 from app.settings import Settings
 from engine.activations import sigmoid
 

@@ -10,8 +10,8 @@ from app.labs import LABS, Lab
 
 def test_every_concrete_lab_is_registered_under_its_name():
     found = {}
-    for info in pkgutil.iter_modules(app.labs.__path__):
-        module = importlib.import_module(f"app.labs.{info.name}")
+    for info in pkgutil.walk_packages(app.labs.__path__, prefix="app.labs."):
+        module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Lab) and not inspect.isabstract(cls) and "name" in vars(cls):
                 found[cls.name] = cls

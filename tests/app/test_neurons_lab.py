@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.labs.base import LabError
-from app.labs.neurons import (
+from app.labs.common.base import LabError
+from app.labs.neurons.lab import (
     LoadPreset,
     NeuronsLab,
     Randomize,

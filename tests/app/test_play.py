@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.labrun.labhost import LocalLab
 from app.settings import Settings
-from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
 from app.ws.session import WHOLE_FRAME_SECONDS, Session
 from app.ws.workspace import TrainingCost, Workspace

@@ -6,14 +6,14 @@ import json
 import numpy as np
 import pytest
 
-from app.labs import playground
-from app.labs import playground_frame as view
-from app.labs.heatmaps import decode
-from app.labs.neurons import SetWeight
-from app.labs.playground import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
+from app.labrun.labhost import apply
+from app.labs.common.heatmaps import decode
+from app.labs.neurons.lab import SetWeight
+from app.labs.playground import frame as view
+from app.labs.playground import lab as playground
+from app.labs.playground.lab import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
 from app.rooms import frames
 from app.settings import Settings
-from app.ws.labhost import apply
 from engine.activations import sigmoid
 
 

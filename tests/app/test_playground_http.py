@@ -5,7 +5,7 @@ import io
 
 import numpy as np
 
-from app.labs.playground import PlaygroundLab, SetNetwork
+from app.labs.playground.lab import PlaygroundLab, SetNetwork
 from app.settings import Settings
 
 

@@ -4,8 +4,8 @@ it shows."""
 
 import pytest
 
-from app.labs.neurons import SetWeight
-from app.labs.playground import LoadPreset, PlaygroundLab, PlaygroundState, SetNetwork
+from app.labs.neurons.lab import SetWeight
+from app.labs.playground.lab import LoadPreset, PlaygroundLab, PlaygroundState, SetNetwork
 from app.settings import Settings
 
 

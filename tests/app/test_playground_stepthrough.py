@@ -6,8 +6,8 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.playground import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
-from app.labs.training import StepPhase
+from app.labs.common.training import StepPhase
+from app.labs.playground.lab import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 

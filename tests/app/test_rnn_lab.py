@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.rnn import (
+from app.labs.common.base import LabError
+from app.labs.rnn.lab import (
     Focus,
     RnnLab,
     RnnState,

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app import i18n
 from app.labs import LABS
-from app.tours import TOURS, Tour, TourStep, tour_link
+from app.labs.common.tours import TOURS, Tour, TourStep, tour_link
 from tests.wsutil import open_lab, receive_until
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.tours import TOURS
+from app.labs.common.tours import TOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Installed by `make test` (or `make axe`) from the npm registry; see the Makefile.

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app import i18n
+from app.labs.common.tours import tour_link
 from app.pages import SECTIONS
-from app.tours import tour_link
 
 pytestmark = pytest.mark.browser
 

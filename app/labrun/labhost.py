@@ -1,0 +1,350 @@
+"""Where labs live: in lab processes (the default), or in the server process itself.
+
+Python runs one thread's Python code at a time (the GIL), and a lab's engine work is mostly
+small NumPy arrays, i.e. Python-speed work. Labs in the server process would therefore share
+one core with each other *and* with the event loop that talks to every browser. In lab
+processes (`NP_LAB_PROCESSES=true`), each of the `NP_LAB_WORKERS` processes runs on its own
+core and the event loop never waits for the engine.
+
+A session sees a `LabHandle` either way: the same few operations, each returning what the
+session sends (frames as JSON text), called on the lab's lane (`app.labrun.pool`). A lab stays
+in the process it was created in; the lab worker threads that serve that process are the
+only ones that talk to it.
+"""
+
+import contextlib
+import importlib
+import itertools
+import logging
+import multiprocessing
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from app.labs.common.base import Lab, LabError
+from app.rooms import frames as room_frames
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class LabCrash(RuntimeError):
+    """A lab raised something other than LabError (a bug), or its process died."""
+
+
+#: "update": what changed since the last frame; "full": everything, for a page that shows
+#: nothing yet; "light": the cheap part, while playing in a full room; "room": the update and
+#: the whole frame together, while teaching a room (`app.rooms.frames`). Only labs whose
+#: frames carry what changed (the playground) tell them apart.
+FrameKind = Literal["update", "full", "light", "room"]
+
+
+class LabHandle:
+    """What a session may do with its lab. Every method runs on the lab's lane."""
+
+    def __init__(self, lab_class: type[Lab]) -> None:
+        self.lab_class = lab_class
+        self.name = lab_class.name
+        self.commands = lab_class.commands
+        self.State = lab_class.State
+        self.trainable = lab_class.trainable
+        # What the session reads between calls, as of the lab's last answer.
+        self.step_count = 0
+        self.diverged = False
+        self.finished = False  # stopped training on its own (see Lab.finished)
+        self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
+
+    def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
+        """Apply a lab command; the new frame."""
+        return self.run("handle", command, kind)
+
+    def reset(self, kind: FrameKind = "update") -> str:
+        return self.run("reset", kind)
+
+    def restore(self, state: BaseModel) -> str:
+        """Replace the whole state; a full frame (the page shows a new lab)."""
+        return self.run("restore", state)
+
+    def frame(self, kind: FrameKind = "full") -> str:
+        """A frame without a change: by default a full one, for a page that shows nothing yet."""
+        return self.run("frame", kind)
+
+    def snapshot(self) -> BaseModel:
+        return self.run("snapshot")
+
+    def train(
+        self, steps: int, kind: FrameKind | None, playing: bool = False
+    ) -> tuple[str | None, float, float]:
+        """Train (`playing`: a burst of the play loop); (the frame of that kind or None for
+        none, seconds training, seconds making the frame)."""
+        return self.run("train", steps, kind, playing)
+
+    def clear_stop(self) -> None:
+        """Forget that training diverged or finished: the learner presses play again."""
+        self.run("clear_stop")
+
+    def close(self) -> None:
+        """Forget the lab (its workspace is gone for good)."""
+
+    def mirror(self, status: tuple[int, bool, bool, float]) -> None:
+        self.step_count, self.diverged, self.finished, self.play_period = status
+
+    def run(self, op: str, *args: Any) -> Any:
+        raise NotImplementedError
+
+
+def lab_status(lab: Lab | None) -> tuple[int, bool, bool, float]:
+    """What the session mirrors of a lab after each call (see LabHandle)."""
+    if lab is None:
+        return 0, False, False, 0.0
+    return lab.step_count, lab.diverged, lab.finished, lab.play_period()
+
+
+def render(lab: Lab, kind: FrameKind) -> str:
+    """The lab's frame of that kind, as the JSON text the session sends."""
+    if kind == "room":
+        frame = lab.frame()
+        return room_frames.join(frame.model_dump_json(), lab.whole_frame(frame).model_dump_json())
+    make = {"update": lab.frame, "full": lab.full_frame, "light": lab.light_frame}[kind]
+    return make().model_dump_json()
+
+
+def apply(lab: Lab, op: str, *args: Any) -> Any:
+    """One operation on a lab, wherever it lives."""
+    match op:
+        case "handle":
+            command, kind = args
+            lab.handle(command)
+            return render(lab, kind)
+        case "reset":
+            lab.reset()
+            return render(lab, args[0])
+        case "restore":
+            lab.restore(args[0])
+            return render(lab, "full")
+        case "frame":
+            return render(lab, args[0])
+        case "snapshot":
+            return lab.snapshot()
+        case "train":
+            steps, kind, playing = args
+            started = time.perf_counter()
+            if playing:
+                lab.play(steps, light=kind == "light")
+            else:
+                lab.train(steps)
+            trained = time.perf_counter()
+            text = render(lab, kind) if kind is not None else None
+            return text, trained - started, time.perf_counter() - trained
+        case "clear_stop":
+            lab.diverged = lab.finished = False
+            return None
+    raise ValueError(f"unknown lab operation {op!r}")
+
+
+class LocalLab(LabHandle):
+    """A lab in the server process (NP_LAB_PROCESSES=false: tests, tiny servers)."""
+
+    def __init__(self, lab: Lab) -> None:
+        super().__init__(type(lab))
+        self.lab = lab
+
+    def run(self, op: str, *args: Any) -> Any:
+        try:
+            return apply(self.lab, op, *args)
+        finally:
+            self.mirror(lab_status(self.lab))
+
+
+class RemoteLab(LabHandle):
+    """A lab in a lab process; calls go over its pipe."""
+
+    def __init__(self, process: "LabProcess", lab_id: int, lab_class: type[Lab]) -> None:
+        super().__init__(lab_class)
+        self.process = process
+        self.lab_id = lab_id
+
+    def run(self, op: str, *args: Any) -> Any:
+        result, status = self.process.request(op, self.lab_id, *args)
+        self.mirror(status)
+        return result
+
+    def close(self) -> None:
+        with contextlib.suppress(LabCrash):
+            self.process.request("close", self.lab_id)
+
+
+# --- the lab process ---------------------------------------------------------------------
+
+
+#: Pipes to each lab process, each used by one worker thread: while the process answers one
+#: call, the next one is already waiting on another pipe, so the process never idles
+#: between calls for the round trip through the server.
+CHANNELS = 2
+#: How long a new lab process may take to start answering (it imports the app and NumPy).
+STARTUP_SECONDS = 60.0
+
+
+def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request: tuple) -> tuple:
+    """Carry out one request in a lab process; the reply to send back."""
+    op, lab_id, args = request
+    lab = labs.get(lab_id)
+    try:
+        if op == "create":
+            lab_id = next(ids)  # never reused: a closed lab's handle finds nothing
+            lab = labs[lab_id] = args[0](settings)
+            result = lab_id
+        elif op == "close":
+            labs.pop(lab_id, None)
+            result, lab = None, None
+        elif lab is None:
+            raise LabCrash("this lab is gone (its process was restarted)")
+        else:
+            result = apply(lab, op, *args)
+        return ("ok", result, lab_status(lab))
+    except LabError as exc:
+        return ("lab_error", (exc.code, exc.message, exc.params), lab_status(lab))
+    except Exception as exc:  # noqa: BLE001 - handed to the server, which logs it
+        text = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        return ("crash", text, lab_status(None))
+
+
+def serve(conns: list[Connection], settings: Settings) -> None:
+    """A lab process: build labs, run operations on them, answer requests as they come."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
+    importlib.import_module("app.labs")  # every lab's code now, not at a learner's first click
+    labs: dict[int, Lab] = {}
+    ids = itertools.count(1)
+    while True:
+        for conn in wait(conns):
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            if request[0] == "stop":
+                return
+            conn.send(answer(labs, ids, settings, request))
+
+
+class LabProcess:
+    """One lab process and its pipes; each worker thread of this process uses its own pipe."""
+
+    def __init__(self, settings: Settings, index: int) -> None:
+        self.settings = settings
+        self.index = index
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conns: list[Connection] = []
+        self.free: list[Connection] = []
+        self.lock = threading.Lock()
+        self.mine = threading.local()  # this thread's pipe
+        self.ready = False  # has answered since it started
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        pairs = [context.Pipe() for _ in range(CHANNELS)]
+        self.process = context.Process(
+            target=serve,
+            args=([child for _, child in pairs], self.settings),
+            name=f"lab-process-{self.index}",
+            daemon=True,
+        )
+        self.process.start()
+        self.ready = False
+        for _, child in pairs:
+            child.close()
+        with self.lock:
+            self.conns = [parent for parent, _ in pairs]
+            self.free = list(self.conns)
+
+    def pipe(self) -> Connection:
+        """This thread's pipe to the process (a new one after a restart)."""
+        conn = getattr(self.mine, "conn", None)
+        if conn is None or conn not in self.conns:
+            with self.lock:
+                if not self.free:
+                    raise LabCrash(f"more threads than pipes to lab process {self.index}")
+                conn = self.mine.conn = self.free.pop()
+        return conn
+
+    def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, tuple]:
+        conn = self.pipe()
+        try:
+            conn.send((op, lab_id, args))
+            # A new process first imports the app and NumPy: give its first answer longer.
+            timeout = self.settings.lab_call_timeout_seconds
+            if not conn.poll(timeout if self.ready else max(timeout, STARTUP_SECONDS)):
+                # A lab stuck in a loop would hold this process's learners forever.
+                log.error("lab call took too long; restarting its process", extra={"op": op})
+                self.process.kill()
+                raise EOFError("the call took too long")
+            outcome, result, status = conn.recv()
+            self.ready = True
+        except (EOFError, OSError) as exc:  # the process died: start another for what follows
+            self.restart(conn)
+            raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
+        if outcome == "lab_error":
+            code, message, params = result
+            raise LabError(code, message, **params)
+        if outcome == "crash":
+            raise LabCrash(result)
+        return result, status
+
+    def restart(self, broken: Connection) -> None:
+        with self.lock:
+            if broken not in self.conns:
+                return  # another thread has restarted it already
+            log.error("lab process died; starting a new one", extra={"lab_process": self.index})
+            for conn in self.conns:
+                with contextlib.suppress(OSError):
+                    conn.close()
+            self.conns = []
+        if self.process is not None:
+            self.process.join(timeout=1)
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError):
+            self.conns[0].send(("stop", 0, ()))
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+        for conn in self.conns:
+            conn.close()
+        self.process = None
+
+
+class LabHost:
+    """Creates labs for lanes: in the lab process of the lane's home, or in this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.processes = (
+            [LabProcess(settings, k) for k in range(settings.lab_workers)]
+            if settings.lab_processes
+            else []
+        )
+
+    def start(self) -> None:
+        for process in self.processes:
+            process.start()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.stop()
+
+    def create(self, lab_class: type[Lab], home: int) -> LabHandle:
+        """A new lab (call on a worker of `home`)."""
+        if not self.processes:
+            return LocalLab(lab_class(self.settings))
+        process = self.processes[home]
+        lab_id, _ = process.request("create", 0, lab_class)
+        return RemoteLab(process, lab_id, lab_class)
