@@ -16,8 +16,9 @@ from pydantic import ValidationError
 from app.aio import cancel_quietly
 from app.labrun.labhost import CHANNELS, LabHost
 from app.labrun.pool import LabPool
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.metrics import Metrics, watch_event_loop
+from app.protocol import LabError
 from app.rooms import make_hub
 from app.settings import Settings
 from app.ws.limits import TokenBucket

@@ -27,7 +27,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
+from app.protocol import LabError
 from app.rooms import frames as room_frames
 from app.settings import Settings
 

@@ -3,7 +3,7 @@
 from app.labs.autoencoder.lab import AutoencoderLab
 from app.labs.backprop.lab import BackpropLab
 from app.labs.batchnorm.lab import BatchNormLab
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.conv.lab import ConvLab
 from app.labs.descent.lab import DescentLab
 from app.labs.gan.lab import GanLab
@@ -26,4 +26,4 @@ LABS: dict[str, type[Lab]] = {
     )
 }
 
-__all__ = ["LABS", "Lab", "LabError"]
+__all__ = ["LABS", "Lab"]

@@ -15,9 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from app.labs import LABS, LabError
+from app.labs import LABS
+from app.protocol import LabError, describe_validation_error
 from app.settings import Settings
-from app.ws.session import describe_validation_error
 
 router = APIRouter(prefix="/export", tags=["export"])
 

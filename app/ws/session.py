@@ -22,8 +22,8 @@ from starlette.websockets import WebSocketState
 
 from app.aio import cancel_quietly
 from app.labrun.labhost import FrameKind, LabHandle
-from app.labs.common.base import LabError
 from app.logs import session_id
+from app.protocol import LabError, describe_validation_error
 from app.rooms import Mailbox, RoomError, normalize_code
 from app.rooms import frames as room_frames
 from app.rooms.hub import END, FRAME
@@ -53,15 +53,6 @@ SLICE_SECONDS = 0.02
 #: In a full room, a playing session's maps are refreshed at least this often.
 WHOLE_FRAME_SECONDS = 1.0
 INTERNAL_ERROR = ("internal_error", "Something went wrong on the server; the page still works.")
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """A short sentence from pydantic's errors: where, and what was wrong."""
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(x) for x in err["loc"] if x not in ("function-after",))
-        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
-    return "; ".join(parts)
 
 
 @dataclass(eq=False)

@@ -14,8 +14,8 @@ from app.labs.autoencoder.lab import (
     SetNoise,
     SetOptimizer,
 )
-from app.labs.common.base import LabError
 from app.labs.common.training_checks import OptimizerSpec
+from app.protocol import LabError
 from app.settings import Settings
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from app.labs.backprop.lab import BackpropLab, LoadBookStage, LoadPreset, SetProblem
-from app.labs.common.base import LabError
 from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
+from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until

@@ -12,8 +12,8 @@ from app.labs.batchnorm.lab import (
     SetMode,
     SetView,
 )
-from app.labs.common.base import LabError
 from app.labs.common.curve import LossCurve
+from app.protocol import LabError
 from app.settings import Settings
 from engine.layers import BatchNorm, Dense
 

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from app import i18n
-from app.labs.common.base import LabError
 from app.labs.conv.lab import (
     ConvLab,
     LoadKernelPreset,
@@ -24,6 +23,7 @@ from app.labs.conv.lab import (
     ShowWindow,
 )
 from app.labs.conv.presets import BOOK_IMAGE
+from app.protocol import LabError
 from app.settings import Settings
 from engine.conv import conv2d, pool2d
 

@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.common.training import SetLearningRate, StepPhase
 from app.labs.descent.lab import DescentLab, LoadPreset, SelectWeight, SetWeightValue, WeightRef
+from app.protocol import LabError
 from app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 

@@ -4,7 +4,6 @@ the book's stopping rule, mode collapse, divergence, state, limits."""
 import numpy as np
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.common.training_checks import OptimizerSpec
 from app.labs.gan.lab import (
     DrawPoints,
@@ -19,6 +18,7 @@ from app.labs.gan.lab import (
     StepDiscriminator,
     StepGenerator,
 )
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 

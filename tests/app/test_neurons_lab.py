@@ -2,7 +2,6 @@
 
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.neurons.lab import (
     LoadPreset,
     NeuronsLab,
@@ -13,6 +12,7 @@ from app.labs.neurons.lab import (
     SetInput,
     SetWeight,
 )
+from app.protocol import LabError
 from app.settings import Settings
 
 

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.common.training import SetLearningRate, SetLoss, SetOptimizer, SetTarget, StepPhase
 from app.labs.neurons.lab import LoadPreset, NeuronsLab, Randomize, SetActivation, SetWeight
+from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until

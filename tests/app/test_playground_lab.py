@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.common.heatmaps import decode
 from app.labs.playground.frame import MAP_SIZE, grid_features
 from app.labs.playground.lab import (
@@ -19,6 +18,7 @@ from app.labs.playground.lab import (
     SetNetwork,
     SetView,
 )
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid, softmax
 

@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.common.base import LabError
 from app.labs.rnn.lab import (
     Focus,
     RnnLab,
@@ -16,6 +15,7 @@ from app.labs.rnn.lab import (
     SetSample,
     SetSymbols,
 )
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.model import recurrent_layer

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.data.images import ImageSet, ImageSetName, image_set
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.common.generative_presets import AUTOENCODER_PRESETS
 from app.labs.common.history import History
 from app.labs.common.numbers import finite_or_none, rounded
@@ -22,7 +22,7 @@ from app.labs.common.training_checks import (
     make_optimizer,
 )
 from app.labs.neurons.lab import DenseWeights
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.autoencoder import Autoencoder, add_noise, edge_strength, plane_projection
 from engine.losses import mse
 

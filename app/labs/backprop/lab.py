@@ -23,7 +23,6 @@ from app.labs.backprop.presets import (
     PROBLEMS,
     Problem,
 )
-from app.labs.common.base import LabError
 from app.labs.common.batch_network import (
     ForwardLayer,
     LayerWeights,
@@ -45,7 +44,7 @@ from app.labs.common.training import (
     check_targets,
     loss_view,
 )
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine import metrics
 from engine.losses import evaluate, loss_terms
 from engine.optimizers import Optimizer

@@ -16,9 +16,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.batchnorm.presets import DEFAULT_PRESET, PRESETS
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.common.curve import CurveState, LossCurve
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.disc_datasets import DATASET_NAMES, make_dataset
 from engine.histogram import counts, shared_edges
 from engine.layers import Activation, BatchNorm, Dense

@@ -5,34 +5,21 @@ thread, one call at a time, so a lab never needs locks of its own.
 """
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
+from app.protocol import LabError
 from app.settings import Settings
 from engine.model import Sequential
-
-
-class LabError(Exception):
-    """A command that cannot be carried out; becomes an `error` message for the client.
-
-    `code` names the problem for translation (`error.<code>` in the catalogs); `params`
-    fill the translated sentence; `message` is the English sentence.
-    """
-
-    def __init__(self, code: str, message: str, /, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params
 
 
 class Lab(ABC):
     """One page's live state. Subclasses set `name` and `commands`, and implement the rest."""
 
     name: ClassVar[str]
-    #: Adapter over the common commands and this lab's own (see app.ws.protocol.command_adapter).
+    #: Adapter over the common commands and this lab's own (see app.protocol.command_adapter).
     commands: ClassVar[TypeAdapter]
     #: Whether step/play make sense here.
     trainable: ClassVar[bool] = False

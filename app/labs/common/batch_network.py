@@ -9,8 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import LabError
-from app.ws.protocol import FiniteFloat, Message
+from app.protocol import FiniteFloat, LabError, Message
 from engine.layers import Dense
 from engine.model import Sequential
 

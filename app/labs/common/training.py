@@ -20,10 +20,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.common.training_checks import check_learning_rate
+from app.protocol import FiniteFloat, LabError, Message
 from app.settings import Settings
-from app.ws.protocol import FiniteFloat, Message
 from engine.losses import LOSSES
 from engine.model import Sequential
 from engine.optimizers import OPTIMIZER_NAMES, Optimizer

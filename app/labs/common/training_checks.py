@@ -12,9 +12,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from app.labs.common.base import LabError
+from app.protocol import FiniteFloat, LabError, Message
 from app.settings import Settings
-from app.ws.protocol import FiniteFloat, Message
 from engine.layers.base import Layer
 from engine.optimizers import OPTIMIZER_NAMES, Optimizer
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.conv.head import HEADS, Pipeline
 from app.labs.conv.presets import (
     BOOK_IMAGE,
@@ -32,7 +32,7 @@ from app.labs.conv.presets import (
     KernelPresetName,
     kernel_preset_of,
 )
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.activations import activation_forward
 from engine.conv import ConvTrace, PoolTrace, conv2d_trace, conv_fit, flatten, pool2d_trace
 from engine.layers.pooling import POOL_MODES

@@ -14,7 +14,6 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import LabError
 from app.labs.common.batch_network import (
     ForwardLayer,
     LayerWeights,
@@ -32,7 +31,7 @@ from app.labs.common.training import (
     TrainingView,
 )
 from app.labs.descent.presets import DEFAULT_PRESET, PRESETS, DescentPreset
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine import landscape
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.data.images import image_set
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.common.generative_presets import GAN_PRESETS
 from app.labs.common.history import History
 from app.labs.common.numbers import finite_or_none, rounded
@@ -26,7 +26,7 @@ from app.labs.common.training_checks import (
     make_optimizer,
 )
 from app.labs.neurons.lab import DenseWeights
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid
 from engine.gan import (
     GAN,

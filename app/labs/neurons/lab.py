@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab, LabError, sequential_weights
+from app.labs.common.base import Lab, sequential_weights
 from app.labs.common.training import (
     TRAINING_COMMANDS,
     SetTarget,
@@ -22,7 +22,7 @@ from app.labs.common.training import (
     check_targets,
 )
 from app.labs.neurons.presets import DEFAULT_PRESET, PRESETS, NetworkPreset
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.activations import ACTIVATION_NAMES
 from engine.losses import evaluate
 from engine.model import Sequential, mlp

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.labs.common.base import LabError
+from app.protocol import LabError
 from app.settings import Settings
 from engine.datasets import EXTENT, Dataset, generate, train_test_split
 

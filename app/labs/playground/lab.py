@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, Field, create_model
 
-from app.labs.common.base import LabError, sequential_weights
+from app.labs.common.base import sequential_weights
 from app.labs.common.heatmaps import SentMaps
 from app.labs.common.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.labs.neurons.lab import SetBias, SetWeight, edit_parameter
@@ -26,7 +26,7 @@ from app.labs.playground import frame as view
 from app.labs.playground.data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground.presets import PRESETS
 from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState, ViewSpec
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.datasets import (
     PROBLEMS,
     BatchSampler,

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from app.labs.neurons.lab import DenseWeights
-from app.ws.protocol import FiniteFloat, Message
+from app.protocol import FiniteFloat, Message
 from engine.datasets import DATASET_NAMES, PROBLEMS
 from engine.features import FEATURE_NAMES
 from engine.optimizers import OPTIMIZER_NAMES

@@ -17,10 +17,10 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab, LabError
+from app.labs.common.base import Lab
 from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tasks import DEFAULT_LENGTH, MIN_LENGTH, TASK_NAMES, Task, make_task
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.activations import sigmoid
 from engine.layers.recurrent import CELL_NAMES, Recurrent
 from engine.losses import get_loss
