@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.labs.common.tours import TOURS
+from app.labs import TOURS
 from app.settings import Settings
 from tests.browser.classroom import ready
 

@@ -10,8 +10,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.data.images import ImageSet, ImageSetName, image_set
+from app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
 from app.labs.common.base import Lab
-from app.labs.common.generative_presets import AUTOENCODER_PRESETS
 from app.labs.common.history import History
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.common.training_checks import (

@@ -1,11 +1,12 @@
 """Guided tours: for a page, a short sequence of steps that each set up the live widget.
 
-A tour is data. `app/tours/<page>.py` defines `TOUR = Tour(...)`; every module of this
-package is found at import, so adding a page's tour touches no shared file. A step's
-`commands` are ordinary lab commands (`load_preset`, `set_state`, `set_weight`, ...),
-validated against the lab's own models when the module is imported, and sent in order
-by static/js/tour.js when the step opens. Texts live in the page's catalogs under
-`tour.<page>.<step>.title` and `tour.<page>.<step>.body` (a blank line starts a paragraph).
+A tour is data. A lesson's `tour.py` (`app/labs/<lesson>/tour.py`) defines its `STEPS`, and
+its `LESSON` (lesson.py) makes them the page's `Tour`: found with the lesson, so adding a
+page's tour touches no shared file. A step's `commands` are ordinary lab commands
+(`load_preset`, `set_state`, `set_weight`, ...), validated against the lab's own models
+when the lesson is imported, and sent in order by static/js/tour.js when the step opens.
+Texts live in the page's catalogs under `tour.<page>.<step>.title` and
+`tour.<page>.<step>.body` (a blank line starts a paragraph).
 
 A step's text never states a number that training produced: the same seed trains to slightly
 other weights on another machine (its BLAS kernels sum in another order), and a deep network
@@ -16,17 +17,10 @@ A tour also opts its page into the classroom checks of the test suite (the tour 
 start to end, axe-core, both languages, projector mode, screenshots).
 """
 
-import importlib
-import importlib.util
-import pkgutil
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator
-
-import app.labs
-from app.labs import LABS
+from pydantic import BaseModel, Field, TypeAdapter, model_validator
 
 QUOTE_NAME = r"[a-z_]+"
 QUOTE_PATH = r"[a-z_0-9]+(\.[a-z_0-9]+)*(\|percent)?"
@@ -61,15 +55,17 @@ class Tour(BaseModel):
     steps: tuple[TourStep, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def commands_fit_the_lab(self) -> "Tour":
-        adapter = LABS[self.lab].commands
-        for step in self.steps:
-            for command in step.commands:
-                adapter.validate_python(command)
+    def keys_are_unique(self) -> "Tour":
         keys = [step.key for step in self.steps]
         if len(set(keys)) != len(keys):
             raise ValueError(f"tour {self.page}: step keys repeat: {keys}")
         return self
+
+    def check_commands(self, commands: TypeAdapter) -> None:
+        """Every step's commands parse as the lab's (a pydantic ValidationError if not)."""
+        for step in self.steps:
+            for command in step.commands:
+                commands.validate_python(command)
 
     def text_keys(self) -> list[str]:
         prefix = f"tour.{self.page}"
@@ -78,29 +74,3 @@ class Tour(BaseModel):
     def first_step_of(self, section: str) -> int | None:
         """Index of the first step teaching `section`, for the lesson map's links."""
         return next((k for k, s in enumerate(self.steps) if s.section == section), None)
-
-
-def discover() -> dict[str, Tour]:
-    tours: dict[str, Tour] = {}
-    for info in pkgutil.iter_modules(app.labs.__path__):
-        if importlib.util.find_spec(f"app.labs.{info.name}.tour") is None:
-            continue
-        tour = importlib.import_module(f"app.labs.{info.name}.tour").TOUR
-        tours[tour.page] = tour
-    return tours
-
-
-TOURS: dict[str, Tour] = discover()
-
-
-def tour_for_path(path: str) -> Tour | None:
-    return next((tour for tour in TOURS.values() if tour.path == path), None)
-
-
-def tour_link(section: str, page_path: str | None) -> str | None:
-    """Where the lesson map's card for `section` starts the tour: its first step there."""
-    if page_path is None:
-        return None
-    tour = tour_for_path(urlsplit(page_path).path)
-    step = tour.first_step_of(section) if tour else None
-    return None if step is None else f"{tour.path}?tour={tour.steps[step].key}"

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 
 from app.data.images import image_set
 from app.labs.common.base import Lab
-from app.labs.common.generative_presets import GAN_PRESETS
 from app.labs.common.history import History
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.common.training_checks import (
@@ -25,6 +24,7 @@ from app.labs.common.training_checks import (
     divergence_guard,
     make_optimizer,
 )
+from app.labs.gan.presets import PRESETS as GAN_PRESETS
 from app.labs.neurons.lab import DenseWeights
 from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise, noise_grid

@@ -1,0 +1,16 @@
+"""B.3: backpropagation, one phase at a time, with the book's numbers."""
+
+from app.labs.backprop.lab import BackpropLab
+from app.labs.backprop.presets import PRESETS
+from app.labs.backprop.tour import STEPS
+from app.labs.common.lessons import Lesson, Section
+
+LESSON = Lesson(
+    name="backprop",
+    lab=BackpropLab,
+    route="/backprop",
+    template="backprop.html",
+    sections=(Section("B.3", "section.b3", "/backprop", place=3),),
+    tour_steps=STEPS,
+    context={"presets": list(PRESETS)},
+)

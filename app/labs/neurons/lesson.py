@@ -1,0 +1,19 @@
+"""B.1-B.2: neurons, weights and activations on a small network you can edit."""
+
+from app.labs.common.lessons import Lesson, Section
+from app.labs.neurons.lab import NeuronsLab
+from app.labs.neurons.presets import PRESETS
+from app.labs.neurons.tour import STEPS
+
+LESSON = Lesson(
+    name="neurons",
+    lab=NeuronsLab,
+    route="/neurons",
+    template="neurons.html",
+    sections=(
+        Section("B.1", "section.b1", "/neurons?preset=b1_stroke", place=1),
+        Section("B.2", "section.b2", "/neurons?preset=b2_weighted", place=2),
+    ),
+    tour_steps=STEPS,
+    context={"presets": list(PRESETS)},
+)
