@@ -13,11 +13,11 @@ from app.labs.playground.lab import (
     Inspect,
     LoadCsv,
     PlaygroundLab,
-    PlaygroundState,
     SetData,
     SetNetwork,
     SetView,
 )
+from app.labs.playground.spec import PlaygroundState
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid, softmax

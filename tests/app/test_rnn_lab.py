@@ -5,9 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.rnn.lab import (
+from app.labs.rnn.commands import (
     Focus,
-    RnnLab,
     RnnState,
     SetCursor,
     SetHidden,
@@ -15,6 +14,7 @@ from app.labs.rnn.lab import (
     SetSample,
     SetSymbols,
 )
+from app.labs.rnn.lab import RnnLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
