@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from app import i18n
-from app.labs.conv.lab import (
-    ConvLab,
+from app.labs.conv.commands import (
     LoadKernelPreset,
     LoadPreset,
     Paint,
@@ -22,6 +21,7 @@ from app.labs.conv.lab import (
     SetRelu,
     ShowWindow,
 )
+from app.labs.conv.lab import ConvLab
 from app.labs.conv.presets import BOOK_IMAGE
 from app.protocol import LabError
 from app.settings import Settings

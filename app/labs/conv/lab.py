@@ -9,13 +9,35 @@ Convolution settings must let the windows see every pixel (as CNN Explainer requ
 pooling leaves out windows that would hang over the edge, as Keras and PyTorch do.
 """
 
-from typing import Annotated, Any, Literal
-
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from app.labs.common.base import Lab
-from app.labs.conv.head import HEADS, Pipeline
+from app.labs.conv.commands import (
+    CHANNELS,
+    POOL_SIZES,
+    ConvState,
+    LoadKernelPreset,
+    LoadPreset,
+    Paint,
+    Picture,
+    SetConv,
+    SetHeadPool,
+    SetKernel,
+    SetKernelCell,
+    SetKernelSize,
+    SetMode,
+    SetPool,
+    SetRelu,
+    ShowWindow,
+)
+from app.labs.conv.frame import (
+    ConvOption,
+    ConvRendering,
+    Notice,
+    Problem,
+)
+from app.labs.conv.head import Pipeline
 from app.labs.conv.presets import (
     BOOK_IMAGE,
     COLOUR_IMAGE,
@@ -27,232 +49,12 @@ from app.labs.conv.presets import (
     KERNEL_SIZES,
     LEVELS,
     SIZE,
-    FigureName,
-    ImagePresetName,
-    KernelPresetName,
     kernel_preset_of,
 )
-from app.protocol import FiniteFloat, LabError, Message, command_adapter
-from engine.activations import activation_forward
-from engine.conv import ConvTrace, PoolTrace, conv2d_trace, conv_fit, flatten, pool2d_trace
-from engine.layers.pooling import POOL_MODES
-from engine.strokes import STROKE_CLASSES
+from app.protocol import LabError, command_adapter
+from engine.conv import conv_fit
 
-Mode = Literal["gray", "rgb"]
-PoolName = Literal["max", "avg"]
-CHANNELS: dict[str, int] = {"gray": 1, "rgb": 3}
-POOL_SIZES = (2, 3)
-Index = Annotated[int, Field(ge=0)]
-PresetName = ImagePresetName | FigureName
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
-ONE_FILTER_ACCURACY = 0.8
-
-# --- commands -----------------------------------------------------------------------------
-
-
-class Paint(Message):
-    """One stroke: set these cells of one channel to one intensity (0 erases)."""
-
-    type: Literal["paint"]
-    cells: list[tuple[Index, Index]] = Field(min_length=1, max_length=SIZE * SIZE * 4)
-    value: int
-    channel: int = Field(0, ge=0)
-
-
-class SetKernelCell(Message):
-    type: Literal["set_kernel_cell"]
-    channel: int = Field(0, ge=0)
-    i: int = Field(ge=0)
-    j: int = Field(ge=0)
-    value: FiniteFloat
-
-
-class SetKernel(Message):
-    """A whole kernel at once; in grey mode its size becomes the kernel size."""
-
-    type: Literal["set_kernel"]
-    channel: int = Field(0, ge=0)
-    values: list[list[FiniteFloat]] = Field(max_length=16)
-
-
-class LoadKernelPreset(Message):
-    """A preset at the current size, for one channel or (channel omitted) for all."""
-
-    type: Literal["load_kernel_preset"]
-    name: KernelPresetName
-    channel: int | None = Field(None, ge=0)
-
-
-class SetKernelSize(Message):
-    type: Literal["set_kernel_size"]
-    size: int
-
-
-class SetConv(Message):
-    type: Literal["set_conv"]
-    stride: int
-    padding: int
-
-
-class SetPool(Message):
-    type: Literal["set_pool"]
-    size: int
-    stride: int
-
-
-class SetRelu(Message):
-    type: Literal["set_relu"]
-    on: bool
-
-
-class SetHeadPool(Message):
-    """Which pooled map is flattened for the dense head (the book flattens max pooling)."""
-
-    type: Literal["set_head_pool"]
-    pool: PoolName
-
-
-class SetMode(Message):
-    type: Literal["set_mode"]
-    mode: Mode
-
-
-class LoadPreset(Message):
-    """An image preset; in colour mode into one channel, or (channel omitted) all three.
-    A figure of the book: its example with the book's settings and that figure's windows."""
-
-    type: Literal["load_preset"]
-    name: PresetName
-    channel: int | None = Field(None, ge=0)
-
-
-class ShowWindow(Message):
-    """Which sliding window (`conv`: output cell, row by row) or pooling window (`pool`:
-    pooled cell, row by row) the page shows and writes out."""
-
-    type: Literal["show_window"]
-    conv: int | None = Field(None, ge=0)
-    pool: int | None = Field(None, ge=0)
-
-
-# --- whole state --------------------------------------------------------------------------
-
-Matrix = list[list[FiniteFloat]]
-
-
-class Picture(Message):
-    """One mode's image (C, 5, 5) and its kernels (C, k, k), one kernel per channel."""
-
-    image: list[Matrix] = Field(min_length=1, max_length=3)
-    kernels: list[Matrix] = Field(min_length=1, max_length=3)
-
-
-class ConvState(Message):
-    mode: Mode = "gray"
-    preset: PresetName = "b12"
-    modified: bool = False
-    gray: Picture
-    rgb: Picture
-    stride: int = 1
-    padding: int = 0
-    relu: bool = True
-    pool_size: int = 2
-    pool_stride: int = 2
-    head_pool: PoolName = "max"
-    window: int = Field(0, ge=0)
-    pool_window: int = Field(0, ge=0)
-
-
-# --- the frame ----------------------------------------------------------------------------
-
-
-class ConvView(BaseModel):
-    """The convolution of the current image; output (H', W'), C channels, k x k kernels."""
-
-    padded: list[list[list[float]]]  # (C, 5 + 2p, 5 + 2p): the image in its zero border
-    windows: list[list[list[list[list[float]]]]]  # [i][j][c]: the k x k pixels under window
-    products: list[list[list[list[list[float]]]]]  # [i][j][c]: pixel x weight
-    origins: list[list[list[int]]]  # [i][j]: top-left (row, col) of the window in `padded`
-    channel_maps: list[list[list[float]]]  # (C, H', W'): each channel's share
-    map: list[list[float]]  # (H', W'): the feature map, the sum over channels
-    n: int  # the formula of the output size: (n + 2p - k) / s + 1 = out
-    k: int
-    out: int
-
-
-class PoolView(BaseModel):
-    mode: str
-    size: int
-    stride: int
-    out: list[list[float]]
-    windows: list[list[list[list[float]]]]  # [i][j]: size x size values
-    argmax: list[list[list[int]]] | None  # [i][j]: (row, col) of the maximum in the window
-    origins: list[list[list[int]]]
-    covered: list[int]  # rows and columns of the map that some window reaches
-
-
-class HeadView(BaseModel):
-    classes: list[str]  # catalog keys
-    probabilities: list[float]
-    predicted: int
-    features: int
-    hidden: int
-    train_accuracy: float
-    test_accuracy: float
-    train_loss: float
-    samples: int
-    steps: int
-
-
-class Problem(BaseModel):
-    code: str
-    message: str
-    params: dict[str, Any]
-
-
-class ConvOption(BaseModel):
-    """One stride/padding pair and what it gives: an output size, or why it cannot be."""
-
-    stride: int
-    padding: int
-    out: int | None
-    problem: Problem | None
-
-
-class Notice(BaseModel):
-    key: str
-    params: dict[str, Any]
-
-
-class ConvFrame(BaseModel):
-    type: Literal["frame"] = "frame"
-    lab: Literal["conv"] = "conv"
-    mode: str
-    preset: str
-    modified: bool
-    channels: int
-    levels: list[int]
-    kernel_size: int
-    kernels: list[list[list[float]]]
-    kernel_presets: list[str | None]  # per channel: the preset its kernel equals, if any
-    stride: int
-    padding: int
-    relu: bool
-    pool_size: int
-    pool_stride: int
-    head_pool: str
-    image: list[list[list[float]]]  # (C, 5, 5)
-    conv: ConvView
-    activated: list[list[float]]  # the feature map after ReLU (or unchanged without it)
-    pools: list[PoolView]  # max, then average
-    window: int  # the sliding window shown: output cell, row by row
-    pool_window: int  # the pooling window shown: pooled cell, row by row
-    flatten: list[float]  # the head's input: the chosen pooled map, row by row
-    head: HeadView
-    options: list[ConvOption]
-    notes: list[str]  # catalog keys of remarks on the book
-    notice: Notice | None  # a one-off remark on the last command
-    limits: dict[str, float]
 
 
 # --- the lab ------------------------------------------------------------------------------
@@ -269,7 +71,7 @@ def default_picture(mode: str, size: int = 2) -> tuple[np.ndarray, np.ndarray]:
     return np.array(COLOUR_IMAGE, dtype=float), kernels
 
 
-class ConvLab(Lab):
+class ConvLab(ConvRendering, Lab):
     name = "conv"
     commands = command_adapter(
         Paint,
@@ -600,128 +402,3 @@ class ConvLab(Lab):
             expected = "x".join(map(str, shape))
             raise LabError("bad_state", f"{where} must be {expected}.", detail=where)
         return array
-
-    # --- the frame ------------------------------------------------------------------------
-
-    def pipeline(self) -> Pipeline:
-        return Pipeline(
-            kernels=tuple(tuple(map(tuple, k)) for k in self.kernels.tolist()),
-            stride=self.stride,
-            padding=self.padding,
-            relu=self.relu,
-            pool_size=self.pool_size,
-            pool_stride=self.pool_stride,
-            pool=self.head_pool,
-        )
-
-    def head_model(self):
-        """The head trained for the current pipeline (from the shared cache, or trained now)."""
-        pipeline = self.pipeline()
-        if pipeline != self.head_pipeline:
-            s = self.settings
-            self.head = HEADS.get(pipeline, s.conv_head_steps, s.conv_head_cache)
-            self.head_net = self.head.model()
-            self.head_pipeline = pipeline
-        return self.head, self.head_net
-
-    def frame(self) -> ConvFrame:
-        trace = conv2d_trace(self.image, self.kernels, self.stride, self.padding)
-        activated = activation_forward("relu" if self.relu else "linear", trace.out)
-        pools = {mode: pool2d_trace(activated, self.pool_size, self.pool_stride, mode)
-                 for mode in POOL_MODES}  # fmt: skip
-        vector = flatten(pools[self.head_pool].out[0])
-        head, net = self.head_model()
-        probabilities = net.forward(vector[None])[0]
-        return ConvFrame(
-            mode=self.mode,
-            preset=self.preset,
-            modified=self.modified,
-            channels=self.image.shape[0],
-            levels=list(LEVELS),
-            kernel_size=self.kernel_size,
-            kernels=self.kernels.tolist(),
-            kernel_presets=[kernel_preset_of(k) for k in self.kernels.tolist()],
-            stride=self.stride,
-            padding=self.padding,
-            relu=self.relu,
-            pool_size=self.pool_size,
-            pool_stride=self.pool_stride,
-            head_pool=self.head_pool,
-            image=self.image.tolist(),
-            conv=self.conv_view(trace),
-            activated=activated.tolist(),
-            pools=[self.pool_view(mode, pools[mode]) for mode in POOL_MODES],
-            # A change of shape may leave the chosen windows past the end: the last ones then.
-            window=min(self.window, trace.out.shape[0] * trace.out.shape[1] - 1),
-            pool_window=min(self.pool_window, pools["max"].out[0].size - 1),
-            flatten=vector.tolist(),
-            head=HeadView(
-                classes=[f"conv.class.{name}" for name in STROKE_CLASSES],
-                probabilities=probabilities.tolist(),
-                predicted=int(np.argmax(probabilities)),
-                features=head.features,
-                hidden=net.layers[0].n_out,
-                train_accuracy=head.train_accuracy,
-                test_accuracy=head.test_accuracy,
-                train_loss=head.train_loss,
-                samples=head.samples,
-                steps=head.steps,
-            ),
-            options=self.options(),
-            notes=self.notes(pools[self.head_pool], trace),
-            notice=self.notice,
-            limits={
-                "max_stride": self.settings.conv_max_stride,
-                "max_padding": self.settings.conv_max_padding,
-                "max_kernel_value": self.settings.conv_max_kernel_value,
-            },
-        )
-
-    def conv_view(self, trace: ConvTrace) -> ConvView:
-        return ConvView(
-            padded=trace.padded.tolist(),
-            windows=trace.windows.tolist(),
-            products=trace.products.tolist(),
-            origins=trace.origins.tolist(),
-            channel_maps=trace.channel_maps.tolist(),
-            map=trace.out.tolist(),
-            n=SIZE,
-            k=self.kernel_size,
-            out=trace.out.shape[0],
-        )
-
-    def pool_view(self, mode: str, trace: PoolTrace) -> PoolView:
-        return PoolView(
-            mode=mode,
-            size=self.pool_size,
-            stride=self.pool_stride,
-            out=trace.out[0].tolist(),
-            windows=trace.windows[0].tolist(),
-            argmax=None if trace.argmax is None else trace.argmax[0].tolist(),
-            origins=trace.origins.tolist(),
-            covered=list(trace.covered),
-        )
-
-    def is_book_example(self) -> bool:
-        return (
-            self.mode == "gray"
-            and np.array_equal(self.image[0], BOOK_IMAGE)
-            and np.array_equal(self.kernels[0], KERNEL_PRESETS["diagonal"][2])
-            and (self.stride, self.padding, self.pool_size, self.pool_stride) == (1, 0, 2, 2)
-        )
-
-    def notes(self, pooled: PoolTrace, trace: ConvTrace) -> list[str]:
-        """Remarks on the book that fit what is on the page now."""
-        notes = []
-        if self.is_book_example():
-            notes += ["note.conv_book_figures", "note.conv_diagonal_filter"]
-        if self.mode == "rgb":
-            notes.append("note.conv_rgb_channels")
-        if self.padding:
-            notes.append("note.conv_padding_keeps_size")
-        if pooled.covered[0] < trace.out.shape[0]:
-            notes.append("note.conv_pool_left_out")
-        if self.head_model()[0].test_accuracy < ONE_FILTER_ACCURACY:
-            notes.append("note.conv_one_filter")
-        notes.append("note.conv_bias_and_flip")
-        return notes

@@ -1,4 +1,4 @@
-"""What the B.7 page draws: the frame model, and `RnnView`, the part of `RnnLab` that
+"""What the B.7 page draws: the frame model, and `RnnRendering`, the part of `RnnLab` that
 renders it from the three networks (one unrolled, the gradients through time of all three,
 the cell equations with the engine's numbers)."""
 
@@ -114,7 +114,7 @@ def rounded(array: np.ndarray) -> list:
     return np.round(array, DECIMALS).tolist()
 
 
-class RnnView:
+class RnnRendering:
     """Rendering for RnnLab: the frame of what the page shows."""
 
     # --- the frame -----------------------------------------------------------------------

@@ -40,7 +40,7 @@ from app.labs.rnn.commands import (
 )
 from app.labs.rnn.frame import (
     GradientRecord,
-    RnnView,
+    RnnRendering,
 )
 from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tasks import DEFAULT_LENGTH, MIN_LENGTH, Task, make_task
@@ -61,7 +61,7 @@ def all_finite(model: Sequential) -> bool:
     return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
 
 
-class RnnLab(RnnView, Lab):
+class RnnLab(RnnRendering, Lab):
     name = "rnn"
     trainable = True
     commands = command_adapter(
