@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 from app.labs.common.training_checks import OptimizerSpec
-from app.labs.gan.lab import (
+from app.labs.gan.commands import (
     DrawPoints,
-    GanLab,
     GanState,
     SetData,
     SetNetworks,
@@ -18,6 +17,7 @@ from app.labs.gan.lab import (
     StepDiscriminator,
     StepGenerator,
 )
+from app.labs.gan.lab import GanLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
