@@ -4,14 +4,8 @@ numbers, train and eval statistics, divergence, and the whole state."""
 import numpy as np
 import pytest
 
-from app.labs.batchnorm.lab import (
-    BatchNormLab,
-    Configure,
-    LoadPreset,
-    Select,
-    SetMode,
-    SetView,
-)
+from app.labs.batchnorm.commands import Configure, LoadPreset, Select, SetMode, SetView
+from app.labs.batchnorm.lab import BatchNormLab
 from app.labs.common.curve import LossCurve
 from app.protocol import LabError
 from app.settings import Settings
