@@ -10,8 +10,9 @@ from app.labrun.labhost import apply
 from app.labs.common.heatmaps import decode
 from app.labs.neurons.lab import SetWeight
 from app.labs.playground import frame as view
-from app.labs.playground import lab as playground
-from app.labs.playground.lab import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
+from app.labs.playground import training as playground_training
+from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.rooms import frames
 from app.settings import Settings
 from engine.activations import sigmoid
@@ -174,7 +175,8 @@ def room_frame(lab, op: str, arg) -> tuple[dict, dict]:
 
 
 def test_a_rooms_whole_frame_shows_what_every_small_frame_before_it_added_up_to(monkeypatch):
-    monkeypatch.setattr(playground, "HISTORY_LIMIT", 8)  # so the curve is thinned on the way
+    # So that the curve is thinned on the way:
+    monkeypatch.setattr(playground_training, "HISTORY_LIMIT", 8)
     lab = PlaygroundLab(Settings())
     in_step = {}
     edits = [

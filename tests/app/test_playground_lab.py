@@ -6,17 +6,17 @@ import numpy as np
 import pytest
 
 from app.labs.common.heatmaps import decode
-from app.labs.playground.frame import MAP_SIZE, grid_features
-from app.labs.playground.lab import (
+from app.labs.playground.commands import (
     AddPoint,
     ClearPoints,
     Inspect,
     LoadCsv,
-    PlaygroundLab,
     SetData,
     SetNetwork,
     SetView,
 )
+from app.labs.playground.frame import MAP_SIZE, grid_features
+from app.labs.playground.lab import PlaygroundLab
 from app.labs.playground.spec import PlaygroundState
 from app.protocol import LabError
 from app.settings import Settings

@@ -5,7 +5,8 @@ it shows."""
 import pytest
 
 from app.labs.neurons.lab import SetWeight
-from app.labs.playground.lab import LoadPreset, PlaygroundLab, SetNetwork
+from app.labs.playground.commands import LoadPreset, SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.labs.playground.spec import PlaygroundState
 from app.settings import Settings
 

@@ -12,23 +12,32 @@ iteration on the next mini-batch (forward, loss with the penalty, backward, upda
 recorded for the page; a burst while playing is not, so that its frames stay small.
 """
 
-import math
-from typing import Annotated, Literal
-
 import numpy as np
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel
 
 from app.labs.common.base import sequential_weights
 from app.labs.common.heatmaps import SentMaps
 from app.labs.common.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.labs.neurons.lab import SetBias, SetWeight, edit_parameter
 from app.labs.playground import frame as view
+from app.labs.playground.commands import (
+    AddPoint,
+    ClearPoints,
+    Inspect,
+    LoadCsv,
+    LoadPreset,
+    SetData,
+    SetNetwork,
+    SetView,
+)
 from app.labs.playground.data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground.presets import PRESETS
-from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState, ViewSpec
-from app.protocol import FiniteFloat, LabError, Message, command_adapter
+from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState
+from app.labs.playground.training import (
+    PlaygroundTraining,
+)
+from app.protocol import LabError, command_adapter
 from engine.datasets import (
-    PROBLEMS,
     BatchSampler,
     CsvError,
     Dataset,
@@ -36,8 +45,6 @@ from engine.datasets import (
     parse_csv,
 )
 from engine.features import feature_matrix
-from engine.losses import evaluate, loss_terms
-from engine.metrics import accuracy, correct
 from engine.model import Sequential, mlp
 from engine.regularizers import Regularizer
 
@@ -47,87 +54,6 @@ LOSS_FOR_PROBLEM: dict[str, tuple[str, bool]] = {
     "multiclass": ("categorical_crossentropy", True),
     "regression": ("mse", False),
 }
-#: Loss-curve points kept; beyond this, every other one is dropped (the curve's shape stays).
-HISTORY_LIMIT = 1000
-
-
-def mean_of(values: np.ndarray) -> float:
-    """The mean, NaN for no values (a data set without test points)."""
-    return float(np.mean(values)) if len(values) else math.nan
-
-
-# --- commands -------------------------------------------------------------------------------
-
-
-def partial_command(name: str, model: type[Message], doc: str) -> type[Message]:
-    """A command changing some fields of `model`: the same fields and limits, each optional.
-
-    The class is named after the command ("set_data" -> SetData) and must be bound to that
-    name in this module: lab processes pickle commands, which finds classes by module and name.
-    """
-
-    def optional(info):
-        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        return (kind | None, None)
-
-    fields = {key: optional(info) for key, info in model.model_fields.items()}
-    class_name = "".join(part.title() for part in name.split("_"))
-    command = create_model(
-        class_name, __base__=Message, __module__=__name__, type=(Literal[name], ...), **fields
-    )
-    command.__doc__ = doc
-    return command
-
-
-SetData = partial_command(
-    "set_data", DataSpec, "Change the dataset; the points are regenerated, training restarts."
-)
-SetNetwork = partial_command(
-    "set_network",
-    NetworkSpec,
-    "Change the network or its training; features, layers and init_seed restart training.",
-)
-SetView = partial_command(
-    "set_view", ViewSpec, "Show the test points or the output in steps (nothing is computed)."
-)
-
-
-class LoadPreset(Message):
-    """One of the examples: its data, network and settings, fresh weights, step 0."""
-
-    type: Literal["load_preset"]
-    name: Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-
-
-class AddPoint(Message):
-    """A point the learner clicked in; it joins the training set."""
-
-    type: Literal["add_point"]
-    x1: FiniteFloat
-    x2: FiniteFloat
-    label: FiniteFloat
-
-
-class ClearPoints(Message):
-    """Remove every clicked-in point."""
-
-    type: Literal["clear_points"]
-
-
-class LoadCsv(Message):
-    """The learner's own points: lines of x1, x2, label (checked line by line)."""
-
-    type: Literal["load_csv"]
-    text: str = Field(max_length=10_000_000)
-    problem: Literal[("auto", *PROBLEMS)] = "auto"  # type: ignore[valid-type]
-
-
-class Inspect(Message):
-    """Show one neuron's map at full size (layer -1: an input feature); layer None: none."""
-
-    type: Literal["inspect"]
-    layer: int | None = Field(None, ge=-1)
-    j: int = Field(0, ge=0)
 
 
 # Changing these fields builds a fresh network (new shapes or new initial weights).
@@ -136,7 +62,7 @@ REBUILDING_FIELDS = {"features", "hidden", "init_seed"}
 # --- the lab ------------------------------------------------------------------------------
 
 
-class PlaygroundLab(StepThroughLab):
+class PlaygroundLab(PlaygroundTraining, StepThroughLab):
     name = "playground"
     commands = command_adapter(
         SetData,
@@ -469,112 +395,6 @@ class PlaygroundLab(StepThroughLab):
     def dense(self, layer: int):
         self.require_index(layer, len(self.model.layers), "layer")
         return self.model.layers[layer]
-
-    # --- training ---------------------------------------------------------------------------
-
-    def training_batch(self, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Features (B, F) and targets of the batch that step `step` (default: next) trains on."""
-        idx = self.sampler.indices(self.trainer.steps if step is None else step)
-        return self.train_features[idx], self.train_targets[idx]
-
-    batch = training_batch  # what the step-through trains on
-
-    def train(self, steps: int) -> None:
-        """`steps` iterations, each on the next mini-batch. One iteration alone is recorded
-        for the step-through; a burst (playing) is not, so its frames stay small."""
-        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, steps == 1))
-
-    def play(self, steps: int, light: bool = False) -> None:
-        """Training while playing: nothing is recorded for the step-through (a stream of
-        iterations is shown, not one; recording one costs more than the step itself). Before
-        a light frame (a full room) the losses over every point are measured every other
-        burst only: they cost more than a step, and the curve keeps its shape."""
-        measure = not light or self.unmeasured > 0
-        self.guarded(lambda: self.trainer.train(self.model, self.batch, steps, False), measure)
-
-    def guarded(self, run, measure: bool = True) -> None:
-        """Train, then record the losses of every point (unless not `measure`: the next
-        frame then shows the last ones measured). The trainer stops at the last finite
-        weights when a step blows up; if the weights are finite but the loss over all the
-        training points is not, everything goes back to where this call started. Either way
-        the lab is marked diverged: the page never sees NaN."""
-        start_step = self.trainer.steps
-        saved = [{k: p.copy() for k, p in layer.params.items()} for layer in self.model.layers]
-        try:
-            run()
-        finally:
-            self.sync()
-        if self.step_count == start_step:
-            return
-        if not measure:
-            self.unmeasured += 1
-            return
-        self.unmeasured = 0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            healthy = self.record()
-        if not healthy:
-            self.metrics_cache = None
-            self.model.set_weights(saved)
-            self.trainer.steps = start_step
-            self.trainer.diverge()
-            self.sync()
-
-    def evaluate(self, features: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
-        """Data loss (no penalty) and accuracy (None for regression) over a set of points."""
-        return self.score(self.model.predict(features), targets)
-
-    def score(self, logits: np.ndarray, targets: np.ndarray) -> tuple[float, float | None]:
-        """Data loss and accuracy of the network's outputs for a set of points."""
-        if not len(targets):
-            return math.nan, None
-        loss = evaluate(self.loss_name, logits, targets, self.from_logits)[0]
-        if self.data.problem == "regression":
-            return loss, None
-        scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits
-        return loss, accuracy(scores, targets)
-
-    def metrics(self, fresh: bool = True) -> dict[str, float | None]:
-        """Train and test loss and accuracy, and the penalty; non-finite values become None.
-
-        Cached until the next command or training step: a frame right after `train` reuses
-        what `record` computed. Not `fresh`: the last ones measured, if any, whatever the
-        step (a light frame after a burst that measured nothing, see `play`).
-        """
-        cache = self.metrics_cache
-        if cache is not None and (cache[0] == self.step_count or not fresh):
-            return cache[1]
-        # Every point in one pass (a frame's metrics are most of a crowded server's work):
-        # each point's loss and whether it is classified right, then the means of each set.
-        logits = self.model.predict(self.all_features)
-        terms = loss_terms(self.loss_name, logits, self.all_targets, self.from_logits)["terms"]
-        right = None
-        if self.data.problem != "regression":  # a logit above 0 is a probability above 0.5
-            right = correct(logits, self.all_targets, 0.0 if self.from_logits else 0.5)
-        n_train = len(self.train_targets)
-        sets = {"train": slice(None, n_train), "test": slice(n_train, None)}
-        values = {f"{name}_loss": mean_of(terms[part]) for name, part in sets.items()}
-        for name, part in sets.items():
-            values[f"{name}_accuracy"] = None if right is None else mean_of(right[part])
-        values["penalty"] = self.regularizer.penalty(self.model) if self.regularizer else 0.0
-        finite = {k: v if v is not None and math.isfinite(v) else None for k, v in values.items()}
-        self.metrics_cache = (self.step_count, finite)
-        return finite
-
-    def record(self) -> bool:
-        """Append the current losses to the curve; False if the training loss is not finite."""
-        m = self.metrics()
-        if m["train_loss"] is None:
-            return False
-        point = (self.step_count, m["train_loss"], m["test_loss"])
-        if self.history and self.history[-1][0] == self.step_count:
-            self.history[-1] = point
-        else:
-            self.history.append(point)
-        if len(self.history) > HISTORY_LIMIT:
-            # Thin the curve evenly, always keeping the newest point.
-            self.history = [*self.history[-2::-2][::-1], self.history[-1]]
-            self.changed.add("history")
-        return True
 
     # --- whole state ------------------------------------------------------------------------
 
