@@ -31,18 +31,15 @@ from app.labs.common.batch_network import (
     restore_model,
     weights_of,
 )
+from app.labs.common.stepthrough_frame import LossView, StepThroughView, TrainingView, loss_view
 from app.labs.common.training import (
     TRAINING_COMMANDS,
-    LossView,
     SetTarget,
     StepThroughLab,
-    StepThroughView,
     Trainer,
     TrainingSettings,
-    TrainingView,
     check_loss_fits,
     check_targets,
-    loss_view,
 )
 from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine import metrics

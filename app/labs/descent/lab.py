@@ -22,14 +22,8 @@ from app.labs.common.batch_network import (
     restore_model,
     weights_of,
 )
-from app.labs.common.training import (
-    TRAINING_COMMANDS,
-    StepThroughLab,
-    StepThroughView,
-    Trainer,
-    TrainingSettings,
-    TrainingView,
-)
+from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
+from app.labs.common.training import TRAINING_COMMANDS, StepThroughLab, Trainer, TrainingSettings
 from app.labs.descent.presets import DEFAULT_PRESET, PRESETS, DescentPreset
 from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine import landscape

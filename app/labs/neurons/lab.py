@@ -10,14 +10,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.common.base import Lab, sequential_weights
+from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
 from app.labs.common.training import (
     TRAINING_COMMANDS,
     SetTarget,
     StepThroughLab,
-    StepThroughView,
     Trainer,
     TrainingSettings,
-    TrainingView,
     check_loss_fits,
     check_targets,
 )

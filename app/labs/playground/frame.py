@@ -26,7 +26,7 @@ from app.labs.common.heatmaps import (
     levels,
     quantize,
 )
-from app.labs.common.training import StepThroughView
+from app.labs.common.stepthrough_frame import StepThroughView
 from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
 from engine.activations import sigmoid, softmax
 from engine.features import feature_matrix, grid
