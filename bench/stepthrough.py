@@ -7,7 +7,8 @@ import time
 import numpy as np
 
 from app.labs.common.training import StepPhase
-from app.labs.descent.lab import DescentLab, LoadPreset
+from app.labs.descent.commands import LoadPreset
+from app.labs.descent.lab import DescentLab
 from app.labs.neurons.lab import NeuronsLab
 from app.settings import Settings
 from engine.layers import Dense

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.labs.common.base import Lab
-from app.labs.neurons.lab import SetWeight  # the same command as the neurons page
+from app.labs.neurons.commands import SetWeight
 from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.model import mlp
 from engine.optimizers import Optimizer

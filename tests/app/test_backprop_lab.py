@@ -5,7 +5,8 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.backprop.lab import BackpropLab, LoadBookStage, LoadPreset, SetProblem
+from app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
+from app.labs.backprop.lab import BackpropLab
 from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
 from app.protocol import LabError
 from app.settings import Settings

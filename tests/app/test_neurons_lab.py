@@ -2,9 +2,8 @@
 
 import pytest
 
-from app.labs.neurons.lab import (
+from app.labs.neurons.commands import (
     LoadPreset,
-    NeuronsLab,
     Randomize,
     SetActivation,
     SetArchitecture,
@@ -12,6 +11,7 @@ from app.labs.neurons.lab import (
     SetInput,
     SetWeight,
 )
+from app.labs.neurons.lab import NeuronsLab
 from app.protocol import LabError
 from app.settings import Settings
 

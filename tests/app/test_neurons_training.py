@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from app.labs.common.training import SetLearningRate, SetLoss, SetOptimizer, SetTarget, StepPhase
-from app.labs.neurons.lab import LoadPreset, NeuronsLab, Randomize, SetActivation, SetWeight
+from app.labs.neurons.commands import LoadPreset, Randomize, SetActivation, SetWeight
+from app.labs.neurons.lab import NeuronsLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error

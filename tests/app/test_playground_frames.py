@@ -8,7 +8,7 @@ import pytest
 
 from app.labrun.labhost import apply
 from app.labs.common.heatmaps import decode
-from app.labs.neurons.lab import SetWeight
+from app.labs.neurons.commands import SetWeight
 from app.labs.playground import frame as view
 from app.labs.playground import training as playground_training
 from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork

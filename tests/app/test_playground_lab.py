@@ -314,7 +314,7 @@ def test_a_state_that_does_not_fit_changes_nothing(lab):
 
 
 def test_editing_a_weight_updates_the_numbers_at_the_same_step(lab):
-    from app.labs.neurons.lab import SetBias, SetWeight
+    from app.labs.neurons.commands import SetBias, SetWeight
 
     lab.train(20)
     before = lab.frame()

@@ -4,7 +4,7 @@ it shows."""
 
 import pytest
 
-from app.labs.neurons.lab import SetWeight
+from app.labs.neurons.commands import SetWeight
 from app.labs.playground.commands import LoadPreset, SetNetwork
 from app.labs.playground.lab import PlaygroundLab
 from app.labs.playground.spec import PlaygroundState

@@ -24,9 +24,7 @@ from app.labs.batchnorm.commands import (
     SetView,
     View,
 )
-from app.labs.batchnorm.frame import (
-    BatchNormRendering,
-)
+from app.labs.batchnorm.frame import BatchNormRendering
 from app.labs.batchnorm.networks import (
     N_POINTS,
     NOISE,

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from app.labs.common.training_checks import OptimizerSpec
 from app.labs.gan.presets import PRESETS as GAN_PRESETS
-from app.labs.neurons.lab import DenseWeights
+from app.labs.neurons.commands import DenseWeights
 from app.protocol import FiniteFloat, Message
 
 PLANE_DATA = ("ring", "line", "mixture", "moons", "drawn")

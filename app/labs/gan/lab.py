@@ -38,7 +38,7 @@ from app.labs.gan.commands import (
     preset_state,
 )
 from app.labs.gan.frame import GanRendering
-from app.labs.neurons.lab import DenseWeights
+from app.labs.neurons.commands import DenseWeights
 from app.protocol import LabError, command_adapter
 from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise
 from engine.gan import (

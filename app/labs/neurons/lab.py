@@ -4,131 +4,31 @@ The lab keeps a `Sequential` of Dense layers and one input vector; after every e
 engine's forward trace is the frame: each neuron's products w*x, its sum z and its output a.
 """
 
-from typing import Literal
-
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from app.labs.common.base import Lab, sequential_weights
-from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
 from app.labs.common.training import (
     TRAINING_COMMANDS,
     SetTarget,
     StepThroughLab,
     Trainer,
     TrainingSettings,
-    check_loss_fits,
-    check_targets,
 )
+from app.labs.neurons.commands import (
+    LoadPreset,
+    NeuronsState,
+    Randomize,
+    SetActivation,
+    SetArchitecture,
+    SetBias,
+    SetInput,
+    SetWeight,
+)
+from app.labs.neurons.frame import NeuronsRendering
 from app.labs.neurons.presets import DEFAULT_PRESET, PRESETS, NetworkPreset
-from app.protocol import FiniteFloat, LabError, Message, command_adapter
-from engine.activations import ACTIVATION_NAMES
-from engine.losses import evaluate
+from app.protocol import LabError, command_adapter
 from engine.model import Sequential, mlp
-
-PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-ActivationName = Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
-
-# --- commands -----------------------------------------------------------------------------
-
-
-class SetWeight(Message):
-    """Weight from neuron `i` of layer `layer` - 1 (or input i) to neuron `j` of `layer`."""
-
-    type: Literal["set_weight"]
-    layer: int = Field(ge=0)
-    i: int = Field(ge=0)
-    j: int = Field(ge=0)
-    value: FiniteFloat
-    #: Add `value` instead of replacing: key presses and scrolls may outrun frames.
-    relative: bool = False
-
-
-class SetBias(Message):
-    type: Literal["set_bias"]
-    layer: int = Field(ge=0)
-    j: int = Field(ge=0)
-    value: FiniteFloat
-    relative: bool = False
-
-
-class SetInput(Message):
-    type: Literal["set_input"]
-    i: int = Field(ge=0)
-    value: FiniteFloat
-
-
-class SetActivation(Message):
-    type: Literal["set_activation"]
-    layer: int = Field(ge=0)
-    activation: ActivationName
-
-
-class SetArchitecture(Message):
-    """Neurons per hidden layer, e.g. [3] (single-layer network) or [3, 3] (multi-layer)."""
-
-    type: Literal["set_architecture"]
-    hidden: list[int] = Field(max_length=64)
-
-
-class LoadPreset(Message):
-    type: Literal["load_preset"]
-    name: PresetName
-
-
-class Randomize(Message):
-    """Fresh random weights from a seed (Xavier), keeping inputs and activations."""
-
-    type: Literal["randomize"]
-    seed: int = Field(0, ge=0, le=2**32 - 1)
-
-
-class DenseWeights(Message):
-    w: list[list[FiniteFloat]] = Field(max_length=256)
-    b: list[FiniteFloat] = Field(max_length=256)
-
-
-class NeuronsState(Message):
-    """Everything needed to rebuild the page exactly: example, inputs, layers, weights."""
-
-    preset: PresetName
-    modified: bool = False
-    inputs: list[FiniteFloat] = Field(max_length=64)
-    activations: list[ActivationName] = Field(min_length=1, max_length=64)
-    weights: list[DenseWeights] = Field(min_length=1, max_length=64)
-    #: The wanted outputs for the inputs; None: the example's own.
-    target: list[FiniteFloat] | None = Field(None, max_length=64)
-    #: None: the example's own loss and learning rate.
-    training: TrainingSettings | None = None
-
-
-# --- the frame ----------------------------------------------------------------------------
-
-
-class NeuronLayer(BaseModel):
-    activation: str
-    w: list[list[float]]  # (n_in, n_out)
-    b: list[float]
-    terms: list[list[float]]  # terms[j][i] = x_i * w_ij, the products summed into z_j
-    z: list[float]
-    a: list[float]
-
-
-class NeuronsFrame(BaseModel):
-    type: Literal["frame"] = "frame"
-    lab: Literal["neurons"] = "neurons"
-    preset: str  # the example last loaded
-    modified: bool  # edited since it was loaded
-    note: str | None  # catalog key of a remark on the book's arithmetic
-    input_names: list[str]
-    inputs: list[float]
-    layers: list[NeuronLayer]
-    output: float
-    output_kind: str
-    target: list[float]  # the wanted outputs (B.3)
-    loss_now: float | None  # the loss of the output above; None if the loss does not apply
-    training: TrainingView
-    step_through: StepThroughView | None  # the iteration being walked, phases so far
 
 
 def edit_parameter(lab: Lab, model: Sequential, command: SetWeight | SetBias) -> None:
@@ -150,7 +50,7 @@ def edit_parameter(lab: Lab, model: Sequential, command: SetWeight | SetBias) ->
         b[j] = lab.check_value(command.value + (b[j] if command.relative else 0.0), "bias")
 
 
-class NeuronsLab(StepThroughLab):
+class NeuronsLab(NeuronsRendering, StepThroughLab):
     name = "neurons"
     commands = command_adapter(
         SetWeight,
@@ -308,46 +208,3 @@ class NeuronsLab(StepThroughLab):
 
     def weights(self) -> dict[str, np.ndarray]:
         return sequential_weights(self.model)
-
-    # --- the frame ----------------------------------------------------------------------
-
-    def frame(self) -> NeuronsFrame:
-        out, trace = self.model.forward(self.x[None, :], trace=True)
-        layers = []
-        for layer, record in zip(self.model.layers, trace, strict=True):
-            x = record["x"][0]
-            w = layer.params["w"]
-            layers.append(
-                NeuronLayer(
-                    activation=layer.activation,
-                    w=w.tolist(),
-                    b=layer.params["b"].tolist(),
-                    terms=(x[:, None] * w).T.tolist(),
-                    z=record["z"][0].tolist(),
-                    a=record["a"][0].tolist(),
-                )
-            )
-        return NeuronsFrame(
-            preset=self.origin.name,
-            modified=self.modified,
-            note=None if self.modified else self.origin.note,
-            input_names=self.input_names,
-            inputs=self.x.tolist(),
-            layers=layers,
-            output=float(out[0, 0]),
-            output_kind="probability" if layers[-1].activation == "sigmoid" else "value",
-            target=self.target.tolist(),
-            loss_now=self.loss_now(out),
-            training=self.trainer.view(),
-            step_through=self.trainer.step_through_view(),
-        )
-
-    def loss_now(self, out: np.ndarray) -> float | None:
-        """The chosen loss of the output against the target, when it applies and is finite."""
-        try:
-            check_loss_fits(self.model, self.trainer.loss)
-            check_targets(self.trainer.loss, self.target)
-            value = evaluate(self.trainer.loss, out, self.target[None, :])[0]
-        except (LabError, ValueError):
-            return None
-        return value if np.isfinite(value) else None

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from app.labs.common.base import sequential_weights
 from app.labs.common.heatmaps import SentMaps
 from app.labs.common.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
-from app.labs.neurons.lab import SetBias, SetWeight, edit_parameter
+from app.labs.neurons.commands import SetBias, SetWeight
+from app.labs.neurons.lab import edit_parameter
 from app.labs.playground import frame as view
 from app.labs.playground.commands import (
     AddPoint,
@@ -33,9 +34,7 @@ from app.labs.playground.commands import (
 from app.labs.playground.data import PlaygroundData, Point, base_points, make_data
 from app.labs.playground.presets import PRESETS
 from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState
-from app.labs.playground.training import (
-    PlaygroundTraining,
-)
+from app.labs.playground.training import PlaygroundTraining
 from app.protocol import LabError, command_adapter
 from engine.datasets import (
     BatchSampler,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.neurons.lab import DenseWeights
+from app.labs.neurons.commands import DenseWeights
 from app.protocol import FiniteFloat, Message
 from engine.datasets import DATASET_NAMES, PROBLEMS
 from engine.features import FEATURE_NAMES
