@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.activations import sigmoid
+from engine.layers.base import Layer
 from engine.losses import binary_crossentropy
 from engine.model import Sequential, mlp
 from engine.optimizers import Optimizer
@@ -120,13 +121,9 @@ class GAN:
     def networks(self) -> tuple[Sequential, Sequential]:
         return self.generator, self.discriminator
 
-    def parameters_finite(self) -> bool:
-        return all(
-            np.all(np.isfinite(p))
-            for net in self.networks()
-            for layer in net.layers
-            for p in layer.params.values()
-        )
+    def layers(self) -> list[Layer]:
+        """Both networks' layers, the generator's first: what a divergence guard watches."""
+        return self.generator.layers + self.discriminator.layers
 
 
 @dataclass

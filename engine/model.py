@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from engine.layers.base import Layer
+from engine.layers.batchnorm import BatchNorm
 from engine.layers.dense import Dense
 from engine.layers.recurrent import Recurrent, get_cell
 from engine.layers.sequence import LastStep, TimeDistributed
@@ -66,20 +69,63 @@ class Sequential:
         What each neuron computes over a whole grid of inputs (the playground's small
         heatmaps), without disturbing the trace of the batch being trained or shown.
         """
+        with self._untouched():
+            self.eval()
+            return self._outputs(x)
+
+    def probe(
+        self, x: np.ndarray, batch_size: int, traced: int = 0, training: bool = False
+    ) -> Probe:
+        """Every layer's output over all of ``x``, and every layer's trace on one batch of it
+        (rows ``traced * batch_size`` up to the next batch), in training or eval mode,
+        leaving the model as it was: modes, traces and running statistics are put back.
+
+        In training mode a network with batch normalization sees ``x`` in consecutive
+        batches of ``batch_size`` rows (``len(x)`` must be a multiple of it), each normalized
+        by its own statistics as in training; the trace is batch ``traced``'s as it went by,
+        so its running statistics include the batches before it. Otherwise batches change
+        nothing: ``x`` passes at once (faster), then batch ``traced`` alone for its trace.
+        """
+        batched = training and any(isinstance(layer, BatchNorm) for layer in self.layers)
+        if batched and len(x) % batch_size:
+            raise ValueError(f"{len(x)} rows do not split into batches of {batch_size}")
+        size = batch_size if batched else len(x)
+        parts, trace = [], []
+        with self._untouched():
+            self.train() if training else self.eval()
+            for b in range(len(x) // size):
+                parts.append(self._outputs(x[b * size : (b + 1) * size]))
+                if batched and b == traced:
+                    trace = self.trace()
+            if not batched:
+                self.forward(x[traced * batch_size : (traced + 1) * batch_size])
+                trace = self.trace()
+        return Probe([np.concatenate(outputs) for outputs in zip(*parts, strict=True)], trace)
+
+    def _outputs(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for x, in the layers' current modes."""
+        outputs = []
+        out = np.asarray(x, dtype=np.float64)
+        for layer in self.layers:
+            out = layer.forward(out)
+            outputs.append(out)
+        return outputs
+
+    @contextmanager
+    def _untouched(self) -> Iterator[None]:
+        """Forward passes inside leave no mark: each layer's mode, trace and running
+        statistics are put back afterwards (parameters are never changed by a forward)."""
         modes = [layer.training for layer in self.layers]
         caches = [layer.cache for layer in self.layers]
-        self.eval()
-        outputs = []
+        buffers = [{k: v.copy() for k, v in layer.buffers.items()} for layer in self.layers]
         try:
-            out = np.asarray(x, dtype=np.float64)
-            for layer in self.layers:
-                out = layer.forward(out)
-                outputs.append(out)
-            return outputs
+            yield
         finally:
-            for layer, mode, cache in zip(self.layers, modes, caches, strict=True):
+            for layer, mode, cache, saved in zip(self.layers, modes, caches, buffers, strict=True):
                 layer.training = mode
                 layer.cache = cache
+                for key, value in saved.items():
+                    layer.buffers[key][...] = value
 
     def loss_and_gradients(
         self,
@@ -172,6 +218,14 @@ class Sequential:
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential([\n  {inner}\n])"
+
+
+@dataclass
+class Probe:
+    """What every layer of a ``Sequential`` made of a data set (see ``Sequential.probe``)."""
+
+    outputs: list[np.ndarray]  # per layer, in order: its output over all the rows
+    trace: list[dict[str, Any]]  # per layer: its trace on the chosen batch ("type" included)
 
 
 def mlp(

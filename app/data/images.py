@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from engine.patterns import SIDE, STROKE_GLYPHS, stroke_patterns
+from engine.data.patterns import SIDE, STROKE_GLYPHS, stroke_patterns
 
 ImageSetName = Literal["digits", "patterns"]
 IMAGE_SET_NAMES: tuple[str, ...] = ("digits", "patterns")

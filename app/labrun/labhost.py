@@ -6,10 +6,10 @@ one core with each other *and* with the event loop that talks to every browser. 
 processes (`NP_LAB_PROCESSES=true`), each of the `NP_LAB_WORKERS` processes runs on its own
 core and the event loop never waits for the engine.
 
-A session sees a `LabHandle` either way: the same few operations, each returning what the
-session sends (frames as JSON text), called on the lab's lane (`app.labrun.pool`). A lab stays
-in the process it was created in; the lab worker threads that serve that process are the
-only ones that talk to it.
+A session sees a `LabHandle` either way: the same few typed calls (`app.labrun.labcalls`),
+each returning what the session sends (frames as JSON text), called on the lab's lane
+(`app.labrun.pool`). A lab stays in the process it was created in; the lab worker threads
+that serve that process are the only ones that talk to it.
 """
 
 import contextlib
@@ -19,17 +19,27 @@ import logging
 import multiprocessing
 import signal
 import threading
-import time
 import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Literal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from app.labrun.labcalls import (
+    ClearStop,
+    FrameKind,
+    HandleCommand,
+    LabCall,
+    RenderFrame,
+    ResetLab,
+    RestoreState,
+    TakeSnapshot,
+    Train,
+)
 from app.labs.common.base import Lab
 from app.protocol import LabError
-from app.rooms import frames as room_frames
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,15 +49,12 @@ class LabCrash(RuntimeError):
     """A lab raised something other than LabError (a bug), or its process died."""
 
 
-#: "update": what changed since the last frame; "full": everything, for a page that shows
-#: nothing yet; "light": the cheap part, while playing in a full room; "room": the update and
-#: the whole frame together, while teaching a room (`app.rooms.frames`). Only labs whose
-#: frames carry what changed (the playground) tell them apart.
-FrameKind = Literal["update", "full", "light", "room"]
+T = TypeVar("T")
 
 
 class LabHandle:
-    """What a session may do with its lab. Every method runs on the lab's lane."""
+    """What a session may do with its lab. Every method runs on the lab's lane: it makes its
+    typed call (`app.labrun.labcalls`, where each is described) and `run`s it."""
 
     def __init__(self, lab_class: type[Lab]) -> None:
         self.lab_class = lab_class
@@ -62,33 +69,27 @@ class LabHandle:
         self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
     def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
-        """Apply a lab command; the new frame."""
-        return self.run("handle", command, kind)
+        return self.run(HandleCommand(command, kind))
 
     def reset(self, kind: FrameKind = "update") -> str:
-        return self.run("reset", kind)
+        return self.run(ResetLab(kind))
 
     def restore(self, state: BaseModel) -> str:
-        """Replace the whole state; a full frame (the page shows a new lab)."""
-        return self.run("restore", state)
+        return self.run(RestoreState(state))
 
     def frame(self, kind: FrameKind = "full") -> str:
-        """A frame without a change: by default a full one, for a page that shows nothing yet."""
-        return self.run("frame", kind)
+        return self.run(RenderFrame(kind))
 
     def snapshot(self) -> BaseModel:
-        return self.run("snapshot")
+        return self.run(TakeSnapshot())
 
     def train(
         self, steps: int, kind: FrameKind | None, playing: bool = False
     ) -> tuple[str | None, float, float]:
-        """Train (`playing`: a burst of the play loop); (the frame of that kind or None for
-        none, seconds training, seconds making the frame)."""
-        return self.run("train", steps, kind, playing)
+        return self.run(Train(steps, kind, playing))
 
     def clear_stop(self) -> None:
-        """Forget that training diverged or finished: the learner presses play again."""
-        self.run("clear_stop")
+        self.run(ClearStop())
 
     def close(self) -> None:
         """Forget the lab (its workspace is gone for good)."""
@@ -96,7 +97,8 @@ class LabHandle:
     def mirror(self, status: tuple[int, bool, bool, float]) -> None:
         self.step_count, self.diverged, self.finished, self.play_period = status
 
-    def run(self, op: str, *args: Any) -> Any:
+    def run(self, call: LabCall[T]) -> T:
+        """Carry out `call` on the lab, here or in its process; what it returns."""
         raise NotImplementedError
 
 
@@ -107,48 +109,6 @@ def lab_status(lab: Lab | None) -> tuple[int, bool, bool, float]:
     return lab.step_count, lab.diverged, lab.finished, lab.play_period()
 
 
-def render(lab: Lab, kind: FrameKind) -> str:
-    """The lab's frame of that kind, as the JSON text the session sends."""
-    if kind == "room":
-        frame = lab.frame()
-        return room_frames.join(frame.model_dump_json(), lab.whole_frame(frame).model_dump_json())
-    make = {"update": lab.frame, "full": lab.full_frame, "light": lab.light_frame}[kind]
-    return make().model_dump_json()
-
-
-def apply(lab: Lab, op: str, *args: Any) -> Any:
-    """One operation on a lab, wherever it lives."""
-    match op:
-        case "handle":
-            command, kind = args
-            lab.handle(command)
-            return render(lab, kind)
-        case "reset":
-            lab.reset()
-            return render(lab, args[0])
-        case "restore":
-            lab.restore(args[0])
-            return render(lab, "full")
-        case "frame":
-            return render(lab, args[0])
-        case "snapshot":
-            return lab.snapshot()
-        case "train":
-            steps, kind, playing = args
-            started = time.perf_counter()
-            if playing:
-                lab.play(steps, light=kind == "light")
-            else:
-                lab.train(steps)
-            trained = time.perf_counter()
-            text = render(lab, kind) if kind is not None else None
-            return text, trained - started, time.perf_counter() - trained
-        case "clear_stop":
-            lab.diverged = lab.finished = False
-            return None
-    raise ValueError(f"unknown lab operation {op!r}")
-
-
 class LocalLab(LabHandle):
     """A lab in the server process (NP_LAB_PROCESSES=false: tests, tiny servers)."""
 
@@ -156,9 +116,9 @@ class LocalLab(LabHandle):
         super().__init__(type(lab))
         self.lab = lab
 
-    def run(self, op: str, *args: Any) -> Any:
+    def run(self, call: LabCall[T]) -> T:
         try:
-            return apply(self.lab, op, *args)
+            return call.apply(self.lab)
         finally:
             self.mirror(lab_status(self.lab))
 
@@ -171,14 +131,14 @@ class RemoteLab(LabHandle):
         self.process = process
         self.lab_id = lab_id
 
-    def run(self, op: str, *args: Any) -> Any:
-        result, status = self.process.request(op, self.lab_id, *args)
+    def run(self, call: LabCall[T]) -> T:
+        result, status = self.process.request(self.lab_id, call)
         self.mirror(status)
         return result
 
     def close(self) -> None:
         with contextlib.suppress(LabCrash):
-            self.process.request("close", self.lab_id)
+            self.process.request(self.lab_id, CloseLab())
 
 
 # --- the lab process ---------------------------------------------------------------------
@@ -192,22 +152,46 @@ CHANNELS = 2
 STARTUP_SECONDS = 60.0
 
 
-def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request: tuple) -> tuple:
+# The calls a lab process answers besides a lab's own (`LabCall`): its labs' life, its own.
+
+
+@dataclass(frozen=True)
+class CreateLab:
+    """Build a lab of this class; answered with its id in the process."""
+
+    lab_class: type[Lab]
+
+
+@dataclass(frozen=True)
+class CloseLab:
+    """Forget the lab (its workspace is gone for good)."""
+
+
+@dataclass(frozen=True)
+class StopProcess:
+    """The server is stopping: the process returns."""
+
+
+#: One request down a pipe: the lab's id in the process (0 for none), and the call.
+Request = tuple[int, LabCall | CreateLab | CloseLab | StopProcess]
+
+
+def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request: Request) -> tuple:
     """Carry out one request in a lab process; the reply to send back."""
-    op, lab_id, args = request
+    lab_id, call = request
     lab = labs.get(lab_id)
     try:
-        if op == "create":
+        if isinstance(call, CreateLab):
             lab_id = next(ids)  # never reused: a closed lab's handle finds nothing
-            lab = labs[lab_id] = args[0](settings)
+            lab = labs[lab_id] = call.lab_class(settings)
             result = lab_id
-        elif op == "close":
+        elif isinstance(call, CloseLab):
             labs.pop(lab_id, None)
             result, lab = None, None
         elif lab is None:
             raise LabCrash("this lab is gone (its process was restarted)")
         else:
-            result = apply(lab, op, *args)
+            result = call.apply(lab)
         return ("ok", result, lab_status(lab))
     except LabError as exc:
         return ("lab_error", (exc.code, exc.message, exc.params), lab_status(lab))
@@ -228,7 +212,7 @@ def serve(conns: list[Connection], settings: Settings) -> None:
                 request = conn.recv()
             except (EOFError, OSError):
                 return
-            if request[0] == "stop":
+            if isinstance(request[1], StopProcess):
                 return
             conn.send(answer(labs, ids, settings, request))
 
@@ -273,15 +257,18 @@ class LabProcess:
                 conn = self.mine.conn = self.free.pop()
         return conn
 
-    def request(self, op: str, lab_id: int, *args: Any) -> tuple[Any, tuple]:
+    def request(self, lab_id: int, call: LabCall | CreateLab | CloseLab) -> tuple[Any, tuple]:
         conn = self.pipe()
         try:
-            conn.send((op, lab_id, args))
+            conn.send((lab_id, call))
             # A new process first imports the app and NumPy: give its first answer longer.
             timeout = self.settings.lab_call_timeout_seconds
             if not conn.poll(timeout if self.ready else max(timeout, STARTUP_SECONDS)):
                 # A lab stuck in a loop would hold this process's learners forever.
-                log.error("lab call took too long; restarting its process", extra={"op": op})
+                log.error(
+                    "lab call took too long; restarting its process",
+                    extra={"op": type(call).__name__},
+                )
                 self.process.kill()
                 raise EOFError("the call took too long")
             outcome, result, status = conn.recv()
@@ -313,7 +300,7 @@ class LabProcess:
         if self.process is None:
             return
         with contextlib.suppress(OSError):
-            self.conns[0].send(("stop", 0, ()))
+            self.conns[0].send((0, StopProcess()))
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.terminate()
@@ -347,5 +334,5 @@ class LabHost:
         if not self.processes:
             return LocalLab(lab_class(self.settings))
         process = self.processes[home]
-        lab_id, _ = process.request("create", 0, lab_class)
+        lab_id, _ = process.request(0, CreateLab(lab_class))
         return RemoteLab(process, lab_id, lab_class)

@@ -62,6 +62,10 @@ class Error(Message):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+#: The `error` for a bug in a lab or the server: one answer lost, the session goes on.
+INTERNAL_ERROR = ("internal_error", "Something went wrong on the server; the page still works.")
+
+
 class Status(Message):
     """Whether the lab is training, and how far it has got."""
 

@@ -9,6 +9,7 @@ from app.labs.batchnorm.lab import BatchNormLab
 from app.labs.common.curve import LossCurve
 from app.protocol import LabError
 from app.settings import Settings
+from engine.guard import params_within
 from engine.layers import BatchNorm, Dense
 
 
@@ -239,3 +240,18 @@ def test_presets_show_the_drift_batch_normalization_removes(lab):
     assert lab.frame().preset == "b10_relu_growing" and not lab.frame().modified
     configure(lab, depth=3)
     assert lab.frame().preset is None
+
+
+def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
+    # At the largest step with 5x ReLU weights the plain run sat at 4e211 unflagged while
+    # only NaN counted; past NP_MAX_ABS_VALUE it now stops at the last sane weights.
+    configure(lab, activation="relu", weight_scale=5, learning_rate=10)
+    for _ in range(20):
+        lab.train(10)
+        if lab.diverged:
+            break
+    assert lab.diverged
+    limit = lab.settings.max_abs_value
+    assert all(params_within(run.model, limit) for run in lab.runs)
+    text = lab.frame().model_dump_json()
+    assert "NaN" not in text and "Infinity" not in text

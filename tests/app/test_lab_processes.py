@@ -6,6 +6,7 @@ import signal
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labrun.labcalls import RenderFrame
 from app.labrun.labhost import LabCrash, RemoteLab
 from app.labs import LABS
 from app.main import create_app
@@ -95,7 +96,7 @@ def test_a_dropped_workspace_frees_its_lab_in_the_process():
             ask = runtime.pool.run  # on the process's own worker, after the pending close
             try:
                 client.portal.call(
-                    ask, runtime.pool.new_lane(), lambda: process.request("frame", 1)
+                    ask, runtime.pool.new_lane(), lambda: process.request(1, RenderFrame())
                 )
             except LabCrash:
                 return True

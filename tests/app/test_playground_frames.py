@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from app.labrun.labhost import apply
+from app.labrun.labcalls import HandleCommand, LabCall, RenderFrame, Train
 from app.labs.common.heatmaps import decode
 from app.labs.neurons.commands import SetWeight
 from app.labs.playground import frame as view
@@ -117,12 +117,12 @@ def test_playing_records_no_step_through_but_a_single_step_does(lab):
 
 
 def test_the_lab_host_renders_the_kind_it_is_asked_for(lab):
-    text, trained, framed = apply(lab, "train", 5, "light", True)
+    text, trained, framed = Train(5, "light", playing=True).apply(lab)
     light = json.loads(text)
     assert light["step"] == 5 and light["output"] is None and trained > 0 and framed > 0
-    assert json.loads(apply(lab, "frame", "update"))["output"] is not None
-    assert json.loads(apply(lab, "frame", "full"))["kind"] == "full"
-    assert apply(lab, "train", 1, None, False)[0] is None  # a slice of a longer request
+    assert json.loads(RenderFrame("update").apply(lab))["output"] is not None
+    assert json.loads(RenderFrame("full").apply(lab))["kind"] == "full"
+    assert Train(1, None, playing=False).apply(lab)[0] is None  # a slice of a longer request
 
 
 def test_before_light_frames_the_losses_are_measured_every_other_burst(lab):
@@ -164,13 +164,10 @@ def draw(page: dict, frame: dict) -> dict:
     return page
 
 
-def room_frame(lab, op: str, arg) -> tuple[dict, dict]:
-    """The lab host's answer while teaching a room (playing, for "train"): (small, whole)."""
-    if op == "train":
-        text = apply(lab, "train", arg, "room", True)[0]
-    else:
-        text = apply(lab, op, arg, "room")
-    small, whole = frames.split(text)
+def room_frame(lab, call: LabCall) -> tuple[dict, dict]:
+    """The lab host's answer while teaching a room (playing, for `Train`): (small, whole)."""
+    text = call.apply(lab)
+    small, whole = frames.split(text[0] if isinstance(call, Train) else text)
     return json.loads(small), json.loads(whole)
 
 
@@ -179,25 +176,32 @@ def test_a_rooms_whole_frame_shows_what_every_small_frame_before_it_added_up_to(
     monkeypatch.setattr(playground_training, "HISTORY_LIMIT", 8)
     lab = PlaygroundLab(Settings())
     in_step = {}
+
+    def train(steps: int) -> Train:
+        return Train(steps, "room", playing=True)
+
+    def handle(command) -> HandleCommand:
+        return HandleCommand(command, "room")
+
     edits = [
-        ("train", 5),
-        ("handle", SetNetwork(type="set_network", learning_rate=0.1)),  # no map changes
-        ("train", 1),  # maps barely move: some are left out of the small frame
-        ("handle", Inspect(type="inspect", layer=0, j=1)),
-        ("train", 20),
-        ("handle", AddPoint(type="add_point", x1=1.0, x2=-1.0, label=1)),
-        ("handle", SetNetwork(type="set_network", hidden=[3])),  # new shapes: every map
-        ("train", 40),
-        ("handle", SetData(type="set_data", kind="multi_gauss", classes=3)),
-        ("train", 2),
-        ("train", 1),
+        train(5),
+        handle(SetNetwork(type="set_network", learning_rate=0.1)),  # no map changes
+        train(1),  # maps barely move: some are left out of the small frame
+        handle(Inspect(type="inspect", layer=0, j=1)),
+        train(20),
+        handle(AddPoint(type="add_point", x1=1.0, x2=-1.0, label=1)),
+        handle(SetNetwork(type="set_network", hidden=[3])),  # new shapes: every map
+        train(40),
+        handle(SetData(type="set_data", kind="multi_gauss", classes=3)),
+        train(2),
+        train(1),
     ]
     left_out = 0
-    for op, arg in edits:
-        small, whole = room_frame(lab, op, arg)
+    for call in edits:
+        small, whole = room_frame(lab, call)
         in_step = draw(in_step, small)
         assert whole["kind"] == "full" and whole["history_reset"]
-        assert draw({}, whole) == in_step, (op, arg)
+        assert draw({}, whole) == in_step, call
         left_out += small["output"] is None or None in sum(small["neuron_maps"], [])
     assert left_out >= 2  # the small frames did leave maps out
     assert len(in_step["history"]) <= 2 * 8 and in_step["output"]["kind"] == "classes"

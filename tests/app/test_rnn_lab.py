@@ -18,6 +18,7 @@ from app.labs.rnn.lab import RnnLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
+from engine.guard import params_within
 from engine.model import recurrent_layer
 
 
@@ -301,3 +302,19 @@ def test_presets_show_vanishing_and_exploding_gradients_and_the_lstms_memory(lab
     assert lab.frame().preset == "b24_lstm" and not lab.frame().modified
     lab.restore(shared)
     assert lab.frame().preset == "b24_lstm" and lab.frame().modified
+
+
+def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
+    # The exploding example at a huge step: the weights pass 1e6 long before they are
+    # infinite (6e42 and a loss of 3e87 by step 70 when only NaN counted).
+    lab.handle(RnnLab.commands.validate_python({"type": "load_preset", "name": "b7_exploding"}))
+    send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
+    for _ in range(5):
+        lab.train(20)
+        if lab.diverged:
+            break
+    assert lab.diverged and lab.step_count < 100
+    limit = lab.settings.max_abs_value
+    for model in lab.models.values():
+        assert params_within(model, limit)
+    strict_json(lab.frame())

@@ -207,7 +207,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
     ("playground", "learning_rate"): {
         "iteration": "3",
         "learning-rate": "3",
-        "diverged": re.compile("Training diverged: the loss grew"),
+        "diverged": re.compile("Training diverged: the loss or a weight grew"),
     },
     ("playground", "overfitting"): {
         "train-loss": "0",

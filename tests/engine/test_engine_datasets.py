@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from engine import datasets as ds
-from engine.features import FEATURE_NAMES, feature_matrix, grid
+from engine.data import datasets as ds
+from engine.data.features import FEATURE_NAMES, feature_matrix, grid
 
 
 @pytest.mark.parametrize("name", ds.DATASET_NAMES)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.disc_datasets import DATASET_NAMES, make_dataset
+from engine.data.disc_datasets import DATASET_NAMES, make_dataset
 from engine.histogram import counts, shared_edges
 
 

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 
 from engine.autoencoder import Autoencoder, add_noise, edge_strength, plane_projection
-from engine.distributions import (
+from engine.data.distributions import (
     NOISE_KINDS,
     REAL_DISTRIBUTIONS,
     drawn,
     noise,
     noise_grid,
 )
+from engine.data.patterns import SIDE, STROKE_KINDS, stroke_patterns
 from engine.gan import (
     GAN,
     PHASES,
@@ -28,7 +29,6 @@ from engine.gan import (
 from engine.gradcheck import numerical_gradient, rel_error
 from engine.losses import mse
 from engine.optimizers import Optimizer
-from engine.patterns import SIDE, STROKE_KINDS, stroke_patterns
 
 TOL = 1e-6
 

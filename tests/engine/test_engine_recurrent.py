@@ -4,13 +4,11 @@ and the long-memory task that the LSTM learns where the plain RNN fails."""
 import numpy as np
 import pytest
 
-from engine import sequence_tasks
+from engine.data import sequence_tasks
 from engine.gradcheck import check_layer, numerical_gradient, rel_error
 from engine.layers import GRU, LSTM, RNN, Dense, LastStep, TimeDistributed
-from engine.layers.recurrent import (
-    CELLS,
-    clip_by_norm,
-    get_cell,
+from engine.layers.recurrent import CELLS, clip_by_norm, get_cell
+from engine.layers.recurrent_cells import (
     gru_step_backward,
     gru_step_forward,
     lstm_step_backward,

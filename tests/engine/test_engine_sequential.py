@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from engine.layers import Activation, Dense
+from engine.layers import Activation, BatchNorm, Dense
 from engine.layers.dense import dense_stack_outputs
 from engine.model import Sequential, mlp
 from engine.optimizers import Optimizer
@@ -134,6 +134,49 @@ def test_layer_outputs_gives_every_layer_and_keeps_the_trace():
     np.testing.assert_allclose(outputs[-1], model.predict(XOR_X))
     np.testing.assert_allclose(outputs[0], np.tanh(XOR_X @ model.layers[0].params["w"]))
     assert model.layers[1].trace()["a"] is before
+
+
+def batch_normalized(seed: int = 0) -> Sequential:
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        [Dense(2, 4, rng=rng), BatchNorm(4), Activation("tanh"), Dense(4, 1, rng=rng)]
+    )
+
+
+def test_probe_in_training_mode_normalizes_each_batch_and_leaves_the_model_alone():
+    model = batch_normalized().eval()
+    x = np.random.default_rng(1).normal(size=(12, 2))
+    model.forward(x[:2])
+    before = model.layers[2].trace()["a"]
+    running = model.layers[1].buffers["running_mean"].copy()
+    probe = model.probe(x, batch_size=4, traced=2, training=True)
+    # Each batch of 4 normalized by its own statistics, as in training...
+    fresh = batch_normalized().train()
+    by_batch = [fresh.forward(x[k : k + 4]) for k in (0, 4, 8)]
+    np.testing.assert_allclose(probe.outputs[-1], np.concatenate(by_batch))
+    assert [o.shape for o in probe.outputs] == [(12, 4), (12, 4), (12, 4), (12, 1)]
+    # ... and the trace is batch 2's, its running statistics updated by batches 0 and 1.
+    np.testing.assert_array_equal(probe.trace[0]["x"], x[8:12])
+    fresh_running = fresh.layers[1].trace()["running_mean"]
+    np.testing.assert_allclose(probe.trace[1]["running_mean"], fresh_running)
+    assert not model.layers[0].training and model.layers[2].trace()["a"] is before
+    np.testing.assert_array_equal(model.layers[1].buffers["running_mean"], running)
+
+
+def test_probe_in_eval_mode_is_layer_outputs_and_the_batchs_trace():
+    model = batch_normalized()
+    model.train_step(np.ones((3, 2)) * [[1.0], [2.0], [3.0]], np.zeros((3, 1)))
+    x = np.random.default_rng(2).normal(size=(8, 2))
+    probe = model.probe(x, batch_size=4, traced=1)
+    for got, want in zip(probe.outputs, model.layer_outputs(x), strict=True):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(probe.trace[0]["x"], x[4:])
+    assert probe.trace[1]["type"] == "batchnorm" and model.layers[0].training
+
+
+def test_probe_refuses_batches_that_do_not_split_the_data():
+    with pytest.raises(ValueError, match="batches of 4"):
+        batch_normalized().probe(np.zeros((6, 2)), batch_size=4, training=True)
 
 
 @pytest.mark.parametrize(

@@ -27,12 +27,12 @@ from app.labs.common.history import History
 from app.labs.common.training_checks import (
     check_hidden,
     check_latent,
-    divergence_guard,
     make_optimizer,
 )
 from app.labs.neurons.commands import DenseWeights
 from app.protocol import LabError, command_adapter
 from engine.autoencoder import Autoencoder, add_noise
+from engine.guard import divergence_guard
 
 BATCH_SIZE = 32
 
@@ -121,7 +121,7 @@ class AutoencoderLab(AutoencoderRendering, Lab):
     def train(self, steps: int) -> None:
         images = self.data.images
         batch = min(BATCH_SIZE, len(images))
-        with divergence_guard(self.model.layers) as guard:
+        with divergence_guard(self.model.layers, self.settings.max_abs_value) as guard:
             for _ in range(steps):
                 clean = images[self.rng.integers(0, len(images), batch)]
                 noisy = add_noise(clean, self.config.noise, self.rng)

@@ -8,7 +8,7 @@ from pydantic import Field
 from app.labs.batchnorm.presets import PRESETS
 from app.labs.common.curve import CurveState
 from app.protocol import FiniteFloat, Message
-from engine.disc_datasets import DATASET_NAMES
+from engine.data.disc_datasets import DATASET_NAMES
 
 DatasetName = Literal[DATASET_NAMES]  # type: ignore[valid-type]
 ActivationName = Literal["sigmoid", "tanh", "relu"]

@@ -8,8 +8,17 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.labs.batchnorm.commands import Config, Mode, Selection, View
-from app.labs.batchnorm.networks import BINS, N_POINTS, OUTPUT_RANGE, RUNS, finite, probe, rounded
+from app.labs.batchnorm.networks import (
+    BINS,
+    CHART_DECIMALS,
+    N_POINTS,
+    OUTPUT_RANGE,
+    RUNS,
+    finite,
+    probe,
+)
 from app.labs.batchnorm.presets import PRESETS
+from app.labs.common.numbers import rounded
 from engine.histogram import counts, shared_edges
 from engine.layers import BatchNorm
 from engine.losses import binary_crossentropy
@@ -84,7 +93,7 @@ class BatchNormFrame(BaseModel):
     runs: list[RunFrame]
     curve: Curve
     formula: Formula
-    diverged: list[str]  # the runs whose loss stopped being finite (training stopped)
+    diverged: list[str]  # the runs that diverged (engine.guard; training stopped)
     note: str  # catalog key of the remark on the book's term
 
 
@@ -148,12 +157,12 @@ class BatchNormRendering:
             n_batches=self.n_batches,
             max_depth=self.settings.batchnorm_max_layers,
             max_width=self.settings.max_neurons,
-            edges=[rounded(e) for e in edges],
+            edges=[rounded(e, CHART_DECIMALS) for e in edges],
             runs=runs,
             curve=Curve(
                 steps=self.curve.steps,
-                plain=rounded(self.curve.series_values(0)),
-                batchnorm=rounded(self.curve.series_values(1)),
+                plain=rounded(self.curve.series_values(0), CHART_DECIMALS),
+                batchnorm=rounded(self.curve.series_values(1), CHART_DECIMALS),
             ),
             formula=self.formula(probes[1].chosen),
             diverged=self.diverged_runs,

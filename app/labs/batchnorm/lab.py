@@ -30,13 +30,13 @@ from app.labs.batchnorm.networks import (
     NOISE,
     RUNS,
     Run,
-    all_finite,
 )
 from app.labs.batchnorm.presets import DEFAULT_PRESET, PRESETS
 from app.labs.common.base import Lab
 from app.labs.common.curve import LossCurve
 from app.protocol import LabError, command_adapter
-from engine.disc_datasets import make_dataset
+from engine.data.disc_datasets import make_dataset
+from engine.guard import diverged
 
 # --- the lab ------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class BatchNormLab(BatchNormRendering, Lab):
                 blown = [
                     name
                     for name, run, loss in zip(RUNS, self.runs, losses, strict=True)
-                    if not (np.isfinite(loss) and all_finite(run.model))
+                    if diverged(loss, run.model, self.settings.max_abs_value)
                 ]
                 if blown:
                     for run, weights in zip(self.runs, saved, strict=True):

@@ -17,6 +17,7 @@ RUNS = ("plain", "batchnorm")
 N_POINTS = 512
 NOISE = 0.05
 BINS = 24
+CHART_DECIMALS = 6  # histogram edges and loss curves: chart positions need no more
 # What each activation can output: post-activation histograms keep these ends fixed, so a
 # saturating sigmoid piles up visibly at 0 or 1 instead of the axis stretching to hide it.
 OUTPUT_RANGE: dict[str, tuple[float | None, float | None]] = {
@@ -33,11 +34,6 @@ def finite(value: Any) -> float | None:
     """A float for the page, or None where the engine produced NaN or infinity."""
     value = float(value)
     return value if np.isfinite(value) else None
-
-
-def rounded(values) -> list[float]:
-    """Chart positions only need 6 decimals; the 17 of a float64 would triple the frame."""
-    return np.round(np.asarray(values, dtype=float), 6).tolist()
 
 
 def build_network(config: Config, batchnorm: bool) -> Sequential:
@@ -78,45 +74,18 @@ def probe(model: Sequential, x: np.ndarray, batch_size: int, training: bool, cho
     """Forward `x` in the given mode, leaving running statistics and modes as they were.
 
     In training mode a batch-normalized network sees `x` in fixed batches, each normalized
-    by its own statistics as during training; otherwise the batches would not change a
-    thing, so one pass over all of `x` gives the same values faster. `chosen` is the batch
-    whose traces are kept (it is passed once more on its own when needed).
+    by its own statistics as during training (see `Sequential.probe`). `chosen` is the
+    batch whose traces are kept.
     """
-    buffers = [{k: v.copy() for k, v in layer.buffers.items()} for layer in model.layers]
-    modes = [layer.training for layer in model.layers]
-    model.train() if training else model.eval()
-    batched = training and any(isinstance(layer, BatchNorm) for layer in model.layers)
-    size = batch_size if batched else len(x)
-    activations = [layer for layer in model.layers if isinstance(layer, Activation)]
-    pre: list[list[np.ndarray]] = [[] for _ in activations]
-    post: list[list[np.ndarray]] = [[] for _ in activations]
-    logits, trace = [], []
-    try:
-        for b in range(len(x) // size):
-            logits.append(model.forward(x[b * size : (b + 1) * size]))
-            for k, layer in enumerate(activations):
-                pre[k].append(layer.cache["z"])
-                post[k].append(layer.cache["a"])
-            if batched and b == chosen:
-                trace = model.trace()
-        if not batched:
-            model.forward(x[chosen * batch_size : (chosen + 1) * batch_size])
-            trace = model.trace()
-    finally:
-        for layer, saved, mode in zip(model.layers, buffers, modes, strict=True):
-            for key, value in saved.items():
-                layer.buffers[key][...] = value
-            layer.training = mode
+    swept = model.probe(x, batch_size, chosen, training)
+    # An activation's input is the output of the layer before it (Dense or BatchNorm).
+    acts = [k for k, layer in enumerate(model.layers) if isinstance(layer, Activation)]
     return Probe(
-        pre=[np.concatenate(p) for p in pre],
-        post=[np.concatenate(p) for p in post],
-        logits=np.concatenate(logits),
-        chosen=trace,
+        pre=[swept.outputs[k - 1] for k in acts],
+        post=[swept.outputs[k] for k in acts],
+        logits=swept.outputs[-1],
+        chosen=swept.trace,
     )
-
-
-def all_finite(model: Sequential) -> bool:
-    return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
 
 
 class Run:

@@ -1,7 +1,8 @@
-"""Numbers for frames: rounded to what the page shows, never NaN or infinite.
+"""Numbers for frames: rounded to what the page shows.
 
 Frames carry thousands of pixels, probabilities and coordinates at up to 30 frames a
-second; three decimals are all a page can show, and cut the JSON to a third.
+second; three decimals are all a page can show, and cut the JSON to a third. The 17
+digits of a float64 would triple a frame.
 """
 
 import math
@@ -9,9 +10,16 @@ import math
 import numpy as np
 
 
-def rounded(values: np.ndarray, digits: int = 3) -> list:
-    """Nested lists of `values` rounded to `digits`; non-finite entries become 0."""
-    array = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+def rounded(values: np.ndarray, digits: int = 3, keep_nonfinite: bool = False) -> list:
+    """Nested lists of `values` rounded to `digits`.
+
+    Non-finite entries become 0 (a pixel or a point the page can still draw), unless
+    `keep_nonfinite`: then they stay and reach the page as null, a value that blew up and
+    that the page shows as missing.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if not keep_nonfinite:
+        array = np.nan_to_num(array, nan=0.0, posinf=0.0, neginf=0.0)
     return np.round(array, digits).tolist()
 
 

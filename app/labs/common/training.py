@@ -29,6 +29,7 @@ from app.labs.common.stepthrough_frame import (
 from app.labs.common.training_checks import check_learning_rate
 from app.protocol import FiniteFloat, LabError, Message
 from app.settings import Settings
+from engine.guard import diverged, params_within
 from engine.losses import LOSSES
 from engine.model import Sequential
 from engine.optimizers import OPTIMIZER_NAMES, Optimizer
@@ -218,7 +219,7 @@ class Trainer:
         """Apply the pending update, unless it would put non-finite or huge numbers in."""
         new, state = self.pending
         self.pending = None
-        if not (self.record.finite and self._acceptable(new)):
+        if not (self.record.finite and params_within(new, self.settings.max_abs_value)):
             self.diverge()
             return
         self._write(model, new)
@@ -243,11 +244,6 @@ class Trainer:
     def check_batch(self, model: Sequential, y: np.ndarray) -> None:
         check_loss_fits(model, self.loss, self.from_logits)
         check_targets(self.loss, y)
-
-    def _acceptable(self, params: list[dict[str, np.ndarray]]) -> bool:
-        """Finite and within NP_MAX_ABS_VALUE (the comparison is False for NaN)."""
-        limit = self.settings.max_abs_value
-        return all(np.all(np.abs(p) <= limit) for layer in params for p in layer.values())
 
     @staticmethod
     def _params(model: Sequential) -> list[dict[str, np.ndarray]]:
@@ -303,7 +299,7 @@ class Trainer:
                 value = model.train_step(
                     x, y, self.loss, self.optimizer, self.from_logits, self.regularizer
                 )
-            if not (np.isfinite(value) and self._acceptable([lr.params for lr in model.layers])):
+            if diverged(value, model, self.settings.max_abs_value):
                 self._write(model, old)
                 self.diverge()
                 return

@@ -1,20 +1,16 @@
-"""What the generative labs share: optimizer choices, size checks, and a guard that keeps a
-blown-up network off the page.
+"""What the generative labs share: optimizer choices and size checks.
 
 Commands are validated by pydantic first (types, NaN); these checks add the limits that
 come from the server's settings, each with an error code the page translates.
 """
 
-from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Literal
 
-import numpy as np
 from pydantic import Field
 
 from app.protocol import FiniteFloat, LabError, Message
 from app.settings import Settings
-from engine.layers.base import Layer
 from engine.optimizers import OPTIMIZER_NAMES, Optimizer
 
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]
@@ -78,39 +74,3 @@ def check_latent(size: int, settings: Settings, what: str) -> int:
             limit=settings.max_latent,
         )
     return size
-
-
-@contextmanager
-def divergence_guard(layers: Iterable[Layer]):
-    """Run a training burst; if it leaves any weight NaN or infinite, put the weights back
-    as they were before it and report it through `guard.diverged`.
-
-    Overflow warnings are silenced inside: a diverging run is an expected outcome that the
-    page explains, not an error.
-    """
-    layers = list(layers)
-    saved = [{k: p.copy() for k, p in layer.params.items()} for layer in layers]
-    guard = _Guard()
-    with np.errstate(all="ignore"):
-        try:
-            yield guard
-        finally:
-            finite = all(np.all(np.isfinite(p)) for lay in layers for p in lay.params.values())
-            if guard.diverged or not finite:
-                guard.diverged = True
-                for layer, params in zip(layers, saved, strict=True):
-                    for key, value in params.items():
-                        layer.params[key][...] = value
-
-
-class _Guard:
-    """Set `diverged` inside the burst when a loss stops being finite."""
-
-    diverged = False
-
-    def check(self, *values: float) -> bool:
-        """True while every value is finite; otherwise marks the burst as diverged."""
-        if all(np.isfinite(v) for v in values):
-            return True
-        self.diverged = True
-        return False

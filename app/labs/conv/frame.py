@@ -17,8 +17,8 @@ from app.labs.conv.presets import (
 )
 from engine.activations import activation_forward
 from engine.conv import ConvTrace, PoolTrace, conv2d_trace, flatten, pool2d_trace
+from engine.data.strokes import STROKE_CLASSES
 from engine.layers.pooling import POOL_MODES
-from engine.strokes import STROKE_CLASSES
 
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
 ONE_FILTER_ACCURACY = 0.8

@@ -16,12 +16,12 @@ from functools import cache
 
 import numpy as np
 
+from engine.data.strokes import STROKE_CLASSES, stroke_dataset
 from engine.layers import Activation, AvgPool2D, Conv2D, Flatten, MaxPool2D
 from engine.losses import categorical_crossentropy
 from engine.metrics import accuracy
 from engine.model import Sequential, mlp
 from engine.optimizers import Optimizer
-from engine.strokes import STROKE_CLASSES, stroke_dataset
 
 HIDDEN = 16
 LEARNING_RATE = 0.05

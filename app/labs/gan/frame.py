@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from app.data.images import image_set
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.gan.commands import family, preset_state
-from engine.distributions import noise_grid
+from engine.data.distributions import noise_grid
 from engine.gan import (
     diversity,
     nearest_labels,

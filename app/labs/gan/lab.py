@@ -17,7 +17,6 @@ from app.labs.common.history import History
 from app.labs.common.training_checks import (
     check_hidden,
     check_latent,
-    divergence_guard,
     make_optimizer,
 )
 from app.labs.gan.commands import (
@@ -40,13 +39,14 @@ from app.labs.gan.commands import (
 from app.labs.gan.frame import GanRendering
 from app.labs.neurons.commands import DenseWeights
 from app.protocol import LabError, command_adapter
-from engine.distributions import REAL_DISTRIBUTIONS, drawn, noise
+from engine.data.distributions import REAL_DISTRIBUTIONS, drawn, noise
 from engine.gan import (
     GAN,
     EquilibriumWatch,
     GanTrainer,
     mean_pairwise_distance,
 )
+from engine.guard import divergence_guard
 
 BATCH = {"plane": 64, "images": 32}
 SHOWN_POINTS = 200  # real and generated points drawn on the plane
@@ -235,7 +235,7 @@ class GanLab(GanRendering, Lab):
         """Run `action` `times` times, recording each finished iteration; stop early when
         training diverges (weights put back) or reaches the book's equilibrium."""
         r = self.trainer.readings
-        with divergence_guard(self.gan.generator.layers + self.gan.discriminator.layers) as g:
+        with divergence_guard(self.gan.layers(), self.settings.max_abs_value) as g:
             for _ in range(times):
                 before = (r.iterations, r.d_updates, r.g_updates)
                 action()

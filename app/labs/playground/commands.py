@@ -8,7 +8,7 @@ from pydantic import Field, create_model
 from app.labs.playground.presets import PRESETS
 from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
 from app.protocol import FiniteFloat, Message
-from engine.datasets import PROBLEMS
+from engine.data.datasets import PROBLEMS
 
 # --- commands -------------------------------------------------------------------------------
 

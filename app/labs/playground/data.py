@@ -11,7 +11,7 @@ import numpy as np
 
 from app.protocol import LabError
 from app.settings import Settings
-from engine.datasets import EXTENT, Dataset, generate, train_test_split
+from engine.data.datasets import EXTENT, Dataset, generate, train_test_split
 
 Point = tuple[float, float, float]  # x1, x2, label
 

@@ -26,10 +26,11 @@ from app.labs.common.heatmaps import (
     levels,
     quantize,
 )
+from app.labs.common.numbers import rounded
 from app.labs.common.stepthrough_frame import StepThroughView
 from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
 from engine.activations import sigmoid, softmax
-from engine.features import feature_matrix, grid
+from engine.data.features import feature_matrix, grid
 from engine.layers.dense import dense_stack_outputs
 
 if TYPE_CHECKING:
@@ -164,12 +165,10 @@ def predictions(problem: str, logits: np.ndarray) -> np.ndarray:
     return logits
 
 
-def rounded(values: np.ndarray) -> list:
-    return np.round(values, DECIMALS).tolist()
-
-
 def point_set(x: np.ndarray, y: np.ndarray) -> PointSet:
-    return PointSet(x1=rounded(x[:, 0]), x2=rounded(x[:, 1]), label=rounded(y))
+    return PointSet(
+        x1=rounded(x[:, 0], DECIMALS), x2=rounded(x[:, 1], DECIMALS), label=rounded(y, DECIMALS)
+    )
 
 
 def output_map(
@@ -302,8 +301,8 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
         layers=[
             LayerView(
                 activation=layer.activation,
-                w=rounded(layer.params["w"]),
-                b=rounded(layer.params["b"]),
+                w=rounded(layer.params["w"], DECIMALS),
+                b=rounded(layer.params["b"], DECIMALS),
             )
             for layer in lab.model.layers
         ],

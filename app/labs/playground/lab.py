@@ -36,14 +36,14 @@ from app.labs.playground.presets import PRESETS
 from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState
 from app.labs.playground.training import PlaygroundTraining
 from app.protocol import LabError, command_adapter
-from engine.datasets import (
+from engine.data.datasets import (
     BatchSampler,
     CsvError,
     Dataset,
     from_points,
     parse_csv,
 )
-from engine.features import feature_matrix
+from engine.data.features import feature_matrix
 from engine.model import Sequential, mlp
 from engine.regularizers import Regularizer
 

@@ -10,8 +10,8 @@ from pydantic import Field
 
 from app.labs.neurons.commands import DenseWeights
 from app.protocol import FiniteFloat, Message
-from engine.datasets import DATASET_NAMES, PROBLEMS
-from engine.features import FEATURE_NAMES
+from engine.data.datasets import DATASET_NAMES, PROBLEMS
+from engine.data.features import FEATURE_NAMES
 from engine.optimizers import OPTIMIZER_NAMES
 from engine.regularizers import REGULARIZER_NAMES
 

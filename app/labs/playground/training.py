@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from engine.activations import sigmoid
 from engine.losses import evaluate, loss_terms
 from engine.metrics import accuracy, correct
 
@@ -81,7 +82,7 @@ class PlaygroundTraining:
         loss = evaluate(self.loss_name, logits, targets, self.from_logits)[0]
         if self.data.problem == "regression":
             return loss, None
-        scores = 1.0 / (1.0 + np.exp(-logits)) if self.data.problem == "binary" else logits
+        scores = sigmoid(logits) if self.data.problem == "binary" else logits
         return loss, accuracy(scores, targets)
 
     def metrics(self, fresh: bool = True) -> dict[str, float | None]:

@@ -10,10 +10,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.numbers import rounded
 from app.labs.rnn.commands import LossHistory, RnnSettings
 from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tasks import MIN_LENGTH
-from engine.activations import sigmoid
+from engine.activations import sigmoid, softmax
 from engine.layers.recurrent import CELL_NAMES
 
 DECIMALS = 4  # rounding of the per-step arrays in a frame: the page shows 3
@@ -107,11 +108,7 @@ class RnnFrame(BaseModel):
     cells: dict[str, CellStats]
     history: LossHistory
     series: SeriesView | None
-    diverged: str | None  # the network whose loss stopped being finite
-
-
-def rounded(array: np.ndarray) -> list:
-    return np.round(array, DECIMALS).tolist()
+    diverged: str | None  # the network that diverged (engine.guard)
 
 
 class RnnRendering:
@@ -192,9 +189,7 @@ class RnnRendering:
         complete = steps == task.length
         output = prediction = None
         if complete and task.classification:
-            probabilities = np.exp(out[0] - out[0].max())
-            probabilities /= probabilities.sum()
-            output = rounded(probabilities)
+            output = rounded(softmax(out[0]), DECIMALS, keep_nonfinite=True)
             prediction = task.vocabulary[int(np.argmax(out[0]))]
         elif complete:
             prediction = float(task.price(out[0, 0]))
@@ -206,10 +201,13 @@ class RnnRendering:
             steps=steps,
             tokens=task.tokens(c.sample),
             values=task.values(c.sample),
-            inputs=rounded(trace["x"][0]),
-            h=rounded(trace["h"][0]),
-            c=rounded(trace["c"][0]) if "c" in trace else None,
-            gates={name: rounded(trace[name][0]) for name in layer.GATE_TRACES},
+            inputs=rounded(trace["x"][0], DECIMALS, keep_nonfinite=True),
+            h=rounded(trace["h"][0], DECIMALS, keep_nonfinite=True),
+            c=rounded(trace["c"][0], DECIMALS, keep_nonfinite=True) if "c" in trace else None,
+            gates={
+                name: rounded(trace[name][0], DECIMALS, keep_nonfinite=True)
+                for name in layer.GATE_TRACES
+            },
             target=task.target(c.sample),
             output=output,
             prediction=prediction,

@@ -45,6 +45,7 @@ from app.labs.rnn.frame import (
 from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tasks import DEFAULT_LENGTH, MIN_LENGTH, Task, make_task
 from app.protocol import LabError, command_adapter
+from engine.guard import diverged
 from engine.layers.recurrent import CELL_NAMES, Recurrent
 from engine.losses import get_loss
 from engine.metrics import accuracy
@@ -52,13 +53,6 @@ from engine.model import Sequential, recurrent_layer, sequence_model
 from engine.optimizers import Optimizer
 
 TIMING_SMOOTHING = 0.1  # weight of the newest step in the running time per step
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def all_finite(model: Sequential) -> bool:
-    return all(np.all(np.isfinite(p)) for layer in model.layers for p in layer.params.values())
 
 
 class RnnLab(RnnRendering, Lab):
@@ -303,7 +297,7 @@ class RnnLab(RnnRendering, Lab):
                 started = time.perf_counter()
                 value = model.train_step(x, y, loss, self.optimizers[cell], from_logits)
                 self.time_step(cell, time.perf_counter() - started)
-                if not (math.isfinite(value) and all_finite(model)):
+                if diverged(value, model, self.settings.max_abs_value):
                     # Back to the last finite weights, with fresh optimizer moments.
                     self.restore_params(model, backup)
                     self.optimizers[cell].reset()

@@ -1,4 +1,4 @@
-"""The three sequence tasks of the recurrent-networks page, over `engine.sequence_tasks`.
+"""The three sequence tasks of the recurrent-networks page, over `engine.data.sequence_tasks`.
 
 A `Task` owns its data for one setting (length, symbols, seed): how training batches are
 drawn (deterministically from the step number, so a restored state trains on), the fixed
@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from engine import sequence_tasks as st
+from engine.data import sequence_tasks as st
 
 TaskName = Literal["series", "words", "memory"]
 TASK_NAMES: tuple[str, ...] = ("series", "words", "memory")

@@ -1,6 +1,6 @@
 """The batch-normalization page's data: two binary shapes in the unit disc, from a seed.
 
-Kept apart from ``engine.datasets`` (the playground's TensorFlow-Playground shapes on the
+Kept apart from ``engine.data.datasets`` (the playground's TensorFlow-Playground shapes on the
 square [-6, 6]^2, whose noise moves labels) because the B.5 page's presets and tour quote
 numbers computed on exactly these points.
 

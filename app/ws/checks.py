@@ -1,0 +1,51 @@
+"""The door of a session: what every message, and every saved state, must pass before
+anything changes. Each refusal is a `LabError` whose code the page translates; the
+connection stays open.
+"""
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from app.labrun.labhost import LabHandle
+from app.protocol import LabError, describe_validation_error
+from app.settings import Settings
+from app.ws.limits import TokenBucket
+
+
+def read_command(
+    text: str | None, settings: Settings, limiter: TokenBucket, commands: TypeAdapter
+) -> BaseModel:
+    """The command in a message's text, if it passes the door: text, not too large, within
+    the message rate (a token is taken), a command of this lab. Else a `LabError` saying
+    which, for the sender (the connection stays open)."""
+    if text is None:
+        raise LabError("not_text", "Messages must be JSON text, not binary.")
+    if len(text.encode()) > settings.max_message_bytes:
+        raise LabError(
+            "too_large",
+            f"Message too large: at most {settings.max_message_bytes} bytes.",
+            limit=settings.max_message_bytes,
+        )
+    if not limiter.allow():
+        raise LabError(
+            "rate_limited",
+            f"Too many messages: at most {settings.max_messages_per_second:g} a second.",
+            limit=settings.max_messages_per_second,
+        )
+    try:
+        return commands.validate_json(text)
+    except ValidationError as exc:
+        if exc.errors()[0]["type"] == "json_invalid":
+            raise LabError("invalid_json", "The message is not valid JSON.") from None
+        detail = describe_validation_error(exc)
+        raise LabError("invalid_message", f"Invalid message: {detail}", detail=detail) from None
+
+
+def validate_state(lab: LabHandle, data: dict) -> BaseModel:
+    """A whole saved state of `lab` (a shared link, a file, a room's teacher)."""
+    try:
+        return lab.State.model_validate(data)
+    except ValidationError as exc:
+        detail = describe_validation_error(exc)
+        raise LabError(
+            "bad_state", f"That saved state does not fit: {detail}", detail=detail
+        ) from None

@@ -1,0 +1,269 @@
+"""A session's training: `step` requests, and the play loop with its pacing.
+
+The loop trains a burst on a lab worker, sends one frame, and sleeps to keep the frame rate.
+How big a burst and which kind of frame is `FairShare`'s call: pure arithmetic on the pool's
+size, the number of playing sessions and what a step and a frame cost this lab
+(`TrainingCost`), so that in a full room training slows down before frames do.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.websockets import WebSocketDisconnect
+
+from app.aio import cancel_quietly
+from app.labrun.labcalls import FrameKind
+from app.protocol import LabError
+from app.settings import Settings
+from app.ws import protocol as p
+from app.ws.workspace import TrainingCost
+
+if TYPE_CHECKING:
+    from app.ws.session import Session
+
+log = logging.getLogger(__name__)
+
+#: A frame that starts this many frame periods after the one before is late.
+LATE = 1.25
+#: Longest a worker spends on one slice of a `step` request before others get their turn.
+SLICE_SECONDS = 0.02
+#: In a full room, a playing session's maps are refreshed at least this often.
+WHOLE_FRAME_SECONDS = 1.0
+
+
+def max_steps_per_frame(settings: Settings) -> int:
+    """The most steps one frame may carry: the per-second budget spread over the frames."""
+    return max(1, int(settings.max_steps_per_second / settings.frames_per_second))
+
+
+@dataclass(frozen=True)
+class FairShare:
+    """The pacing policy of one playing session, when `players` sessions play on `workers`.
+
+    With a worker to spare, the learner's speed is kept exactly (and a lab trains the same
+    whatever else the machine is doing). When more sessions play than there are workers,
+    each gets `workers / (players × fps)` seconds of a worker per frame: its burst is what
+    fits in that after its frame's own cost, and when not even a whole frame fits, most of
+    its frames are light ones (the numbers without the maps).
+    """
+
+    workers: int
+    players: int
+    frames_per_second: float
+
+    @property
+    def crowded(self) -> bool:
+        return self.players > self.workers
+
+    @property
+    def seconds(self) -> float:
+        """Seconds of a worker per frame that are this session's when every player gets
+        the same (meaningful when `crowded`)."""
+        return self.workers / (max(1, self.players) * self.frames_per_second)
+
+    def burst(self, wanted: int, cost: TrainingCost, kind: FrameKind = "update") -> int:
+        """Steps for the next frame of `kind` (whose cost comes out of the share): the
+        learner's `wanted` steps, within the pace frames keep (`TrainingCost.pace`) and the
+        share when crowded; at least one."""
+        if self.crowded:
+            wanted = int(min(wanted, cost.allowance))
+            if cost.step_seconds > 0:
+                framing = cost.light_seconds if kind == "light" else cost.frame_seconds
+                affordable = int((self.seconds - framing) / cost.step_seconds)
+                wanted = min(wanted, affordable)
+        return max(1, wanted)
+
+    def frame_kind(self, kind: FrameKind, cost: TrainingCost, now: float) -> FrameKind:
+        """The next frame's kind while playing (`kind` when whole frames are the rule).
+        Crowded, and a whole frame not fitting the share: light frames, with a whole one as
+        often as the share affords (`TrainingCost.whole_every`) and at least every
+        WHOLE_FRAME_SECONDS (`now` is `time.monotonic()`). Never light while teaching: a
+        student who skipped a frame is sent a whole one."""
+        if kind == "room" or not self.crowded:
+            return kind
+        if now - cost.whole_at >= WHOLE_FRAME_SECONDS:
+            return kind
+        return kind if cost.lights + 1 >= cost.whole_every(self.seconds) else "light"
+
+
+class Player:
+    """Trains its session's lab: `step` requests now, and play/pause/speed of the loop."""
+
+    def __init__(self, session: "Session") -> None:
+        self.session = session
+        self.task: asyncio.Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    @property
+    def settings(self) -> Settings:
+        return self.session.runtime.settings
+
+    def require_trainable(self) -> None:
+        if not self.session.lab.trainable:
+            raise LabError("not_trainable", "This page has nothing to train.")
+
+    # --- what the learner asks ----------------------------------------------------------
+
+    async def play(self) -> None:
+        self.require_trainable()
+        await self.start()
+        await self.session.send_status()
+
+    async def pause(self) -> None:
+        await self.stop()
+        await self.session.send_status()
+
+    async def set_speed(self, steps_per_frame: int) -> None:
+        self.session.workspace.steps_per_frame = min(
+            steps_per_frame, max_steps_per_frame(self.settings)
+        )
+        await self.session.send_status()
+
+    async def step(self, asked: int) -> None:
+        self.require_trainable()
+        asked = min(asked, self.settings.max_steps_per_request)
+        granted = self.session.workspace.steps.take(asked)
+        if granted == 0:
+            raise self.step_limit_error()
+        await self.train_and_send(granted)
+        await self.session.send_status()
+        if granted < asked:
+            error = self.step_limit_error()
+            await self.session.reject(error.code, error.message, **error.params)
+
+    def step_limit_error(self) -> LabError:
+        rate = self.settings.max_steps_per_second
+        return LabError(
+            "step_limit",
+            f"This server trains at most {rate:g} steps a second per learner. Wait a moment.",
+            limit=rate,
+        )
+
+    # --- pacing -------------------------------------------------------------------------
+
+    def fair_share(self) -> FairShare:
+        pool = self.session.runtime.pool
+        return FairShare(pool.workers, pool.players, self.settings.frames_per_second)
+
+    def wanted_steps(self) -> int:
+        return min(self.session.workspace.steps_per_frame, max_steps_per_frame(self.settings))
+
+    def steps_for_next_frame(self, kind: FrameKind = "update") -> int:
+        """The fair burst (`FairShare.burst`) for a frame of `kind`, taken from the
+        learner's steps-per-second budget (0 when it is spent)."""
+        workspace = self.session.workspace
+        return workspace.steps.take(
+            self.fair_share().burst(self.wanted_steps(), workspace.cost, kind)
+        )
+
+    def play_frame_kind(self) -> FrameKind:
+        cost = self.session.workspace.cost
+        return self.fair_share().frame_kind(self.session.frame_kind, cost, time.monotonic())
+
+    def edit_frame_kind(self) -> FrameKind:
+        """An edit's frame: light too while the play loop sends light frames (the lab still
+        puts in the maps that the edit itself changed)."""
+        if self.running and self.play_frame_kind() == "light":
+            return "light"
+        return self.session.frame_kind
+
+    # --- training -----------------------------------------------------------------------
+
+    async def train_and_send(
+        self, steps: int, interactive: bool = True, kind: FrameKind | None = None
+    ) -> None:
+        """Train `steps` steps in slices (at most a frame's steps, about SLICE_SECONDS of
+        work), then send one frame (of `kind`, by default the session's `frame_kind`).
+        Between slices, other learners' calls take their turn. Not `interactive`: a burst
+        of the play loop."""
+        session = self.session
+        workspace = session.workspace
+        lab, cost, pool = workspace.lab, workspace.cost, session.runtime.pool
+        chunk = max_steps_per_frame(self.settings)
+        if cost.step_seconds > 0:  # a slow lab's slices stay short in time, not only in steps
+            chunk = max(1, min(chunk, int(SLICE_SECONDS / cost.step_seconds)))
+
+        kind, playing = kind or session.frame_kind, not interactive
+
+        def train(n: int, with_frame: bool) -> str | None:
+            text, trained, framed = lab.train(n, kind if with_frame else None, playing)
+            cost.record(trained, n, framed if with_frame else None, kind == "light")
+            return text
+
+        while steps > 0:
+            n = min(chunk, steps)
+            steps -= n
+            text = await pool.run(
+                workspace.lane, lambda n=n, last=steps == 0: train(n, last), interactive
+            )
+            session.metrics.steps.labels(session.lab_name).inc(n)
+            if text is None and (lab.diverged or lab.finished):  # stopped early: show where
+                text = await pool.run(workspace.lane, lambda: lab.frame(kind), interactive)
+            if text is not None:
+                await session.send_frame_text(text)
+                return
+
+    # --- the loop -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if not self.running:
+            session = self.session
+            await session.call_lab(session.lab.clear_stop)
+            self.task = asyncio.create_task(self.loop(), name=f"play-{session.id}")
+
+    async def stop(self) -> None:
+        await cancel_quietly(self.task)
+        self.task = None
+
+    async def loop(self) -> None:
+        """Train and stream until paused, diverged, finished or disconnected, at most `fps`
+        frames a second (fewer when the lab asks for a slower pace: slow motion)."""
+        session = self.session
+        pool = session.runtime.pool
+        pool.players += 1
+        previous = None
+        try:
+            while True:
+                period = max(1.0 / self.settings.frames_per_second, session.lab.play_period)
+                started = time.monotonic()
+                if previous is not None:  # a frame is late when the last one took too long
+                    late = started - previous > LATE * period
+                    session.workspace.cost.pace(late, self.wanted_steps())
+                previous = started
+                try:
+                    kind = self.play_frame_kind()
+                    steps = self.steps_for_next_frame(kind)
+                    if steps == 0:  # over the steps-per-second budget: wait for it to refill
+                        await asyncio.sleep(session.workspace.steps.seconds_until(1))
+                        continue
+                    await self.train_and_send(steps, False, kind)
+                except LabError as exc:
+                    await session.send_error(exc.code, exc.message, **exc.params)
+                    break
+                except WebSocketDisconnect:
+                    return  # the receive loop sees the close and cleans up
+                except Exception:
+                    if not session.connected:
+                        raise
+                    log.exception("training failed")
+                    await session.send_error(*p.INTERNAL_ERROR)
+                    break
+                if session.lab.diverged:
+                    await session.send_error(
+                        "diverged",
+                        "Training diverged: a loss or weight grew without bound. Reset to go on.",
+                    )
+                    break
+                if session.lab.finished:  # the lab stopped on its own; its frame says why
+                    break
+                await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
+        finally:
+            pool.players -= 1
+        # Still inside the task, so `running` would read True: say "stopped" explicitly.
+        await session.send_status(running=False)

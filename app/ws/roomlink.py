@@ -1,0 +1,169 @@
+"""A session's place in a teacher room: teaching one, following one, forking it.
+
+A session may *teach* a room (its frames and statuses are published to followers; the room
+is its workspace's, so it survives a reconnect) or *follow* one (its screen shows the
+teacher's frames; its own lab waits, untouched, until the student unfollows or forks).
+"""
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.aio import cancel_quietly
+from app.protocol import LabError
+from app.rooms import Mailbox, RoomError, RoomHub
+from app.rooms.hub import END, FRAME
+from app.ws import protocol as p
+from app.ws.checks import validate_state
+
+if TYPE_CHECKING:
+    from app.ws.session import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Following:
+    code: str
+    lab: str
+    mailbox: Mailbox
+    forwarder: asyncio.Task | None = None
+
+
+class RoomLink:
+    def __init__(self, session: "Session") -> None:
+        self.session = session
+        self.following: Following | None = None
+
+    @property
+    def rooms(self) -> RoomHub:
+        return self.session.runtime.rooms
+
+    async def publish(self, kind: str, text: str) -> None:
+        """To the room this session's workspace teaches, if any."""
+        code = self.session.workspace.room
+        if code is None:
+            return
+        try:
+            await self.rooms.publish(code, kind, text)
+        except Exception:  # noqa: BLE001 - the room's trouble must not break the teacher's page
+            log.exception("publishing to a room failed", extra={"room": code})
+
+    async def lookup(self, code: str) -> str:
+        """The lab of the open room `code`, which must be this session's."""
+        lab = await self.rooms.lookup(code)
+        if lab is None:
+            raise RoomError("no_room", "There is no open room with that code.", code=code)
+        if lab != self.session.lab_name:
+            raise RoomError("room_other_lab", "That room is on another page.", code=code, lab=lab)
+        return lab
+
+    async def show_own_lab(self) -> None:
+        """A full frame and a status (the page may show nothing of this lab, or a room's)."""
+        await self.session.send_frame()
+        await self.session.send_status()
+
+    # --- teaching -----------------------------------------------------------------------
+
+    async def open_room(self) -> None:
+        session, workspace = self.session, self.session.workspace
+        if workspace.room is not None:
+            await session.send(p.Room(role="teacher", code=workspace.room, lab=session.lab_name))
+            return
+        teacher = workspace.make_teacher(session.runtime.pool)
+        code, key = await self.rooms.open(session.lab_name, teacher)
+        workspace.room, workspace.teacher = code, teacher
+        log.info("room opened", extra={"room": code, "lab": session.lab_name})
+        await session.send(p.Room(role="teacher", code=code, lab=session.lab_name, key=key))
+        await self.show_own_lab()  # so students who join now see something at once
+
+    async def close_room(self) -> None:
+        workspace = self.session.workspace
+        code, teacher = workspace.room, workspace.teacher
+        if code is None or teacher is None:
+            raise LabError("no_room", "This page is not showing a room.")
+        workspace.room = workspace.teacher = None
+        await self.rooms.close(code, teacher)
+        log.info("room closed", extra={"room": code})
+        await self.session.send(p.Room(role="none", code=code, ended=True))
+
+    async def teach(self, code: str, key: str) -> None:
+        lab = await self.lookup(code)
+        session, workspace = self.session, self.session.workspace
+        if workspace.room == code:  # already teaching it (a page that re-attaches after a reload)
+            await session.send(p.Room(role="teacher", code=code, lab=lab))
+            return
+        if workspace.room is not None:
+            await session.runtime.release(workspace)
+        teacher = workspace.make_teacher(session.runtime.pool)
+        await self.rooms.teach(code, key, teacher)
+        workspace.room, workspace.teacher = code, teacher
+        log.info("room taken over with its key", extra={"room": code})
+        await session.send(p.Room(role="teacher", code=code, lab=lab))
+        await self.show_own_lab()
+
+    def taken_over(self, code: str) -> None:
+        """The hub gave our room to another session (it had the key), or the room ended."""
+        task = asyncio.get_running_loop().create_task(
+            self.session.send(p.Room(role="none", code=code, ended=True))
+        )
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    # --- following ----------------------------------------------------------------------
+
+    async def follow(self, code: str) -> None:
+        session = self.session
+        if session.workspace.room is not None:
+            raise RoomError("room_teaching", "Close your own room before following another.")
+        lab = await self.lookup(code)
+        await self.stop_following()
+        await session.player.stop()
+        mailbox = Mailbox()
+        await self.rooms.follow(code, mailbox)
+        self.following = Following(code, lab, mailbox)
+        await session.send(p.Room(role="student", code=code, lab=lab))
+        self.following.forwarder = asyncio.create_task(
+            self.forward(self.following), name=f"follow-{session.id}"
+        )
+
+    async def forward(self, following: Following) -> None:
+        """Send the teacher's newest frames and statuses as they come, skipping stale ones."""
+        session = self.session
+        while True:
+            for kind, text in await following.mailbox.get():
+                if kind == END:
+                    self.following = None
+                    await self.rooms.unfollow(following.code, following.mailbox)
+                    await session.send(p.Room(role="none", code=following.code, ended=True))
+                    await self.show_own_lab()
+                    return
+                await session.send_text(text)
+                if kind == FRAME:
+                    session.metrics.frames.labels(session.lab_name, "room").inc()
+
+    async def unfollow(self) -> None:
+        await self.stop_following()
+        await self.session.send(p.Room(role="none"))
+        await self.show_own_lab()
+
+    async def stop_following(self) -> None:
+        following, self.following = self.following, None
+        if following is None:
+            return
+        await cancel_quietly(following.forwarder)
+        with contextlib.suppress(Exception):
+            await self.rooms.unfollow(following.code, following.mailbox)
+
+    async def fork(self) -> None:
+        """The teacher's whole state into this session's own lab: now it is the student's."""
+        if self.following is None:
+            raise LabError("not_following", "Fork copies a room you follow; follow one first.")
+        session, code = self.session, self.following.code
+        state = validate_state(session.lab, await self.rooms.fetch_state(code))
+        await self.stop_following()
+        await session.send(p.Room(role="none", code=code))
+        await session.send_frame_text(await session.call_lab(session.lab.restore, state))
+        await session.send_status()
+        log.info("room forked", extra={"room": code})

@@ -1,0 +1,91 @@
+"""Has training blown up? One rule for every network the labs train.
+
+Training has *diverged* when the loss is not a finite number, or when any parameter is
+not finite or larger in magnitude than ``limit``:
+
+    diverged  <=>  not isfinite(loss)  or  any |p| > limit (NaN and infinity included)
+
+The magnitude limit matters: a network on its way to infinity can spend many steps with
+weights of 1e40 or 1e200 and a loss that is still a (huge) finite number, and what a page
+shows then is meaningless. The labs pass the server's ``NP_MAX_ABS_VALUE``, the bound every
+weight a learner types or restores must respect, so training never makes a network that
+could not have been typed in.
+
+    params_within(model, limit)           every parameter finite and |p| <= limit
+    diverged(loss, model, limit)          the whole rule, after one training step
+    with divergence_guard(layers, limit)  a burst of steps, weights put back if it blows up
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+import numpy as np
+
+from engine.layers.base import Layer
+from engine.model import Sequential
+
+#: What the checks accept as "the parameters": a model, its layers, or one dict
+#: name -> array per layer (e.g. an update computed but not written into the layers yet).
+Params = Sequential | Iterable[Layer] | Iterable[Mapping[str, np.ndarray]]
+
+
+def _param_dicts(params: Params) -> Iterator[Mapping[str, np.ndarray]]:
+    layers = params.layers if isinstance(params, Sequential) else params
+    for layer in layers:
+        yield layer.params if isinstance(layer, Layer) else layer
+
+
+def params_within(params: Params, limit: float) -> bool:
+    """True when every parameter is finite and at most ``limit`` in magnitude.
+
+    ``limit`` must be a positive finite number (``|inf| <= inf`` would let infinity in).
+    """
+    if not (math.isfinite(limit) and limit > 0):
+        raise ValueError(f"limit must be a positive finite number, got {limit}")
+    # |p| <= limit is False for NaN as well as for infinity and huge values: one comparison.
+    return all(np.all(np.abs(p) <= limit) for layer in _param_dicts(params) for p in layer.values())
+
+
+def diverged(loss: float, params: Params, limit: float) -> bool:
+    """True when a step's loss is not finite or left a parameter non-finite or beyond
+    ``limit``: the step must be undone and training stopped."""
+    return not (math.isfinite(loss) and params_within(params, limit))
+
+
+@contextmanager
+def divergence_guard(layers: Iterable[Layer], limit: float) -> Iterator[Guard]:
+    """Run a training burst; if it diverges (a loss reported to ``guard.check`` is not
+    finite, or at the end a parameter is not finite or beyond ``limit``), put the weights
+    back as they were before it and report it through ``guard.diverged``.
+
+    Overflow warnings are silenced inside: a diverging run is an expected outcome that the
+    page explains, not an error.
+    """
+    layers = list(layers)
+    saved = [{k: p.copy() for k, p in layer.params.items()} for layer in layers]
+    guard = Guard()
+    with np.errstate(all="ignore"):
+        try:
+            yield guard
+        finally:
+            if guard.diverged or not params_within(layers, limit):
+                guard.diverged = True
+                for layer, params in zip(layers, saved, strict=True):
+                    for key, value in params.items():
+                        layer.params[key][...] = value
+
+
+class Guard:
+    """Set ``diverged`` inside a ``divergence_guard`` burst when a loss stops being finite."""
+
+    diverged = False
+
+    def check(self, *values: float) -> bool:
+        """True while every value is finite; otherwise marks the burst as diverged."""
+        if all(np.isfinite(v) for v in values):
+            return True
+        self.diverged = True
+        return False
