@@ -46,10 +46,7 @@ def test_every_step_has_its_texts(page, lang):
 def test_a_step_with_a_command_the_lab_refuses_is_caught_at_import():
     with pytest.raises(ValidationError):
         Lesson(
-            name="neurons",
             lab=NeuronsLab,
-            route="/neurons",
-            template="neurons.html",
             tour_steps=(TourStep(key="x", commands=({"type": "load_preset", "name": "nope"},)),),
         )
     with pytest.raises(ValidationError, match="repeat"):

@@ -13,10 +13,7 @@ GENERATIVE_LIMITS = {
 }
 
 LESSON = Lesson(
-    name="autoencoder",
     lab=AutoencoderLab,
-    route="/autoencoder",
-    template="autoencoder.html",
     sections=(Section("B.8", "section.b8", "/autoencoder", place=8),),
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},

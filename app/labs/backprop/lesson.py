@@ -6,10 +6,7 @@ from app.labs.backprop.tour import STEPS
 from app.labs.common.lessons import Lesson, Section
 
 LESSON = Lesson(
-    name="backprop",
     lab=BackpropLab,
-    route="/backprop",
-    template="backprop.html",
     sections=(Section("B.3", "section.b3", "/backprop", place=3),),
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},

@@ -6,10 +6,7 @@ from app.labs.batchnorm.tour import STEPS
 from app.labs.common.lessons import Lesson, Section
 
 LESSON = Lesson(
-    name="batchnorm",
     lab=BatchNormLab,
-    route="/batchnorm",
-    template="batchnorm.html",
     sections=(Section("B.5", "section.b5", "/batchnorm", place=5),),
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},

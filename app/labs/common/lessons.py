@@ -36,11 +36,9 @@ class Section:
 class Lesson:
     """What the app needs to know to serve a lesson; everything else is in its folder."""
 
-    #: `/ws/<name>`, the template's `page` and the catalog's and tour's key prefix.
-    name: str
-    lab: type[Lab]
-    route: str  # URL path of the page, e.g. "/neurons"
-    template: str  # in templates/, extending base.html
+    lab: type[Lab]  # its `name` names the lesson: `/ws/<name>`, `page`, catalog and tour keys
+    route: str = ""  # URL path of the page; default "/<name>"
+    template: str = ""  # in templates/, extending base.html; default "<name>.html"
     #: The lesson map's cards this page teaches (none for a page reached from another one).
     sections: tuple[Section, ...] = ()
     #: The guided tour's steps (`tour.py`); a page with a tour joins the classroom checks.
@@ -54,14 +52,16 @@ class Lesson:
     #: The `Settings` fields that exist for this lesson (kept in app/settings.py, the one
     #: settings module; listed here so that a lesson's limits are found with it).
     settings: tuple[str, ...] = ()
-    #: Built from `tour_steps`, `None` without them.
+    #: The lab's name, and the tour built from `tour_steps` (`None` without them).
+    name: str = field(init=False)
     tour: Tour | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        if self.lab.name != self.name:
-            raise ValueError(f"lesson {self.name}: its lab is called {self.lab.name}")
-        if not self.catalog:
-            object.__setattr__(self, "catalog", self.name)
+        name = self.lab.name
+        defaults = {"name": name, "route": f"/{name}", "template": f"{name}.html", "catalog": name}
+        for key, value in defaults.items():
+            if not getattr(self, key, None):
+                object.__setattr__(self, key, value)
         if self.tour_steps:
             tour = Tour(page=self.name, lab=self.name, path=self.route, steps=self.tour_steps)
             tour.check_commands(self.lab.commands)  # a step the lab refuses fails at import

@@ -6,10 +6,7 @@ from app.labs.conv.presets import FIGURES
 from app.labs.conv.tour import STEPS
 
 LESSON = Lesson(
-    name="conv",
     lab=ConvLab,
-    route="/conv",
-    template="conv.html",
     sections=(Section("B.6", "section.b6", "/conv", place=6),),
     tour_steps=STEPS,
     context={"figures": list(FIGURES)},

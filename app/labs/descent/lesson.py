@@ -5,10 +5,7 @@ from app.labs.descent.lab import DescentLab
 from app.labs.descent.tour import STEPS
 
 LESSON = Lesson(
-    name="descent",
     lab=DescentLab,
-    route="/descent",
-    template="descent.html",
     sections=(Section("B.4", "section.b4", "/descent", place=4),),
     tour_steps=STEPS,
     settings=("max_trail_points", "landscape_grid"),

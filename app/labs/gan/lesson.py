@@ -7,10 +7,7 @@ from app.labs.gan.presets import PRESETS
 from app.labs.gan.tour import STEPS
 
 LESSON = Lesson(
-    name="gan",
     lab=GanLab,
-    route="/gan",
-    template="gan.html",
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},
     page_settings=GENERATIVE_LIMITS,

@@ -6,10 +6,7 @@ from app.labs.neurons.presets import PRESETS
 from app.labs.neurons.tour import STEPS
 
 LESSON = Lesson(
-    name="neurons",
     lab=NeuronsLab,
-    route="/neurons",
-    template="neurons.html",
     sections=(
         Section("B.1", "section.b1", "/neurons?preset=b1_stroke", place=1),
         Section("B.2", "section.b2", "/neurons?preset=b2_weighted", place=2),

@@ -6,10 +6,7 @@ from app.labs.playground.presets import PRESETS
 from app.labs.playground.tour import STEPS
 
 LESSON = Lesson(
-    name="playground",
     lab=PlaygroundLab,
-    route="/playground",
-    template="playground.html",
     sections=(Section("B.3+", "section.playground", "/playground", place=4.5),),
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},

@@ -6,10 +6,7 @@ from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tour import STEPS
 
 LESSON = Lesson(
-    name="rnn",
     lab=RnnLab,
-    route="/rnn",
-    template="rnn.html",
     sections=(Section("B.7", "section.b7", "/rnn", place=7),),
     tour_steps=STEPS,
     context={"presets": list(PRESETS)},
