@@ -42,3 +42,10 @@ def test_a_lessons_settings_and_catalog_exist(name):
         assert field in Settings.model_fields, field
     for lang in i18n.LANGUAGES:
         assert (i18n.HERE / lang / f"{lesson.catalog}.json").exists()
+
+
+@pytest.mark.parametrize("name", sorted(LESSONS))
+def test_a_lesson_with_a_tour_says_what_its_first_screen_shows(name):
+    """The classroom checks measure these on every page with a tour (tests/browser)."""
+    lesson = LESSONS[name]
+    assert lesson.tour is None or lesson.first_screen

@@ -16,6 +16,7 @@ LESSON = Lesson(
     lab=AutoencoderLab,
     sections=(Section("B.8", "section.b8", "/autoencoder", place=8),),
     tour_steps=STEPS,
+    first_screen=("originals", "reconstructions"),
     context={"presets": list(PRESETS)},
     page_settings=GENERATIVE_LIMITS,
     settings=("max_generative_width", "max_latent", "max_drawn_points"),

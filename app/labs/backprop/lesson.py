@@ -9,5 +9,6 @@ LESSON = Lesson(
     lab=BackpropLab,
     sections=(Section("B.3", "section.b3", "/backprop", place=3),),
     tour_steps=STEPS,
+    first_screen=("network", "loss-now"),
     context={"presets": list(PRESETS)},
 )

@@ -9,6 +9,7 @@ LESSON = Lesson(
     lab=BatchNormLab,
     sections=(Section("B.5", "section.b5", "/batchnorm", place=5),),
     tour_steps=STEPS,
+    first_screen=("histograms", "summary-batchnorm"),
     context={"presets": list(PRESETS)},
     settings=("batchnorm_max_layers", "max_curve_points"),
 )

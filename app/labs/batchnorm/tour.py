@@ -38,7 +38,7 @@ STEPS = (
         highlight=("formula-u", "formula-s", "formula-z", "note"),
     ),
     # 150 steps: the normalized network learns the circle, the plain one does not. How
-    # well exactly depends on the machine (see app/tours): the text quotes the frame.
+    # well exactly depends on the machine (see app/labs/common/tours.py): the text quotes the frame.
     TourStep(
         key="training",
         section="B.5",

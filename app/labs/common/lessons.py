@@ -43,6 +43,9 @@ class Lesson:
     sections: tuple[Section, ...] = ()
     #: The guided tour's steps (`tour.py`); a page with a tour joins the classroom checks.
     tour_steps: tuple[TourStep, ...] = ()
+    #: Test ids of what must fit in the first screen at 1366x768: the page's main drawing
+    #: and the number it is about (the classroom checks measure them).
+    first_screen: tuple[str, ...] = ()
     #: The catalog file of the page's strings, `app/i18n/{ko,en}/<catalog>.json`.
     catalog: str = ""
     #: Fixed values the template reads (the example menu's names...).

@@ -9,6 +9,7 @@ LESSON = Lesson(
     lab=ConvLab,
     sections=(Section("B.6", "section.b6", "/conv", place=6),),
     tour_steps=STEPS,
+    first_screen=("conv-rows", "arithmetic"),
     context={"figures": list(FIGURES)},
     settings=(
         "conv_max_stride",

@@ -8,5 +8,6 @@ LESSON = Lesson(
     lab=DescentLab,
     sections=(Section("B.4", "section.b4", "/descent", place=4),),
     tour_steps=STEPS,
+    first_screen=("curve-plot", "point"),
     settings=("max_trail_points", "landscape_grid"),
 )

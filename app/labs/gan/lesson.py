@@ -9,6 +9,7 @@ from app.labs.gan.tour import STEPS
 LESSON = Lesson(
     lab=GanLab,
     tour_steps=STEPS,
+    first_screen=("plane", "readings"),
     context={"presets": list(PRESETS)},
     page_settings=GENERATIVE_LIMITS,
     settings=(

@@ -12,5 +12,6 @@ LESSON = Lesson(
         Section("B.2", "section.b2", "/neurons?preset=b2_weighted", place=2),
     ),
     tour_steps=STEPS,
+    first_screen=("network", "output-value"),
     context={"presets": list(PRESETS)},
 )

@@ -9,6 +9,7 @@ LESSON = Lesson(
     lab=PlaygroundLab,
     sections=(Section("B.3+", "section.playground", "/playground", place=4.5),),
     tour_steps=STEPS,
+    first_screen=("plot", "test-loss", "iteration"),
     context={"presets": list(PRESETS)},
     settings=("max_classes",),
 )

@@ -11,7 +11,7 @@ steps from the example's seeded weights, so its numbers are the same each time.
 
 from app.labs.common.tours import TourStep
 
-SECTION = "B.3+"  # the playground's place on the lesson map (app/pages.py)
+SECTION = "B.3+"  # the playground's place on the lesson map (see lesson.py)
 
 
 def example(name: str, steps: int = 0, *more: dict) -> tuple[dict, ...]:

@@ -9,6 +9,8 @@ LESSON = Lesson(
     lab=RnnLab,
     sections=(Section("B.7", "section.b7", "/rnn", place=7),),
     tour_steps=STEPS,
+    # The unrolled table starts there; it is tall.
+    first_screen=("cursor-label", "prediction"),
     context={"presets": list(PRESETS)},
     settings=(
         "rnn_max_hidden",
