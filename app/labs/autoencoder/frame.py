@@ -21,9 +21,6 @@ PLOTTED_PER_LABEL = {"digits": 20, "patterns": 5}
 SHOWN_NOISE_SEED = 7
 
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 class LatentView(BaseModel):
     #: "code" when the plane is the 2-D code itself, "pca" when it shows the two main
     #: directions of longer codes (then a point maps back to the code mean + x*pc1 + y*pc2).
@@ -86,9 +83,7 @@ def plane_extent(points: np.ndarray, margin: float = 0.15) -> list[float]:
 
 
 class AutoencoderRendering:
-    """Rendering for AutoencoderLab: what the page draws, from the trained network."""
-
-    # --- the frame -----------------------------------------------------------------------
+    """The part of `AutoencoderLab` that renders what the page draws, from the trained network."""
 
     #: What a learner looks at or draws, not how the network is set up.
     VIEW_FIELDS = frozenset({"weights", "step", "probe", "drawing", "preset"})

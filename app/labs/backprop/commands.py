@@ -21,9 +21,6 @@ StageName = Literal[tuple(BOOK_STAGES)]  # type: ignore[valid-type]
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 
-# --- commands -----------------------------------------------------------------------------
-
-
 class SetProblem(Message):
     """Choose a row of the loss table: its network, batch and recommended loss."""
 

@@ -33,9 +33,6 @@ from engine.losses import evaluate, loss_terms
 from engine.optimizers import Optimizer
 from engine.stepthrough import step_through
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 CLASSIFICATION = ("binary", "multiclass", "multilabel")
 
 
@@ -107,9 +104,7 @@ def loss_table() -> list[TableRow]:
 
 
 class BackpropRendering:
-    """Rendering for BackpropLab: the frame, with the book's worked example."""
-
-    # --- the frame ----------------------------------------------------------------------
+    """The part of `BackpropLab` that renders the frame, with the book's worked example."""
 
     def frame(self) -> BackpropFrame:
         out, layers = forward_view(self.model, self.x)

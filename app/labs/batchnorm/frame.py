@@ -23,8 +23,6 @@ from engine.histogram import counts, shared_edges
 from engine.layers import BatchNorm
 from engine.losses import binary_crossentropy
 
-# --- the frame ----------------------------------------------------------------------------
-
 
 class LayerHistogram(BaseModel):
     counts: list[int]
@@ -98,9 +96,7 @@ class BatchNormFrame(BaseModel):
 
 
 class BatchNormRendering:
-    """Rendering for BatchNormLab: both networks probed, as the frame the page draws."""
-
-    # --- the frame ----------------------------------------------------------------------
+    """The part of `BatchNormLab` that probes both networks and renders the frame."""
 
     def frame(self) -> BatchNormFrame:
         # Huge but finite weights may still overflow on the way: those values are left

@@ -38,8 +38,6 @@ from app.protocol import LabError, command_adapter
 from engine.data.disc_datasets import make_dataset
 from engine.guard import diverged
 
-# --- the lab ------------------------------------------------------------------------------
-
 
 class BatchNormLab(BatchNormRendering, Lab):
     name = "batchnorm"

@@ -27,9 +27,6 @@ OUTPUT_RANGE: dict[str, tuple[float | None, float | None]] = {
 }
 
 
-# --- engine side --------------------------------------------------------------------------
-
-
 def finite(value: Any) -> float | None:
     """A float for the page, or None where the engine produced NaN or infinity."""
     value = float(value)

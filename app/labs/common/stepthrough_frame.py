@@ -11,8 +11,6 @@ from pydantic import BaseModel
 
 from engine.stepthrough import Iteration
 
-# --- the frame's step-through part --------------------------------------------------------
-
 Numbers = list[float] | list[list[float]]
 
 

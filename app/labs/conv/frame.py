@@ -24,9 +24,6 @@ from engine.layers.pooling import POOL_MODES
 ONE_FILTER_ACCURACY = 0.8
 
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 class ConvView(BaseModel):
     """The convolution of the current image; output (H', W'), C channels, k x k kernels."""
 
@@ -117,9 +114,7 @@ class ConvFrame(BaseModel):
 
 
 class ConvRendering:
-    """Rendering for ConvLab: the pipeline's numbers, as the frame the page draws."""
-
-    # --- the frame ------------------------------------------------------------------------
+    """The part of `ConvLab` that runs the picture through the pipeline and renders it."""
 
     def pipeline(self) -> Pipeline:
         return Pipeline(

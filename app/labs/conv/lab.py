@@ -57,9 +57,6 @@ from engine.conv import conv_fit
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
 
 
-# --- the lab ------------------------------------------------------------------------------
-
-
 def preset_kernel(name: str, size: int) -> np.ndarray:
     return np.array(KERNEL_PRESETS[name][size], dtype=float)
 

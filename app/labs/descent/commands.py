@@ -14,9 +14,6 @@ from engine import landscape
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 
-# --- commands -----------------------------------------------------------------------------
-
-
 class WeightRef(Message):
     """A weight: `param` "w" with index [i, j] (from neuron i to neuron j), or "b" with [j]."""
 

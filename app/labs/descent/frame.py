@@ -20,9 +20,6 @@ SURFACE_EVERY = 15  # while other weights move, recompute the surface every this
 Behaviour = Literal["descending", "crawling", "oscillating", "growing", "settled"]
 
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 class PointView(BaseModel):
     values: list[float]  # the selected weights (one or two)
     loss: float
@@ -87,9 +84,7 @@ def finite_or_none(values: np.ndarray) -> list:
 
 
 class DescentRendering:
-    """Rendering for DescentLab: the landscape views, as the frame the page draws."""
-
-    # --- views --------------------------------------------------------------------------
+    """The part of `DescentLab` that renders the landscape views."""
 
     def view_range(self, k: int) -> tuple[float, float]:
         """The preset's range, widened to hold the trail (as it moves, or runs away)."""

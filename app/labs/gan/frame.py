@@ -16,9 +16,6 @@ from engine.gan import (
     nearest_labels,
 )
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 EXTENT = 1.25  # the plane shown is [-EXTENT, EXTENT]^2
 SHOWN_SAMPLES = 16  # generated images in the grid
 MANIFOLD_TICKS = {1: 41, 2: 15}  # noise values per axis of G's manifold
@@ -107,9 +104,7 @@ class GanFrame(BaseModel):
 
 
 class GanRendering:
-    """Rendering for GanLab: what the page draws, from G, D and the readings."""
-
-    # --- the frame -----------------------------------------------------------------------
+    """The part of `GanLab` that renders what the page draws, from G, D and the readings."""
 
     #: What only changes how training is watched, not the example.
     VIEW_FIELDS = frozenset({"generator", "discriminator", "iteration", "slow_motion", "preset"})

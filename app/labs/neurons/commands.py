@@ -14,8 +14,6 @@ from engine.activations import ACTIVATION_NAMES
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 ActivationName = Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
 
-# --- commands -----------------------------------------------------------------------------
-
 
 class SetWeight(Message):
     """Weight from neuron `i` of layer `layer` - 1 (or input i) to neuron `j` of `layer`."""

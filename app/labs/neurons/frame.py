@@ -14,8 +14,6 @@ from app.labs.common.training import (
 from app.protocol import LabError
 from engine.losses import evaluate
 
-# --- the frame ----------------------------------------------------------------------------
-
 
 class NeuronLayer(BaseModel):
     activation: str
@@ -44,9 +42,7 @@ class NeuronsFrame(BaseModel):
 
 
 class NeuronsRendering:
-    """Rendering for NeuronsLab: the traced forward pass, as the frame the page draws."""
-
-    # --- the frame ----------------------------------------------------------------------
+    """The part of `NeuronsLab` that renders the traced forward pass."""
 
     def frame(self) -> NeuronsFrame:
         out, trace = self.model.forward(self.x[None, :], trace=True)

@@ -10,8 +10,6 @@ from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
 from app.protocol import FiniteFloat, Message
 from engine.data.datasets import PROBLEMS
 
-# --- commands -------------------------------------------------------------------------------
-
 
 def partial_command(name: str, model: type[Message], doc: str) -> type[Message]:
     """A command changing some fields of `model`: the same fields and limits, each optional.

@@ -58,8 +58,6 @@ LOSS_FOR_PROBLEM: dict[str, tuple[str, bool]] = {
 # Changing these fields builds a fresh network (new shapes or new initial weights).
 REBUILDING_FIELDS = {"features", "hidden", "init_seed"}
 
-# --- the lab ------------------------------------------------------------------------------
-
 
 class PlaygroundLab(PlaygroundTraining, StepThroughLab):
     name = "playground"

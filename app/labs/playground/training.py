@@ -22,8 +22,6 @@ def mean_of(values: np.ndarray) -> float:
 class PlaygroundTraining:
     """Training and measuring for PlaygroundLab."""
 
-    # --- training ---------------------------------------------------------------------------
-
     def training_batch(self, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Features (B, F) and targets of the batch that step `step` (default: next) trains on."""
         idx = self.sampler.indices(self.trainer.steps if step is None else step)

@@ -20,9 +20,6 @@ from engine.layers.recurrent import CELL_NAMES
 DECIMALS = 4  # rounding of the per-step arrays in a frame: the page shows 3
 
 
-# --- the frame ----------------------------------------------------------------------------
-
-
 class GradientRecord(BaseModel):
     """Backpropagation through time in the last backward pass, one entry per time step."""
 
@@ -112,9 +109,7 @@ class RnnFrame(BaseModel):
 
 
 class RnnRendering:
-    """Rendering for RnnLab: the frame of what the page shows."""
-
-    # --- the frame -----------------------------------------------------------------------
+    """The part of `RnnLab` that renders the frame of what the page shows."""
 
     def frame(self) -> RnnFrame:
         # Near divergence the weights can be huge: overflow becomes inf, sent as null.
