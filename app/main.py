@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.labs import LESSONS, Lab, Lesson
-from app.labs.common.lessons import labs_of, lesson_map
+from app.labs.common.lessons import labs_of, lesson_map, tours_of
 from app.logs import RequestId, configure_logging
 from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
 from app.runtime import Runtime
@@ -35,6 +35,7 @@ def create_app(
     app.state.access_attempts = {}
     app.state.lessons = dict(lessons)
     app.state.sections = lesson_map(lessons)  # the home page's cards and the navigation
+    app.state.tours = tours_of(lessons)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")

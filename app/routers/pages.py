@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
 from app.labs import Lesson
-from app.labs.common.lessons import tour_link, tours_of
+from app.labs.common.lessons import tour_link
 
 router = APIRouter(tags=["pages"])
 
@@ -68,7 +68,7 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    tours = tours_of(request.app.state.lessons)
+    tours = request.app.state.tours
     lessons = [(s, tour_link(s.number, s.path, tours)) for s in request.app.state.sections]
     return render(request, "home.html", page="home", lessons=lessons)
 
