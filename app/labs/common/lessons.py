@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from app.labs.common.base import Lab
 from app.labs.common.tours import Tour, TourStep
+from app.settings import Settings
 
 #: Where the app's own lessons live.
 LESSON_PACKAGES = ("app.labs",)
@@ -70,7 +71,7 @@ class Lesson:
             tour.check_commands(self.lab.commands)  # a step the lab refuses fails at import
             object.__setattr__(self, "tour", tour)
 
-    def page_context(self, settings: Any) -> dict[str, Any]:
+    def page_context(self, settings: Settings) -> dict[str, Any]:
         """What the page's template gets besides the common context."""
         limits = {name: getattr(settings, key) for name, key in self.page_settings.items()}
         return {"page": self.name, "lab": self.name, **self.context, **limits}
