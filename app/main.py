@@ -9,9 +9,10 @@ from fastapi.templating import Jinja2Templates
 from app.labs import LESSONS, Lab, Lesson
 from app.labs.common.lessons import labs_of, lesson_map, tours_of
 from app.logs import RequestId, configure_logging
+from app.page_names import PAGE_NAMES
 from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
 from app.runtime import Runtime
-from app.security import AccessGate, SecurityHeaders
+from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
 
 
@@ -38,12 +39,15 @@ def create_app(
     app.state.tours = tours_of(lessons)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
+    app.state.templates.env.globals["page_names"] = PAGE_NAMES
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (health, metrics, vendor, access, rooms, pages, export, ws):
         app.include_router(module.router)
     app.include_router(pages.lesson_router(lessons))
     # Outermost last: every response gets an id and the security headers, even refusals.
     app.add_middleware(AccessGate, settings=settings)
+    # Only names we answer to (DNS rebinding): a foreign name learns nothing, not even /access.
+    app.add_middleware(HostGate, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     return app

@@ -6,11 +6,17 @@
 - A websocket whose `Origin` is not ours (or in NP_ALLOWED_ORIGINS) is refused before it is
   accepted: another site open in the learner's browser cannot drive their session.
 - With NP_ACCESS_CODE set, every page and websocket needs the cookie that the entry page
-  (/access) sets once the code is typed.
+  (/access) sets once the code is typed: signed with NP_SECRET_KEY, one of its own per login.
+- A request whose `Host` is a name we do not answer to is refused (DNS rebinding, below).
 """
 
 import hashlib
 import hmac
+import ipaddress
+import logging
+import secrets
+import socket
+import time
 from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import Headers
@@ -54,6 +60,7 @@ SECURITY_HEADERS = (
 )
 
 ACCESS_COOKIE = "np_access"
+ACCESS_COOKIE_SECONDS = 12 * 3600
 #: Reachable without the access code: health checks, metrics, the entry page and its assets.
 OPEN_PATHS = ("/healthz", "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
 
@@ -77,6 +84,72 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# --- host names (DNS rebinding) ----------------------------------------------------------------
+#
+# A page on evil.example can re-point its own name at this server's address (127.0.0.1, or the
+# workshop host's LAN address) once the learner has it open: the browser then treats our
+# server as same-origin with that page, which could read our pages and drive sessions. Every
+# such request carries `Host: evil.example`, so we answer only names we know. An IP address
+# is always fine: a rebinding page has a name, never an address, and a workshop's learners
+# type the host's LAN address, whatever NP_HOST the server was started with.
+
+log = logging.getLogger(__name__)
+
+
+def own_host_names() -> frozenset[str]:
+    """Names this machine answers to without any configuration (no DNS lookup: it may hang)."""
+    name = socket.gethostname().lower().rstrip(".")
+    short = name.split(".")[0]
+    return frozenset(n for n in ("localhost", name, short, f"{short}.local") if n != ".local")
+
+
+def host_allowed(host_header: str, allowed: frozenset[str], own: frozenset[str]) -> bool:
+    """Whether `Host` names this server: an IP address, a *.localhost name (RFC 6761), one of
+    `own`, one of `allowed` (NP_ALLOWED_HOSTS; `*.name` covers subdomains, `*` anything)."""
+    if "*" in allowed:
+        return True
+    try:
+        name = (urlsplit(f"//{host_header}").hostname or "").rstrip(".")
+    except ValueError:  # an unbalanced "[" and such: not a host of ours
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    if name.endswith(".localhost") or name in own or name in allowed:
+        return True
+    return any(a.startswith("*.") and name.endswith(a[1:]) for a in allowed)
+
+
+class HostGate:
+    """Pure ASGI middleware: refuse pages and websockets asked for by a name not ours."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.allowed = settings.hosts
+        self.own = own_host_names()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = Headers(scope=scope).get("host", "")
+        # /healthz tells nobody anything: a probe may ask by any name (a pod's, a balancer's).
+        if scope["path"] == "/healthz" or host_allowed(host, self.allowed, self.own):
+            await self.app(scope, receive, send)
+            return
+        log.warning("request for a host name not ours refused (see NP_ALLOWED_HOSTS)")
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # before accepting: HTTP 403
+            return
+        response = PlainTextResponse(
+            "This server does not answer to that name: add it to NP_ALLOWED_HOSTS.",
+            status_code=400,
+        )
+        await response(scope, receive, send)
 
 
 # --- websocket origins -----------------------------------------------------------------------
@@ -103,10 +176,40 @@ def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
 # --- the workshop access code ----------------------------------------------------------------
 
 
-def access_token(settings: Settings) -> str:
-    """The cookie value for the access code: a hash, so the code itself is never stored."""
-    code = settings.access_code.get_secret_value()
-    return hashlib.sha256(f"neural-playground-access\0{code}".encode()).hexdigest()
+def cookie_key(settings: Settings) -> bytes:
+    """The key access cookies are signed with: the server secret bound to the access code, so
+    a new code (or a new secret) turns every earlier cookie away."""
+    secret = settings.secret_key.get_secret_value().encode()
+    code = settings.access_code.get_secret_value().encode()
+    return hmac.new(secret, b"neural-playground-access\0" + code, hashlib.sha256).digest()
+
+
+def cookie_mac(settings: Settings, nonce: str, issued: str) -> str:
+    return hmac.new(cookie_key(settings), f"{nonce}.{issued}".encode(), hashlib.sha256).hexdigest()
+
+
+def access_token(settings: Settings, now: float | None = None) -> str:
+    """A fresh cookie value for someone who typed the code: `nonce.issued.mac`.
+
+    Each one differs (a random nonce), tells nothing about the code (an HMAC under the server
+    secret: the old cookie, a plain hash of the code, could be guessed offline from a short
+    code), and holds its own issue time, so a copied cookie stops working after 12 hours even
+    if it is replayed by hand.
+    """
+    nonce = secrets.token_urlsafe(16)
+    issued = str(int(time.time() if now is None else now))
+    return f"{nonce}.{issued}.{cookie_mac(settings, nonce, issued)}"
+
+
+def token_valid(token: str, settings: Settings, now: float | None = None) -> bool:
+    nonce, _, rest = token.partition(".")
+    issued, _, mac = rest.partition(".")
+    # Plain ASCII digits, a few of them: int() refuses "²" and 5,000-digit strings (a 500).
+    if not (nonce and mac and issued.isascii() and issued.isdigit() and len(issued) <= 12):
+        return False
+    age = (time.time() if now is None else now) - int(issued)
+    fresh = -60 <= age <= ACCESS_COOKIE_SECONDS  # a minute of clock skew between replicas
+    return hmac.compare_digest(mac.encode(), cookie_mac(settings, nonce, issued).encode()) and fresh
 
 
 def code_matches(typed: str, settings: Settings) -> bool:
@@ -117,8 +220,7 @@ def code_matches(typed: str, settings: Settings) -> bool:
 def access_granted(connection: HTTPConnection, settings: Settings) -> bool:
     if not settings.access_code.get_secret_value():
         return True
-    cookie = connection.cookies.get(ACCESS_COOKIE, "")
-    return hmac.compare_digest(cookie.encode(), access_token(settings).encode())
+    return token_valid(connection.cookies.get(ACCESS_COOKIE, ""), settings)
 
 
 def is_open_path(path: str) -> bool:

@@ -4,10 +4,11 @@ Each field is read from an environment variable with the `NP_` prefix (for examp
 `NP_PORT=9000`, `NP_MAX_NEURONS=16`). The README lists them; keep both in step.
 """
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,15 @@ class Settings(BaseSettings):
 
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
+    # Host names answered besides any IP address, localhost and this machine's own name (a
+    # DNS-rebinding page always sends a name of its own, never an address): "*" answers any.
+    allowed_hosts: str = Field("", description="comma-separated names, e.g. play.school.example")
     access_code: SecretStr = Field(SecretStr(""), description="workshop code; empty: open")
+    # Signs the access cookies. Empty: a random key at each start (cookies then end with the
+    # process). Replicas behind one load balancer need the same key.
+    secret_key: SecretStr = Field(
+        SecretStr(""), validate_default=True, description="server secret; empty: random"
+    )
 
     # Logs: "text" for a terminal, "json" (one object a line) for log collectors.
     log_format: str = Field("text", pattern="^(text|json)$")
@@ -107,6 +116,17 @@ class Settings(BaseSettings):
     max_classes: int = Field(5, ge=3, le=8, description="classes in a multi-class 2-D dataset")
 
     default_language: str = Field("ko", pattern="^(ko|en)$")
+
+    @field_validator("secret_key")
+    @classmethod
+    def random_secret_unless_set(cls, key: SecretStr) -> SecretStr:
+        return key if key.get_secret_value() else SecretStr(secrets.token_urlsafe(32))
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().rstrip(".").lower() for h in self.allowed_hosts.split(",") if h.strip()
+        )
 
     @property
     def origins(self) -> frozenset[str]:

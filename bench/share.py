@@ -1,6 +1,6 @@
 """Sharing: how long a shared link gets, and how fast the weights export answers.
 
-The link is `#s=` + base64url(deflate-raw(JSON)) (static/js/share.js); raw DEFLATE at
+The link is `#s=` + base64url(deflate-raw(JSON)) (static/js/core/share.js); raw DEFLATE at
 zlib's default level stands in for the browser's CompressionStream here (same format,
 sizes within a few bytes). The export is timed through the app in-process (TestClient).
 """

@@ -38,6 +38,14 @@ def momentum(
     The velocity v is a running (decaying) sum of past steps, so directions where the
     gradient keeps its sign speed up and oscillating directions cancel out.
     config: learning_rate (1e-2), momentum mu (0.9), velocity (zeros).
+
+    The learning rate is inside the velocity (cs231n's and the book's form; the step-through
+    pages show v as a step in weight units). While the rate stays fixed this is exactly
+    PyTorch's SGD(momentum=mu) (v' = mu v' + dw; w <- w - learning_rate * v', with v = -lr v').
+    When the rate changes mid-training they differ: here the steps already in v keep the
+    old rate and fade by mu per step (the new rate is fully felt after about 1 / (1 - mu)
+    = 10 steps), while PyTorch applies the new rate at once to the whole history. Kept on
+    purpose: a new rate never rescales the speed the weights already have.
     """
     config = dict(config or {})
     config.setdefault("learning_rate", 1e-2)
@@ -95,7 +103,8 @@ class Optimizer:
 
     State (velocity, m, v, t) is kept per (layer index, param key), so pass the same layer
     list in the same order each step. ``learning_rate`` and ``hyper`` are read on every
-    step, so changing ``opt.learning_rate`` mid-training takes effect immediately.
+    step, so changing ``opt.learning_rate`` mid-training takes effect on the next step (for
+    momentum, on that step's gradient: the velocity keeps the old rate, see ``momentum``).
     """
 
     def __init__(self, name: str = "sgd", learning_rate: float = 0.01, **hyper: float) -> None:

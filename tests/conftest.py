@@ -13,6 +13,9 @@ from tests.trainable_lab import TrainableLab
 # Labs run in the server process in tests (fast to start); tests that want lab processes
 # say so (Settings(lab_processes=True)), as the browser tests' live server does.
 os.environ.setdefault("NP_LAB_PROCESSES", "false")
+# TestClient asks for the made-up host "testserver": allowed like a deployment's own domain.
+# Tests of the default list pass `allowed_hosts=""` themselves (tests/app/test_security.py).
+os.environ.setdefault("NP_ALLOWED_HOSTS", "testserver")
 
 #: Every real lab plus the test-only trainable one (tests/trainable_lab.py).
 LABS_FOR_TESTS = {**LABS, TrainableLab.name: TrainableLab}

@@ -5,14 +5,14 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.inbound import read_capped
 from app.routers.pages import render
-from app.security import ACCESS_COOKIE, access_token, code_matches
+from app.security import ACCESS_COOKIE, ACCESS_COOKIE_SECONDS, access_token, code_matches
 from app.ws.limits import TokenBucket
 
 router = APIRouter(tags=["pages"])
 
 MAX_FORM_BYTES = 2_048
-TWELVE_HOURS = 12 * 3600
 # Guessing the code: a few tries a minute per address, and a bounded table of addresses.
 ATTEMPTS_PER_MINUTE = 6
 MAX_TRACKED_CLIENTS = 10_000
@@ -43,11 +43,9 @@ def access_page(request: Request, next: str = "/") -> Response:
 
 @router.post("/access")
 async def access_submit(request: Request) -> Response:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return Response("Form too large.", status_code=413)
+    body = await read_capped(request, MAX_FORM_BYTES)
+    if body is None:
+        return Response("Form too large.", status_code=413)
     form = parse_qs(body.decode("utf-8", "replace"))
     target = safe_next(form.get("next", ["/"])[0])
     settings = request.app.state.settings
@@ -63,7 +61,7 @@ async def access_submit(request: Request) -> Response:
     response.set_cookie(
         ACCESS_COOKIE,
         access_token(settings),
-        max_age=TWELVE_HOURS,
+        max_age=ACCESS_COOKIE_SECONDS,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",

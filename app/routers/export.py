@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
 from app.labs import Lab
 from app.protocol import LabError, describe_validation_error
 from app.settings import Settings
@@ -54,13 +55,22 @@ async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Re
         return problem(404, "unknown_lab", f"No lab named '{lab_name}'.")
     if not lab_class.has_weights():
         return problem(404, "no_weights", "This page has no network weights to export.")
-    body = await request.body()
-    if len(body) > settings.max_message_bytes:
+    # Read no more than the cap (a chunked upload is never buffered whole), and refuse deep
+    # nesting before the parser recurses into it (RecursionError was a 500).
+    body = await read_capped(request, settings.max_message_bytes)
+    if body is None:
         return problem(
             413,
             "too_large",
             f"Message too large: at most {settings.max_message_bytes} bytes.",
             limit=settings.max_message_bytes,
+        )
+    if too_deep(body):
+        return problem(
+            400,
+            "too_deep",
+            f"The message nests more than {MAX_JSON_DEPTH} levels deep.",
+            limit=MAX_JSON_DEPTH,
         )
     try:
         data = json.loads(body)

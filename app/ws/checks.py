@@ -32,7 +32,8 @@ def read_command(
             limit=settings.max_messages_per_second,
         )
     try:
-        return commands.validate_json(text)
+        # Strict: `true` is not a step count, nor "0.5" a weight (lax pydantic took both).
+        return commands.validate_json(text, strict=True)
     except ValidationError as exc:
         if exc.errors()[0]["type"] == "json_invalid":
             raise LabError("invalid_json", "The message is not valid JSON.") from None

@@ -43,7 +43,7 @@ def test_a_new_lesson_is_routed_mapped_and_registered(hello_client):
 
     home = hello_client.get("/").text
     assert 'href="/hello?tour=greet"' in home  # its card, first on the map (place 0)
-    assert home.index("B.0") < home.index("B.1")
+    assert home.index('data-testid="lesson-B.0"') < home.index('data-testid="lesson-B.1"')
 
     with open_lab(hello_client, "hello") as (ws, first):
         assert first["greeting"] == "Hello, world!"

@@ -17,6 +17,8 @@ def test_plotly_is_served_from_the_installed_package(client):
     assert len(response.content) > 1_000_000
     assert response.content == PLOTLY_JS.read_bytes()
     assert "plotly.js v" in response.text[:200]
+    # The pages' one Plotly loader fetches it from there, not from a CDN.
+    assert '"/vendor/plotly.min.js"' in client.get("/static/js/core/plotly.js").text
 
 
 def test_home_lists_every_section_in_the_books_order(client):

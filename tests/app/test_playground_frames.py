@@ -142,7 +142,7 @@ def test_before_light_frames_the_losses_are_measured_every_other_burst(lab):
 
 
 def draw(page: dict, frame: dict) -> dict:
-    """What a page shows after `frame`, applied as static/js/playground.js applies one: parts
+    """What a page shows after `frame`, applied as static/js/lessons/playground.js does: parts
     that are absent (None) stay as they were, the curve's points are appended unless reset."""
     page = dict(page)
     for key, value in frame.items():

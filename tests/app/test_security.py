@@ -1,12 +1,23 @@
 """Security: headers on every response, websocket origins, the workshop access code."""
 
+import hashlib
 import re
+import socket
+import time
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from starlette.websockets import WebSocketDisconnect
 
-from app.security import ACCESS_COOKIE, CONTENT_SECURITY_POLICY
+from app.main import create_app
+from app.security import (
+    ACCESS_COOKIE,
+    ACCESS_COOKIE_SECONDS,
+    CONTENT_SECURITY_POLICY,
+    access_token,
+    token_valid,
+)
 from app.settings import Settings
 from tests.wsutil import assert_refused, open_lab, receive_until
 
@@ -116,7 +127,7 @@ def test_the_right_code_sets_a_cookie_that_opens_everything(client):
     )
     assert right.status_code == 303 and right.headers["location"] == "/neurons"
     cookie = client.cookies[ACCESS_COOKIE]
-    assert CODE not in cookie and len(cookie) == 64
+    assert CODE not in cookie and token_valid(cookie, client.app.state.settings)
     assert "httponly" in right.headers["set-cookie"].lower()
     assert client.get("/neurons").status_code == 200
     with open_lab(client, "neurons") as (ws, frame):
@@ -136,6 +147,93 @@ def test_the_entry_page_never_redirects_off_site_and_slows_down_guessing(client)
     assert codes.index(429) >= 3  # three tries already spent above; a few more allowed
 
 
+def login(client) -> str:
+    """Type the code on the entry page; the cookie it sets (and the client keeps none)."""
+    response = client.post("/access", data={"code": CODE}, follow_redirects=False)
+    assert response.status_code == 303
+    client.cookies.clear()
+    return response.cookies[ACCESS_COOKIE]
+
+
+def opens(client, cookie: str) -> bool:
+    """Whether `cookie` opens a page and a websocket."""
+    client.cookies.set(ACCESS_COOKIE, cookie)
+    try:
+        page = client.get("/neurons", follow_redirects=False).status_code
+        with client.websocket_connect("/ws/neurons") as ws:
+            first = ws.receive_json()
+        assert (page == 200) == (first["type"] == "hello"), (page, first)
+        return page == 200
+    finally:
+        client.cookies.clear()
+
+
+def altered(cookie: str, part: int) -> str:
+    parts = cookie.split(".")
+    parts[part] = parts[part][:-1] + ("1" if parts[part][-1] != "1" else "2")
+    return ".".join(parts)
+
+
+WITH_CODE = Settings(access_code=SecretStr(CODE), secret_key=SecretStr("server-secret-a"))
+
+
+@pytest.mark.parametrize("settings", [WITH_CODE])
+def test_every_login_gets_a_cookie_of_its_own_and_each_one_opens(client):
+    first, second = login(client), login(client)
+    assert first != second
+    assert opens(client, first) and opens(client, second)
+    assert CODE not in first and "server-secret-a" not in first
+
+
+@pytest.mark.parametrize("settings", [WITH_CODE])
+def test_a_forged_or_altered_cookie_is_refused(client):
+    cookie = login(client)
+    old_style = hashlib.sha256(f"neural-playground-access\0{CODE}".encode()).hexdigest()
+    nonce, issued, mac = cookie.split(".")
+    forged = [
+        old_style,  # what every learner's cookie used to be: guessable from the code alone
+        altered(cookie, 0),  # another nonce
+        altered(cookie, 1),  # another issue time
+        altered(cookie, 2),  # another signature
+        f"{nonce}.{int(issued) + 3600}.{mac}",
+        f"{nonce}.{issued}",
+        f"{nonce}.²{issued}.{mac}",  # not an ASCII number
+        f"{nonce}.{'9' * 5000}.{mac}",  # too long for int()
+        "",
+        "..",
+    ]
+    for cookie in forged:
+        assert not token_valid(cookie, client.app.state.settings), cookie
+        if cookie.isascii():  # a browser sends no other cookie
+            assert not opens(client, cookie), cookie
+
+
+def test_a_cookie_from_a_server_with_another_secret_is_refused():
+    # Replicas with the same NP_SECRET_KEY take each other's cookies; another secret (or the
+    # random one of a restarted server without NP_SECRET_KEY) does not.
+    cookie = access_token(WITH_CODE)
+    replica = Settings(access_code=SecretStr(CODE), secret_key=SecretStr("server-secret-a"))
+    other = Settings(access_code=SecretStr(CODE), secret_key=SecretStr("server-secret-b"))
+    new_code = Settings(access_code=SecretStr("lion-7"), secret_key=SecretStr("server-secret-a"))
+    assert token_valid(cookie, replica)
+    assert not token_valid(cookie, other)
+    assert not token_valid(cookie, new_code)  # a new code turns earlier cookies away
+    unset = [Settings(access_code=SecretStr(CODE)) for _ in range(2)]
+    assert unset[0].secret_key.get_secret_value() != unset[1].secret_key.get_secret_value()
+    assert not token_valid(access_token(unset[0]), unset[1])
+    for settings in (other, unset[0]):
+        with TestClient(create_app(settings)) as client:
+            assert not opens(client, cookie)
+
+
+def test_a_cookie_lasts_twelve_hours():
+    now = time.time()
+    cookie = access_token(WITH_CODE, now=now)
+    assert token_valid(cookie, WITH_CODE, now=now + ACCESS_COOKIE_SECONDS - 1)
+    assert not token_valid(cookie, WITH_CODE, now=now + ACCESS_COOKIE_SECONDS + 1)
+    assert not token_valid(access_token(WITH_CODE, now=now + 3600), WITH_CODE, now=now)
+
+
 # --- a full server -------------------------------------------------------------------------------
 
 
@@ -151,3 +249,62 @@ def test_a_full_server_shows_a_friendly_page_and_its_learners_go_on(client):
         ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
         assert receive_until(ws, "frame")["inputs"][0] == 2.0
     assert client.get("/neurons").status_code == 200
+
+
+# --- host names (DNS rebinding) ----------------------------------------------------------------
+
+DEFAULT_HOSTS = Settings(allowed_hosts="")  # tests/conftest.py allows "testserver" elsewhere
+OWN_NAME = socket.gethostname().lower()
+
+
+@pytest.mark.parametrize("settings", [DEFAULT_HOSTS])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "192.168.1.20:8000",  # a workshop host's LAN address: works out of the box
+        "10.0.0.7",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+        "[fe80::1]",
+        "localhost:8000",
+        "LOCALHOST",
+        "laptop.localhost",
+        OWN_NAME,
+        f"{OWN_NAME.split('.')[0]}.local:8000",
+    ],
+)
+def test_by_default_addresses_and_the_machines_own_names_are_answered(client, host):
+    assert client.get("/neurons", headers={"host": host}).status_code == 200
+    with client.websocket_connect("/ws/neurons", headers={"host": host}) as ws:
+        assert ws.receive_json()["type"] == "hello"
+
+
+@pytest.mark.parametrize("settings", [DEFAULT_HOSTS])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""]
+)
+def test_a_name_re_pointed_at_the_server_gets_nothing(client, host):
+    # DNS rebinding: evil.example now resolves to this server; the browser still says its name.
+    response = client.get("/neurons", headers={"host": host})
+    assert response.status_code == 400 and "NP_ALLOWED_HOSTS" in response.text
+    assert response.headers["x-frame-options"] == "DENY"  # refusals carry the headers too
+    assert client.get("/access", headers={"host": host}).status_code == 400
+    assert client.post("/export/neurons/weights.json", headers={"host": host}).status_code == 400
+    assert refused_at_handshake(client, host=host) == 1008
+    assert len(client.app.state.sessions) == 0
+    assert client.get("/healthz", headers={"host": host}).status_code == 200  # probes
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(allowed_hosts="Play.School.example., *.lab.example")]
+)
+def test_configured_names_and_subdomains_are_answered(client):
+    for host in ("play.school.example", "PLAY.school.example:443", "a.lab.example", "10.1.2.3"):
+        assert client.get("/", headers={"host": host}).status_code == 200, host
+    for host in ("school.example", "lab.example", "alab.example", "evil.example"):
+        assert client.get("/", headers={"host": host}).status_code == 400, host
+
+
+@pytest.mark.parametrize("settings", [Settings(allowed_hosts="*")])
+def test_a_star_answers_every_name(client):
+    assert client.get("/", headers={"host": "anything.example"}).status_code == 200

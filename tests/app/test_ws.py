@@ -1,11 +1,14 @@
 """The websocket protocol over FastAPI's TestClient: real messages, real engine values."""
 
 import json
+import typing
 
 import pytest
+from pydantic import ValidationError
 
+from app.labs import LABS, TOURS
 from app.settings import Settings
-from app.ws.protocol import PROTOCOL_VERSION
+from app.ws.protocol import PROTOCOL_VERSION, Message
 from tests.wsutil import assert_refused, open_lab, receive_until, wait_for
 
 
@@ -64,16 +67,34 @@ def test_editing_a_weight_returns_the_new_trace(client):
         ('{"type": "set_learning_rate", "value": 1e6}', "bad_learning_rate", "at most 10"),
         ('{"type": "set_learning_rate", "value": -0.1}', "bad_learning_rate", "above 0"),
         ("[1, 2, 3]", "invalid_message", ""),
+        # Strict types: a boolean or a string is not a number (pydantic's lax mode took them).
+        (
+            '{"type": "step", "steps": true}',
+            "invalid_message",
+            "steps: input should be a valid integer",
+        ),
+        ('{"type": "step", "steps": "3"}', "invalid_message", "valid integer"),
+        ('{"type": "set_speed", "steps_per_frame": false}', "invalid_message", "valid integer"),
+        (
+            '{"type": "set_weight", "layer": 0, "i": 0, "j": 0, "value": true}',
+            "invalid_message",
+            "value: input should be a valid number",
+        ),
+        ('{"type": "set_input", "i": true, "value": 1}', "invalid_message", "valid integer"),
+        ('{"type": "set_input", "i": 0, "value": "0.5"}', "invalid_message", "valid number"),
     ],
 )
 def test_bad_messages_get_a_clear_error_and_the_session_lives_on(client, text, code, fragment):
     with open_lab(client, "neurons") as (session, _):
         session.send_text(text)
-        error = receive_until(session, "error")
-        assert error["code"] == code
-        assert fragment.lower() in error["message"].lower()
-        session.send_json({"type": "ping"})
-        assert receive_until(session, "pong") == {"type": "pong"}
+        session.send_json({"type": "ping"})  # answered in turn, after the bad message
+        replies = [session.receive_json()]
+        while replies[-1]["type"] != "pong":
+            replies.append(session.receive_json())
+        errors = [m for m in replies if m["type"] == "error"]
+        assert errors, f"{text} was taken: {[m['type'] for m in replies]}"
+        assert errors[0]["code"] == code
+        assert fragment.lower() in errors[0]["message"].lower()
 
 
 def test_oversized_message_is_refused_before_parsing(client):
@@ -160,3 +181,47 @@ def test_set_state_with_a_bad_state_is_an_error(client):
         error = receive_until(session, "error")
         assert error["code"] == "bad_state"
         assert "preset" in error["message"]
+
+
+def message_classes(base: type = Message) -> list[type]:
+    return [c for sub in base.__subclasses__() for c in (sub, *message_classes(sub))]
+
+
+def number_fields(model: type) -> list[str]:
+    """Fields that want a number (int or float, maybe optional), not a bool."""
+    wanted = []
+    for name, field in model.model_fields.items():
+        kinds = set(typing.get_args(field.annotation)) - {type(None)} or {field.annotation}
+        if kinds and kinds <= {int, float}:
+            wanted.append(field.alias or name)
+    return wanted
+
+
+@pytest.mark.parametrize("lab_name", sorted(LABS))
+def test_no_command_of_any_lab_takes_a_bool_or_a_string_for_a_number(lab_name):
+    adapter = LABS[lab_name].commands
+    checked = 0
+    for model in message_classes():
+        tag = model.model_fields.get("type")
+        if tag is None or not tag.is_required():
+            continue  # not a command (states, settings, server -> client messages)
+        for name in number_fields(model):
+            for wrong in ("true", '"1"'):
+                text = f'{{"type": "{typing.get_args(tag.annotation)[0]}", "{name}": {wrong}}}'
+                with pytest.raises(ValidationError) as refused:
+                    adapter.validate_json(text, strict=True)  # as the session parses
+                errors = refused.value.errors()
+                if errors[0]["type"] == "union_tag_invalid":
+                    break  # not a command of this lab
+                assert any(e["loc"][-1] == name for e in errors), (text, errors)
+                checked += 1
+    assert checked >= 4  # step, set_speed and at least one of the lab's own
+
+
+@pytest.mark.parametrize("tour", TOURS.values(), ids=lambda tour: tour.page)
+def test_every_tour_command_passes_the_strict_parser(tour):
+    # A tour's commands go over the websocket like any other: they must survive strictness.
+    adapter = LABS[tour.lab].commands
+    for step in tour.steps:
+        for command in step.commands:
+            adapter.validate_json(json.dumps(command), strict=True)

@@ -15,6 +15,11 @@ pytestmark = pytest.mark.browser
 
 # The server answers in order: once its pong is here, every frame sent before it is too, and
 # one animation frame later the page has drawn them (a state to wait on, not a time).
+# The loss chart's curves as text (null until Plotly has drawn it).
+LOSS_CURVE = """() => {
+  const chart = document.querySelector('[data-testid="loss-chart"]');
+  return chart?.data ? JSON.stringify(chart.data.map((trace) => trace.y)) : null;
+}"""
 ALL_FRAMES_DRAWN = """() => new Promise((resolve) => {
   document.addEventListener("np:message", function pong(e) {
     if (e.detail.msg.type !== "pong") return;
@@ -293,9 +298,9 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
         picture = plot.evaluate("canvas => canvas.toDataURL()")
         assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
-        curve = "el => JSON.stringify(el.data.map((trace) => trace.y))"
-        loss_chart = teacher.get_by_test_id("loss-chart")
-        assert student.get_by_test_id("loss-chart").evaluate(curve) == loss_chart.evaluate(curve)
+        teachers_curve = teacher.evaluate(LOSS_CURVE)
+        assert teachers_curve is not None
+        student.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)
         # A student who comes now is sent the whole frame made beside the teacher's last one.
         late = late_ctx.new_page()
         late.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -305,7 +310,8 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         )
         expect(late.get_by_test_id("dataset")).to_have_value("xor")
         assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
-        assert late.get_by_test_id("loss-chart").evaluate(curve) == loss_chart.evaluate(curve)
+        # Its chart is drawn once Plotly has loaded (lazily): wait for the same curve.
+        late.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)
     finally:
         teacher_ctx.close()
         student_ctx.close()

@@ -77,6 +77,22 @@ def test_optimizer_learning_rate_change_applies_immediately():
     assert layer.params["w"][0, 0] == pytest.approx(-1.1)
 
 
+def test_momentum_keeps_the_old_learning_rate_in_its_velocity():
+    # The documented convention (engine/optimizers.py, momentum): v <- mu v - lr g; w <- w + v.
+    layer = Dense(1, 1, init="zeros")
+    layer.params["w"][...] = 1.0
+    opt = Optimizer("momentum", learning_rate=0.1, momentum=0.9)
+    layer.grads["w"][...] = 0.5
+    opt.step([layer])  # v = -0.05, w = 0.95
+    opt.learning_rate = 1.0
+    layer.grads["w"][...] = 0.2
+    opt.step([layer])
+    # v = 0.9 * -0.05 - 1.0 * 0.2 = -0.245 (the first step keeps its rate 0.1); w = 0.705.
+    assert layer.params["w"][0, 0] == pytest.approx(0.705)
+    # PyTorch's rule would rescale the whole history: b = 0.9 * 0.5 + 0.2, w = 0.95 - 1.0 * b.
+    assert layer.params["w"][0, 0] != pytest.approx(0.95 - 1.0 * (0.9 * 0.5 + 0.2))
+
+
 def test_optimizer_rejects_unknown_names_and_hyperparameters():
     with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; choose one of sgd"):
         get_optimizer("rmsprop")

@@ -4,14 +4,8 @@
 // whose dash shows the sign (never colour alone; the colours come from main.css), and optional
 // column titles that name each layer's role. Pages write the numbers; events go to the page's
 // callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
-"use strict";
-
-NP.svgElement = (name, attrs, parent) => {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-};
+import { cssVar, svgElement } from "./dom.js";
+import { t } from "./i18n.js";
 
 // `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
 // --node-gap);
@@ -19,8 +13,8 @@ NP.svgElement = (name, attrs, parent) => {
 // of what the neuron computes; its name sits left of the inputs, its value and gradients below);
 // edgeLabels: "auto" (written on every edge of a small network, on demand beyond 30 edges) or
 // "hover" (always on demand: hovered, focused or selected edges only).
-NP.networkView = (svg, on = {}, layout = {}) => {
-  const el = NP.svgElement;
+export function networkView(svg, on = {}, layout = {}) {
+  const el = svgElement;
   const box = svg.viewBox.baseVal;
   const W = box.width || 800, H = box.height || 460;
   const MARGIN_X = layout.marginX ?? 90, MARGIN_Y = layout.marginY ?? 50;
@@ -56,7 +50,7 @@ NP.networkView = (svg, on = {}, layout = {}) => {
     sizes = columnSizes;
     slots = inputSlots;
     top = titles ? TITLE_ROOM : 0;
-    nodeGap = layout.maxGap ?? (parseFloat(NP.cssVar("--node-gap")) || 110);
+    nodeGap = layout.maxGap ?? (parseFloat(cssVar("--node-gap")) || 110);
     svg.replaceChildren();
     const edges = el("g", { class: "edges" }, svg);
     const nodes = el("g", { class: "nodes" }, svg);
@@ -189,13 +183,48 @@ NP.networkView = (svg, on = {}, layout = {}) => {
     node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
     slot: (k) => svg.querySelector(`.node[data-slot="${k}"]`),
   };
-};
+}
+
+// One layer's row in a page's architecture panel: its name, − / + buttons for its width when
+// `onResize(delta)` is given, and its activation chooser (`activations`, the one shown is the
+// page's to set). `prefix` is the page's catalog prefix for `<prefix>.more`, `.fewer` and
+// `.activation_of`; `label` names the layer in them. Returns {row, name, select}.
+export function layerRow({ prefix, layer, label, onResize, activations, onActivation }) {
+  const row = document.createElement("div");
+  row.className = "layer-row";
+  const name = document.createElement("span");
+  name.className = "layer-name";
+  row.appendChild(name);
+  if (onResize) {
+    for (const [text, delta] of [["−", -1], ["+", 1]]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.dataset.testid = `neurons-${delta > 0 ? "more" : "fewer"}-${layer}`;
+      b.setAttribute("aria-label", t(`${prefix}.${delta > 0 ? "more" : "fewer"}`, { layer: label }));
+      b.addEventListener("click", () => onResize(delta));
+      row.appendChild(b);
+    }
+  }
+  const select = document.createElement("select");
+  select.dataset.testid = `activation-${layer}`;
+  select.setAttribute("aria-label", t(`${prefix}.activation_of`, { layer: label }));
+  for (const activation of activations) {
+    const option = document.createElement("option");
+    option.value = activation;
+    option.textContent = t(`activation.${activation}`);
+    select.appendChild(option);
+  }
+  select.addEventListener("change", () => onActivation(select.value));
+  row.appendChild(select);
+  return { row, name, select };
+}
 
 // Math names for the nodes of a network given its frame layers (each with `a`: (N, n)):
 // inputs x1, x2, ..., hidden h1, h2, ... (h1.2 with several hidden layers), output ŷ (ŷ1, ...).
-NP.symbolName = (layers, layer, j) => {
+export function symbolName(layers, layer, j) {
   if (layer < 0) return `x${j + 1}`;
   const last = layers.length - 1;
   if (layer === last) return layers[last].a[0].length === 1 ? "ŷ" : `ŷ${j + 1}`;
   return last === 1 ? `h${j + 1}` : `h${layer + 1}.${j + 1}`;
-};
+}

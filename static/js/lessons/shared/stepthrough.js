@@ -1,21 +1,21 @@
 // The step-through of one training iteration, shared by every page that trains a network it
 // draws (neurons, backprop, descent, playground). It owns the controls in
-// templates/_stepthrough.html (a page may leave out all but the step buttons) and
-// writes the engine's numbers of the iteration onto the page's NP.networkView: values as the
+// templates/partials/stepthrough.html (a page may leave out all but the step buttons) and
+// writes the engine's numbers of the iteration onto the page's networkView (core/network.js): values as the
 // forward pass reaches them, dL/dw on edges and dL/da, dL/dz under nodes as the backward pass
 // does, old -> new at the update. `edgeLines`/`nodeLines` give the chain rule written out with
 // the actual factors, for the page's own hover panel. The page never computes these numbers.
-"use strict";
+import { $ } from "../../core/dom.js";
+import { fmt, factor, num, numFactor, writeLines } from "../../core/format.js";
+import { t } from "../../core/i18n.js";
+import { toast } from "../../core/session.js";
+import { trainingControls } from "../../core/controls.js";
 
-NP.stepThrough = ({ session, view, nodeName, onSample }) => {
-  const { t, fmt, num, numFactor, writeLines } = NP;
-  const $ = (id) => document.getElementById(id);
+export function stepThrough({ session, view, nodeName, onSample }) {
   const SLOW_MOTION_MS = 900; // one phase per tick while playing in slow motion
 
   let frame = null;
   let sample = 0;
-  let serverRunning = false;
-  let slowTimer = null;
 
   const st = () => (frame ? frame.step_through : null);
   const lastLayer = () => frame.step_through.layers.length - 1;
@@ -23,21 +23,19 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   // --- controls -------------------------------------------------------------------------
 
   // Only the controls the page has: the playground keeps play, speed and settings in its own
-  // toolbar.
+  // toolbar. Play, one iteration and speed are the training controls every page has; a speed
+  // of 0 plays phase by phase.
+  const controls = trainingControls(session, {
+    ids: { play: "st-play", step: "st-iteration", speed: "st-speed", reset: null, state: null },
+    labels: "stepthrough",
+    slowMotion: { command: () => ({ type: "step_phase" }), periodMs: SLOW_MOTION_MS },
+    onStatus(msg) {
+      if ($("st-step")) $("st-step").textContent = msg.step;
+      showDiverged(msg.diverged);
+    },
+  });
   const listen = (id, event, handler) => { if ($(id)) $(id).addEventListener(event, handler); };
   listen("st-phase", "click", () => session.send({ type: "step_phase" }));
-  listen("st-iteration", "click", () => session.send({ type: "step", steps: 1 }));
-  listen("st-play", "click", () => {
-    if (serverRunning || slowTimer !== null) pause();
-    else play();
-  });
-  listen("st-speed", "change", () => {
-    const running = serverRunning || slowTimer !== null;
-    if (running) pause();
-    const n = +$("st-speed").value;
-    if (n > 0) session.send({ type: "set_speed", steps_per_frame: n });
-    if (running) play();
-  });
   listen("st-loss", "change", (e) =>
     session.send({ type: "set_loss", loss: e.target.value }));
   listen("st-optimizer", "change", (e) =>
@@ -45,7 +43,7 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   listen("st-lr", "change", (e) => {
     const value = e.target.valueAsNumber;
     if (Number.isFinite(value)) session.send({ type: "set_learning_rate", value });
-    else NP.toast(t("error.not_a_number"));
+    else toast(t("error.not_a_number"));
   });
   listen("st-sample", "change", (e) => {
     sample = +e.target.value;
@@ -54,43 +52,9 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
   });
   for (const button of document.querySelectorAll("[data-st-reset]")) {
     button.addEventListener("click", () => {
-      pause();
+      controls.stop();
       session.send({ type: "reset" });
     });
-  }
-
-  function play() {
-    const n = +$("st-speed").value;
-    if (n > 0) session.send({ type: "play" });
-    else {
-      session.send({ type: "step_phase" });
-      slowTimer = setInterval(() => session.send({ type: "step_phase" }), SLOW_MOTION_MS);
-      updatePlayButton();
-    }
-  }
-
-  function pause() {
-    if (slowTimer !== null) {
-      clearInterval(slowTimer);
-      slowTimer = null;
-    }
-    if (serverRunning) session.send({ type: "pause" });
-    updatePlayButton();
-  }
-
-  function updatePlayButton() {
-    if (!$("st-play")) return;
-    const running = serverRunning || slowTimer !== null;
-    $("st-play").textContent = running ? t("stepthrough.pause") : t("stepthrough.play");
-    $("st-play").setAttribute("aria-pressed", running ? "true" : "false");
-  }
-
-  function status(msg) {
-    serverRunning = msg.running;
-    if ($("st-step")) $("st-step").textContent = msg.step;
-    showDiverged(msg.diverged);
-    if (msg.diverged) pause();
-    updatePlayButton();
   }
 
   function showDiverged(diverged) {
@@ -307,7 +271,7 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
     for (let s = 0; s < shown; s++) {
       let text;
       if (loss.name === "mse") {
-        const items = p.pred[s].map((y, m) => `(${fmt(y)} − ${NP.factor(p.target[s][m])})²`);
+        const items = p.pred[s].map((y, m) => `(${fmt(y)} − ${factor(p.target[s][m])})²`);
         text = items.length === 1 ? items[0] : `[${items.join(" + ")}] / ${items.length}`;
       } else if (loss.name === "binary_crossentropy") {
         const items = p.p[s].map((_, m) =>
@@ -371,10 +335,10 @@ NP.stepThrough = ({ session, view, nodeName, onSample }) => {
 
   return {
     render,
-    status,
+    status: controls.status,
     edgeLines,
     nodeLines,
     lossLines,
     get sample() { return sample; },
   };
-};
+}

@@ -2,13 +2,23 @@
 // R = reset, ← → (and a presenter remote's PageUp/PageDown) = tour, Esc = close the tour,
 // F = fullscreen, ? = the help overlay listing them. Keys typed into a field, or meant for
 // the focused control, are left alone; so is everything while a dialog is open.
-"use strict";
+import { $ } from "./dom.js";
+import { t } from "./i18n.js";
+import { pageSession, toast } from "./session.js";
 
-NP.keys = (() => {
+// What each key does: each action returns whether it did something (then the browser's
+// default is prevented). Pages with more to do add theirs (the tour: ← → Esc) with addKeys.
+const actions = {};
+
+export function addKeys(more) {
+  Object.assign(actions, more);
+}
+
+export function setupKeys() {
   const root = document.documentElement;
   const trainable = document.body.dataset.trainable === "true";
-  const help = document.getElementById("help");
-  const fullscreenButton = document.getElementById("fullscreen");
+  const help = $("help");
+  const fullscreenButton = $("fullscreen");
   let running = false;
 
   document.addEventListener("np:message", (e) => {
@@ -23,9 +33,9 @@ NP.keys = (() => {
     if (document.fullscreenElement) {
       document.exitFullscreen();
     } else if (root.requestFullscreen) {
-      root.requestFullscreen().catch(() => NP.toast(NP.t("error.fullscreen")));
+      root.requestFullscreen().catch(() => toast(t("error.fullscreen")));
     } else {
-      NP.toast(NP.t("error.fullscreen"));
+      toast(t("error.fullscreen"));
     }
   }
 
@@ -35,23 +45,16 @@ NP.keys = (() => {
   }
 
   function send(msg) {
-    if (NP.session) NP.session.send(msg);
+    pageSession()?.send(msg);
   }
 
-  const touring = () => !!NP.tour && NP.tour.isOpen();
-  // Each action returns whether it did something (then the browser's default is prevented).
-  const actions = {
+  addKeys({
     "?": () => { toggleHelp(); return true; },
     f: () => { toggleFullscreen(); return true; },
-    r: () => !!NP.session && (send({ type: "reset" }), true),
+    r: () => !!pageSession() && (send({ type: "reset" }), true),
     p: () => trainable && (send({ type: running ? "pause" : "play" }), true),
     " ": () => trainable && (send({ type: "step", steps: 1 }), true),
-    ArrowRight: () => touring() && (NP.tour.next(), true),
-    PageDown: () => touring() && (NP.tour.next(), true),
-    ArrowLeft: () => touring() && (NP.tour.prev(), true),
-    PageUp: () => touring() && (NP.tour.prev(), true),
-    Escape: () => touring() && (NP.tour.close(), true),
-  };
+  });
 
   document.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -69,7 +72,6 @@ NP.keys = (() => {
   document.addEventListener("fullscreenchange", () => {
     fullscreenButton?.setAttribute("aria-pressed", String(!!document.fullscreenElement));
   });
-  document.getElementById("help-open")?.addEventListener("click", toggleHelp);
+  $("help-open")?.addEventListener("click", toggleHelp);
 
-  return { toggleFullscreen, toggleHelp };
-})();
+}

@@ -1,12 +1,12 @@
 // Teacher rooms on every page: follow a room by its code (student), or open one from a lab
 // page (teacher) and show its code large for the projector. The server does the rest: a
 // student's page simply receives the teacher's frames instead of its own.
-"use strict";
+import { $ } from "./dom.js";
+import { t } from "./i18n.js";
+import { pageSession, toast } from "./session.js";
 
-(() => {
-  const { t } = NP;
+export function setupRoom() {
   const root = document.documentElement;
-  const $ = (id) => document.getElementById(id);
   const bar = $("room-bar");
   const big = $("room-code-big");
   let session = null;
@@ -15,12 +15,12 @@
   let asked = null; // what this page last asked for: "fork", "leave" or "close"
 
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
-  const teachingName = () => `np-teaching:${NP.session.lab}`; // the room this tab teaches
+  const teachingName = () => `np-teaching:${pageSession().lab}`; // the room this tab teaches
 
   // Teach the room this tab taught (a reload may reach another server) or the URL's
   // `?teach=`, or follow the URL's `?room=`: the server keeps neither across a reconnect.
   function join() {
-    session = NP.session;
+    session = pageSession();
     if (!session) return;
     const params = new URLSearchParams(location.search);
     const teach = params.get("teach") || sessionStorage.getItem(teachingName());
@@ -54,10 +54,10 @@
       $("room-bar-text").textContent = t("room.watching", { code: msg.code });
     } else {
       showCode(false);
-      if (before === "student" && asked === "fork") NP.toast(t("room.forked"));
-      else if (msg.ended && before === "student") NP.toast(t("room.ended", { code: msg.code }));
+      if (before === "student" && asked === "fork") toast(t("room.forked"));
+      else if (msg.ended && before === "student") toast(t("room.ended", { code: msg.code }));
       else if (msg.ended && before === "teacher" && asked !== "close") {
-        NP.toast(t("room.taken_over", { code: msg.code }));
+        toast(t("room.taken_over", { code: msg.code }));
       }
       forgetRoomInUrl();
       asked = null;
@@ -106,4 +106,4 @@
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && !big.hidden) showCode(false);
   });
-})();
+}

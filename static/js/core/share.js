@@ -5,22 +5,35 @@
 // - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
 // - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
-"use strict";
+import { $, cssVar } from "./dom.js";
+import { t } from "./i18n.js";
+import { loadPlotly } from "./plotly.js";
+import {
+  base64Bytes, download, errorText, pageSession, params, through, toast,
+} from "./session.js";
 
-NP.share = (() => {
-  const { t } = NP;
+// The tour's step travels with the state: tour.js, on a page with a tour, says where it is.
+let tourStep = { current: () => null, restore: () => {} };
+export function shareTourStep(step) {
+  tourStep = step;
+}
+
+// Only lab pages share (and have the dialog): null elsewhere.
+export const share = document.body.dataset.lab ? createShare() : null;
+
+function createShare() {
   const lab = document.body.dataset.lab;
   const FORMAT = 1; // bump when the shared object changes shape
-  const dialog = document.getElementById("share");
-  const linkField = document.getElementById("share-link");
-  const upload = document.getElementById("state-upload");
+  const dialog = $("share");
+  const linkField = $("share-link");
+  const upload = $("state-upload");
 
   // A failed export says why (a translated server error, or a general sentence).
   const guarded = (action) => async () => {
     try {
       await action();
     } catch (error) {
-      NP.toast(error && error.code ? NP.errorText(error) : t("share.failed"));
+      toast(error && error.code ? errorText(error) : t("share.failed"));
     }
   };
 
@@ -34,9 +47,8 @@ NP.share = (() => {
     return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   }
   function fromBase64url(text) {
-    return NP.base64Bytes(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return base64Bytes(text.replaceAll("-", "+").replaceAll("_", "/"));
   }
-  const through = NP.through;
   async function pack(shared) {
     const deflated = await through(new CompressionStream("deflate-raw"), JSON.stringify(shared));
     return toBase64url(new Uint8Array(await deflated.arrayBuffer()));
@@ -49,8 +61,8 @@ NP.share = (() => {
   // --- the page's state -------------------------------------------------------------------
 
   async function capture() {
-    const answer = await NP.session.request({ type: "get_state" }, "state");
-    return { format: FORMAT, lab, state: answer.state, tour: NP.tour ? NP.tour.current() : null };
+    const answer = await pageSession().request({ type: "get_state" }, "state");
+    return { format: FORMAT, lab, state: answer.state, tour: tourStep.current() };
   }
 
   // The server validates the state itself (`bad_state` comes back as a translated error).
@@ -58,7 +70,7 @@ NP.share = (() => {
     if (!shared || shared.lab !== lab || typeof shared.state !== "object" || !shared.state) {
       throw new Error("not a state of this page");
     }
-    NP.session.send({ type: "set_state", state: shared.state });
+    pageSession().send({ type: "set_state", state: shared.state });
     return Number.isInteger(shared.tour) ? shared.tour : null;
   }
 
@@ -82,17 +94,17 @@ NP.share = (() => {
       document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour: null, resumed: true } }));
       return;
     }
-    let tour = null;
+    let step = null; // the tour's, when the shared state has one
     try {
       const shared = await sharedFromHash();
-      if (shared) tour = apply(shared);
-      else if (NP.params.get("preset")) {
-        e.detail.session.send({ type: "load_preset", name: NP.params.get("preset") });
+      if (shared) step = apply(shared);
+      else if (params.get("preset")) {
+        e.detail.session.send({ type: "load_preset", name: params.get("preset") });
       }
     } catch {
-      NP.toast(t("share.bad_link"));
+      toast(t("share.bad_link"));
     }
-    document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour } }));
+    document.dispatchEvent(new CustomEvent("np:ready", { detail: { tour: step } }));
   });
 
   // A link pasted into the address bar of an open page changes only the hash: restore it too.
@@ -100,10 +112,10 @@ NP.share = (() => {
     try {
       const shared = await sharedFromHash();
       if (!shared) return;
-      const tour = apply(shared);
-      if (tour !== null && NP.tour) NP.tour.restore(tour);
+      const step = apply(shared);
+      if (step !== null) tourStep.restore(step);
     } catch {
-      NP.toast(t("share.bad_link"));
+      toast(t("share.bad_link"));
     }
   });
 
@@ -126,22 +138,22 @@ NP.share = (() => {
       linkField.select(); // no clipboard on plain http in a classroom network: copy by hand
       document.execCommand("copy");
     }
-    NP.toast(t("share.copied"));
+    toast(t("share.copied"));
   }
 
   async function downloadState() {
     const shared = await capture();
     const text = JSON.stringify(shared, null, 2);
-    NP.download(new Blob([text], { type: "application/json" }), `${lab}-state.json`);
+    download(new Blob([text], { type: "application/json" }), `${lab}-state.json`);
   }
 
   async function openStateFile(file) {
     try {
-      const tour = apply(JSON.parse(await file.text()));
-      if (tour !== null && NP.tour) NP.tour.restore(tour);
+      const step = apply(JSON.parse(await file.text()));
+      if (step !== null) tourStep.restore(step);
       dialog.close();
     } catch {
-      NP.toast(t("share.bad_file"));
+      toast(t("share.bad_file"));
     }
   }
 
@@ -172,26 +184,26 @@ NP.share = (() => {
     canvas.width = width * scale;
     canvas.height = height * scale;
     const context = canvas.getContext("2d");
-    context.fillStyle = NP.cssVar("--panel");
+    context.fillStyle = cssVar("--panel");
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
     return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
   }
   async function figurePng(element) {
     if (element instanceof SVGSVGElement) return svgPng(element);
-    const url = await Plotly.toImage(element, { format: "png", scale: 2 });
+    const url = await (await loadPlotly()).toImage(element, { format: "png", scale: 2 });
     return (await fetch(url)).blob();
   }
 
   function refreshFigures() {
-    const box = document.getElementById("figure-buttons");
+    const box = $("figure-buttons");
     box.replaceChildren(...[...document.querySelectorAll("[data-export]")].map((figure) => {
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.testid = `export-${figure.dataset.export}`;
       button.textContent = t("share.figure_png", { name: figure.getAttribute("aria-label") });
       button.addEventListener("click", guarded(async () => {
-        NP.download(await figurePng(figure), `${lab}-${figure.dataset.export}.png`);
+        download(await figurePng(figure), `${lab}-${figure.dataset.export}.png`);
       }));
       return button;
     }));
@@ -207,10 +219,10 @@ NP.share = (() => {
       body: JSON.stringify(state),
     });
     if (!response.ok) {
-      NP.toast(NP.errorText(await response.json()));
+      toast(errorText(await response.json()));
       return;
     }
-    NP.download(await response.blob(), `${lab}-weights.${format}`);
+    download(await response.blob(), `${lab}-weights.${format}`);
   }
 
   // --- wiring -----------------------------------------------------------------------------
@@ -218,7 +230,7 @@ NP.share = (() => {
   // The language switch keeps the learner's network and tour step: it carries the state.
   document.querySelectorAll(".lang-switch a").forEach((a) => {
     a.addEventListener("click", async (e) => {
-      if (!NP.session || !NP.session.open) return; // follow the plain link
+      if (!pageSession() || !pageSession().open) return; // follow the plain link
       e.preventDefault();
       let hash = "";
       try {
@@ -230,7 +242,7 @@ NP.share = (() => {
   });
 
   const on = (id, handler) =>
-    document.getElementById(id)?.addEventListener("click", guarded(handler));
+    $(id)?.addEventListener("click", guarded(handler));
   on("share-open", openDialog);
   on("share-copy", copyLink);
   on("state-download", downloadState);
@@ -243,4 +255,4 @@ NP.share = (() => {
   });
 
   return { capture, link, apply, pack, unpack };
-})();
+}

@@ -2,19 +2,25 @@
 // embedded as #np-tour): opening a step sends its lab commands through the page's session
 // and points at its elements; ← → (keys.js) and the buttons move between steps. Start it
 // with the button, with ?tour=N (from 1) or ?tour=<step key>, or from a shared state.
-"use strict";
+import { $ } from "./dom.js";
+import { t } from "./i18n.js";
+import { addKeys } from "./keys.js";
+import { pageSession, params } from "./session.js";
+import { shareTourStep } from "./share.js";
 
-NP.tour = (() => {
-  const { t } = NP;
-  const data = JSON.parse(document.getElementById("np-tour").textContent);
-  const panel = document.getElementById("tour");
-  const title = document.getElementById("tour-title");
-  const body = document.getElementById("tour-body");
-  const count = document.getElementById("tour-count");
-  const dots = document.getElementById("tour-steps");
-  const prevButton = document.getElementById("tour-prev");
-  const nextButton = document.getElementById("tour-next");
-  const startButton = document.getElementById("tour-start");
+// The page's tour, or null on a page without one (#np-tour, embedded by the template).
+export const tour = $("np-tour") ? createTour() : null;
+
+function createTour() {
+  const data = JSON.parse($("np-tour").textContent);
+  const panel = $("tour");
+  const title = $("tour-title");
+  const body = $("tour-body");
+  const count = $("tour-count");
+  const dots = $("tour-steps");
+  const prevButton = $("tour-prev");
+  const nextButton = $("tour-next");
+  const startButton = $("tour-start");
   const last = data.steps.length - 1;
   let index = -1; // -1: closed
 
@@ -50,7 +56,8 @@ NP.tour = (() => {
     });
     prevButton.disabled = index === 0;
     nextButton.textContent = index === last ? t("tour.finish") : t("tour.next");
-    if (apply && NP.session) step.commands.forEach((command) => NP.session.send(command));
+    const session = pageSession();
+    if (apply && session) step.commands.forEach((command) => session.send(command));
     settle();
     highlight();
     reserveSpace();
@@ -101,12 +108,13 @@ NP.tour = (() => {
   let pings = 0; // sent and not answered yet: a quick second step waits for its own
   function settle() {
     panel.dataset.ready = "false";
-    if (!NP.session) {
+    const session = pageSession();
+    if (!session) {
       panel.dataset.ready = "true";
       return;
     }
     pings += 1;
-    NP.session.send({ type: "ping" });
+    session.send({ type: "ping" });
   }
   document.addEventListener("np:message", (e) => {
     if (e.detail.msg.type !== "pong" || pings === 0) return;
@@ -141,16 +149,26 @@ NP.tour = (() => {
   const next = () => (index === last ? close() : show(index + 1, true));
   const prev = () => index > 0 && show(index - 1, true);
 
+  const isOpen = () => index >= 0;
+  // ← → (and a presenter remote's PageUp/PageDown) move through the steps, Esc closes.
+  addKeys({
+    ArrowRight: () => isOpen() && (next(), true),
+    PageDown: () => isOpen() && (next(), true),
+    ArrowLeft: () => isOpen() && (prev(), true),
+    PageUp: () => isOpen() && (prev(), true),
+    Escape: () => isOpen() && (close(), true),
+  });
+
   prevButton.addEventListener("click", prev);
   nextButton.addEventListener("click", next);
-  document.getElementById("tour-close").addEventListener("click", close);
+  $("tour-close").addEventListener("click", close);
   startButton?.addEventListener("click", () => {
     if (index < 0) show(0, true);
     panel.querySelector("#tour-next").focus();
   });
 
   function stepFromUrl() {
-    const wanted = NP.params.get("tour");
+    const wanted = params.get("tour");
     if (wanted === null) return null;
     if (/^\d+$/.test(wanted)) return Number(wanted) - 1;
     const k = data.steps.findIndex((step) => step.key === wanted);
@@ -163,11 +181,8 @@ NP.tour = (() => {
     else if (stepFromUrl() !== null) show(stepFromUrl(), !e.detail.resumed); // resumed: as is
   });
 
-  return {
-    next, prev, close,
-    open: (k = 0) => show(k, true),
-    restore: (k) => show(k, false), // the state is already there (a shared link or file)
-    isOpen: () => index >= 0,
-    current: () => (index >= 0 ? index : null),
-  };
-})();
+  const current = () => (index >= 0 ? index : null);
+  const restore = (k) => show(k, false); // the state is already there (a shared link or file)
+  shareTourStep({ current, restore }); // a shared link or file keeps the step
+  return { next, prev, close, open: (k = 0) => show(k, true), restore, isOpen, current };
+}

@@ -1,0 +1,22 @@
+// The few DOM helpers every page uses, written once.
+
+// An element by its id.
+export const $ = (id) => document.getElementById(id);
+
+// A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
+export function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+// An SVG element with attributes, appended to `parent` when given.
+export function svgElement(name, attrs, parent) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+// Set a control to the engine's value unless the learner is in it (typing, dragging).
+export function setIfIdle(element, value) {
+  if (document.activeElement !== element) element.value = value;
+}
