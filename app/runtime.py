@@ -8,6 +8,7 @@ and the background tasks (event-loop watch, expiry of parked sessions and empty 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
@@ -59,6 +60,7 @@ class Runtime:
         self.tasks = [
             asyncio.create_task(watch_event_loop(self.metrics), name="event-loop-watch"),
             asyncio.create_task(self.housekeeping(), name="housekeeping"),
+            asyncio.create_task(self.checkpoints(), name="checkpoints"),
         ]
         try:
             yield
@@ -79,6 +81,69 @@ class Runtime:
                 await self.rooms.reap()
             except Exception:  # noqa: BLE001 - keep cleaning up next time round
                 log.exception("housekeeping failed")
+
+    # --- checkpoints ----------------------------------------------------------------------
+
+    async def checkpoints(self) -> None:
+        """Every NP_CHECKPOINT_SECONDS, copy each changed live lab's state out of its lab
+        process (a background call on its lane, between training bursts): kept in its
+        workspace to rebuild a lab whose process died, and in Redis for a reconnect after
+        this replica crashed."""
+        period = min(HOUSEKEEPING_SECONDS, self.settings.checkpoint_seconds)
+        while True:
+            await asyncio.sleep(period)
+            now = time.monotonic()
+            due = [s for s in list(self.sessions.sessions.values()) if self.checkpoint_due(s, now)]
+            await asyncio.gather(*(self.checkpoint(s) for s in due), return_exceptions=True)
+
+    def checkpoint_due(self, session: Session, now: float) -> bool:
+        workspace = session.workspace
+        age = now - workspace.saved_at
+        if workspace.dirty:
+            return age >= self.settings.checkpoint_seconds
+        # Unchanged: only Redis's copy needs renewing before it expires (after the grace).
+        return self.resume_store.redis is not None and age >= self.settings.resume_grace_seconds / 2
+
+    async def checkpoint(self, session: Session) -> None:
+        workspace = session.workspace
+        lab = workspace.lab
+        if workspace.dirty or workspace.saved is None:
+            workspace.dirty = False  # first: an edit made while the snapshot is taken is due next
+            try:
+                state = await self.pool.run(workspace.lane, lab.snapshot, False)
+            except Exception:  # noqa: BLE001 - a lab gone is rebuilt by its session's next call
+                workspace.dirty = True
+                return
+            if workspace.lab is not lab:  # rebuilt meanwhile: this state is not its lab's
+                return
+            workspace.keep(state)
+        else:
+            workspace.saved_at = time.monotonic()
+        live = self.sessions.sessions.get(session.id) is session  # not closed meanwhile
+        if self.resume_store.redis is not None and live:
+            await self.resume_store.put(
+                session.resume_token,
+                session.lab_name,
+                workspace.saved.model_dump(mode="json"),
+                session.player.running,
+            )
+
+    async def rebuild_lab(self, workspace: Workspace) -> bool:
+        """A new lab for a workspace whose lab process died, in the process started in its
+        place: from its checkpoint (True), or its start state when it has none or the
+        checkpoint no longer fits (False)."""
+        lab_class, lane = workspace.lab.lab_class, workspace.lane
+        lab = await self.pool.run(lane, lambda: self.host.create(lab_class, lane.home))
+        saved, restored = workspace.saved, False
+        if saved is not None:
+            try:
+                await self.pool.run(lane, lambda: lab.restore(saved))
+                restored = True
+            except LabError:
+                workspace.saved = None
+        workspace.lab = lab
+        workspace.dirty = False
+        return restored
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -111,16 +176,21 @@ class Runtime:
         if self.settings.resume_grace_seconds <= 0:
             await self.drop(workspace)
             return
-        if self.resume_store.redis is not None:  # for a reconnect that lands on another replica
+        if workspace.dirty or self.resume_store.redis is not None:
+            # Its last state, kept outside the lab process while parked (a parked lab whose
+            # process dies is rebuilt from it), and for a reconnect on another replica.
             with contextlib.suppress(Exception):
                 state = await self.pool.run(workspace.lane, workspace.lab.snapshot)
+                workspace.keep(state)
+                workspace.dirty = False
                 await self.resume_store.put(
                     session.resume_token,
                     session.lab_name,
                     state.model_dump(mode="json"),
                     workspace.playing,
                 )
-        for evicted in self.sessions.park(session.resume_token, session.lab_name, workspace):
+        token, lab = session.resume_token, session.lab_name
+        for evicted in self.sessions.park(token, lab, workspace, session.client):
             await self.drop(evicted)
 
     async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
@@ -132,6 +202,7 @@ class Runtime:
             return workspace
         holder = self.sessions.live(token)
         if holder is not None and holder is not claimant and holder.lab_name == lab:
+            await self.resume_store.drop(token)  # its checkpoint: the token is used up
             return await holder.hand_over()
         stored = await self.resume_store.take(token, lab)
         if stored is None or lab not in self.labs:
@@ -145,6 +216,7 @@ class Runtime:
         except (ValidationError, LabError):
             await self.drop(workspace)
             return None
+        workspace.keep(state)
         workspace.playing = playing
         return workspace
 

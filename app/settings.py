@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     lab_workers: int = Field(2, ge=1, le=64, description="workers running engine work")
     lab_processes: bool = Field(True, description="run labs in worker processes")
     lab_call_timeout_seconds: float = Field(30.0, gt=0, description="restart a stuck process")
+    # Each live session's lab state is copied out of its lab process this often while it
+    # changes (and, with REDIS_URL, to Redis): a dead process's labs are rebuilt from it,
+    # and a replica that crashes loses at most this much of a learner's work.
+    checkpoint_seconds: float = Field(10.0, gt=0, description="copy a changed lab's state out")
+    # A client that stops reading (its sends stall this long) is closed, freeing its slot.
+    send_timeout_seconds: float = Field(30.0, gt=0, description="close a client that never reads")
 
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")

@@ -152,3 +152,16 @@ class SlowFrameLab(TrainableLab):
     def frame(self) -> TrainableFrame:
         time.sleep(0.3)
         return super().frame()
+
+
+class BigFrame(TrainableFrame):
+    pad: str
+
+
+class BigFrameLab(TrainableLab):
+    """Frames of a megabyte: a client that stops reading fills the socket's buffers fast."""
+
+    name = "big_frame"
+
+    def frame(self) -> BigFrame:
+        return BigFrame(**super().frame().model_dump(), pad="x" * 1_000_000)

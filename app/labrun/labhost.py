@@ -49,6 +49,19 @@ class LabCrash(RuntimeError):
     """A lab raised something other than LabError (a bug), or its process died."""
 
 
+class LabGone(LabCrash):
+    """The lab's process died (killed, out of memory, or stopped by the call timeout): the
+    lab is lost and its session rebuilds it in the process started in its place. `sent` is
+    False when the call never reached a living lab (the lab was already gone), so it may be
+    carried out on the rebuilt one; True when it may have run, or even killed the process
+    (a stuck call), and must not be tried again."""
+
+    def __init__(self, message: str, sent: bool = True) -> None:
+        super().__init__(message)
+        self.sent = sent
+        self.lab: LabHandle | None = None  # the handle whose lab is gone (set by RemoteLab)
+
+
 T = TypeVar("T")
 
 
@@ -130,9 +143,16 @@ class RemoteLab(LabHandle):
         super().__init__(lab_class)
         self.process = process
         self.lab_id = lab_id
+        self.generation = process.generation  # the process's life the lab was created in
 
     def run(self, call: LabCall[T]) -> T:
-        result, status = self.process.request(self.lab_id, call)
+        try:
+            if self.generation != self.process.generation:  # restarted since: nothing to ask
+                raise LabGone(f"lab process {self.process.index} was restarted", sent=False)
+            result, status = self.process.request(self.lab_id, call)
+        except LabGone as exc:
+            exc.lab = self
+            raise
         self.mirror(status)
         return result
 
@@ -188,8 +208,8 @@ def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request
         elif isinstance(call, CloseLab):
             labs.pop(lab_id, None)
             result, lab = None, None
-        elif lab is None:
-            raise LabCrash("this lab is gone (its process was restarted)")
+        elif lab is None:  # created in this process's predecessor
+            return ("gone", "this lab is gone (its process was restarted)", lab_status(None))
         else:
             result = call.apply(lab)
         return ("ok", result, lab_status(lab))
@@ -229,6 +249,7 @@ class LabProcess:
         self.lock = threading.Lock()
         self.mine = threading.local()  # this thread's pipe
         self.ready = False  # has answered since it started
+        self.generation = 0  # counts starts: a lab belongs to the process's life it was made in
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a threaded server
@@ -241,6 +262,7 @@ class LabProcess:
         )
         self.process.start()
         self.ready = False
+        self.generation += 1
         for _, child in pairs:
             child.close()
         with self.lock:
@@ -258,24 +280,35 @@ class LabProcess:
         return conn
 
     def request(self, lab_id: int, call: LabCall | CreateLab | CloseLab) -> tuple[Any, tuple]:
-        conn = self.pipe()
+        conn, process = self.pipe(), self.process
         try:
             conn.send((lab_id, call))
+        except OSError as exc:  # dead before the call reached it
+            self.restart(conn)
+            raise LabGone(f"lab process {self.index} stopped: {exc}", sent=False) from None
+        try:
             # A new process first imports the app and NumPy: give its first answer longer.
             timeout = self.settings.lab_call_timeout_seconds
             if not conn.poll(timeout if self.ready else max(timeout, STARTUP_SECONDS)):
-                # A lab stuck in a loop would hold this process's learners forever.
-                log.error(
-                    "lab call took too long; restarting its process",
-                    extra={"op": type(call).__name__},
-                )
-                self.process.kill()
+                # A lab stuck in a loop would hold this process's learners forever. Only the
+                # process this call went to: a call that waited behind the stuck one on the
+                # other pipe must not kill the process started in its place.
+                with self.lock:
+                    current = conn in self.conns
+                if current:
+                    log.error(
+                        "lab call took too long; restarting its process",
+                        extra={"op": type(call).__name__},
+                    )
+                    process.kill()
                 raise EOFError("the call took too long")
             outcome, result, status = conn.recv()
             self.ready = True
         except (EOFError, OSError) as exc:  # the process died: start another for what follows
             self.restart(conn)
-            raise LabCrash(f"lab process {self.index} stopped: {exc}") from None
+            raise LabGone(f"lab process {self.index} stopped: {exc}") from None
+        if outcome == "gone":
+            raise LabGone(result, sent=False)
         if outcome == "lab_error":
             code, message, params = result
             raise LabError(code, message, **params)
@@ -334,5 +367,8 @@ class LabHost:
         if not self.processes:
             return LocalLab(lab_class(self.settings))
         process = self.processes[home]
-        lab_id, _ = process.request(0, CreateLab(lab_class))
+        try:
+            lab_id, _ = process.request(0, CreateLab(lab_class))
+        except LabGone:  # found dead (and restarted): the new process makes it
+            lab_id, _ = process.request(0, CreateLab(lab_class))
         return RemoteLab(process, lab_id, lab_class)

@@ -1,6 +1,7 @@
 """`/ws/{lab}`: one websocket session per browser tab, driving one lab."""
 
 import asyncio
+import contextlib
 import logging
 
 from fastapi import APIRouter, WebSocket
@@ -8,10 +9,12 @@ from fastapi import APIRouter, WebSocket
 from app.runtime import Runtime
 from app.security import access_granted, origin_allowed
 from app.ws import protocol as p
-from app.ws.session import CLOSE_FULL, CLOSE_POLICY
+from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_UNAVAILABLE
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)
+
+LAB_UNAVAILABLE = "This lab could not start on the server. The page tries again in a moment."
 
 
 async def refuse(
@@ -59,7 +62,15 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
         )
         return
     await websocket.accept()
-    session = await runtime.open_session(websocket, lab_class)
+    try:
+        session = await runtime.open_session(websocket, lab_class)
+    except Exception:  # no lab for it (its lab process could not make one): say so, close
+        log.exception("could not open a session")
+        error = p.Error(code="lab_unavailable", message=LAB_UNAVAILABLE)
+        with contextlib.suppress(Exception):
+            await websocket.send_text(error.model_dump_json())
+            await websocket.close(code=CLOSE_UNAVAILABLE)
+        return
     try:
         await session.run()
     finally:

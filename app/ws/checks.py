@@ -14,9 +14,16 @@ from app.ws.limits import TokenBucket
 def read_command(
     text: str | None, settings: Settings, limiter: TokenBucket, commands: TypeAdapter
 ) -> BaseModel:
-    """The command in a message's text, if it passes the door: text, not too large, within
-    the message rate (a token is taken), a command of this lab. Else a `LabError` saying
-    which, for the sender (the connection stays open)."""
+    """The command in a message's text, if it passes the door: within the message rate (a
+    token is taken), text, not too large, a command of this lab. Else a `LabError` saying
+    which, for the sender (the connection stays open). Every message counts against the
+    rate, binary and oversized ones too: each costs the server an answer."""
+    if not limiter.allow():
+        raise LabError(
+            "rate_limited",
+            f"Too many messages: at most {settings.max_messages_per_second:g} a second.",
+            limit=settings.max_messages_per_second,
+        )
     if text is None:
         raise LabError("not_text", "Messages must be JSON text, not binary.")
     if len(text.encode()) > settings.max_message_bytes:
@@ -24,12 +31,6 @@ def read_command(
             "too_large",
             f"Message too large: at most {settings.max_message_bytes} bytes.",
             limit=settings.max_message_bytes,
-        )
-    if not limiter.allow():
-        raise LabError(
-            "rate_limited",
-            f"Too many messages: at most {settings.max_messages_per_second:g} a second.",
-            limit=settings.max_messages_per_second,
         )
     try:
         # Strict: `true` is not a step count, nor "0.5" a weight (lax pydantic took both).

@@ -16,6 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.aio import cancel_quietly
 from app.labrun.labcalls import FrameKind
+from app.labrun.labhost import LabGone
 from app.protocol import LabError
 from app.settings import Settings
 from app.ws import protocol as p
@@ -94,7 +95,11 @@ class Player:
 
     def __init__(self, session: "Session") -> None:
         self.session = session
-        self.task: asyncio.Task | None = None
+        self.task: asyncio.Task | None = None  # the play loop
+        #: The rest of a long `step` request, trained a slice at a time while the session
+        #: reads on (a `pause` or `ping` is answered between slices), and its steps to go.
+        self.stepping: asyncio.Task | None = None
+        self.step_steps = 0
 
     @property
     def running(self) -> bool:
@@ -125,17 +130,54 @@ class Player:
         )
         await self.session.send_status()
 
+    def steps_per_request(self) -> int:
+        """This lab's cap on one request's steps (the RNN page's is lower)."""
+        return self.session.lab.lab_class.steps_per_request(self.settings)
+
     async def step(self, asked: int) -> None:
+        """Train `asked` steps (at most the lab's cap), then send one frame and a status.
+        It trains in slices on its own task, `stepping`, so the session reads on: a pause
+        is answered at once and stops it (the slice under way is its last), and the
+        commands after it wait their turn without holding up the reading (the session's
+        backlog)."""
         self.require_trainable()
-        asked = min(asked, self.settings.max_steps_per_request)
+        asked = min(asked, self.steps_per_request())
         granted = self.session.workspace.steps.take(asked)
         if granted == 0:
             raise self.step_limit_error()
-        await self.train_and_send(granted)
-        await self.session.send_status()
-        if granted < asked:
-            error = self.step_limit_error()
-            await self.session.reject(error.code, error.message, **error.params)
+        self.step_steps = granted
+        self.stepping = asyncio.create_task(
+            self.step_on(self.session.frame_kind, granted < asked), name=f"step-{self.session.id}"
+        )
+
+    async def step_finished(self) -> None:
+        """Wait for the rest of a long `step` request, if one is training (without
+        cancelling it when this waiter is)."""
+        if self.stepping is not None and not self.stepping.done():
+            await asyncio.wait([self.stepping])
+
+    async def step_slice(self, kind: FrameKind) -> bool:
+        """One slice of the `step` request; True when it is done (its frame was sent)."""
+        n = min(self.slice_steps(), self.step_steps)
+        self.step_steps -= n
+        return await self.train_slice(n, self.step_steps == 0, True, kind)
+
+    async def step_on(self, kind: FrameKind, limited: bool) -> None:
+        """The `step` request's slices, its frame and status (and `step_limit` when the
+        steps-per-second budget granted fewer steps than asked)."""
+        try:
+            while not await self.step_slice(kind):
+                pass
+            await self.session.send_status()
+            if limited:
+                error = self.step_limit_error()
+                await self.session.reject(error.code, error.message, **error.params)
+        except WebSocketDisconnect:
+            return  # the receive loop sees the close and cleans up
+        except Exception as exc:  # noqa: BLE001 - told to the page
+            self.step_steps = 0
+            await self.training_failed(exc)
+            await self.session.send_status()
 
     def step_limit_error(self) -> LabError:
         rate = self.settings.max_steps_per_second
@@ -152,7 +194,11 @@ class Player:
         return FairShare(pool.workers, pool.players, self.settings.frames_per_second)
 
     def wanted_steps(self) -> int:
-        return min(self.session.workspace.steps_per_frame, max_steps_per_frame(self.settings))
+        return min(
+            self.session.workspace.steps_per_frame,
+            max_steps_per_frame(self.settings),
+            self.steps_per_request(),
+        )
 
     def steps_for_next_frame(self, kind: FrameKind = "update") -> int:
         """The fair burst (`FairShare.burst`) for a frame of `kind`, taken from the
@@ -175,39 +221,63 @@ class Player:
 
     # --- training -----------------------------------------------------------------------
 
+    def slice_steps(self) -> int:
+        """Steps in one slice of training: at most a frame's (and the lab's cap on a
+        request), and once a step's cost is measured, about SLICE_SECONDS of work."""
+        chunk = min(max_steps_per_frame(self.settings), self.steps_per_request())
+        cost = self.session.workspace.cost
+        if cost.step_seconds > 0:
+            chunk = min(chunk, int(SLICE_SECONDS / cost.step_seconds))
+        return max(1, chunk)
+
     async def train_and_send(
         self, steps: int, interactive: bool = True, kind: FrameKind | None = None
     ) -> None:
-        """Train `steps` steps in slices (at most a frame's steps, about SLICE_SECONDS of
-        work), then send one frame (of `kind`, by default the session's `frame_kind`).
-        Between slices, other learners' calls take their turn. Not `interactive`: a burst
-        of the play loop."""
+        """Train `steps` steps in slices (`slice_steps`), then send one frame (of `kind`,
+        by default the session's `frame_kind`). Between slices, other learners' calls take
+        their turn. Not `interactive`: a burst of the play loop."""
+        kind = kind or self.session.frame_kind
+        while steps > 0:
+            n = min(self.slice_steps(), steps)
+            steps -= n
+            if await self.train_slice(n, steps == 0, interactive, kind):
+                return
+
+    async def train_slice(self, n: int, last: bool, interactive: bool, kind: FrameKind) -> bool:
+        """Train `n` steps on a worker; send the frame when `last`, or when the lab stopped
+        early (diverged, finished): True when a frame was sent (the training is over)."""
         session = self.session
         workspace = session.workspace
         lab, cost, pool = workspace.lab, workspace.cost, session.runtime.pool
-        chunk = max_steps_per_frame(self.settings)
-        if cost.step_seconds > 0:  # a slow lab's slices stay short in time, not only in steps
-            chunk = max(1, min(chunk, int(SLICE_SECONDS / cost.step_seconds)))
+        playing = not interactive
 
-        kind, playing = kind or session.frame_kind, not interactive
-
-        def train(n: int, with_frame: bool) -> str | None:
-            text, trained, framed = lab.train(n, kind if with_frame else None, playing)
-            cost.record(trained, n, framed if with_frame else None, kind == "light")
+        def train() -> str | None:
+            text, trained, framed = lab.train(n, kind if last else None, playing)
+            cost.record(trained, n, framed if last else None, kind == "light")
             return text
 
-        while steps > 0:
-            n = min(chunk, steps)
-            steps -= n
-            text = await pool.run(
-                workspace.lane, lambda n=n, last=steps == 0: train(n, last), interactive
-            )
-            session.metrics.steps.labels(session.lab_name).inc(n)
-            if text is None and (lab.diverged or lab.finished):  # stopped early: show where
-                text = await pool.run(workspace.lane, lambda: lab.frame(kind), interactive)
-            if text is not None:
-                await session.send_frame_text(text)
-                return
+        workspace.dirty = True  # due for a checkpoint
+        text = await pool.run(workspace.lane, train, interactive)
+        session.metrics.steps.labels(session.lab_name).inc(n)
+        if text is None and (lab.diverged or lab.finished):  # stopped early: show where
+            text = await pool.run(workspace.lane, lambda: lab.frame(kind), interactive)
+        if text is None:
+            return False
+        await session.send_frame_text(text)
+        return True
+
+    async def training_failed(self, exc: Exception) -> None:
+        """Tell the page why training (the loop, or a long step) stopped."""
+        session = self.session
+        if isinstance(exc, LabGone):  # its process died: rebuilt and shown
+            await session.recover(exc.lab)
+        elif isinstance(exc, LabError):
+            await session.send_error(exc.code, exc.message, **exc.params)
+        elif not session.connected:
+            raise exc
+        else:
+            log.error("training failed", exc_info=exc)
+            await session.send_error(*p.INTERNAL_ERROR)
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -218,8 +288,11 @@ class Player:
             self.task = asyncio.create_task(self.loop(), name=f"play-{session.id}")
 
     async def stop(self) -> None:
+        """Stop playing, and the rest of a long `step` request."""
         await cancel_quietly(self.task)
-        self.task = None
+        await cancel_quietly(self.stepping)
+        self.task = self.stepping = None
+        self.step_steps = 0
 
     async def loop(self) -> None:
         """Train and stream until paused, diverged, finished or disconnected, at most `fps`
@@ -243,16 +316,13 @@ class Player:
                         await asyncio.sleep(session.workspace.steps.seconds_until(1))
                         continue
                     await self.train_and_send(steps, False, kind)
-                except LabError as exc:
-                    await session.send_error(exc.code, exc.message, **exc.params)
-                    break
                 except WebSocketDisconnect:
                     return  # the receive loop sees the close and cleans up
-                except Exception:
-                    if not session.connected:
-                        raise
-                    log.exception("training failed")
-                    await session.send_error(*p.INTERNAL_ERROR)
+                except LabGone as exc:  # its process died: rebuilt, shown (status too)
+                    await self.training_failed(exc)
+                    return
+                except Exception as exc:  # noqa: BLE001 - told to the page
+                    await self.training_failed(exc)
                     break
                 if session.lab.diverged:
                     await session.send_error(

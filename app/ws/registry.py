@@ -1,12 +1,13 @@
 """The open sessions of this server process, and the closed ones waiting to be resumed.
 
 Capacity counts open sessions only: a parked workspace (a closed tab's lab, kept for
-NP_RESUME_GRACE_SECONDS) never keeps a newcomer out. At most `capacity` are parked; the
-oldest goes first.
+NP_RESUME_GRACE_SECONDS) never keeps a newcomer out. At most `capacity` are parked; past
+that, the client (address) with the most parked loses its oldest first, so one client
+opening many short sessions evicts its own work, not everyone's.
 """
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ class Parked:
     lab: str
     workspace: Workspace
     until: float
+    client: str = ""  # the address it came from
 
 
 class SessionRegistry:
@@ -48,13 +50,20 @@ class SessionRegistry:
 
     # --- resuming -------------------------------------------------------------------------
 
-    def park(self, token: str, lab: str, workspace: Workspace) -> list[Workspace]:
+    def park(self, token: str, lab: str, workspace: Workspace, client: str = "") -> list[Workspace]:
         """Keep a closed session's workspace for the grace period; return any evicted."""
-        self.parked[token] = Parked(lab, workspace, time.monotonic() + self.grace)
+        self.parked[token] = Parked(lab, workspace, time.monotonic() + self.grace, client)
         evicted = []
         while len(self.parked) > self.capacity:
-            evicted.append(self.parked.popitem(last=False)[1].workspace)
+            evicted.append(self.parked.pop(self.next_evicted()).workspace)
         return evicted
+
+    def next_evicted(self) -> str:
+        """The token of the oldest parked work of the client with the most parked (of
+        clients with as many, the one whose oldest is oldest)."""
+        counts = Counter(p.client for p in self.parked.values())  # in order of their oldest
+        greediest = max(counts, key=counts.__getitem__)
+        return next(token for token, p in self.parked.items() if p.client == greediest)
 
     def take_parked(self, token: str, lab: str) -> Workspace | None:
         parked = self.parked.get(token)

@@ -165,5 +165,6 @@ class RoomLink:
         await self.stop_following()
         await session.send(p.Room(role="none", code=code))
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))
+        session.workspace.keep(state)
         await session.send_status()
         log.info("room forked", extra={"room": code})

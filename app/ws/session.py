@@ -19,8 +19,9 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
+from app.aio import cancel_quietly
 from app.labrun.labcalls import FrameKind
-from app.labrun.labhost import LabHandle
+from app.labrun.labhost import LabGone, LabHandle
 from app.logs import session_id
 from app.protocol import LabError
 from app.rooms import frames as room_frames
@@ -39,10 +40,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Close codes (RFC 6455 and the registry): 1008 policy violation, 1013 try again later;
-# 4000 (private range): this session's work continues in another connection.
+# Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
+# not go on (the page reconnects), 1013 try again later; 4000 (private range): this
+# session's work continues in another connection.
 CLOSE_IDLE = 1000
 CLOSE_POLICY = 1008
+CLOSE_UNAVAILABLE = 1011
 CLOSE_FULL = 1013
 CLOSE_REPLACED = 4000
 
@@ -78,12 +81,22 @@ class Session:
         self.settings = runtime.settings
         self.metrics = runtime.metrics
         self.id = secrets.token_urlsafe(8)
+        #: The client's address (the proxy's unless uvicorn trusts its forwarded headers):
+        #: parked work is evicted per client, fairly.
+        address = getattr(websocket, "client", None)  # None without a socket (unit tests)
+        self.client = address.host if address else ""
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
         self.send_lock = asyncio.Lock()  # frames and answers never interleave on the wire
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
         self.player = Player(self)
         self.room_link = RoomLink(self)
         self.handed_over = False  # its workspace was resumed by another connection
+        #: The last of the work still to do in order: a long step training on, then the
+        #: commands that came after it (each waits for the one before).
+        self.backlog: asyncio.Task | None = None
+        self.pauses = 0  # pauses received: a step or play queued before one is called off
+        self.run_task: asyncio.Task | None = None  # the task running `run`
+        self.send_stalled = False  # a send timed out: the client stopped reading
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -106,9 +119,22 @@ class Session:
     async def send_text(self, text: str) -> None:
         async with self.send_lock:
             try:
-                await self.ws.send_text(text)
+                # A client that stops reading fills the socket's buffers, then a send waits
+                # for good: past NP_SEND_TIMEOUT_SECONDS the session ends, freeing its slot.
+                async with asyncio.timeout(self.settings.send_timeout_seconds):
+                    await self.ws.send_text(text)
+            except TimeoutError:
+                self.stalled()
+                raise WebSocketDisconnect(code=1006) from None
             except RuntimeError as exc:  # the server already answered the client's close
                 raise WebSocketDisconnect(code=1006) from exc
+
+    def stalled(self) -> None:
+        """A send timed out: end the session (its receive loop may wait on a silent client)."""
+        log.warning("client stopped reading; closing its session")
+        self.send_stalled = True
+        if self.run_task is not None and self.run_task is not asyncio.current_task():
+            self.run_task.cancel()
 
     async def send(self, message: BaseModel) -> None:
         await self.send_text(message.model_dump_json())
@@ -165,9 +191,12 @@ class Session:
         """Greet, then answer messages until the client leaves or goes idle."""
         session_id.set(self.id)
         log.info("session opened", extra={"lab": self.lab_name})
+        self.run_task = asyncio.current_task()
         reason = "closed"
         try:  # a tab closed before the greeting is sent is a normal end too
+            # This lab's own cap on a request's steps (the RNN page's is lower).
             limits = public_limits(self.settings)
+            limits["max_steps_per_request"] = self.player.steps_per_request()
             await self.send(
                 p.Hello(session=self.id, lab=self.lab_name, limits=limits, resume=self.resume_token)
             )
@@ -189,6 +218,13 @@ class Session:
                     return
                 await self.on_raw(raw)
         except WebSocketDisconnect:
+            reason = "send timeout" if self.send_stalled else reason
+            return
+        except asyncio.CancelledError:
+            if not self.send_stalled:
+                raise
+            asyncio.current_task().uncancel()  # our own cancel (`stalled`): a normal end
+            reason = "send timeout"
             return
         finally:
             log.info("session closed", extra={"lab": self.lab_name, "reason": reason})
@@ -201,6 +237,7 @@ class Session:
     async def stop_work(self) -> None:
         """Stop training and following, remembering whether it trained (for a resume)."""
         self.workspace.playing = self.player.running
+        await cancel_quietly(self.backlog)  # and the queue behind it (`queued`)
         await self.player.stop()
         await self.room_link.stop_following()
 
@@ -211,11 +248,43 @@ class Session:
         await self.ws.close(code=CLOSE_IDLE, reason="idle")
 
     async def on_raw(self, raw: dict) -> None:
-        command = None
         try:
             command = read_command(raw.get("text"), self.settings, self.limiter, self.lab.commands)
-            await self.dispatch(command)
-        except LabError as exc:  # refused at the door, by the lab, or by a room (RoomError)
+        except LabError as exc:  # refused at the door
+            await self.reject(exc.code, exc.message, **exc.params)
+            return
+        if isinstance(command, p.Pause):
+            self.pauses += 1  # steps and plays queued before it are dropped
+        elif self.backlog is not None and not self.backlog.done():
+            # A long step trains on: what follows it waits its turn (answers stay in the
+            # order sent, a ping too), while this loop reads on and a pause stops the step.
+            self.backlog = asyncio.create_task(
+                self.queued(self.backlog, command, self.pauses), name=f"queued-{self.id}"
+            )
+            return
+        await self.handle(command)
+        if self.player.stepping is not None and not self.player.stepping.done():
+            self.backlog = self.player.stepping
+
+    async def queued(self, before: asyncio.Task, command: BaseModel, pauses: int) -> None:
+        """Carry out `command` once the work before it is done (not if it is a step or a
+        play that a pause sent after it called off)."""
+        try:
+            await asyncio.wait([before])
+        except asyncio.CancelledError:  # the session ends: so does all the work before
+            before.cancel()
+            raise
+        if pauses != self.pauses and isinstance(command, (p.Step, p.Play)):
+            return
+        with contextlib.suppress(WebSocketDisconnect):  # the receive loop sees the close
+            await self.handle(command)
+            await self.player.step_finished()  # a step it started: what follows waits too
+
+    async def handle(self, command: BaseModel) -> None:
+        """Carry out one command that passed the door, answering any refusal or failure."""
+        try:
+            await self.carry_out(command)
+        except LabError as exc:  # refused by the lab, or by a room (RoomError)
             await self.reject(exc.code, exc.message, **exc.params)
         except WebSocketDisconnect:
             raise
@@ -223,8 +292,40 @@ class Session:
             if not self.connected:
                 raise
             # A bug in a lab must cost one answer, not the learner's session.
-            log.exception("command failed", extra={"command": getattr(command, "type", "?")})
+            log.exception("command failed", extra={"command": command.type})
             await self.reject(*p.INTERNAL_ERROR)
+
+    async def carry_out(self, command: BaseModel) -> None:
+        """`dispatch`, and when the lab's process had died, rebuild the lab first (then the
+        command is carried out on the new lab, unless it may have run on the old one)."""
+        try:
+            await self.dispatch(command)
+        except LabGone as exc:
+            await self.recover(exc.lab)
+            # A resume has already swapped workspaces: its token is used up.
+            if not exc.sent and not isinstance(command, p.Resume):
+                await self.dispatch(command)
+
+    async def recover(self, gone: LabHandle | None) -> None:
+        """The process holding this session's lab died: stop training, rebuild the lab from
+        its checkpoint (or start state) in the process started in its place, say so once
+        (`lab_restarted`), and show it. Nothing to do if the lab was rebuilt already."""
+        workspace = self.workspace
+        async with workspace.rebuilding:
+            if gone is not None and workspace.lab is not gone:
+                return
+            await self.player.stop()  # a no-op when called from the player's own task
+            restored = await self.runtime.rebuild_lab(workspace)
+        log.warning("lab rebuilt after its process died", extra={"lab": self.lab_name})
+        back = "as it was a few seconds ago" if restored else "from the start"
+        await self.send_error(
+            "lab_restarted",
+            f"The server restarted the worker running this lab: it is back {back}.",
+            restored=restored,
+            step=self.lab.step_count,
+        )
+        await self.send_frame()
+        await self.send_status(running=False)
 
     async def dispatch(self, command: BaseModel) -> None:
         player, room_link = self.player, self.room_link
@@ -247,9 +348,13 @@ class Session:
             case p.GetState():
                 await self.send_state()
             case p.SetState(state=data):
-                await self.replace_lab(self.lab.restore, validate_state(self.lab, data))
+                state = validate_state(self.lab, data)
+                await self.replace_lab(self.lab.restore, state)
+                self.workspace.keep(state)  # a checkpoint for free
+                self.workspace.dirty = False
             case p.Reset():
                 await self.replace_lab(self.lab.reset, self.frame_kind)
+                self.workspace.dirty = True
             case p.Resume(token=token):
                 await self.resume(token)
             case p.OpenRoom():
@@ -266,6 +371,7 @@ class Session:
                 await room_link.fork()
             case _:
                 text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
+                self.workspace.dirty = True
                 await self.send_frame_text(text)
 
     async def replace_lab(self, method, *args) -> None:

@@ -4,10 +4,13 @@ A `Session` is one websocket; a `Workspace` is the work behind it. When the conn
 the workspace is parked for NP_RESUME_GRACE_SECONDS and a new session can take it back.
 """
 
+import asyncio
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from pydantic import BaseModel
 
 from app.labrun.labhost import LabHandle
 from app.labrun.pool import LabPool, Lane
@@ -80,12 +83,24 @@ class Workspace:
     teacher: Teacher | None = None
     #: Told the room code when another session took the room over (set by the live session).
     on_revoked: Callable[[str], None] | None = None
+    #: The lab's last checkpoint (its `State`), kept here, outside the lab process, to
+    #: rebuild the lab from if that process dies; None: rebuild from the start state.
+    saved: BaseModel | None = None
+    saved_at: float = 0.0  # time.monotonic() of the checkpoint
+    #: Changed since its checkpoint (an edit or training): due for a new one.
+    dirty: bool = False
+    #: Held while its lab is rebuilt, so that two calls that both found it gone rebuild once.
+    rebuilding: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def keep(self, state: BaseModel) -> None:
+        """`state` is the lab's state as of now: its checkpoint."""
+        self.saved, self.saved_at = state, time.monotonic()
 
     def make_teacher(self, pool: LabPool) -> Teacher:
         """This workspace as a room's teacher, for the hub (which may take the room away)."""
-        lab = self.lab
 
         async def snapshot() -> dict:
+            lab = self.lab  # now: a lab rebuilt after its process died replaces the old one
             return await pool.run(self.lane, lambda: lab.snapshot().model_dump(mode="json"))
 
         def revoked() -> None:

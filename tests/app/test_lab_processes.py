@@ -77,7 +77,8 @@ def test_a_killed_lab_process_is_replaced(client):
         os.kill(process.process.pid, signal.SIGKILL)
         process.process.join(timeout=5)
         ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
-        assert receive_until(ws, "error")["code"] == "internal_error"  # that lab is gone
+        assert receive_until(ws, "error")["code"] == "lab_restarted"  # rebuilt in the new one
+        assert receive_until(ws, "frame")["output"] == pytest.approx(4.9)
     with open_lab(client, "neurons") as (ws, first):  # a new process serves new sessions
         assert first["output"] == pytest.approx(4.9)
         ws.send_json({"type": "set_input", "i": 0, "value": 2.0})
@@ -110,7 +111,7 @@ def test_a_lab_stuck_in_a_loop_is_stopped_and_its_process_replaced(client):
         ws.send_json({"type": "set_learning_rate", "value": 0.125})
         assert receive_until(ws, "frame")["learning_rate"] == 0.125
         ws.send_json({"type": "step", "steps": 1})
-        assert receive_until(ws, "error")["code"] == "internal_error"
+        assert receive_until(ws, "error")["code"] == "lab_restarted"
     with open_lab(client, "buggy") as (ws, _):
         ws.send_json({"type": "step", "steps": 1})
         assert receive_until(ws, "frame")["step"] == 1

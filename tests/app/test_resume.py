@@ -143,3 +143,23 @@ def test_parked_work_expires_after_the_grace_and_the_oldest_goes_first():
     assert registry.take_parked("t2", "neurons") is None  # another lab's token
     assert sorted(map(id, registry.expire())) == sorted(map(id, [second, third]))
     assert len(registry.parked) == 0
+
+
+def test_over_capacity_the_client_with_the_most_parked_work_loses_its_oldest():
+    """200 short sessions from one address must not evict everyone else's parked work."""
+    registry = SessionRegistry(capacity=3, grace_seconds=60)
+    learner, flood = workspace(), [workspace() for _ in range(4)]
+    assert registry.park("learner", "trainable", learner, client="10.0.0.7") == []
+    evicted = []
+    for k, w in enumerate(flood):
+        evicted += registry.park(f"flood{k}", "trainable", w, client="10.0.0.66")
+    assert evicted == flood[:2]  # the flood's oldest, never the learner's
+    assert registry.take_parked("learner", "trainable") is learner
+
+
+def test_parked_work_is_evicted_by_client_address_over_the_socket(client):
+    runtime = client.app.state.runtime
+    with client.websocket_connect("/ws/neurons") as ws:
+        greet(ws)
+    wait_for(lambda: len(runtime.sessions.parked) == 1)
+    assert [p.client for p in runtime.sessions.parked.values()] == ["testclient"]

@@ -139,3 +139,70 @@ def test_a_state_from_another_page_is_refused(client):
         ws.send_json({"type": "set_state", "state": {"preset": "b2_weighted"}})
         error = receive_until(ws, "error")
         assert error["code"] == "bad_state"
+
+
+def heavy_memory_task(ws) -> None:
+    """The page's costliest setting: the memory task, 16 hidden units, 40 steps to remember."""
+    for command in (
+        {"type": "set_task", "task": "memory"},
+        {"type": "set_hidden", "hidden": 16},
+        {"type": "set_length", "length": 40},
+    ):
+        ws.send_json(command)
+        receive_until(ws, "frame")
+
+
+def test_a_long_step_is_capped_at_the_pages_limit(client):
+    with open_lab(client, "rnn") as (ws, _):
+        heavy_memory_task(ws)
+        ws.send_json({"type": "step", "steps": 1000})  # NP_RNN_MAX_STEPS_PER_REQUEST is 20
+        assert receive_until(ws, "frame")["step"] == 20
+        assert receive_until(ws, "status")["step"] == 20
+
+
+def test_a_pause_sent_after_a_long_step_stops_it_at_once(client):
+    """The step trains in slices while the session reads on: the pause is answered first,
+    the rest of the step is dropped, and the ping queued behind the step keeps its place
+    (answers stay in order) and is answered next."""
+    with open_lab(client, "rnn") as (ws, _):
+        heavy_memory_task(ws)
+        ws.send_json({"type": "step", "steps": 20})
+        ws.send_json({"type": "ping"})
+        ws.send_json({"type": "pause"})
+        status = ws.receive_json()  # no frame of 20 steps before it
+        assert status["type"] == "status" and status["running"] is False
+        assert status["step"] < 20
+        assert ws.receive_json() == {"type": "pong"}
+        ws.send_json({"type": "ping"})  # nothing else came: the step was dropped
+        assert ws.receive_json() == {"type": "pong"}
+        ws.send_json({"type": "step", "steps": 2})
+        assert receive_until(ws, "frame")["step"] >= status["step"] + 2  # it trains on
+
+
+def test_commands_sent_during_a_long_step_wait_their_turn(client):
+    with open_lab(client, "rnn") as (ws, _):
+        heavy_memory_task(ws)
+        ws.send_json({"type": "step", "steps": 20})
+        ws.send_json({"type": "set_hidden", "hidden": 8})
+        ws.send_json({"type": "ping"})
+        messages = [ws.receive_json()]
+        while messages[-1]["type"] != "pong":
+            messages.append(ws.receive_json())
+        assert [m["type"] for m in messages] == ["frame", "status", "frame", "pong"]
+        assert messages[0]["step"] == 20 and messages[1]["step"] == 20
+        assert messages[2]["step"] == 0  # a new size starts over, after the 20 steps
+
+
+def test_hello_tells_the_pages_own_step_cap(client):
+    with client.websocket_connect("/ws/rnn") as ws:
+        assert ws.receive_json()["limits"]["max_steps_per_request"] == 20
+
+
+def test_play_keeps_the_pages_step_cap_per_frame(client):
+    with open_lab(client, "rnn") as (ws, _):
+        ws.send_json({"type": "set_speed", "steps_per_frame": 100})
+        receive_until(ws, "status")
+        ws.send_json({"type": "play"})
+        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
+        ws.send_json({"type": "pause"})
+        assert steps[0] <= 20 and all(b - a <= 20 for a, b in zip(steps, steps[1:], strict=False))

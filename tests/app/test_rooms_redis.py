@@ -3,13 +3,16 @@
 `make test` installs Debian's redis-server when it is missing; without it these tests skip.
 """
 
+import json
 from contextlib import contextmanager
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.ws.resume_store import resume_key
 from tests.liveserver import redis_available, running_redis
 from tests.wsutil import open_lab, receive_until, wait_for
 
@@ -134,3 +137,29 @@ def test_a_reconnect_that_lands_on_another_replica_resumes_the_work(replicas):
     with open_lab(b, "neurons") as (ws, _):  # a token is good for one resume
         ws.send_json({"type": "resume", "token": hello["resume"]})
         assert receive_until(ws, "resumed")["restored"] is False
+
+
+def test_a_replica_that_crashes_leaves_its_sessions_checkpoints_in_redis(redis_url):
+    """Open sessions checkpoint to Redis (NP_CHECKPOINT_SECONDS): when their replica dies
+    without closing them, a reconnect on another replica still takes the work back."""
+    settings = Settings(redis_url=redis_url, checkpoint_seconds=0.05)
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    a, b = TestClient(create_app(settings)), TestClient(create_app(settings))
+    with a, b, a.websocket_connect("/ws/neurons") as ws:
+        hello = ws.receive_json()
+        receive_until(ws, "status")
+        ws.send_json({"type": "set_input", "i": 0, "value": 6.0})
+        edited = receive_until(ws, "frame")
+
+        def checkpointed() -> bool:
+            record = store.get(resume_key(hello["resume"]))
+            return record is not None and json.loads(record)["state"]["inputs"][0] == 6.0
+
+        wait_for(checkpointed)
+        # Replica a is gone for the learner (its session never closed, nothing parked).
+        assert len(a.app.state.sessions.parked) == 0
+        with open_lab(b, "neurons") as (other, _):
+            other.send_json({"type": "resume", "token": hello["resume"]})
+            assert receive_until(other, "resumed")["restored"] is True
+            assert receive_until(other, "frame") == edited
+    store.close()

@@ -143,6 +143,23 @@ def test_message_rate_is_limited_per_session(client):
         assert replies.count("error") == 4
 
 
+@pytest.mark.parametrize("settings", [Settings(max_messages_per_second=2)])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda ws: ws.send_bytes(b"\x00\x01"),
+        lambda ws: ws.send_text(json.dumps({"type": "ping", "pad": "x" * 300_000})),
+    ],
+    ids=["binary", "oversized"],
+)
+def test_binary_and_oversized_messages_count_against_the_rate(client, send):
+    with open_lab(client, "neurons") as (session, _):
+        for _ in range(6):
+            send(session)
+        codes = [session.receive_json()["code"] for _ in range(6)]
+        assert codes.count("rate_limited") == 4  # two went through the door, to be refused
+
+
 def test_sessions_are_freed_when_clients_leave(client):
     registry = client.app.state.sessions
     for _ in range(3):

@@ -6,7 +6,7 @@ Screenshots land in artifacts/screenshots/ (ignored by git) for people to look a
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from app.main import create_app
 from app.settings import Settings
@@ -23,6 +23,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every wait is on a state (a text, an attribute, a frame): this is only how long a state may
+# take to come before the test fails. Playwright's 5 s is too short for a loaded 2-core
+# machine (a lab process loading its images, Plotly's 4.6 MB parsing, two suites at once);
+# a passing wait returns as soon as the state is there, so this costs a green run nothing.
+expect.set_options(timeout=20_000)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 

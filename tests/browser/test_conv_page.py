@@ -10,14 +10,6 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def patient_expect():
-    """Plotly (4.8 MB) takes seconds to evaluate on a loaded CI machine: allow for it."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def open_conv(page, path: str = "/conv") -> None:
     """Open the page and wait for the chart, so the heavy script runs before any interaction."""
     page.goto(path)

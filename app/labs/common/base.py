@@ -85,6 +85,12 @@ class Lab(ABC):
     def has_weights(cls) -> bool:
         return cls.weights is not Lab.weights
 
+    @classmethod
+    def steps_per_request(cls, settings: Settings) -> int:
+        """The most training steps one `step` request, or one frame of play, may run (the
+        session enforces it; labs with costly steps lower it)."""
+        return settings.max_steps_per_request
+
     def play_period(self) -> float:
         """Seconds between two frames while playing, when the lab needs a slower pace than
         the frame cap (slow motion); 0 means as fast as NP_FRAMES_PER_SECOND allows."""

@@ -276,6 +276,10 @@ class RnnLab(RnnRendering, Lab):
 
     # --- training ------------------------------------------------------------------------
 
+    @classmethod
+    def steps_per_request(cls, settings) -> int:
+        return min(settings.max_steps_per_request, settings.rnn_max_steps_per_request)
+
     def train(self, steps: int) -> None:
         """Each step trains all three networks on the same batch; at most the setting's cap.
 
