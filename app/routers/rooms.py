@@ -12,7 +12,7 @@ router = APIRouter(tags=["pages"])
 
 @router.get("/room", response_class=HTMLResponse)
 async def join_room(request: Request, code: str = "") -> Response:
-    """Lab pages live at /<lab>; the page follows the room when it sees `?room=`."""
+    """Lab pages live at their lesson's route; the page follows the room when it sees `?room=`."""
     code = normalize_code(code)[:12]
     runtime = request.app.state.runtime
     if code:
@@ -32,7 +32,9 @@ async def join_room(request: Request, code: str = "") -> Response:
         response.status_code = 503
         return response
     if lab in runtime.labs:
-        return RedirectResponse(f"/{lab}?room={code}", status_code=303)
+        lesson = request.app.state.lessons.get(lab)
+        page = lesson.route if lesson else f"/{lab}"  # a page-less lab (tests) by its name
+        return RedirectResponse(f"{page}?room={code}", status_code=303)
     if code:
         runtime.room_guesses.failed(address)
     response = render(request, "room.html", page="room", code=code, missing=bool(code))
