@@ -264,17 +264,22 @@ def test_the_join_form_slows_a_code_guesser_but_not_a_class(client):
         assert other.get(f"/room?code={code}", follow_redirects=False).status_code == 303
 
 
+def wrong_follows(ws, prefix: str, count: int) -> list[str]:
+    """Follow `count` wrong codes; the error code of each answer."""
+    answers = []
+    for k in range(count):
+        ws.send_json({"type": "follow", "code": f"{prefix}{k:02d}"})
+        answers.append(receive_until(ws, "error")["code"])
+    return answers
+
+
 @pytest.mark.parametrize("settings", [GUESSING])
 def test_following_slows_a_code_guesser_per_session_and_per_address(client):
     with open_lab(client, "neurons") as (teacher, _):
         code = open_room(teacher)["code"]
         with open_lab(client, "neurons") as (guesser, _):
-            answers = []
-            for k in range(6):
-                guesser.send_json({"type": "follow", "code": f"ZZZZ{k:02d}"})
-                answers.append(receive_until(guesser, "error")["code"])
             # The session's own budget (4), then refused unchecked: the right code too.
-            assert answers == ["no_room"] * 4 + ["too_many_guesses"] * 2
+            assert wrong_follows(guesser, "ZZZZ", 6) == ["no_room"] * 4 + ["too_many_guesses"] * 2
             guesser.send_json({"type": "follow", "code": code})
             refused = receive_until(guesser, "error")
             assert refused["code"] == "too_many_guesses" and refused["params"]["retry_after"] >= 1
@@ -282,12 +287,8 @@ def test_following_slows_a_code_guesser_per_session_and_per_address(client):
             guesser.send_json({"type": "teach", "code": code, "key": "not-the-key-000"})
             assert receive_until(guesser, "error")["code"] == "too_many_guesses"
         with open_lab(client, "neurons") as (second, _):
-            answers = []
-            for k in range(4):
-                second.send_json({"type": "follow", "code": f"YYYY{k:02d}"})
-                answers.append(receive_until(second, "error")["code"])
             # The address's budget (6) is shared by its sessions.
-            assert answers == ["no_room"] * 2 + ["too_many_guesses"] * 2
+            assert wrong_follows(second, "YYYY", 4) == ["no_room"] * 2 + ["too_many_guesses"] * 2
         # A learner on another address follows at once.
         other = TestClient(client.app, client=("198.51.100.9", 50000))
         with open_lab(other, "neurons") as (student, _):
