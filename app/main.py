@@ -14,6 +14,7 @@ from app.routers import access, export, health, metrics, pages, rooms, vendor, w
 from app.runtime import Runtime
 from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
+from app.ws.limits import GuessThrottle
 
 
 def create_app(
@@ -33,7 +34,10 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.sessions = runtime.sessions
-    app.state.access_attempts = {}
+    # Wrong access codes per client address (app/routers/access.py).
+    app.state.access_guesses = GuessThrottle(
+        settings.access_guess_burst, settings.access_guess_refill_seconds
+    )
     app.state.lessons = dict(lessons)
     app.state.sections = lesson_map(lessons)  # the home page's cards and the navigation
     app.state.tours = tours_of(lessons)

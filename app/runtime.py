@@ -22,7 +22,7 @@ from app.metrics import Metrics, watch_event_loop
 from app.protocol import LabError
 from app.rooms import make_hub
 from app.settings import Settings
-from app.ws.limits import TokenBucket
+from app.ws.limits import GuessThrottle, TokenBucket
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
 from app.ws.session import Session
@@ -43,6 +43,10 @@ class Runtime:
         self.host = LabHost(settings)
         self.sessions = SessionRegistry(settings.max_sessions, settings.resume_grace_seconds)
         self.rooms = make_hub(settings)
+        # Wrong room codes: per client address (join form and websockets), per session.
+        refill = settings.room_guess_refill_seconds
+        self.room_guesses = GuessThrottle(settings.room_guess_burst, refill)
+        self.room_guesses_by_session = GuessThrottle(settings.room_guess_session_burst, refill)
         self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
         self.tasks: list[asyncio.Task] = []
         m.watch(m.sessions, lambda: len(self.sessions))
@@ -158,9 +162,13 @@ class Runtime:
         return Workspace(lab=lab, steps=steps, lane=lane)
 
     async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
-        session = Session(websocket, await self.new_workspace(lab_class), self)
-        self.sessions.add(session)
-        return session
+        """A session in the slot its connection claimed (`SessionRegistry.claim_slot`)."""
+        try:
+            session = Session(websocket, await self.new_workspace(lab_class), self)
+            self.sessions.add(session)
+            return session
+        finally:
+            self.sessions.release_slot()  # registered (counted as open) or failed
 
     async def close_session(self, session: Session) -> None:
         """The connection is gone: park its workspace for a resume, or let it go.
@@ -229,7 +237,16 @@ class Runtime:
         workspace.room = workspace.teacher = None
 
     async def drop(self, workspace: Workspace) -> None:
-        """A workspace nobody will come back for: let go of its room and its lab."""
+        """A workspace nobody will come back for: its room closes and its lab goes.
+
+        Its room closes now rather than waiting NP_ROOM_IDLE_SECONDS for a teacher with the
+        key: the teacher's tab has been gone for the whole resume grace, and a room nobody
+        teaches must not hold one of the few room slots (connections that open a room and
+        hang up could otherwise fill every slot and lock every teacher out).
+        """
+        if workspace.room is not None and workspace.teacher is not None:
+            with contextlib.suppress(Exception):
+                await self.rooms.close(workspace.room, workspace.teacher)
         await self.release(workspace)
         with contextlib.suppress(Exception):
             await self.pool.run(workspace.lane, workspace.lab.close)

@@ -63,8 +63,21 @@ class Settings(BaseSettings):
 
     # Teacher rooms. With REDIS_URL set, rooms are shared by every replica using that Redis.
     max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (per server)")
+    max_rooms_per_address: int = Field(4, ge=0, description="rooms open from one client address")
     room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
     redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))
+    # A frozen Redis must cost a room's calls this long at most, never the teacher's frames.
+    redis_timeout_seconds: float = Field(2.0, gt=0, description="deadline of each Redis call")
+    # Wrong room codes (a join form's, a websocket's follow or teach): per client address,
+    # HTTP and websocket together, and per session. Right codes never count.
+    room_guess_burst: int = Field(30, ge=1, description="wrong room codes per address in a burst")
+    room_guess_session_burst: int = Field(5, ge=1, description="wrong room codes per session")
+    room_guess_refill_seconds: float = Field(5.0, gt=0, description="one more wrong room code per")
+
+    # The address students are told to join at (the room's code screen): e.g.
+    # https://play.school.example. Empty: the teacher's own, or this machine's LAN address
+    # when the teacher's browser uses a loopback one (app/join.py).
+    public_url: str = Field("", description="public base URL shown to students")
 
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
@@ -72,6 +85,11 @@ class Settings(BaseSettings):
     # DNS-rebinding page always sends a name of its own, never an address): "*" answers any.
     allowed_hosts: str = Field("", description="comma-separated names, e.g. play.school.example")
     access_code: SecretStr = Field(SecretStr(""), description="workshop code; empty: open")
+    # Wrong access codes per client address (uvicorn's, from X-Forwarded-For when the proxy is
+    # in FORWARDED_ALLOW_IPS): a class behind one NAT shares an address, and right codes never
+    # count, so only guessing empties the bucket (then one try per refill).
+    access_guess_burst: int = Field(20, ge=1, description="wrong access codes in a burst")
+    access_guess_refill_seconds: float = Field(10.0, gt=0, description="one more wrong code per")
     # Signs the access cookies. Empty: a random key at each start (cookies then end with the
     # process). Replicas behind one load balancer need the same key.
     secret_key: SecretStr = Field(

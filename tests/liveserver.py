@@ -1,6 +1,7 @@
 """Real servers for tests (and benchmarks): uvicorn in a thread, a throwaway redis-server."""
 
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -45,26 +46,65 @@ def redis_available() -> bool:
     return shutil.which(REDIS_SERVER) is not None
 
 
+class RedisProcess:
+    """A throwaway redis-server on a free loopback port (no persistence), which a test may
+    freeze (SIGSTOP), thaw (SIGCONT) and restart empty on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("redis-server did not start") from None
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.thaw()
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        """Stopped and started again: empty, as a Redis without persistence comes back."""
+        self.stop()
+        self.start()
+
+    def freeze(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)
+
+
+@contextmanager
+def redis_process() -> Iterator[RedisProcess]:
+    server = RedisProcess()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def running_redis() -> Iterator[str]:
     """A throwaway redis-server on a free loopback port (no persistence); yield its URL."""
-    port = free_port()
-    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
+    with redis_process() as server:
+        yield server.url

@@ -58,6 +58,8 @@ class Teacher:
     #: Called when another session took the room over with the key, or the room closed.
     revoked: Callable[[], None]
     id: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: The address its session came from: rooms are limited per address (NP_MAX_ROOMS_PER_ADDRESS).
+    client: str = ""
 
 
 class Mailbox:
@@ -154,6 +156,7 @@ class Room:
     key_hash: str
     teacher: Teacher | None
     orphaned_at: float | None = None  # when its teacher left for good
+    client: str = ""  # the address of the session that opened it
 
 
 class RoomHub:
@@ -180,22 +183,35 @@ class RoomHub:
 
     # --- the teacher ------------------------------------------------------------------------
 
-    def check_capacity(self) -> None:
-        if self.room_count() >= self.settings.max_rooms:
+    def rooms_of(self, client: str) -> int:
+        """Rooms opened from the address `client` (on this server)."""
+        return sum(1 for room in self.rooms.values() if room.client == client)
+
+    def check_capacity(self, client: str) -> None:
+        """Room slots are few (NP_MAX_ROOMS): one address may hold only a few of them, so
+        that nobody can take every slot and lock every teacher out."""
+        s = self.settings
+        if self.rooms_of(client) >= s.max_rooms_per_address:
+            raise RoomError(
+                "rooms_per_address",
+                f"This network already has {s.max_rooms_per_address} rooms open.",
+                limit=s.max_rooms_per_address,
+            )
+        if self.room_count() >= s.max_rooms:
             raise RoomError(
                 "rooms_full",
-                f"This server has {self.settings.max_rooms} rooms open already.",
-                limit=self.settings.max_rooms,
+                f"This server has {s.max_rooms} rooms open already.",
+                limit=s.max_rooms,
             )
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
         """A new room taught by `teacher`: its code and its teacher key."""
-        self.check_capacity()
+        self.check_capacity(teacher.client)
         code = new_code()
         while code in self.rooms:
             code = new_code()
         key = secrets.token_urlsafe(16)
-        self.rooms[code] = Room(code, lab, key_hash(key), teacher)
+        self.rooms[code] = Room(code, lab, key_hash(key), teacher, client=teacher.client)
         return code, key
 
     async def teach(self, code: str, key: str, teacher: Teacher) -> str:

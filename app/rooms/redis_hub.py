@@ -11,6 +11,17 @@ The teacher's session lives on one replica; its students may be on any. Redis ho
   short-lived list named in the request.
 
 Nothing here is sticky: any replica can serve any student of any room.
+
+Redis going away must not hurt the teacher (`NP_REDIS_TIMEOUT_SECONDS`):
+
+- every Redis call has a deadline, so nothing waits on a frozen Redis for good;
+- the teacher's frames and statuses reach this replica's followers directly and go to Redis
+  from a queue of its own (`Outbox`, newest item of each kind per room): publishing never
+  waits for Redis, and a frame that was skipped or lost on the way makes the next one whole;
+- a Redis that restarted empty has forgotten the room: the teacher's replica writes it again
+  (code, key, teacher, newest frame) as soon as it can reach Redis, so students on every
+  replica go on following and new ones can join. If the code was taken meanwhile, the
+  teacher is told the room ended. Followers' replicas end a room only when it stays missing.
 """
 
 import asyncio
@@ -23,8 +34,10 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from app.aio import cancel_quietly
+from app.rooms import frames as room_frames
 from app.rooms.hub import (
     END,
+    FRAME,
     Fanout,
     Mailbox,
     RoomError,
@@ -40,6 +53,11 @@ log = logging.getLogger(__name__)
 
 FORK_TIMEOUT_SECONDS = 3
 TEACHER = "teacher"  # channel message: the room has a new teacher (payload: its id)
+#: What a Redis call that fails or times out raises (a frozen Redis: TimeoutError).
+REDIS_FAULTS = (aioredis.RedisError, OSError, TimeoutError)
+#: Followers' replicas end a room missing from Redis this many heartbeats in a row: after a
+#: Redis restart, the teacher's replica needs a moment to write the room again.
+MISSING_BEATS = 2
 
 
 def room_key(code: str) -> str:
@@ -54,21 +72,73 @@ def ask_channel(code: str) -> str:
     return f"np:room:{code}:ask"
 
 
+class Outbox:
+    """What the teacher's replica has still to publish to Redis: per room, the newest item
+    of each kind. Bounded (rooms x kinds); the teacher's send path only ever puts."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, str]] = {}
+        self.ready = asyncio.Event()
+        #: Rooms whose next frame must go whole: one was skipped here or lost on the way.
+        self.resync: set[str] = set()
+
+    def put(self, code: str, kind: str, text: str) -> None:
+        pending = self.items.setdefault(code, {})
+        if kind == FRAME and (FRAME in pending or code in self.resync):
+            # A frame replaced before it was sent (or after a lost one): followers elsewhere
+            # missed what changed in between, so this one must be whole for them.
+            text = room_frames.split(text)[1]
+            self.resync.discard(code)
+        pending.pop(kind, None)
+        pending[kind] = text
+        self.ready.set()
+
+    async def take(self) -> dict[str, dict[str, str]]:
+        await self.ready.wait()
+        self.ready.clear()
+        items, self.items = self.items, {}
+        return items
+
+    def lost(self, code: str) -> None:
+        self.resync.add(code)
+
+    def forget(self, code: str) -> None:
+        self.items.pop(code, None)
+        self.resync.discard(code)
+
+
 class RedisRoomHub(RoomHub):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.redis = aioredis.from_url(settings.redis_url, decode_responses=True)
+        self.timeout = settings.redis_timeout_seconds
+        self.redis = aioredis.from_url(
+            settings.redis_url, decode_responses=True, socket_connect_timeout=self.timeout
+        )
         self.pubsub = self.redis.pubsub()
+        self.id = secrets.token_hex(6)  # this replica, in the frames it publishes
         self.teachers: dict[str, Teacher] = {}  # rooms taught from this replica
+        self.records: dict[str, dict[str, Any]] = {}  # and their Redis records (to restore)
+        self.missing: dict[str, int] = {}  # followed rooms found missing, heartbeats in a row
         self.fanout = Fanout()  # this replica's followers
+        self.outbox = Outbox()
+        self.wake = asyncio.Event()  # Redis is back: refresh (and restore) rooms now
         self.tasks: list[asyncio.Task] = []
         self.ttl = max(1, int(settings.room_idle_seconds))
 
+    @contextlib.asynccontextmanager
+    async def deadline(self):
+        """A deadline on a Redis call: a frozen Redis costs NP_REDIS_TIMEOUT_SECONDS, not
+        the caller for good (TimeoutError; redis-py drops a connection cut off mid-reply)."""
+        async with asyncio.timeout(self.timeout):
+            yield
+
     async def start(self) -> None:
-        await self.redis.ping()  # fail at start-up, not in the middle of a class
+        async with self.deadline():
+            await self.redis.ping()  # fail at start-up, not in the middle of a class
         self.tasks = [
             asyncio.create_task(self.listen(), name="rooms-listen"),
             asyncio.create_task(self.heartbeat(), name="rooms-heartbeat"),
+            asyncio.create_task(self.publisher(), name="rooms-publish"),
         ]
 
     async def stop(self) -> None:
@@ -83,27 +153,45 @@ class RedisRoomHub(RoomHub):
     def room_count(self) -> int:
         return len(self.teachers)
 
+    def rooms_of(self, client: str) -> int:
+        return sum(1 for teacher in self.teachers.values() if teacher.client == client)
+
     # --- subscriptions ----------------------------------------------------------------------
 
     async def watch(self, code: str) -> None:
-        await self.pubsub.subscribe(room_key(code))
+        async with self.deadline():
+            await self.pubsub.subscribe(room_key(code))
 
     async def unwatch_if_unused(self, code: str) -> None:
         if code not in self.teachers and code not in self.fanout.boxes:
-            await self.pubsub.unsubscribe(room_key(code), ask_channel(code))
+            self.missing.pop(code, None)
+            with contextlib.suppress(*REDIS_FAULTS):
+                async with self.deadline():
+                    await self.pubsub.unsubscribe(room_key(code), ask_channel(code))
 
     async def listen(self) -> None:
+        lost = False
         while True:
             if not self.pubsub.subscribed:
                 await asyncio.sleep(0.05)
                 continue
             try:
-                message = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
-            except (ConnectionError, aioredis.ConnectionError):
+                async with asyncio.timeout(1 + self.timeout):
+                    message = await self.pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=1
+                    )
+            except REDIS_FAULTS:
                 log.warning("redis connection lost; retrying")
                 self.fanout.lost_frames()
+                for code in self.teachers:
+                    self.outbox.lost(code)
+                lost = True
                 await asyncio.sleep(1)
                 continue
+            if lost:  # reconnected (and resubscribed): Redis may have restarted empty
+                lost = False
+                self.fanout.lost_frames()
+                self.wake.set()
             if message is None or message["type"] != "message":
                 continue
             channel, data = message["channel"], message["data"]
@@ -115,90 +203,195 @@ class RedisRoomHub(RoomHub):
 
     def on_room_message(self, code: str, data: str) -> None:
         kind, _, text = data.partition("\n")
+        if kind not in (TEACHER, END):
+            origin, _, text = text.partition("\n")
+            if origin == self.id:
+                return  # published from here: this replica's followers have it already
         if kind == TEACHER:
             teacher = self.teachers.get(code)
             if teacher is not None and teacher.id != text:
-                del self.teachers[code]
+                self.drop_teacher(code)
                 teacher.revoked()
         elif kind == END:
             teacher = self.teachers.pop(code, None)
             if teacher is not None:
                 teacher.revoked()
+            self.records.pop(code, None)
             self.fanout.end(code)
             asyncio.create_task(self.unwatch_if_unused(code))
         else:
             self.fanout.deliver(code, kind, text)
 
     async def heartbeat(self) -> None:
-        """Keep taught rooms alive; tell followers of rooms that expired."""
+        """Keep taught rooms alive (writing them again if Redis lost them); tell followers
+        of rooms that are gone."""
         interval = max(0.5, min(30.0, self.ttl / 3))
         while True:
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), interval)
+            self.wake.clear()
             try:
-                for code in list(self.teachers):
+                await self.beat()
+            except REDIS_FAULTS:
+                log.warning("redis heartbeat failed; retrying")
+                await asyncio.sleep(min(1.0, interval))
+                self.wake.set()  # again soon: rooms may need restoring
+
+    async def beat(self) -> None:
+        for code in list(self.teachers):
+            async with self.deadline():
+                raw = await self.redis.get(room_key(code))
+            if raw is None:
+                await self.restore(code)
+            elif json.loads(raw).get("key") != self.records.get(code, {}).get("key"):
+                self.lost_room(code)  # Redis forgot it, and another room got its code
+            else:
+                async with self.deadline():
                     await self.redis.expire(room_key(code), self.ttl)
                     await self.redis.expire(last_key(code), self.ttl)
-                for code in list(self.fanout.boxes):
-                    if code not in self.teachers and not await self.redis.exists(room_key(code)):
-                        self.fanout.end(code)
-                        await self.unwatch_if_unused(code)
-            except aioredis.RedisError:
-                log.warning("redis heartbeat failed; retrying")
+        for code in list(self.fanout.boxes):
+            if code in self.teachers:
+                continue
+            async with self.deadline():
+                exists = await self.redis.exists(room_key(code))
+            self.missing[code] = 0 if exists else self.missing.get(code, 0) + 1
+            if self.missing[code] >= MISSING_BEATS:
+                self.fanout.end(code)
+                await self.unwatch_if_unused(code)
+
+    async def restore(self, code: str) -> None:
+        """Redis lost a room taught here (it restarted empty): write it again, with the
+        newest frame and status, so that followers everywhere go on and new ones can join."""
+        teacher, record = self.teachers.get(code), self.records.get(code)
+        if teacher is None or record is None:
+            return
+        async with self.deadline():
+            written = await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl)
+            if not written and (await self.room(code) or {}).get("key") != record["key"]:
+                self.lost_room(code)
+                return
+            last = self.fanout.last.get(code)
+            if last:
+                await self.redis.hset(last_key(code), mapping=last)
+                await self.redis.expire(last_key(code), self.ttl)
+        self.outbox.lost(code)  # the next frame goes whole to every replica
+        log.warning("room restored after redis lost it", extra={"room": code})
+
+    def lost_room(self, code: str) -> None:
+        """Redis forgot the room and another took its code: this one is over; its teacher
+        and its followers here are told (followers elsewhere see it missing)."""
+        log.warning("room lost with redis; its code was taken", extra={"room": code})
+        teacher = self.teachers.get(code)
+        self.drop_teacher(code)
+        self.fanout.end(code)
+        if teacher is not None:
+            teacher.revoked()
+
+    @contextlib.asynccontextmanager
+    async def reachable(self):
+        """Redis calls on a learner's behalf: with a deadline, failing with an error their
+        page can show (`rooms_unavailable`), not a server error."""
+        try:
+            async with self.deadline():
+                yield
+        except REDIS_FAULTS as exc:
+            raise RoomError(
+                "rooms_unavailable", "Rooms cannot be reached right now: try again in a moment."
+            ) from exc
 
     async def room(self, code: str) -> dict[str, Any] | None:
-        raw = await self.redis.get(room_key(code))
+        async with self.reachable():
+            raw = await self.redis.get(room_key(code))
         return json.loads(raw) if raw else None
 
     # --- the teacher ------------------------------------------------------------------------
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
-        self.check_capacity()
+        self.check_capacity(teacher.client)
         key = secrets.token_urlsafe(16)
         record = {"lab": lab, "key": key_hash(key), "teacher": teacher.id}
-        while True:
-            code = new_code()
-            if await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl):
-                break
-        await self.become_teacher(code, teacher)
+        async with self.reachable():
+            while True:
+                code = new_code()
+                if await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl):
+                    break
+            await self.become_teacher(code, teacher, record)
         return code, key
 
-    async def become_teacher(self, code: str, teacher: Teacher) -> None:
+    async def become_teacher(self, code: str, teacher: Teacher, record: dict[str, Any]) -> None:
         self.teachers[code] = teacher
-        await self.pubsub.subscribe(room_key(code), ask_channel(code))
+        self.records[code] = record
+        async with self.deadline():
+            await self.pubsub.subscribe(room_key(code), ask_channel(code))
+
+    def drop_teacher(self, code: str) -> None:
+        self.teachers.pop(code, None)
+        self.records.pop(code, None)
+        self.outbox.forget(code)
+        if code not in self.fanout.boxes:
+            self.fanout.last.pop(code, None)
 
     async def teach(self, code: str, key: str, teacher: Teacher) -> str:
         record = await self.room(code)
         if record is None or not key_matches(key, record["key"]):
             raise RoomError("bad_room_key", "That room code and teacher key do not match.")
         record["teacher"] = teacher.id
-        await self.redis.set(room_key(code), json.dumps(record), ex=self.ttl)
+        async with self.deadline():
+            await self.redis.set(room_key(code), json.dumps(record), ex=self.ttl)
         previous = self.teachers.get(code)
-        await self.become_teacher(code, teacher)
+        await self.become_teacher(code, teacher, record)
         if previous is not None and previous is not teacher:
             previous.revoked()
         # Teachers of this room on other replicas step down when they hear this.
-        await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}")
+        async with self.deadline():
+            await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}")
         return record["lab"]
 
     async def leave(self, code: str, teacher: Teacher) -> None:
         """No heartbeat refreshes the room any more: it expires after NP_ROOM_IDLE_SECONDS."""
         if self.teachers.get(code) is teacher:
-            del self.teachers[code]
+            self.drop_teacher(code)
             await self.unwatch_if_unused(code)
 
     async def close(self, code: str, teacher: Teacher) -> None:
         if self.teachers.get(code) is teacher:
-            del self.teachers[code]
-            await self.redis.delete(room_key(code), last_key(code))
-            # Every replica (this one too, still subscribed) tells its followers.
-            await self.redis.publish(room_key(code), f"{END}\n")
+            self.drop_teacher(code)
+            try:
+                async with self.deadline():
+                    await self.redis.delete(room_key(code), last_key(code))
+                    # Every replica (this one too, still subscribed) tells its followers.
+                    await self.redis.publish(room_key(code), f"{END}\n")
+            except REDIS_FAULTS:  # expires by itself; this replica's followers hear it now
+                log.warning("closing a room in redis failed", extra={"room": code})
+                self.fanout.end(code)
 
     async def publish(self, code: str, kind: str, text: str) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.publish(room_key(code), f"{kind}\n{text}")
-            pipe.hset(last_key(code), kind, text)
-            pipe.expire(last_key(code), self.ttl)
-            await pipe.execute()
+        """Never waits for Redis: this replica's followers get it now, the others through
+        the outbox (`publisher`)."""
+        if code not in self.teachers:
+            return
+        if code in self.fanout.boxes:
+            self.fanout.deliver(code, kind, text)
+        else:
+            self.fanout.last.setdefault(code, {})[kind] = text  # to restore the room with
+        self.outbox.put(code, kind, text)
+
+    async def publisher(self) -> None:
+        """Send the outbox to Redis, newest items only, each room's batch with a deadline."""
+        while True:
+            for code, items in (await self.outbox.take()).items():
+                if code not in self.teachers:
+                    continue
+                try:
+                    async with self.deadline(), self.redis.pipeline(transaction=False) as pipe:
+                        for kind, text in items.items():
+                            pipe.publish(room_key(code), f"{kind}\n{self.id}\n{text}")
+                        pipe.hset(last_key(code), mapping=items)
+                        pipe.expire(last_key(code), self.ttl)
+                        await pipe.execute()
+                except REDIS_FAULTS:
+                    # Dropped: followers elsewhere get a whole frame once Redis is back.
+                    self.outbox.lost(code)
 
     async def answer_fork(self, code: str, reply: str) -> None:
         teacher = self.teachers.get(code)
@@ -209,10 +402,11 @@ class RedisRoomHub(RoomHub):
         except Exception:  # noqa: BLE001 - the student's request times out with a clear error
             log.exception("snapshot for a fork failed", extra={"room": code})
             return
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.rpush(reply, json.dumps(state))
-            pipe.expire(reply, FORK_TIMEOUT_SECONDS * 10)
-            await pipe.execute()
+        with contextlib.suppress(*REDIS_FAULTS):
+            async with self.deadline(), self.redis.pipeline(transaction=False) as pipe:
+                pipe.rpush(reply, json.dumps(state))
+                pipe.expire(reply, FORK_TIMEOUT_SECONDS * 10)
+                await pipe.execute()
 
     # --- the students -----------------------------------------------------------------------
 
@@ -225,8 +419,9 @@ class RedisRoomHub(RoomHub):
         if record is None:
             raise RoomError("no_room", "There is no open room with that code.", code=code)
         if code not in self.fanout.boxes:
-            await self.watch(code)
-            last = await self.redis.hgetall(last_key(code))
+            async with self.reachable():
+                await self.watch(code)
+                last = await self.redis.hgetall(last_key(code))
             self.fanout.add(code, box, last)
         else:
             self.fanout.add(code, box)
@@ -241,9 +436,15 @@ class RedisRoomHub(RoomHub):
         if teacher is not None:
             return await teacher.snapshot()
         reply = f"np:reply:{secrets.token_hex(12)}"
-        if not await self.redis.publish(ask_channel(code), reply):
-            raise RoomError("no_teacher", "The teacher is not connected right now.")
-        answer = await self.redis.blpop([reply], timeout=FORK_TIMEOUT_SECONDS)
+        try:
+            async with self.deadline():
+                asked = await self.redis.publish(ask_channel(code), reply)
+            if not asked:
+                raise RoomError("no_teacher", "The teacher is not connected right now.")
+            async with asyncio.timeout(FORK_TIMEOUT_SECONDS + self.timeout):
+                answer = await self.redis.blpop([reply], timeout=FORK_TIMEOUT_SECONDS)
+        except REDIS_FAULTS:
+            answer = None
         if answer is None:
             raise RoomError("no_teacher", "The teacher is not connected right now.")
         return json.loads(answer[1])

@@ -8,14 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.inbound import read_capped
 from app.routers.pages import render
 from app.security import ACCESS_COOKIE, ACCESS_COOKIE_SECONDS, access_token, code_matches
-from app.ws.limits import TokenBucket
+from app.ws.limits import GuessThrottle
 
 router = APIRouter(tags=["pages"])
 
 MAX_FORM_BYTES = 2_048
-# Guessing the code: a few tries a minute per address, and a bounded table of addresses.
-ATTEMPTS_PER_MINUTE = 6
-MAX_TRACKED_CLIENTS = 10_000
 
 
 def safe_next(target: str) -> str:
@@ -26,14 +23,15 @@ def safe_next(target: str) -> str:
     return target if ok and not target.startswith("//") and "\\" not in target else "/"
 
 
-def attempts(request: Request) -> TokenBucket:
-    table: dict[str, TokenBucket] = request.app.state.access_attempts
-    client = request.client.host if request.client else "?"
-    if client not in table:
-        if len(table) >= MAX_TRACKED_CLIENTS:
-            table.clear()
-        table[client] = TokenBucket(ATTEMPTS_PER_MINUTE / 60, burst=ATTEMPTS_PER_MINUTE)
-    return table[client]
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn reports it: the learner's own when a proxy in
+    FORWARDED_ALLOW_IPS forwards it (X-Forwarded-For), else the connecting address. A school
+    NAT is one address for a whole class: only wrong codes are counted against it."""
+    return request.client.host if request.client else "?"
+
+
+def guesses(request: Request) -> GuessThrottle:
+    return request.app.state.access_guesses
 
 
 @router.get("/access", response_class=HTMLResponse)
@@ -49,11 +47,16 @@ async def access_submit(request: Request) -> Response:
     form = parse_qs(body.decode("utf-8", "replace"))
     target = safe_next(form.get("next", ["/"])[0])
     settings = request.app.state.settings
-    if not attempts(request).allow():
+    throttle, address = guesses(request), client_address(request)
+    # Refused unchecked while the address has no wrong guess left: a right code let through
+    # here would tell a guesser which of their guesses was right.
+    if not throttle.allowed(address):
         response = render(request, "access.html", page="access", next=target, failed="slow")
         response.status_code = 429
+        response.headers["retry-after"] = str(max(1, round(throttle.retry_after(address))))
         return response
     if not code_matches(form.get("code", [""])[0], settings):
+        throttle.failed(address)
         response = render(request, "access.html", page="access", next=target, failed="wrong")
         response.status_code = 401
         return response

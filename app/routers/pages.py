@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app import i18n
+from app import i18n, join
 from app.labs import Lesson
 from app.labs.common.lessons import tour_link
 
@@ -44,6 +44,8 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
         "trainable": lab is not None and labs[lab].trainable,
         "has_weights": lab is not None and labs[lab].has_weights(),
         "here": here_without_lang(request),
+        # Where students join a room: never the teacher's loopback when a better one exists.
+        "join_url": join.shown(join.join_url(request, settings)),
     }
     response = request.app.state.templates.TemplateResponse(
         request,

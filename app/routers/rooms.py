@@ -3,7 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.rooms import normalize_code
+from app.rooms import RoomError, normalize_code
+from app.routers.access import client_address
 from app.routers.pages import render
 
 router = APIRouter(tags=["pages"])
@@ -14,11 +15,28 @@ async def join_room(request: Request, code: str = "") -> Response:
     """Lab pages live at their lesson's route; the page follows the room when it sees `?room=`."""
     code = normalize_code(code)[:12]
     runtime = request.app.state.runtime
-    lab = await runtime.rooms.lookup(code) if code.isalnum() else None
+    if code:
+        # Wrong codes are counted per client address (see app/routers/access.py); while an
+        # address has none left, codes are not even looked up (a hit would show itself).
+        address = client_address(request)
+        if not runtime.room_guesses.allowed(address):
+            wait = max(1, round(runtime.room_guesses.retry_after(address)))
+            response = render(request, "room.html", page="room", code=code, slow=wait)
+            response.status_code = 429
+            response.headers["retry-after"] = str(wait)
+            return response
+    try:
+        lab = await runtime.rooms.lookup(code) if code.isalnum() else None
+    except RoomError:  # Redis unreachable: not the learner's mistake, not a guess
+        response = render(request, "room.html", page="room", code=code, unavailable=True)
+        response.status_code = 503
+        return response
     if lab in runtime.labs:
         lesson = request.app.state.lessons.get(lab)
         page = lesson.route if lesson else f"/{lab}"  # a page-less lab (tests) by its name
         return RedirectResponse(f"{page}?room={code}", status_code=303)
+    if code:
+        runtime.room_guesses.failed(address)
     response = render(request, "room.html", page="room", code=code, missing=bool(code))
     response.status_code = 404 if code else 200
     return response

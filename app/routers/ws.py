@@ -51,7 +51,7 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
     if lab_class is None:
         await refuse(websocket, runtime, "unknown_lab", "There is no such lab.", CLOSE_POLICY)
         return
-    if runtime.sessions.full:
+    if not runtime.sessions.claim_slot():  # `open_session` gives the claim back
         await refuse(
             websocket,
             runtime,
@@ -61,7 +61,11 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
             limit=settings.max_sessions,
         )
         return
-    await websocket.accept()
+    try:
+        await websocket.accept()
+    except BaseException:  # gone before the handshake completed: its slot is free again
+        runtime.sessions.release_slot()
+        raise
     try:
         session = await runtime.open_session(websocket, lab_class)
     except Exception:  # no lab for it (its lab process could not make one): say so, close

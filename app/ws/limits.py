@@ -1,4 +1,4 @@
-"""Token buckets: the shape of every per-session rate limit (messages, training steps)."""
+"""Token buckets: the shape of every rate limit (messages, training steps, wrong guesses)."""
 
 import time
 
@@ -33,3 +33,53 @@ class TokenBucket:
         self.refill()
         missing = min(wanted, self.burst) - self.tokens
         return max(0.0, missing / self.rate)
+
+
+class GuessThrottle:
+    """Wrong guesses of a secret (the access code, a room code) per key: an address, or a
+    session. Each key has a bucket of `burst` wrong guesses, refilled one every
+    `refill_seconds`; a right answer never spends one, so a class behind one school NAT
+    (a shared address) with a few typos never runs it dry, while a guesser is slowed to one
+    try per refill once their burst is spent.
+
+    While a key's bucket is empty, its attempts are refused *without checking them*: an
+    answer that let a right guess through would tell the guesser which one was right. So a
+    learner behind the same address as a guesser waits at most one refill.
+    """
+
+    def __init__(self, burst: int, refill_seconds: float, max_keys: int = 10_000) -> None:
+        self.burst = burst
+        self.rate = 1.0 / refill_seconds
+        self.max_keys = max_keys
+        self.buckets: dict[str, TokenBucket] = {}  # in order of creation
+
+    def allowed(self, *keys: str) -> bool:
+        """Whether every one of `keys` may try (has a wrong guess left)."""
+        for key in keys:
+            bucket = self.buckets.get(key)
+            if bucket is not None and bucket.seconds_until(1) > 0:
+                return False
+        return True
+
+    def failed(self, *keys: str) -> None:
+        """A wrong guess by each of `keys`."""
+        for key in keys:
+            bucket = self.buckets.get(key)
+            if bucket is None:
+                self.make_room()
+                bucket = self.buckets[key] = TokenBucket(self.rate, burst=self.burst)
+            bucket.take(1)
+
+    def retry_after(self, *keys: str) -> float:
+        """Seconds until every one of `keys` may try again."""
+        waits = [self.buckets[k].seconds_until(1) for k in keys if k in self.buckets]
+        return max(waits, default=0.0)
+
+    def make_room(self) -> None:
+        """A bounded table: forget refilled buckets (they are new ones), then the oldest."""
+        if len(self.buckets) < self.max_keys:
+            return
+        for key in [k for k, b in self.buckets.items() if b.seconds_until(self.burst) == 0]:
+            del self.buckets[key]
+        while len(self.buckets) >= self.max_keys:
+            del self.buckets[next(iter(self.buckets))]

@@ -32,10 +32,26 @@ class SessionRegistry:
         self.sessions: dict[str, Session] = {}
         self.by_token: dict[str, Session] = {}
         self.parked: OrderedDict[str, Parked] = OrderedDict()
+        #: Slots taken by connections whose session is still being made (its lab is built
+        #: on a worker: an await). Counted as open, so that connections arriving meanwhile
+        #: cannot all pass the check before any of them is registered.
+        self.claimed = 0
 
     @property
     def full(self) -> bool:
-        return len(self.sessions) >= self.capacity
+        return len(self.sessions) + self.claimed >= self.capacity
+
+    def claim_slot(self) -> bool:
+        """Take a slot for a new connection if there is one: check and take with no await
+        in between, so that it is atomic on the event loop. Give it back with
+        `release_slot` once the session is registered (or could not be made)."""
+        if self.full:
+            return False
+        self.claimed += 1
+        return True
+
+    def release_slot(self) -> None:
+        self.claimed -= 1
 
     def add(self, session: "Session") -> None:
         self.sessions[session.id] = session

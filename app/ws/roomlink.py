@@ -51,10 +51,34 @@ class RoomLink:
         except Exception:  # noqa: BLE001 - the room's trouble must not break the teacher's page
             log.exception("publishing to a room failed", extra={"room": code})
 
+    def check_guesses(self) -> None:
+        """Refuse, unchecked, a session or address that has used up its wrong room codes
+        (NP_ROOM_GUESS_*): looking the code up would tell a guesser when one is right."""
+        runtime, session = self.session.runtime, self.session
+        by_address = runtime.room_guesses.allowed(session.client)
+        if by_address and runtime.room_guesses_by_session.allowed(session.id):
+            return
+        wait = max(
+            runtime.room_guesses.retry_after(session.client),
+            runtime.room_guesses_by_session.retry_after(session.id),
+        )
+        raise RoomError(
+            "too_many_guesses",
+            "Too many wrong room codes: wait a moment.",
+            retry_after=max(1, round(wait)),
+        )
+
+    def wrong_guess(self) -> None:
+        runtime, session = self.session.runtime, self.session
+        runtime.room_guesses.failed(session.client)
+        runtime.room_guesses_by_session.failed(session.id)
+
     async def lookup(self, code: str) -> str:
         """The lab of the open room `code`, which must be this session's."""
+        self.check_guesses()
         lab = await self.rooms.lookup(code)
         if lab is None:
+            self.wrong_guess()
             raise RoomError("no_room", "There is no open room with that code.", code=code)
         if lab != self.session.lab_name:
             raise RoomError("room_other_lab", "That room is on another page.", code=code, lab=lab)
@@ -72,7 +96,7 @@ class RoomLink:
         if workspace.room is not None:
             await session.send(p.Room(role="teacher", code=workspace.room, lab=session.lab_name))
             return
-        teacher = workspace.make_teacher(session.runtime.pool)
+        teacher = workspace.make_teacher(session.runtime.pool, session.client)
         code, key = await self.rooms.open(session.lab_name, teacher)
         workspace.room, workspace.teacher = code, teacher
         log.info("room opened", extra={"room": code, "lab": session.lab_name})
@@ -97,8 +121,13 @@ class RoomLink:
             return
         if workspace.room is not None:
             await session.runtime.release(workspace)
-        teacher = workspace.make_teacher(session.runtime.pool)
-        await self.rooms.teach(code, key, teacher)
+        teacher = workspace.make_teacher(session.runtime.pool, session.client)
+        try:
+            await self.rooms.teach(code, key, teacher)
+        except RoomError as exc:
+            if exc.code == "bad_room_key":
+                self.wrong_guess()
+            raise
         workspace.room, workspace.teacher = code, teacher
         log.info("room taken over with its key", extra={"room": code})
         await session.send(p.Room(role="teacher", code=code, lab=lab))

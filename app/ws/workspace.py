@@ -96,7 +96,7 @@ class Workspace:
         """`state` is the lab's state as of now: its checkpoint."""
         self.saved, self.saved_at = state, time.monotonic()
 
-    def make_teacher(self, pool: LabPool) -> Teacher:
+    def make_teacher(self, pool: LabPool, client: str = "") -> Teacher:
         """This workspace as a room's teacher, for the hub (which may take the room away)."""
 
         async def snapshot() -> dict:
@@ -109,5 +109,5 @@ class Workspace:
                 if self.on_revoked is not None and code is not None:
                     self.on_revoked(code)
 
-        teacher = Teacher(snapshot=snapshot, revoked=revoked)
+        teacher = Teacher(snapshot=snapshot, revoked=revoked, client=client)
         return teacher

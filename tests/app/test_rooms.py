@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.rooms.hub import CODE_ALPHABET
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import open_lab, receive_until, wait_for
 
 WEIGHT = {"type": "set_weight", "layer": 1, "i": 0, "j": 0}
 
@@ -239,3 +240,139 @@ def test_the_number_of_rooms_is_limited(client):
         second.send_json({"type": "open_room"})
         error = receive_until(second, "error")
         assert error["code"] == "rooms_full" and error["params"] == {"limit": 1}
+
+
+# --- guessing room codes -------------------------------------------------------------------
+
+GUESSING = Settings(room_guess_burst=6, room_guess_session_burst=4, room_guess_refill_seconds=60)
+
+
+@pytest.mark.parametrize("settings", [GUESSING])
+def test_the_join_form_slows_a_code_guesser_but_not_a_class(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        # A class behind one address: right codes never count.
+        joins = [client.get(f"/room?code={code}", follow_redirects=False) for _ in range(30)]
+        assert {r.status_code for r in joins} == {303}
+        guesses = [client.get(f"/room?code=ZZZZ{k:02d}").status_code for k in range(10)]
+        assert guesses.count(404) == 6 and guesses.count(429) == 4  # main: 10 x 404
+        # Refused unchecked while throttled: a right guess must not show itself.
+        throttled = client.get(f"/room?code={code}", follow_redirects=False)
+        assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+        # Another address is not slowed by this one.
+        other = TestClient(client.app, client=("198.51.100.9", 50000))
+        assert other.get(f"/room?code={code}", follow_redirects=False).status_code == 303
+
+
+def wrong_follows(ws, prefix: str, count: int) -> list[str]:
+    """Follow `count` wrong codes; the error code of each answer."""
+    answers = []
+    for k in range(count):
+        ws.send_json({"type": "follow", "code": f"{prefix}{k:02d}"})
+        answers.append(receive_until(ws, "error")["code"])
+    return answers
+
+
+@pytest.mark.parametrize("settings", [GUESSING])
+def test_following_slows_a_code_guesser_per_session_and_per_address(client):
+    with open_lab(client, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        with open_lab(client, "neurons") as (guesser, _):
+            # The session's own budget (4), then refused unchecked: the right code too.
+            assert wrong_follows(guesser, "ZZZZ", 6) == ["no_room"] * 4 + ["too_many_guesses"] * 2
+            guesser.send_json({"type": "follow", "code": code})
+            refused = receive_until(guesser, "error")
+            assert refused["code"] == "too_many_guesses" and refused["params"]["retry_after"] >= 1
+            # A wrong teacher key is a guess too.
+            guesser.send_json({"type": "teach", "code": code, "key": "not-the-key-000"})
+            assert receive_until(guesser, "error")["code"] == "too_many_guesses"
+        with open_lab(client, "neurons") as (second, _):
+            # The address's budget (6) is shared by its sessions.
+            assert wrong_follows(second, "YYYY", 4) == ["no_room"] * 2 + ["too_many_guesses"] * 2
+        # A learner on another address follows at once.
+        other = TestClient(client.app, client=("198.51.100.9", 50000))
+        with open_lab(other, "neurons") as (student, _):
+            follow(student, code)
+
+
+# --- room slots that cannot be squatted ----------------------------------------------------
+
+SQUATTABLE = Settings(max_rooms=20, resume_grace_seconds=0.5)
+
+
+def squat(app, address: str) -> dict:
+    """A connection that opens a room and hangs up at once; its answer to open_room."""
+    squatter = TestClient(app, client=(address, 40000))
+    with open_lab(squatter, "neurons") as (ws, _):
+        ws.send_json({"type": "open_room"})
+        for _ in range(20):
+            answer = ws.receive_json()
+            if answer["type"] in ("room", "error"):
+                return answer
+    raise AssertionError("no answer to open_room")
+
+
+@pytest.mark.parametrize("settings", [SQUATTABLE])
+def test_rooms_opened_and_abandoned_do_not_lock_out_a_real_teacher(client):
+    """21 connections from 21 addresses open a room and close: main kept all 20 slots for
+    NP_ROOM_IDLE_SECONDS (30 min). Now a room whose teacher did not come back within the
+    resume grace closes, and a real teacher gets a room."""
+    rooms = client.app.state.runtime.rooms
+    answers = [squat(client.app, f"203.0.113.{k}") for k in range(21)]
+    assert [a["type"] for a in answers] == ["room"] * 20 + ["error"]
+    assert answers[-1]["code"] == "rooms_full"
+    wait_for(lambda: rooms.room_count() == 0, timeout=15)
+    with open_lab(client, "neurons") as (teacher, _):
+        assert open_room(teacher)["role"] == "teacher"
+
+
+@pytest.mark.parametrize("settings", [SQUATTABLE])
+def test_one_address_holds_only_a_few_rooms(client):
+    """The 21 squatters from one address: only NP_MAX_ROOMS_PER_ADDRESS (4) rooms."""
+    answers = [squat(client.app, "203.0.113.1") for _ in range(21)]
+    assert [a["type"] for a in answers] == ["room"] * 4 + ["error"] * 17
+    assert {a["code"] for a in answers[4:]} == {"rooms_per_address"}
+    assert answers[4]["params"] == {"limit": 4}
+    other = TestClient(client.app, client=("198.51.100.9", 50000))
+    with open_lab(other, "neurons") as (teacher, _):
+        assert open_room(teacher)["role"] == "teacher"  # another address is not held up
+
+
+# --- where students are told to join -------------------------------------------------------
+
+
+def join_url_shown(client, host: str) -> str:
+    page = client.get("/neurons", headers={"host": host})
+    assert page.status_code == 200
+    found = re.search(r'data-join-url="([^"]*)"', page.text)
+    assert found, "the room's code screen carries no join address"
+    return found.group(1)
+
+
+@pytest.fixture
+def lan(monkeypatch):
+    """This machine's LAN address, as app.join finds it (no real network in tests)."""
+    monkeypatch.setattr("app.join.find_lan_addresses", lambda: ["192.168.1.23"])
+    monkeypatch.setattr("app.join._lan", (0.0, []))
+
+
+@pytest.mark.parametrize("settings", [Settings(host="0.0.0.0")])
+def test_the_join_screen_never_tells_students_the_teachers_loopback_address(client, lan):
+    """The teacher opened http://127.0.0.1:18555 on the server: main told students
+    "go to 127.0.0.1:18555/room", which is each student's own machine."""
+    assert join_url_shown(client, "127.0.0.1:18555") == "192.168.1.23:18555/room"
+    assert join_url_shown(client, "localhost:18555") == "192.168.1.23:18555/room"
+    # The teacher already uses an address students can reach: that one.
+    assert join_url_shown(client, "192.168.1.50:18555") == "192.168.1.50:18555/room"
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(host="0.0.0.0", public_url="https://play.school.example/")]
+)
+def test_the_join_screen_shows_the_public_url_when_set(client, lan):
+    assert join_url_shown(client, "127.0.0.1:8000") == "https://play.school.example/room"
+
+
+@pytest.mark.parametrize("settings", [Settings(host="127.0.0.1")])
+def test_a_server_bound_to_loopback_shows_loopback_as_nothing_better_exists(client, lan):
+    assert join_url_shown(client, "127.0.0.1:8000") == "127.0.0.1:8000/room"

@@ -77,7 +77,9 @@ export function setupRoom() {
     big.hidden = !visible;
     $("room-show-code").setAttribute("aria-expanded", String(visible));
     if (!visible) return;
-    $("room-code-lead").textContent = t("room.big_lead", { url: `${location.host}/room` });
+    // The server's choice (app/join.py): never the teacher's loopback address.
+    const url = big.dataset.joinUrl || `${location.host}/room`;
+    $("room-code-lead").textContent = t("room.big_lead", { url });
     $("room-code-value").textContent = code;
     $("room-hide-code").focus();
   }
