@@ -19,11 +19,6 @@ from app.protocol import LabError
 from app.settings import Settings
 
 
-@pytest.fixture
-def lab() -> AutoencoderLab:
-    return AutoencoderLab(Settings())
-
-
 def test_the_digits_come_from_scikit_learn_scaled_to_0_1_and_loaded_once():
     data = digits()
     assert data.images.shape == (1797, 64) and data.side == 8

@@ -13,11 +13,6 @@ from engine.guard import params_within
 from engine.layers import BatchNorm, Dense
 
 
-@pytest.fixture
-def lab() -> BatchNormLab:
-    return BatchNormLab(Settings())
-
-
 def configure(lab: BatchNormLab, **changes) -> None:
     lab.handle(Configure(type="configure", **changes))
 

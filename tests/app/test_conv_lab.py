@@ -28,11 +28,6 @@ from app.settings import Settings
 from engine.conv import conv2d, pool2d
 
 
-@pytest.fixture
-def lab() -> ConvLab:
-    return ConvLab(Settings())
-
-
 def refused(lab: ConvLab, command, code: str) -> LabError:
     before = lab.snapshot()
     with pytest.raises(LabError) as info:

@@ -24,11 +24,6 @@ from engine.activations import sigmoid
 from engine.guard import params_within
 
 
-@pytest.fixture
-def lab() -> GanLab:
-    return GanLab(Settings())
-
-
 def nearest_distance(fake, real) -> float:
     fake, real = np.array(fake), np.array(real)
     return float(np.sqrt(((fake[:, None] - real[None]) ** 2).sum(-1)).min(1).mean())
