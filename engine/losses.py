@@ -55,6 +55,14 @@ def mse(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     return float(np.mean(parts["elements"])), 2.0 * diff / diff.size
 
 
+def _clipped(pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities clipped to [EPSILON, 1 - EPSILON], and 1 where that left them unchanged
+    (0 where clipped: no gradient flows there)."""
+    p = np.clip(pred, EPSILON, 1.0 - EPSILON)
+    inside = ((pred >= EPSILON) & (pred <= 1.0 - EPSILON)).astype(np.float64)
+    return p, inside
+
+
 def _bce_parts(
     pred: np.ndarray, target: np.ndarray, from_logits: bool = False
 ) -> dict[str, np.ndarray]:
@@ -70,10 +78,9 @@ def _bce_parts(
         elements = np.maximum(z, 0.0) - z * y + softplus_abs
         inside = np.ones_like(z)
     else:
-        p = np.clip(pred, EPSILON, 1.0 - EPSILON)
+        p, inside = _clipped(pred)
         log_p, log_1mp = np.log(p), np.log(1.0 - p)
         elements = -(y * log_p + (1.0 - y) * log_1mp)
-        inside = ((pred >= EPSILON) & (pred <= 1.0 - EPSILON)).astype(np.float64)
     return {
         "pred": pred,
         "target": y,
@@ -137,9 +144,8 @@ def _cce_parts(
         p = softmax(pred)
         inside = np.ones_like(pred)
     else:
-        p = np.clip(pred, EPSILON, 1.0 - EPSILON)
+        p, inside = _clipped(pred)
         log_p = np.log(p)
-        inside = ((pred >= EPSILON) & (pred <= 1.0 - EPSILON)).astype(np.float64)
     return {
         "pred": pred,
         "target": y,

@@ -27,6 +27,14 @@ def settings() -> Settings:
 
 
 @pytest.fixture
+def lab(request, settings: Settings):
+    """A fresh lab of the lesson a test module is about, from the registry: the lesson is the
+    module's name after `test_` (`test_rnn_lab.py`, `test_neurons_training.py`)."""
+    lesson = request.module.__name__.rpartition(".")[2].split("_")[1]
+    return LABS[lesson](settings)
+
+
+@pytest.fixture
 def client(settings: Settings):
     with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -17,6 +17,15 @@ def receive_until(ws, wanted: str, limit: int = 20) -> dict:
     raise AssertionError(f"no {wanted!r} message within {limit} messages")
 
 
+def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
+    """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
+    ws.send_json(message)
+    error = receive(ws, "error")
+    assert error["code"] == code
+    assert fragment.lower() in error["message"].lower()
+    return error
+
+
 @contextmanager
 def open_lab(client: TestClient, lab: str) -> Iterator[tuple]:
     """Connect to a lab, consume its greeting (hello, first frame, status), yield (ws, frame)."""

@@ -44,6 +44,20 @@ def batchnorm_forward(
     xu = x - mean  # 2. centred values X - U: (N, D)
     sq = xu**2  # 3. squared deviations: (N, D)
     var = sq.sum(axis=0) / n  # 4. batch variance, biased: (D,)
+    return standardize(x, gamma, beta, mean, xu, var, eps)
+
+
+def standardize(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    mean: np.ndarray,
+    xu: np.ndarray,
+    var: np.ndarray,
+    eps: float,
+) -> tuple[np.ndarray, Cache]:
+    """Steps 5 to 9, the same in training (the batch's U and variance) and at inference
+    (the running ones): out and the cache of every intermediate."""
     std = np.sqrt(var + eps)  # 5. S, the standard deviation: (D,)
     inv_std = 1.0 / std  # 6. 1 / S: (D,)
     z = xu * inv_std  # 7. Z = (X - U) / S: (N, D)
@@ -114,23 +128,7 @@ def batchnorm_eval_forward(
     """
     mean = running_mean  # 1. U from training, not from this batch
     xu = x - mean  # 2.
-    std = np.sqrt(running_var + eps)  # 5. S from training
-    inv_std = 1.0 / std  # 6.
-    z = xu * inv_std  # 7. Z = (X - U) / S
-    out = gamma * z + beta  # 8-9. Γ Z + B
-    cache = {
-        "x": x,
-        "mean": mean,
-        "xu": xu,
-        "var": running_var,
-        "std": std,
-        "inv_std": inv_std,
-        "z": z,
-        "gamma": gamma,
-        "beta": beta,
-        "out": out,
-    }
-    return out, cache
+    return standardize(x, gamma, beta, mean, xu, running_var, eps)  # 5-9, S from training
 
 
 def batchnorm_eval_backward(

@@ -14,11 +14,6 @@ from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until
 
 
-@pytest.fixture
-def lab() -> BackpropLab:
-    return BackpropLab(Settings())
-
-
 def test_the_books_example_forward_and_loss(lab):
     frame = lab.frame()
     assert frame.problem == "regression"

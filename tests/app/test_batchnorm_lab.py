@@ -11,11 +11,7 @@ from app.protocol import LabError
 from app.settings import Settings
 from engine.guard import params_within
 from engine.layers import BatchNorm, Dense
-
-
-@pytest.fixture
-def lab() -> BatchNormLab:
-    return BatchNormLab(Settings())
+from tests.labutil import refused
 
 
 def configure(lab: BatchNormLab, **changes) -> None:
@@ -149,11 +145,7 @@ def test_configure_restarts_both_runs_and_keeps_the_selection_in_range(lab):
     ],
 )
 def test_out_of_range_commands_are_refused_with_a_code(lab, command, code):
-    before = lab.frame()
-    with pytest.raises(LabError) as info:
-        lab.handle(command)
-    assert info.value.code == code
-    assert lab.frame() == before
+    refused(lab, command, code)
 
 
 def test_divergence_stops_training_and_keeps_the_last_finite_state():

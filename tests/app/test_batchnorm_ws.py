@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import assert_error, open_lab, receive_until
 
 
 def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
@@ -91,10 +91,7 @@ def test_mode_view_selection_and_configure(client):
 )
 def test_bad_commands_get_a_clear_error_and_the_session_lives_on(client, message, code, fragment):
     with open_lab(client, "batchnorm") as (session, _):
-        session.send_json(message)
-        error = receive_until(session, "error")
-        assert error["code"] == code
-        assert fragment.lower() in error["message"].lower()
+        assert_error(session, message, code, fragment)
         session.send_json({"type": "step", "steps": 1})
         assert receive_until(session, "frame")["step"] == 1
 

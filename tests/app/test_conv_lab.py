@@ -26,20 +26,12 @@ from app.labs.conv.presets import BOOK_IMAGE
 from app.protocol import LabError
 from app.settings import Settings
 from engine.conv import conv2d, pool2d
-
-
-@pytest.fixture
-def lab() -> ConvLab:
-    return ConvLab(Settings())
+from tests.labutil import refused as refused_without_change
 
 
 def refused(lab: ConvLab, command, code: str) -> LabError:
-    before = lab.snapshot()
-    with pytest.raises(LabError) as info:
-        lab.handle(command)
-    assert info.value.code == code
-    assert lab.snapshot() == before  # a refused command changes nothing
-    return info.value
+    """Refused, and the whole state is as before (not only what the frame shows)."""
+    return refused_without_change(lab, command, code, view=ConvLab.snapshot)
 
 
 def test_the_books_image_and_filter_give_the_books_map_pooling_and_flatten(lab):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import assert_error, open_lab, receive_until
 
 
 def test_first_frame_is_the_books_example(client):
@@ -48,10 +48,7 @@ def test_one_stroke_is_one_message_and_one_frame(client):
 )
 def test_invalid_shapes_strides_and_paddings_get_a_clear_error(client, message, code, fragment):
     with open_lab(client, "conv") as (ws, first):
-        ws.send_json(message)
-        error = receive_until(ws, "error")
-        assert error["code"] == code
-        assert fragment.lower() in error["message"].lower()
+        assert_error(ws, message, code, fragment)
         # Nothing changed, and the session carries on.
         ws.send_json({"type": "set_relu", "on": True})
         assert receive_until(ws, "frame")["conv"] == first["conv"]

@@ -16,11 +16,6 @@ from tests.wsutil import open_lab, receive_until
 W_OUT = WeightRef(layer=0, param="w", index=[0, 0])
 
 
-@pytest.fixture
-def lab() -> DescentLab:
-    return DescentLab(Settings())
-
-
 def with_rate(lab: DescentLab, rate: float) -> DescentLab:
     lab.handle(SetLearningRate(type="set_learning_rate", value=rate))
     return lab

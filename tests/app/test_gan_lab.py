@@ -22,11 +22,7 @@ from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
-
-
-@pytest.fixture
-def lab() -> GanLab:
-    return GanLab(Settings())
+from tests.labutil import refused
 
 
 def nearest_distance(fake, real) -> float:
@@ -230,11 +226,7 @@ def test_absurd_learning_rates_diverge_and_the_weights_are_put_back(lab):
 )
 def test_limits_are_clear_errors_and_nothing_changes(lab, command, code):
     lab.train(5)
-    before = lab.frame()
-    with pytest.raises(LabError) as err:
-        lab.handle(command)
-    assert err.value.code == code
-    assert lab.frame() == before
+    refused(lab, command, code)
 
 
 def test_noise_kind_and_size(lab):

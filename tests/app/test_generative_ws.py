@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import open_lab
+from tests.wsutil import assert_error, open_lab
 
 
 def refuse_constant(name: str):
@@ -79,10 +79,7 @@ def test_autoencoder_steps_decodes_and_reports(client):
 )
 def test_autoencoder_refuses_bad_settings_clearly(client, message, code, fragment):
     with open_lab(client, "autoencoder") as (ws, _):
-        ws.send_json(message)
-        error = receive(ws, "error")
-        assert error["code"] == code
-        assert fragment.lower() in error["message"].lower()
+        assert_error(ws, message, code, fragment, receive=receive)
         ws.send_json({"type": "ping"})
         assert receive(ws, "pong") == {"type": "pong"}
 

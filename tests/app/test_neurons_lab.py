@@ -16,11 +16,6 @@ from app.protocol import LabError
 from app.settings import Settings
 
 
-@pytest.fixture
-def lab() -> NeuronsLab:
-    return NeuronsLab(Settings())
-
-
 def load(lab: NeuronsLab, name: str):
     lab.handle(LoadPreset(type="load_preset", name=name))
     return lab.frame()

@@ -18,11 +18,6 @@ from tests.wsutil import open_lab, receive_until
 STEP = StepPhase(type="step_phase")
 
 
-@pytest.fixture
-def lab() -> NeuronsLab:
-    return NeuronsLab(Settings())
-
-
 def walk(lab: NeuronsLab, phases: int):
     for _ in range(phases):
         lab.handle(STEP)

@@ -23,11 +23,6 @@ from app.settings import Settings
 from engine.activations import sigmoid, softmax
 
 
-@pytest.fixture
-def lab() -> PlaygroundLab:
-    return PlaygroundLab(Settings())
-
-
 def set_data(lab, **fields):
     lab.handle(SetData(type="set_data", **fields))
 

@@ -22,11 +22,6 @@ from engine.guard import params_within
 from engine.model import recurrent_layer
 
 
-@pytest.fixture
-def lab() -> RnnLab:
-    return RnnLab(Settings())
-
-
 def send(lab: RnnLab, command_type: str, **fields):
     lab.handle(RnnLab.commands.validate_python({"type": command_type, **fields}))
     return lab.frame()

@@ -2,50 +2,28 @@
 into a small code and rebuilds it (figure B-25); what the code holds; why the copy comes out
 blurred; and how the same network learns to remove noise. The GAN's tour continues B.8."""
 
-from app.labs.common.tours import TourStep
+from app.labs.common.tours import preset, section_steps
 
 TRAIN = {"type": "step", "steps": 300}
 
-
-def preset(name: str) -> dict:
-    return {"type": "load_preset", "name": name}
-
+step = section_steps("B.8")
 
 STEPS = (
     # Figure B-25: 64 -> 32 -> 2 -> 32 -> 64, untrained: the copies are noise.
-    TourStep(
-        key="structure",
-        section="B.8",
-        commands=(preset("b25_compress"),),
-        highlight=("shape", "originals", "reconstructions"),
-    ),
+    step("structure", preset("b25_compress"), highlight=("shape", "originals", "reconstructions")),
     # 300 steps: the copies become digits, a little blurred.
-    TourStep(
-        key="reconstruct",
-        section="B.8",
-        commands=(preset("b25_compress"), TRAIN),
+    step(
+        "reconstruct", preset("b25_compress"), TRAIN,
         highlight=("reconstructions", "loss-chart", "blur"),
     ),
     # The code: every image is a point of the plane; a point decodes into an image.
-    TourStep(
-        key="code",
-        section="B.8",
-        commands=(preset("b25_compress"), TRAIN, {"type": "decode", "x": 0.0, "y": 0.0}),
+    step(
+        "code", preset("b25_compress"), TRAIN, {"type": "decode", "x": 0.0, "y": 0.0},
         highlight=("latent", "probe", "probe-text"),
     ),
     # A code of 16 numbers: less squeezed, sharper copies.
-    TourStep(
-        key="wide_code",
-        section="B.8",
-        commands=(preset("b25_wide_code"), TRAIN),
-        highlight=("blur", "reconstructions"),
-    ),
+    step("wide_code", preset("b25_wide_code"), TRAIN, highlight=("blur", "reconstructions")),
     # Denoising: noisy inputs, clean copies.
-    TourStep(
-        key="denoise",
-        section="B.8",
-        commands=(preset("b25_denoise"), TRAIN),
-        highlight=("inputs", "reconstructions"),
-    ),
-    TourStep(key="your_turn", section="B.8", highlight=("draw-pad", "to-gan")),
+    step("denoise", preset("b25_denoise"), TRAIN, highlight=("inputs", "reconstructions")),
+    step("your_turn", highlight=("draw-pad", "to-gan")),
 )

@@ -42,14 +42,16 @@ class Lesson:
     template: str = ""  # in templates/, extending base.html; default "<name>.html"
     #: The lesson map's cards this page teaches (none for a page reached from another one).
     sections: tuple[Section, ...] = ()
-    #: The guided tour's steps (`tour.py`); a page with a tour joins the classroom checks.
+    #: The guided tour's steps; a page with a tour joins the classroom checks. Default: the
+    #: `STEPS` of the folder's `tour.py`, if it has one.
     tour_steps: tuple[TourStep, ...] = ()
     #: Test ids of what must fit in the first screen at 1366x768: the page's main drawing
     #: and the number it is about (the classroom checks measure them).
     first_screen: tuple[str, ...] = ()
     #: The catalog file of the page's strings, `app/i18n/{ko,en}/<catalog>.json`.
     catalog: str = ""
-    #: Fixed values the template reads (the example menu's names...).
+    #: Fixed values the template reads (the example menu's names...). Unless given, its
+    #: `presets` are the names of the folder's `presets.PRESETS`, if it has them.
     context: Mapping[str, Any] = field(default_factory=dict)
     #: Template variable -> `Settings` field, for controls that show this server's limits.
     page_settings: Mapping[str, str] = field(default_factory=dict)
@@ -66,6 +68,12 @@ class Lesson:
         for key, value in defaults.items():
             if not getattr(self, key, None):
                 object.__setattr__(self, key, value)
+        folder = self.lab.__module__.rpartition(".")[0]  # app.labs.<lesson>
+        if not self.tour_steps:
+            object.__setattr__(self, "tour_steps", folder_value(folder, "tour", "STEPS", ()))
+        presets = folder_value(folder, "presets", "PRESETS", None)
+        if presets is not None and "presets" not in self.context:
+            object.__setattr__(self, "context", {"presets": list(presets), **self.context})
         if self.tour_steps:
             tour = Tour(page=self.name, lab=self.name, path=self.route, steps=self.tour_steps)
             tour.check_commands(self.lab.commands)  # a step the lab refuses fails at import
@@ -75,6 +83,13 @@ class Lesson:
         """What the page's template gets besides the common context."""
         limits = {name: getattr(settings, key) for name, key in self.page_settings.items()}
         return {"page": self.name, "lab": self.name, **self.context, **limits}
+
+
+def folder_value(folder: str, module: str, name: str, default: Any) -> Any:
+    """`<folder>.<module>.<name>`, or `default` if the lesson's folder has no such module."""
+    if importlib.util.find_spec(f"{folder}.{module}") is None:
+        return default
+    return getattr(importlib.import_module(f"{folder}.{module}"), name, default)
 
 
 def discover_lessons(packages: Iterable[str] = LESSON_PACKAGES) -> dict[str, Lesson]:

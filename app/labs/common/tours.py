@@ -18,6 +18,7 @@ start to end, axe-core, both languages, projector mode, screenshots).
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter, model_validator
@@ -46,6 +47,30 @@ class TourStep(BaseModel):
             if not re.fullmatch(QUOTE_NAME, name) or not re.fullmatch(QUOTE_PATH, path):
                 raise ValueError(f"step {self.key}: quote {name!r} -> {path!r} is not a path")
         return self
+
+
+def preset(name: str) -> dict[str, Any]:
+    """The command loading the preset `name`: where most steps start."""
+    return {"type": "load_preset", "name": name}
+
+
+def section_steps(section: str | None) -> Callable[..., TourStep]:
+    """A step maker for a tour teaching `section`, so a tour names its section once:
+    `step = section_steps("B.7")`, then `step("lstm", preset("b24_lstm"), highlight=("gates",))`
+    (the key, then the step's commands in order; `section=` for a step of another section)."""
+
+    def step(
+        key: str,
+        *commands: dict[str, Any],
+        highlight: tuple[str, ...] = (),
+        quotes: dict[str, str] | None = None,
+        section: str | None = section,
+    ) -> TourStep:
+        return TourStep(
+            key=key, section=section, commands=commands, highlight=highlight, quotes=quotes or {}
+        )
+
+    return step
 
 
 class Tour(BaseModel):

@@ -116,6 +116,17 @@ class ConvFrame(BaseModel):
 class ConvRendering:
     """The part of `ConvLab` that runs the picture through the pipeline and renders it."""
 
+    def pipeline_settings(self) -> dict[str, Any]:
+        """Stride, padding, ReLU and pooling as the frame and the saved state both carry them."""
+        return {
+            "stride": self.stride,
+            "padding": self.padding,
+            "relu": self.relu,
+            "pool_size": self.pool_size,
+            "pool_stride": self.pool_stride,
+            "head_pool": self.head_pool,
+        }
+
     def pipeline(self) -> Pipeline:
         return Pipeline(
             kernels=tuple(tuple(map(tuple, k)) for k in self.kernels.tolist()),
@@ -154,12 +165,7 @@ class ConvRendering:
             kernel_size=self.kernel_size,
             kernels=self.kernels.tolist(),
             kernel_presets=[kernel_preset_of(k) for k in self.kernels.tolist()],
-            stride=self.stride,
-            padding=self.padding,
-            relu=self.relu,
-            pool_size=self.pool_size,
-            pool_stride=self.pool_stride,
-            head_pool=self.head_pool,
+            **self.pipeline_settings(),
             image=self.image.tolist(),
             conv=self.conv_view(trace),
             activated=activated.tolist(),

@@ -348,12 +348,7 @@ class ConvLab(ConvRendering, Lab):
                 mode: Picture(image=image.tolist(), kernels=kernels.tolist())
                 for mode, (image, kernels) in self.pictures.items()
             },
-            stride=self.stride,
-            padding=self.padding,
-            relu=self.relu,
-            pool_size=self.pool_size,
-            pool_stride=self.pool_stride,
-            head_pool=self.head_pool,
+            **self.pipeline_settings(),
             window=self.window,
             pool_window=self.pool_window,
         )

@@ -3,14 +3,10 @@
 from app.labs.autoencoder.lesson import GENERATIVE_LIMITS
 from app.labs.common.lessons import Lesson
 from app.labs.gan.lab import GanLab
-from app.labs.gan.presets import PRESETS
-from app.labs.gan.tour import STEPS
 
 LESSON = Lesson(
     lab=GanLab,
-    tour_steps=STEPS,
     first_screen=("plane", "readings"),
-    context={"presets": list(PRESETS)},
     page_settings=GENERATIVE_LIMITS,
     settings=(
         "gan_heatmap_cells",
