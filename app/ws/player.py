@@ -270,7 +270,7 @@ class Player:
         """Tell the page why training (the loop, or a long step) stopped."""
         session = self.session
         if isinstance(exc, LabGone):  # its process died: rebuilt and shown
-            await session.recover(exc.lab)
+            await session.recovery.recover(exc.lab)
         elif isinstance(exc, LabError):
             await session.send_error(exc.code, exc.message, **exc.params)
         elif not session.connected:

@@ -19,9 +19,8 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
-from app.aio import cancel_quietly
 from app.labrun.labcalls import FrameKind
-from app.labrun.labhost import LabGone, LabHandle
+from app.labrun.labhost import LabHandle
 from app.logs import session_id
 from app.protocol import LabError
 from app.rooms import frames as room_frames
@@ -29,9 +28,12 @@ from app.rooms import normalize_code
 from app.rooms.hub import FRAME
 from app.settings import Settings
 from app.ws import protocol as p
-from app.ws.checks import read_command, validate_state
+from app.ws.backlog import Backlog
+from app.ws.checks import read_command
 from app.ws.limits import TokenBucket
+from app.ws.outbox import Outbox
 from app.ws.player import Player, max_steps_per_frame
+from app.ws.recovery import Recovery
 from app.ws.roomlink import RoomLink
 from app.ws.workspace import Workspace
 
@@ -86,17 +88,13 @@ class Session:
         address = getattr(websocket, "client", None)  # None without a socket (unit tests)
         self.client = address.host if address else ""
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
-        self.send_lock = asyncio.Lock()  # frames and answers never interleave on the wire
+        self.outbox = Outbox(websocket, self.settings.send_timeout_seconds)
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
         self.player = Player(self)
         self.room_link = RoomLink(self)
+        self.backlog = Backlog(self)  # commands behind a long step
+        self.recovery = Recovery(self)  # the lab rebuilt, restored or reset
         self.handed_over = False  # its workspace was resumed by another connection
-        #: The last of the work still to do in order: a long step training on, then the
-        #: commands that came after it (each waits for the one before).
-        self.backlog: asyncio.Task | None = None
-        self.pauses = 0  # pauses received: a step or play queued before one is called off
-        self.run_task: asyncio.Task | None = None  # the task running `run`
-        self.send_stalled = False  # a send timed out: the client stopped reading
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -117,27 +115,10 @@ class Session:
     # --- sending ------------------------------------------------------------------------
 
     async def send_text(self, text: str) -> None:
-        async with self.send_lock:
-            try:
-                # A client that stops reading fills the socket's buffers, then a send waits
-                # for good: past NP_SEND_TIMEOUT_SECONDS the session ends, freeing its slot.
-                async with asyncio.timeout(self.settings.send_timeout_seconds):
-                    await self.ws.send_text(text)
-            except TimeoutError:
-                self.stalled()
-                raise WebSocketDisconnect(code=1006) from None
-            except RuntimeError as exc:  # the server already answered the client's close
-                raise WebSocketDisconnect(code=1006) from exc
-
-    def stalled(self) -> None:
-        """A send timed out: end the session (its receive loop may wait on a silent client)."""
-        log.warning("client stopped reading; closing its session")
-        self.send_stalled = True
-        if self.run_task is not None and self.run_task is not asyncio.current_task():
-            self.run_task.cancel()
+        await self.outbox.send_text(text)
 
     async def send(self, message: BaseModel) -> None:
-        await self.send_text(message.model_dump_json())
+        await self.outbox.send(message)
 
     async def send_error(self, code: str, message: str, /, **params) -> None:
         await self.send(p.Error(code=code, message=message, params=params))
@@ -191,7 +172,7 @@ class Session:
         """Greet, then answer messages until the client leaves or goes idle."""
         session_id.set(self.id)
         log.info("session opened", extra={"lab": self.lab_name})
-        self.run_task = asyncio.current_task()
+        self.outbox.reader = asyncio.current_task()
         reason = "closed"
         try:  # a tab closed before the greeting is sent is a normal end too
             # This lab's own cap on a request's steps (the RNN page's is lower).
@@ -218,12 +199,12 @@ class Session:
                     return
                 await self.on_raw(raw)
         except WebSocketDisconnect:
-            reason = "send timeout" if self.send_stalled else reason
+            reason = "send timeout" if self.outbox.stalled else reason
             return
         except asyncio.CancelledError:
-            if not self.send_stalled:
+            if not self.outbox.stalled:
                 raise
-            asyncio.current_task().uncancel()  # our own cancel (`stalled`): a normal end
+            asyncio.current_task().uncancel()  # the outbox's cancel (`stall`): a normal end
             reason = "send timeout"
             return
         finally:
@@ -237,7 +218,7 @@ class Session:
     async def stop_work(self) -> None:
         """Stop training and following, remembering whether it trained (for a resume)."""
         self.workspace.playing = self.player.running
-        await cancel_quietly(self.backlog)  # and the queue behind it (`queued`)
+        await self.backlog.cancel()
         await self.player.stop()
         await self.room_link.stop_following()
 
@@ -253,37 +234,12 @@ class Session:
         except LabError as exc:  # refused at the door
             await self.reject(exc.code, exc.message, **exc.params)
             return
-        if isinstance(command, p.Pause):
-            self.pauses += 1  # steps and plays queued before it are dropped
-        elif self.backlog is not None and not self.backlog.done():
-            # A long step trains on: what follows it waits its turn (answers stay in the
-            # order sent, a ping too), while this loop reads on and a pause stops the step.
-            self.backlog = asyncio.create_task(
-                self.queued(self.backlog, command, self.pauses), name=f"queued-{self.id}"
-            )
-            return
-        await self.handle(command)
-        if self.player.stepping is not None and not self.player.stepping.done():
-            self.backlog = self.player.stepping
-
-    async def queued(self, before: asyncio.Task, command: BaseModel, pauses: int) -> None:
-        """Carry out `command` once the work before it is done (not if it is a step or a
-        play that a pause sent after it called off)."""
-        try:
-            await asyncio.wait([before])
-        except asyncio.CancelledError:  # the session ends: so does all the work before
-            before.cancel()
-            raise
-        if pauses != self.pauses and isinstance(command, (p.Step, p.Play)):
-            return
-        with contextlib.suppress(WebSocketDisconnect):  # the receive loop sees the close
-            await self.handle(command)
-            await self.player.step_finished()  # a step it started: what follows waits too
+        await self.backlog.submit(command)
 
     async def handle(self, command: BaseModel) -> None:
         """Carry out one command that passed the door, answering any refusal or failure."""
         try:
-            await self.carry_out(command)
+            await self.recovery.carry_out(command)
         except LabError as exc:  # refused by the lab, or by a room (RoomError)
             await self.reject(exc.code, exc.message, **exc.params)
         except WebSocketDisconnect:
@@ -294,38 +250,6 @@ class Session:
             # A bug in a lab must cost one answer, not the learner's session.
             log.exception("command failed", extra={"command": command.type})
             await self.reject(*p.INTERNAL_ERROR)
-
-    async def carry_out(self, command: BaseModel) -> None:
-        """`dispatch`, and when the lab's process had died, rebuild the lab first (then the
-        command is carried out on the new lab, unless it may have run on the old one)."""
-        try:
-            await self.dispatch(command)
-        except LabGone as exc:
-            await self.recover(exc.lab)
-            # A resume has already swapped workspaces: its token is used up.
-            if not exc.sent and not isinstance(command, p.Resume):
-                await self.dispatch(command)
-
-    async def recover(self, gone: LabHandle | None) -> None:
-        """The process holding this session's lab died: stop training, rebuild the lab from
-        its checkpoint (or start state) in the process started in its place, say so once
-        (`lab_restarted`), and show it. Nothing to do if the lab was rebuilt already."""
-        workspace = self.workspace
-        async with workspace.rebuilding:
-            if gone is not None and workspace.lab is not gone:
-                return
-            await self.player.stop()  # a no-op when called from the player's own task
-            restored = await self.runtime.rebuild_lab(workspace)
-        log.warning("lab rebuilt after its process died", extra={"lab": self.lab_name})
-        back = "as it was a few seconds ago" if restored else "from the start"
-        await self.send_error(
-            "lab_restarted",
-            f"The server restarted the worker running this lab: it is back {back}.",
-            restored=restored,
-            step=self.lab.step_count,
-        )
-        await self.send_frame()
-        await self.send_status(running=False)
 
     async def dispatch(self, command: BaseModel) -> None:
         player, room_link = self.player, self.room_link
@@ -348,15 +272,11 @@ class Session:
             case p.GetState():
                 await self.send_state()
             case p.SetState(state=data):
-                state = validate_state(self.lab, data)
-                await self.replace_lab(self.lab.restore, state)
-                self.workspace.keep(state)  # a checkpoint for free
-                self.workspace.dirty = False
+                await self.recovery.set_state(data)
             case p.Reset():
-                await self.replace_lab(self.lab.reset, self.frame_kind)
-                self.workspace.dirty = True
+                await self.recovery.reset()
             case p.Resume(token=token):
-                await self.resume(token)
+                await self.recovery.resume(token)
             case p.OpenRoom():
                 await room_link.open_room()
             case p.CloseRoom():
@@ -374,12 +294,6 @@ class Session:
                 self.workspace.dirty = True
                 await self.send_frame_text(text)
 
-    async def replace_lab(self, method, *args) -> None:
-        """Stop training, then restore or reset the lab (`method(*args)`) and show it."""
-        await self.player.stop()
-        await self.send_frame_text(await self.call_lab(method, *args))
-        await self.send_status()
-
     async def send_state(self) -> None:
         """The whole state of what this tab shows: its own lab, or the followed teacher's."""
         following = self.room_link.following
@@ -390,27 +304,7 @@ class Session:
         snapshot = await self.call_lab(self.lab.snapshot)
         await self.send(p.State(lab=self.lab_name, state=snapshot.model_dump(mode="json")))
 
-    # --- resuming -----------------------------------------------------------------------
-
-    async def resume(self, token: str) -> None:
-        workspace = await self.runtime.claim(token, self.lab_name, self)
-        if workspace is None:
-            await self.send(p.Resumed(restored=False))
-            return
-        await self.room_link.stop_following()
-        await self.player.stop()
-        previous = self.workspace
-        self.attach(workspace)
-        await self.runtime.drop(previous)
-        log.info("session resumed", extra={"lab": self.lab_name})
-        await self.send(p.Resumed(restored=True))
-        await self.send_frame()
-        if workspace.playing:  # it was training when the connection dropped: go on
-            workspace.playing = False
-            await self.player.start()
-        await self.send_status()
-        if workspace.room is not None:
-            await self.send(p.Room(role="teacher", code=workspace.room, lab=self.lab_name))
+    # --- handing over -----------------------------------------------------------------------
 
     async def hand_over(self) -> Workspace:
         """Give this session's workspace to a newer connection of the same tab and close."""
