@@ -38,7 +38,10 @@ def create_app(
     app.state.sections = lesson_map(lessons)  # the home page's cards and the navigation
     app.state.tours = tours_of(lessons)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
-    app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
+    app.state.plotly_js = vendor.choose_plotly(settings.static_dir)
+    app.state.templates.env.globals["plotly_style_guards"] = vendor.style_guards(
+        app.state.plotly_js
+    )
     app.state.templates.env.globals["page_names"] = PAGE_NAMES
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     for module in (health, metrics, vendor, access, rooms, pages, export, ws):

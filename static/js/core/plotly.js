@@ -1,4 +1,5 @@
-// Plotly (4.6 MB, /vendor/plotly.min.js served by the app) is loaded here and only here, once,
+// Plotly (the 1.5 MB cartesian bundle, /vendor/plotly.min.js served by the app, see
+// app/routers/vendor.py) is loaded here and only here, once,
 // and only by pages that chart: when they ask (plotlyReady) or first draw (withPlotly).
 // Pages draw through `withPlotly`, so nothing draws before the library is there.
 
