@@ -3,17 +3,20 @@
 from collections.abc import Mapping
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
+from app.assets import TYPES, Assets
 from app.labs import LESSONS, Lab, Lesson
 from app.labs.common.lessons import labs_of, lesson_map, tours_of
 from app.logs import RequestId, configure_logging
 from app.page_names import PAGE_NAMES
-from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
+from app.routers import access, export, health, metrics, pages, rooms, static, vendor, ws
 from app.runtime import Runtime
 from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
+
+NOT_GZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, *TYPES.values(), "application/octet-stream")
 
 
 def create_app(
@@ -43,10 +46,14 @@ def create_app(
         app.state.plotly_js
     )
     app.state.templates.env.globals["page_names"] = PAGE_NAMES
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (health, metrics, vendor, access, rooms, pages, export, ws):
+    app.state.assets = Assets(settings.static_dir, {"vendor/plotly.min.js": app.state.plotly_js})
+    app.state.templates.env.globals["static_url"] = app.state.assets.url
+    for module in (health, metrics, static, access, rooms, pages, export, ws):
         app.include_router(module.router)
     app.include_router(pages.lesson_router(lessons))
+    # Pages and JSON: small, compressed per response. Static files come precompressed
+    # (app/assets.py), weight exports are binary: left alone.
+    app.add_middleware(GZipMiddleware, compresslevel=6, exclude_content_types=NOT_GZIPPED)
     # Outermost last: every response gets an id and the security headers, even refusals.
     app.add_middleware(AccessGate, settings=settings)
     # Only names we answer to (DNS rebinding): a foreign name learns nothing, not even /access.

@@ -6,6 +6,7 @@ vendored in app/vendor/plotly/ with its licence, pinned to the plotly.js the ins
 package carries (`make vendor-plotly` fetches it again after an upgrade). The `plotly` package's
 own full bundle (4.8 MB) stays the fallback: it is served instead when the vendored one is of
 another version or lacks a trace type the pages' scripts use, so a page never breaks for it.
+The chosen bundle is served as /static/<version>/vendor/plotly.min.js (app/routers/static.py).
 """
 
 import json
@@ -14,11 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import plotly
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
 from plotly.offline import get_plotlyjs_version
-
-router = APIRouter(tags=["vendor"])
 
 FULL_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 VENDORED = Path(__file__).resolve().parent.parent / "vendor" / "plotly"
@@ -62,14 +59,4 @@ def style_guards(bundle: Path) -> tuple[str, ...]:
             r'getElementById\("([\w-]+)"\)\)\{var \w+=document\.createElement\("style"\)',
             bundle.read_text(encoding="utf-8"),
         )
-    )
-
-
-@router.get("/vendor/plotly.min.js", include_in_schema=False)
-def plotly_js(request: Request) -> FileResponse:
-    # A week of caching: the file only changes when the plotly package does.
-    return FileResponse(
-        request.app.state.plotly_js,
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=604800"},
     )

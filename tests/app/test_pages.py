@@ -27,8 +27,12 @@ def test_plotly_is_the_vendored_cartesian_bundle_of_the_packages_version(client)
     assert package["name"] == "plotly.js-cartesian-dist-min"
     assert package["version"] == get_plotlyjs_version()
     assert "MIT License" in (vendor.VENDORED / "LICENSE").read_text()
-    # The pages' one Plotly loader fetches it from there, not from a CDN.
-    assert '"/vendor/plotly.min.js"' in client.get("/static/js/core/plotly.js").text
+    # The pages' one Plotly loader fetches it beside itself (under the same fingerprint), not
+    # from a CDN.
+    loader = client.get("/static/js/core/plotly.js").text
+    assert 'new URL("../../vendor/plotly.min.js", import.meta.url)' in loader
+    static = f"/static/{client.app.state.assets.version}"
+    assert client.get(f"{static}/vendor/plotly.min.js").content == response.content
 
 
 def test_the_served_plotly_registers_every_trace_type_the_pages_draw(client):
