@@ -19,7 +19,7 @@ import brotli
 import httpx
 
 from app.i18n import IMPORT
-from app.routers.pages import router
+from app.labs import LESSONS
 from bench.server import server_process
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="(/[^"]+)\"""")
@@ -78,7 +78,7 @@ class Browser:
 
 def measure(base: str) -> list[tuple[str, str, int, int]]:
     """(page, language, first visit, repeat visit) in bytes for every page."""
-    pages = [r.path for r in router.routes if "{" not in r.path]
+    pages = ["/", *(lesson.route for lesson in LESSONS.values())]
     rows = []
     for lang in ("ko", "en"):
         for path in pages:

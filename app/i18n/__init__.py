@@ -74,9 +74,12 @@ def page_modules(static_dir: Path, lab: str | None) -> frozenset[Path]:
 
 
 @cache
-def page_keys(static_dir: Path, lab: str | None, tour: str | None) -> frozenset[str]:
-    """The keys a page embeds: the files `SHARED`, its lesson modules' and its tour's, and any
-    other key its scripts name (the playground's network labels are the neurons page's)."""
+def page_keys(
+    static_dir: Path, lab: str | None, tour: str | None, catalog_file: str | None = None
+) -> frozenset[str]:
+    """The keys a page embeds: the files `SHARED`, its lesson modules', its tour's and its
+    lesson's own (`Lesson.catalog`), and any other key its scripts name (the playground's
+    network labels are the neurons page's)."""
     js = static_dir / "js"
     modules = page_modules(static_dir, lab)
     files = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in catalog_files("en")}
@@ -84,6 +87,8 @@ def page_keys(static_dir: Path, lab: str | None, tour: str | None) -> frozenset[
     names = set(SHARED) | {m.stem for m in modules if m.is_relative_to(lessons)}
     if tour:
         names.add(f"{tour}_tour")
+    if catalog_file:
+        names.add(catalog_file)
     keys = {key for name in names & files.keys() for key in files[name]}
     every = catalog("en")
     for module in modules:

@@ -41,7 +41,7 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     page, lab = context.get("page"), context.get("lab")
     lesson = lessons.get(page)
     tour = lesson and lesson.tour
-    keys = i18n.page_keys(settings.static_dir, lab, tour and tour.page)
+    keys = i18n.page_keys(settings.static_dir, lab, tour and tour.page, lesson and lesson.catalog)
     classroom = {
         "tour": tour,  # guided tour, share and export: see tours.py, share.js
         "trainable": lab is not None and labs[lab].trainable,
