@@ -15,7 +15,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench bench-compare chromium redis axe clean
+.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ $(AXE):
 	touch $@
 
 axe: $(AXE)
+
+# The pages' Plotly (app/routers/vendor.py): the cartesian bundle from the npm registry, of the
+# plotly.js version the installed `plotly` package carries. Committed (classrooms are offline);
+# run this after upgrading `plotly`, then commit app/vendor/plotly/.
+vendor-plotly: $(VENV)/.runtime
+	version=$$($(PY) -c 'from plotly.offline import get_plotlyjs_version as v; print(v())') && \
+	tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent plotly.js-cartesian-dist-min@$$version && tar xzf *.tgz && \
+	cp package/plotly-cartesian.min.js package/LICENSE package/package.json \
+	  $(CURDIR)/app/vendor/plotly/ && rm -rf $$tmp
 
 run: $(VENV)/.runtime
 	$(PY) -m app

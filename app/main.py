@@ -3,18 +3,21 @@
 from collections.abc import Mapping
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
+from app.assets import TYPES, Assets
 from app.labs import LESSONS, Lab, Lesson
 from app.labs.common.lessons import labs_of, lesson_map, tours_of
 from app.logs import RequestId, configure_logging
 from app.page_names import PAGE_NAMES
-from app.routers import access, export, health, metrics, pages, rooms, vendor, ws
+from app.routers import access, export, health, metrics, pages, rooms, static, vendor, ws
 from app.runtime import Runtime
 from app.security import AccessGate, HostGate, SecurityHeaders
 from app.settings import Settings, get_settings
 from app.ws.limits import GuessThrottle
+
+NOT_GZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, *TYPES.values(), "application/octet-stream")
 
 
 def create_app(
@@ -42,12 +45,19 @@ def create_app(
     app.state.sections = lesson_map(lessons)  # the home page's cards and the navigation
     app.state.tours = tours_of(lessons)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
-    app.state.templates.env.globals["plotly_style_guards"] = vendor.PLOTLY_STYLE_GUARDS
+    app.state.plotly_js = vendor.choose_plotly(settings.static_dir)
+    app.state.templates.env.globals["plotly_style_guards"] = vendor.style_guards(
+        app.state.plotly_js
+    )
     app.state.templates.env.globals["page_names"] = PAGE_NAMES
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    for module in (health, metrics, vendor, access, rooms, pages, export, ws):
+    app.state.assets = Assets(settings.static_dir, {"vendor/plotly.min.js": app.state.plotly_js})
+    app.state.templates.env.globals["static_url"] = app.state.assets.url
+    for module in (health, metrics, static, access, rooms, pages, export, ws):
         app.include_router(module.router)
     app.include_router(pages.lesson_router(lessons))
+    # Pages and JSON: small, compressed per response. Static files come precompressed
+    # (app/assets.py), weight exports are binary: left alone.
+    app.add_middleware(GZipMiddleware, compresslevel=6, exclude_content_types=NOT_GZIPPED)
     # Outermost last: every response gets an id and the security headers, even refusals.
     app.add_middleware(AccessGate, settings=settings)
     # Only names we answer to (DNS rebinding): a foreign name learns nothing, not even /access.

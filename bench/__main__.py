@@ -22,6 +22,7 @@ BENCHMARKS = (
     "playground",
     "load",
     "room",
+    "pages",
 )
 
 

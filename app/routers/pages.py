@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from app import i18n, join
 from app.labs import Lesson
@@ -39,8 +40,10 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     lessons, labs = request.app.state.lessons, request.app.state.runtime.labs
     page, lab = context.get("page"), context.get("lab")
     lesson = lessons.get(page)
+    tour = lesson and lesson.tour
+    keys = i18n.page_keys(settings.static_dir, lab, tour and tour.page, lesson and lesson.catalog)
     classroom = {
-        "tour": lesson and lesson.tour,  # guided tour, share and export: see tours.py, share.js
+        "tour": tour,  # guided tour, share and export: see tours.py, share.js
         "trainable": lab is not None and labs[lab].trainable,
         "has_weights": lab is not None and labs[lab].has_weights(),
         "here": here_without_lang(request),
@@ -53,7 +56,8 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
         {
             "lang": lang,
             "t": t,
-            "catalog": i18n.catalog(lang),
+            # Already JSON, and safe inside <script>: see page_catalog.
+            "catalog": Markup(i18n.page_catalog(lang, keys)),
             "sections": request.app.state.sections,
             **classroom,
             **context,

@@ -17,7 +17,7 @@ def test_conv_page_renders_in_both_languages_without_external_resources(client):
     assert "합성곱 신경망" in ko and '<html lang="ko"' in ko
     for html in (en, ko):
         assert "http://" not in html and "https://" not in html
-        assert '<script type="module" src="/static/js/lessons/conv.js">' in html
+        assert f'type="module" src="{client.app.state.assets.url("js/lessons/conv.js")}">' in html
         assert 'data-testid="options"' in html
 
 

@@ -14,7 +14,7 @@ def test_pages_render_in_both_languages_offline(client, path, heading):
         html = client.get(path, headers={"accept-language": lang}).text
         assert f'<html lang="{lang}"' in html and heading in html and word in html
         assert "http://" not in html and "https://" not in html
-        assert f'<script type="module" src="/static/js/lessons{path}.js">' in html
+        assert f'type="module" src="{client.app.state.assets.url(f"js/lessons{path}.js")}">' in html
 
 
 def test_home_sends_b8_to_the_autoencoder(client):

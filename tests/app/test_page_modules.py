@@ -26,9 +26,10 @@ def test_every_lesson_page_loads_its_module_and_no_classic_page_script(client):
     lessons = ("neurons", "backprop", "descent", "batchnorm", "conv", "rnn", "autoencoder", "gan")
     for lab in (*lessons, "playground"):
         html = client.get(f"/{lab}").text
-        assert f'<script type="module" src="/static/js/lessons/{lab}.js"></script>' in html
+        static = f"/static/{client.app.state.assets.version}"
+        assert f'<script type="module" src="{static}/js/lessons/{lab}.js"></script>' in html
         scripts = re.findall(r'<script src="([^"]+)"', html)
-        assert scripts == ["/static/js/boot.js"]  # Plotly comes through core/plotly.js
+        assert scripts == [f"{static}/js/boot.js"]  # Plotly comes through core/plotly.js
 
 
 def test_pages_get_the_activation_and_feature_names_from_the_engine(client):

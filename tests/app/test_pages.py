@@ -1,7 +1,12 @@
 """HTTP routes: pages, health, the self-hosted Plotly bundle, the language switch."""
 
+import json
+
+from plotly.offline import get_plotlyjs_version
+
 from app.main import create_app
-from app.routers.vendor import PLOTLY_JS
+from app.routers import vendor
+from app.settings import Settings
 
 
 def test_healthz(client):
@@ -10,15 +15,42 @@ def test_healthz(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_plotly_is_served_from_the_installed_package(client):
+def test_plotly_is_the_vendored_cartesian_bundle_of_the_packages_version(client):
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
-    assert len(response.content) > 1_000_000
-    assert response.content == PLOTLY_JS.read_bytes()
-    assert "plotly.js v" in response.text[:200]
-    # The pages' one Plotly loader fetches it from there, not from a CDN.
-    assert '"/vendor/plotly.min.js"' in client.get("/static/js/core/plotly.js").text
+    # The small bundle, pinned to the plotly.js of the installed `plotly` package, licence beside.
+    assert response.content == vendor.CARTESIAN_PLOTLY_JS.read_bytes()
+    assert len(response.content) < 2_000_000
+    assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in response.text[:200]
+    package = json.loads((vendor.VENDORED / "package.json").read_text())
+    assert package["name"] == "plotly.js-cartesian-dist-min"
+    assert package["version"] == get_plotlyjs_version()
+    assert "MIT License" in (vendor.VENDORED / "LICENSE").read_text()
+    # The pages' one Plotly loader fetches it beside itself (under the same fingerprint), not
+    # from a CDN.
+    loader = client.get("/static/js/core/plotly.js").text
+    assert 'new URL("../../vendor/plotly.min.js", import.meta.url)' in loader
+    static = f"/static/{client.app.state.assets.version}"
+    assert client.get(f"{static}/vendor/plotly.min.js").content == response.content
+
+
+def test_the_served_plotly_registers_every_trace_type_the_pages_draw(client):
+    used = vendor.used_traces(Settings().static_dir)
+    assert {"scatter", "bar", "heatmap", "contour"} <= used
+    served = client.get("/vendor/plotly.min.js").text
+    for trace in used:
+        assert f'moduleType:"trace",name:"{trace}"' in served, trace
+
+
+def test_the_full_bundle_is_the_fallback_for_a_trace_the_small_one_lacks(tmp_path):
+    (tmp_path / "chart.js").write_text('Plotly.react(box, [{type: "scatter3d", x, y, z}]);')
+    assert "scatter3d" in vendor.used_traces(tmp_path)
+    assert vendor.choose_plotly(tmp_path) == vendor.FULL_PLOTLY_JS
+    # Its MapLibre stylesheet is kept out by placeholders (the CSP allows no inline style).
+    assert vendor.style_guards(vendor.FULL_PLOTLY_JS)
+    (tmp_path / "chart.js").write_text('Plotly.react(box, [{type: "bar", x, y}]);')
+    assert vendor.choose_plotly(tmp_path) == vendor.CARTESIAN_PLOTLY_JS
 
 
 def test_home_lists_every_section_in_the_books_order(client):

@@ -15,7 +15,7 @@ def test_playground_page_is_served_offline_in_both_languages(client):
     assert english.status_code == 200
     html = english.text
     assert "a network learns to separate points" in html
-    assert '<script type="module" src="/static/js/lessons/playground.js">' in html
+    assert f'type="module" src="{client.app.state.assets.url("js/lessons/playground.js")}">' in html
     assert "http://" not in html and "https://" not in html
     korean = client.get("/playground", headers={"accept-language": "ko"}).text
     assert "신경망이 점들을 나누는 법" in korean

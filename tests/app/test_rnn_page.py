@@ -7,7 +7,7 @@ def test_page_renders_in_both_languages_without_external_resources(client):
     assert en.status_code == ko.status_code == 200
     assert "B.7 Recurrent networks" in en.text and "B.7 순환 신경망" in ko.text
     for html in (en.text, ko.text):
-        assert '<script type="module" src="/static/js/lessons/rnn.js">' in html
+        assert f'type="module" src="{client.app.state.assets.url("js/lessons/rnn.js")}">' in html
         assert "http://" not in html and "https://" not in html
 
 

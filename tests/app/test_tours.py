@@ -62,7 +62,7 @@ def test_the_lesson_map_links_each_section_to_its_first_step():
 
 def test_a_page_with_a_tour_embeds_it_and_its_engine(client):
     html = client.get("/neurons", headers={"accept-language": "en"}).text
-    assert '<script type="module" src="/static/js/core/tour.js">' in html
+    assert f'type="module" src="{client.app.state.assets.url("js/core/tour.js")}">' in html
     embedded = html.split('<script id="np-tour" type="application/json">')[1].split("</script>")[0]
     assert json.loads(embedded)["steps"][0]["key"] == "plain_sum"
     home = client.get("/").text

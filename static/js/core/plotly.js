@@ -1,4 +1,5 @@
-// Plotly (4.6 MB, /vendor/plotly.min.js served by the app) is loaded here and only here, once,
+// Plotly (the 1.5 MB cartesian bundle, vendor/plotly.min.js beside the static files under the
+// same fingerprinted prefix, see app/routers/vendor.py) is loaded here and only here, once,
 // and only by pages that chart: when they ask (plotlyReady) or first draw (withPlotly).
 // Pages draw through `withPlotly`, so nothing draws before the library is there.
 
@@ -10,7 +11,7 @@ export function loadPlotly() {
   if (loading === null) {
     loading = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = "/vendor/plotly.min.js";
+      script.src = new URL("../../vendor/plotly.min.js", import.meta.url).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => {
         loading = null; // try again with the next chart
