@@ -176,7 +176,17 @@ class Runtime:
         Shielded by the caller: a server may cancel a finished connection's task, and this
         must still run to the end.
         """
+        parked = self.sessions.closing[session.resume_token] = asyncio.Event()
         self.sessions.remove(session)
+        try:
+            await self.park(session)
+        finally:
+            if self.sessions.closing.get(session.resume_token) is parked:
+                del self.sessions.closing[session.resume_token]
+            parked.set()
+
+    async def park(self, session: Session) -> None:
+        """Keep a closed session's workspace for NP_RESUME_GRACE_SECONDS (see close_session)."""
         await session.finish()
         if session.handed_over:
             return
@@ -204,6 +214,9 @@ class Runtime:
     async def claim(self, token: str, lab: str, claimant: Session) -> Workspace | None:
         """The workspace behind a resume token: parked here, taken from a half-open session
         here, or rebuilt from the state another replica left in Redis."""
+        closing = self.sessions.closing.get(token)
+        if closing is not None:  # its old connection is still being parked: wait for it
+            await closing.wait()
         workspace = self.sessions.take_parked(token, lab)
         if workspace is not None:
             await self.resume_store.drop(token)

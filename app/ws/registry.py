@@ -6,6 +6,7 @@ that, the client (address) with the most parked loses its oldest first, so one c
 opening many short sessions evicts its own work, not everyone's.
 """
 
+import asyncio
 import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -36,6 +37,11 @@ class SessionRegistry:
         #: on a worker: an await). Counted as open, so that connections arriving meanwhile
         #: cannot all pass the check before any of them is registered.
         self.claimed = 0
+        #: Tokens of sessions whose connection is gone and whose workspace is not parked
+        #: yet (stopping its training and taking its last state are awaits): a resume that
+        #: comes meanwhile, as a quick reload's does, waits for the parking instead of
+        #: finding the work nowhere.
+        self.closing: dict[str, asyncio.Event] = {}
 
     @property
     def full(self) -> bool:

@@ -1,5 +1,8 @@
 """A reload or a dropped connection keeps the learner's work: resume tokens and parking."""
 
+import asyncio
+import threading
+
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
@@ -40,6 +43,45 @@ def test_a_new_connection_takes_back_the_work_of_a_closed_one(client):
         greet(ws)
         ws.send_json({"type": "resume", "token": hello["resume"]})
         assert receive_until(ws, "resumed")["restored"] is False
+
+
+def test_a_reload_that_comes_while_the_old_connection_is_being_parked_waits_for_it(
+    client, monkeypatch
+):
+    """A reload's new connection can send its resume before the old one is parked (its
+    training stopped, its last state taken: awaits on a loaded server). It must wait for
+    the parking, not be told the work is gone (the reload would then start afresh)."""
+    runtime = client.app.state.runtime
+    parking_may_end = threading.Event()
+    park = runtime.park
+
+    async def slow_park(session):
+        while not parking_may_end.is_set():
+            await asyncio.sleep(0.005)
+        await park(session)
+
+    monkeypatch.setattr(runtime, "park", slow_park)
+    claimed = threading.Event()
+    claim = runtime.claim
+
+    async def noted_claim(*args):
+        claimed.set()
+        return await claim(*args)
+
+    monkeypatch.setattr(runtime, "claim", noted_claim)
+    with client.websocket_connect("/ws/neurons") as ws:
+        hello, _ = greet(ws)
+        ws.send_json({"type": "set_weight", "layer": 1, "i": 0, "j": 0, "value": 2.0})
+        edited = receive_until(ws, "frame")
+    token = hello["resume"]
+    wait_for(lambda: token in runtime.sessions.closing)  # gone, and not parked yet
+    with client.websocket_connect("/ws/neurons") as ws:
+        greet(ws)
+        ws.send_json({"type": "resume", "token": token})
+        wait_for(claimed.is_set)  # the resume asks for the work while it is being parked
+        parking_may_end.set()
+        assert receive_until(ws, "resumed")["restored"] is True
+        assert ws.receive_json() == edited
 
 
 @pytest.mark.parametrize("token", ["unknown-token-1234", "a" * 64], ids=["unknown", "never-issued"])
