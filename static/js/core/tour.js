@@ -122,7 +122,21 @@ function createTour() {
     highlight();
     reveal();
     panel.dataset.ready = "true";
+    // A chart that draws later (Plotly loads lazily) changes the page's heights: reveal
+    // again while the learner has not scrolled away from where the step put them.
+    revealed = scrollY;
+    resizes.disconnect();
+    resizes.observe($("main"));
+    document.querySelectorAll(".tour-highlight").forEach((el) => resizes.observe(el));
   }
+  let revealed = null;
+  const resizes = new ResizeObserver(() => {
+    if (index >= 0 && revealed !== null && Math.abs(scrollY - revealed) < 2) {
+      reveal();
+      revealed = scrollY;
+    }
+  });
+  addEventListener("scrollend", () => { if (Math.abs(scrollY - (revealed ?? scrollY)) >= 2) revealed = null; });
   document.addEventListener("np:message", (e) => {
     if (e.detail.msg.type !== "pong" || pings === 0) return;
     pings -= 1;
