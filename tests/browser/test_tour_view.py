@@ -94,3 +94,24 @@ def test_every_tour_step_shows_what_it_highlights(browser, live_server, name, sc
         page.keyboard.press("ArrowRight")
     context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_the_panel_docks_beside_the_page_and_minimises(page):
+    """At 1366 px the panel is a column on the right that the page makes room for; minimised
+    it is "Step k of n" and the arrows, and the arrows still work."""
+    page.goto("/conv?tour=7")
+    panel = page.get_by_test_id("tour")
+    expect(panel).to_have_attribute("data-ready", "true")
+    box = panel.bounding_box()
+    assert box["x"] + box["width"] == pytest.approx(1366, abs=1) and box["height"] >= 700
+    main = page.locator("main").bounding_box()
+    assert main["x"] + main["width"] <= box["x"] + 1  # the page makes room, it is not covered
+    page.get_by_test_id("tour-min").click()
+    expect(page.get_by_test_id("tour-min")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("tour-body")).to_be_hidden()
+    expect(page.get_by_test_id("tour-count")).to_have_text("Step 7 of 11")
+    assert panel.bounding_box()["height"] < 120
+    page.get_by_test_id("tour-next").click()
+    expect(page.get_by_test_id("tour-count")).to_have_text("Step 8 of 11")
+    page.get_by_test_id("tour-min").click()
+    expect(page.get_by_test_id("tour-body")).to_be_visible()
