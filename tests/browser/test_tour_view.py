@@ -9,7 +9,7 @@ from app.tours import TOURS
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {
+SCREENS = {  # the tour is a side column on the laptop, a bottom bar on the others
     "laptop": ({"width": 1366, "height": 768}, ""),
     "tablet": ({"width": 768, "height": 1024}, ""),
     "projector": ({"width": 1920, "height": 1080}, "?projector=1"),
@@ -32,17 +32,20 @@ SPREAD_OUT: dict[tuple[str, str], set[str]] = {
         "repeat",
     },
     ("batchnorm", "laptop"): {"training"},
-    ("batchnorm", "projector"): {"standardize", "training"},
+    ("batchnorm", "projector"): {"standardize", "training", "inference"},
     ("batchnorm", "tablet"): {"training"},
     ("conv", "projector"): {"structure"},
     ("conv", "tablet"): {"structure"},
     ("gan", "laptop"): {"training"},
     ("gan", "tablet"): {"training"},
-    ("playground", "projector"): {"spiral"},
+    ("playground", "projector"): {"spiral", "overfitting"},
     ("playground", "tablet"): {"learning_rate", "regularization"},
     ("rnn", "laptop"): {"next_word", "exploding", "lstm"},
     ("rnn", "projector"): {"sequences", "next_word", "lstm"},
     ("rnn", "tablet"): {"sequences", "unrolled", "exploding", "clipping", "lstm", "gru"},
+    ("autoencoder", "projector"): {"structure", "code"},
+    ("descent", "projector"): {"descend"},
+    ("gan", "projector"): {"training"},
 }
 
 # For each highlighted element that is rendered: how much of it a person sees, i.e. lies in
