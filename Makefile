@@ -15,7 +15,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench chromium redis axe clean
+.PHONY: run test lint bench bench-compare chromium redis axe clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,13 @@ test: $(VENV)/.test chromium redis $(AXE) lint
 
 bench: $(VENV)/.test
 	$(PY) -m bench
+
+# This tree's figures beside another revision's, measured alternately in one run (a figure
+# only compares with one taken on the same machine at the same time): BASE=<rev> NAMES="..."
+BASE ?= HEAD~1
+NAMES ?=
+bench-compare: $(VENV)/.test
+	$(PY) -m bench.compare $(BASE) $(NAMES)
 
 clean:
 	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts

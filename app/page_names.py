@@ -7,7 +7,7 @@ the engine or a lab defines.
 
 from typing import get_args
 
-from app.labs.playground_spec import HiddenActivation
+from app.labs.playground.spec import HiddenActivation
 from engine.activations import ACTIVATION_NAMES
 from engine.data.features import FEATURE_NAMES
 

@@ -15,13 +15,14 @@ from fastapi import FastAPI, WebSocket
 from pydantic import ValidationError
 
 from app.aio import cancel_quietly
-from app.labs.base import Lab, LabError
+from app.labrun.labhost import CHANNELS, LabHost
+from app.labrun.pool import LabPool
+from app.labs.common.base import Lab
 from app.metrics import Metrics, watch_event_loop
+from app.protocol import LabError
 from app.rooms import make_hub
 from app.settings import Settings
-from app.ws.labhost import CHANNELS, LabHost
 from app.ws.limits import TokenBucket
-from app.ws.pool import LabPool
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
 from app.ws.session import Session

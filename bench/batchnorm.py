@@ -7,7 +7,8 @@ import time
 
 import websockets
 
-from app.labs.batchnorm import BatchNormLab, Configure, SetMode
+from app.labs.batchnorm.commands import Configure, SetMode
+from app.labs.batchnorm.lab import BatchNormLab
 from app.settings import Settings
 from bench.server import running_server
 

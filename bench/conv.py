@@ -4,8 +4,9 @@ import asyncio
 import statistics
 import time
 
-from app.labs.conv import ConvLab, LoadPreset, SetConv, SetKernelSize, SetMode
-from app.labs.conv_head import Pipeline, train_head
+from app.labs.conv.commands import LoadPreset, SetConv, SetKernelSize, SetMode
+from app.labs.conv.head import Pipeline, train_head
+from app.labs.conv.lab import ConvLab
 from app.settings import Settings
 from bench.latency import measure, summary
 from bench.server import running_server

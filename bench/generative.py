@@ -6,8 +6,9 @@ how many learners one server can stream to at the capped frame rate.
 
 import time
 
-from app.labs.autoencoder import AutoencoderLab
-from app.labs.gan import GanLab, SetData
+from app.labs.autoencoder.lab import AutoencoderLab
+from app.labs.gan.commands import SetData
+from app.labs.gan.lab import GanLab
 from app.settings import Settings
 
 

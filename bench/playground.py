@@ -11,7 +11,8 @@ import time
 
 import websockets
 
-from app.labs.playground import PlaygroundLab, SetNetwork
+from app.labs.playground.commands import SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.settings import Settings
 from bench.server import running_server
 

@@ -13,7 +13,7 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from app.labs.neurons import NeuronsLab
+from app.labs.neurons.lab import NeuronsLab
 from app.main import create_app
 from app.settings import Settings
 

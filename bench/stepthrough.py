@@ -6,9 +6,10 @@ import time
 
 import numpy as np
 
-from app.labs.descent import DescentLab, LoadPreset
-from app.labs.neurons import NeuronsLab
-from app.labs.training import StepPhase
+from app.labs.common.training import StepPhase
+from app.labs.descent.commands import LoadPreset
+from app.labs.descent.lab import DescentLab
+from app.labs.neurons.lab import NeuronsLab
 from app.settings import Settings
 from engine.layers import Dense
 from engine.model import Sequential

@@ -11,9 +11,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.base import Lab, LabError
-from app.labs.neurons import SetWeight  # the same command as the neurons page
-from app.ws.protocol import FiniteFloat, Message, command_adapter
+from app.labs.common.base import Lab
+from app.labs.neurons.commands import SetWeight
+from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.model import mlp
 from engine.optimizers import Optimizer
 

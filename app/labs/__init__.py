@@ -1,29 +1,16 @@
-"""The labs, one per interactive page, by the name used in `/ws/{name}`."""
+"""The lessons, one folder each (`app/labs/<lesson>/`), found by discovery; shared lab code
+is in app/labs/common/.
 
-from app.labs.autoencoder import AutoencoderLab
-from app.labs.backprop import BackpropLab
-from app.labs.base import Lab, LabError
-from app.labs.batchnorm import BatchNormLab
-from app.labs.conv import ConvLab
-from app.labs.descent import DescentLab
-from app.labs.gan import GanLab
-from app.labs.neurons import NeuronsLab
-from app.labs.playground import PlaygroundLab
-from app.labs.rnn import RnnLab
+Everything the app serves per lesson is derived from `LESSONS` here: the labs by the name
+used in `/ws/{name}`, the tours, and the lesson map.
+"""
 
-LABS: dict[str, type[Lab]] = {
-    lab.name: lab
-    for lab in (
-        NeuronsLab,
-        PlaygroundLab,
-        AutoencoderLab,
-        BackpropLab,
-        BatchNormLab,
-        ConvLab,
-        DescentLab,
-        GanLab,
-        RnnLab,
-    )
-}
+from app.labs.common.base import Lab
+from app.labs.common.lessons import Lesson, discover_lessons, labs_of, lesson_map, tours_of
 
-__all__ = ["LABS", "Lab", "LabError"]
+LESSONS: dict[str, Lesson] = discover_lessons()
+LABS: dict[str, type[Lab]] = labs_of(LESSONS)
+TOURS = tours_of(LESSONS)
+SECTIONS = lesson_map(LESSONS)
+
+__all__ = ["LABS", "LESSONS", "SECTIONS", "TOURS", "Lab", "Lesson"]

@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from app.labs.base import LabError
+from app.protocol import LabError
 from app.rooms import frames as room_frames
 from app.settings import Settings
 

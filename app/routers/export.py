@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
-from app.labs import LABS, LabError
+from app.labs import Lab
+from app.protocol import LabError, describe_validation_error
 from app.settings import Settings
-from app.ws.checks import describe_validation_error
 
 router = APIRouter(prefix="/export", tags=["export"])
 
@@ -28,8 +28,8 @@ def problem(status: int, code: str, message: str, **params: object) -> JSONRespo
     return JSONResponse({"code": code, "message": message, "params": params}, status_code=status)
 
 
-def lab_weights(lab_name: str, data: object, settings: Settings) -> dict[str, np.ndarray]:
-    lab = LABS[lab_name](settings)
+def lab_weights(lab_class: type[Lab], data: object, settings: Settings) -> dict[str, np.ndarray]:
+    lab = lab_class(settings)
     try:
         state = lab.State.model_validate(data)
     except ValidationError as exc:
@@ -50,7 +50,7 @@ def npz_bytes(weights: dict[str, np.ndarray]) -> bytes:
 @router.post("/{lab_name}/weights.{fmt}")
 async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Request):
     settings: Settings = request.app.state.settings
-    lab_class = LABS.get(lab_name)
+    lab_class = request.app.state.runtime.labs.get(lab_name)
     if lab_class is None:
         return problem(404, "unknown_lab", f"No lab named '{lab_name}'.")
     if not lab_class.has_weights():
@@ -77,7 +77,7 @@ async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Re
     except ValueError:
         return problem(400, "invalid_json", "The message is not valid JSON.")
     try:
-        weights = await run_in_threadpool(lab_weights, lab_name, data, settings)
+        weights = await run_in_threadpool(lab_weights, lab_class, data, settings)
     except LabError as exc:
         return problem(422, exc.code, exc.message, **exc.params)
     if fmt == "json":

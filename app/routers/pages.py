@@ -1,23 +1,17 @@
-"""HTML pages. Handlers only pick a template and the language; the engine speaks over /ws."""
+"""HTML pages. Handlers only pick a template and the language; the engine speaks over /ws.
 
+Each lesson's page is routed from its `LESSON` (`lesson_router`, included by app/main.py).
+"""
+
+from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import i18n
-from app.labs import (
-    LABS,
-    backprop_presets,
-    batchnorm_presets,
-    conv_presets,
-    generative_presets,
-    playground_presets,
-    rnn_presets,
-)
-from app.labs.neurons_presets import PRESETS
-from app.pages import SECTIONS
-from app.tours import TOURS, tour_link
+from app.labs import Lesson
+from app.labs.common.lessons import tour_link
 
 router = APIRouter(tags=["pages"])
 
@@ -42,12 +36,13 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
     def t(key: str, **params: object) -> str:
         return i18n.translate(lang, key, **params)
 
+    lessons, labs = request.app.state.lessons, request.app.state.runtime.labs
     page, lab = context.get("page"), context.get("lab")
+    lesson = lessons.get(page)
     classroom = {
-        "tour": TOURS.get(page),  # guided tour, share and export: see app/tours, share.js
-        "tours": TOURS,
-        "trainable": lab is not None and LABS[lab].trainable,
-        "has_weights": lab is not None and LABS[lab].has_weights(),
+        "tour": lesson and lesson.tour,  # guided tour, share and export: see tours.py, share.js
+        "trainable": lab is not None and labs[lab].trainable,
+        "has_weights": lab is not None and labs[lab].has_weights(),
         "here": here_without_lang(request),
     }
     response = request.app.state.templates.TemplateResponse(
@@ -57,7 +52,7 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
             "lang": lang,
             "t": t,
             "catalog": i18n.catalog(lang),
-            "sections": SECTIONS,
+            "sections": request.app.state.sections,
             **classroom,
             **context,
         },
@@ -73,90 +68,32 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    lessons = [(s, tour_link(s.number, s.path)) for s in SECTIONS]
+    tours = request.app.state.tours
+    lessons = [(s, tour_link(s.number, s.path, tours)) for s in request.app.state.sections]
     return render(request, "home.html", page="home", lessons=lessons)
 
 
-@router.get("/neurons", response_class=HTMLResponse)
-def neurons(request: Request) -> HTMLResponse:
-    return render(request, "neurons.html", page="neurons", lab="neurons", presets=list(PRESETS))
+def lesson_router(lessons: Mapping[str, Lesson]) -> APIRouter:
+    """One page per lesson, at its route (teacher rooms send students to `<route>?room=...`)."""
+    lesson_pages = APIRouter(tags=["pages"])
+    for lesson in lessons.values():
+        lesson_pages.add_api_route(
+            lesson.route,
+            lesson_page(lesson),
+            methods=["GET"],
+            response_class=HTMLResponse,
+            name=lesson.name,
+        )
+    return lesson_pages
 
 
-@router.get("/conv", response_class=HTMLResponse)
-def conv(request: Request) -> HTMLResponse:
-    return render(request, "conv.html", page="conv", lab="conv", figures=list(conv_presets.FIGURES))
+def lesson_page(lesson: Lesson):
+    def page(request: Request) -> HTMLResponse:
+        context = lesson.page_context(request.app.state.settings)
+        return render(request, lesson.template, **context)
 
-
-@router.get("/batchnorm", response_class=HTMLResponse)
-def batchnorm(request: Request) -> HTMLResponse:
-    return render(
-        request,
-        "batchnorm.html",
-        page="batchnorm",
-        lab="batchnorm",
-        presets=list(batchnorm_presets.PRESETS),
-    )
-
-
-@router.get("/rnn", response_class=HTMLResponse)
-def rnn(request: Request) -> HTMLResponse:
-    return render(request, "rnn.html", page="rnn", lab="rnn", presets=list(rnn_presets.PRESETS))
-
-
-def generative_page(request: Request, name: str) -> HTMLResponse:
-    """The B.8 pages: their controls show this server's limits."""
-    s = request.app.state.settings
-    return render(
-        request,
-        f"{name}.html",
-        page=name,
-        lab=name,
-        max_latent=s.max_latent,
-        max_width=s.max_generative_width,
-        max_points=s.max_drawn_points,
-        presets=list(
-            generative_presets.AUTOENCODER_PRESETS
-            if name == "autoencoder"
-            else generative_presets.GAN_PRESETS
-        ),
-    )
-
-
-@router.get("/autoencoder", response_class=HTMLResponse)
-def autoencoder(request: Request) -> HTMLResponse:
-    return generative_page(request, "autoencoder")
-
-
-@router.get("/gan", response_class=HTMLResponse)
-def gan(request: Request) -> HTMLResponse:
-    return generative_page(request, "gan")
-
-
-@router.get("/backprop", response_class=HTMLResponse)
-def backprop(request: Request) -> HTMLResponse:
-    return render(
-        request,
-        "backprop.html",
-        page="backprop",
-        lab="backprop",
-        presets=list(backprop_presets.PRESETS),
-    )
-
-
-@router.get("/descent", response_class=HTMLResponse)
-def descent(request: Request) -> HTMLResponse:
-    return render(request, "descent.html", page="descent", lab="descent")
-
-
-@router.get("/playground", response_class=HTMLResponse)
-def playground(request: Request) -> HTMLResponse:
-    return render(
-        request,
-        "playground.html",
-        page="playground",
-        lab="playground",
-        presets=list(playground_presets.PRESETS),
-    )
+    page.__name__ = f"{lesson.name}_page"
+    return page
 
 
 @router.get("/lang/{code}")

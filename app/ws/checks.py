@@ -5,19 +5,10 @@ connection stays open.
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.labs.base import LabError
+from app.labrun.labhost import LabHandle
+from app.protocol import LabError, describe_validation_error
 from app.settings import Settings
-from app.ws.labhost import LabHandle
 from app.ws.limits import TokenBucket
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """A short sentence from pydantic's errors: where, and what was wrong."""
-    parts = []
-    for err in exc.errors()[:3]:
-        where = ".".join(str(x) for x in err["loc"] if x not in ("function-after",))
-        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
-    return "; ".join(parts)
 
 
 def read_command(

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from starlette.websockets import WebSocketDisconnect
 
 from app.aio import cancel_quietly
-from app.labs.base import LabError
+from app.labrun.labcalls import FrameKind
+from app.labrun.labhost import LabGone
+from app.protocol import LabError
 from app.settings import Settings
 from app.ws import protocol as p
-from app.ws.labcalls import FrameKind
-from app.ws.labhost import LabGone
 from app.ws.workspace import TrainingCost
 
 if TYPE_CHECKING:

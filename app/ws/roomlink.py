@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.aio import cancel_quietly
-from app.labs.base import LabError
+from app.protocol import LabError
 from app.rooms import Mailbox, RoomError, RoomHub
 from app.rooms.hub import END, FRAME
 from app.ws import protocol as p

@@ -2,8 +2,8 @@
 
 The session reads and writes the wire, checks each message at the door (`app.ws.checks`:
 size, rate, shape) and hands it to whoever carries it out: its lab (every call on the
-server's lab workers, `app.ws.pool`, in the order the learner sent them, so a long training
-burst never stalls other sessions), its `Player` (training and the play loop,
+server's lab workers, `app.labrun.pool`, in the order the learner sent them, so a long
+training burst never stalls other sessions), its `Player` (training and the play loop,
 `app.ws.player`) or its `RoomLink` (teaching, following and forking a room,
 `app.ws.roomlink`). A newer connection of the same tab may resume its workspace
 (`Runtime.claim`), or take it from this one (`hand_over`).
@@ -20,16 +20,16 @@ from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
 from app.aio import cancel_quietly
-from app.labs.base import LabError
+from app.labrun.labcalls import FrameKind
+from app.labrun.labhost import LabGone, LabHandle
 from app.logs import session_id
+from app.protocol import LabError
 from app.rooms import frames as room_frames
 from app.rooms import normalize_code
 from app.rooms.hub import FRAME
 from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.checks import read_command, validate_state
-from app.ws.labcalls import FrameKind
-from app.ws.labhost import LabGone, LabHandle
 from app.ws.limits import TokenBucket
 from app.ws.player import Player, max_steps_per_frame
 from app.ws.roomlink import RoomLink

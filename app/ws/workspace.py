@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from app.labrun.labhost import LabHandle
+from app.labrun.pool import LabPool, Lane
 from app.rooms import Teacher
-from app.ws.labhost import LabHandle
 from app.ws.limits import TokenBucket
-from app.ws.pool import LabPool, Lane
 
 
 @dataclass

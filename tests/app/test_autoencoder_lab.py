@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from app.data.images import digits, patterns
-from app.labs.autoencoder import (
-    AutoencoderLab,
+from app.labs.autoencoder.commands import (
     AutoencoderState,
     Decode,
     SetArchitecture,
@@ -14,8 +13,9 @@ from app.labs.autoencoder import (
     SetNoise,
     SetOptimizer,
 )
-from app.labs.base import LabError
-from app.labs.training_checks import OptimizerSpec
+from app.labs.autoencoder.lab import AutoencoderLab
+from app.labs.common.training_checks import OptimizerSpec
+from app.protocol import LabError
 from app.settings import Settings
 
 

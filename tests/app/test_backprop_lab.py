@@ -5,9 +5,10 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.backprop import BackpropLab, LoadBookStage, LoadPreset, SetProblem
-from app.labs.base import LabError
-from app.labs.training import SetLearningRate, SetLoss, SetTarget, StepPhase
+from app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
+from app.labs.backprop.lab import BackpropLab
+from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
+from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until

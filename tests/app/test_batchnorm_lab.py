@@ -4,16 +4,10 @@ numbers, train and eval statistics, divergence, and the whole state."""
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.batchnorm import (
-    BatchNormLab,
-    Configure,
-    LoadPreset,
-    Select,
-    SetMode,
-    SetView,
-)
-from app.labs.curve import LossCurve
+from app.labs.batchnorm.commands import Configure, LoadPreset, Select, SetMode, SetView
+from app.labs.batchnorm.lab import BatchNormLab
+from app.labs.common.curve import LossCurve
+from app.protocol import LabError
 from app.settings import Settings
 from engine.guard import params_within
 from engine.layers import BatchNorm, Dense

@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 
 from app import i18n
-from app.labs.base import LabError
-from app.labs.conv import (
-    ConvLab,
+from app.labs.conv.commands import (
     LoadKernelPreset,
     LoadPreset,
     Paint,
@@ -23,7 +21,9 @@ from app.labs.conv import (
     SetRelu,
     ShowWindow,
 )
-from app.labs.conv_presets import BOOK_IMAGE
+from app.labs.conv.lab import ConvLab
+from app.labs.conv.presets import BOOK_IMAGE
+from app.protocol import LabError
 from app.settings import Settings
 from engine.conv import conv2d, pool2d
 

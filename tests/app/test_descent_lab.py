@@ -6,9 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.descent import DescentLab, LoadPreset, SelectWeight, SetWeightValue, WeightRef
-from app.labs.training import SetLearningRate, StepPhase
+from app.labs.common.training import SetLearningRate, StepPhase
+from app.labs.descent.commands import LoadPreset, SelectWeight, SetWeightValue, WeightRef
+from app.labs.descent.lab import DescentLab
+from app.protocol import LabError
 from app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.inbound import MAX_JSON_DEPTH, too_deep
 from app.labs import LABS
-from app.labs.base import Lab
+from app.labs.common.base import Lab
 from app.main import create_app
 from app.settings import Settings
 from tests.wsutil import open_lab, receive_until

@@ -16,8 +16,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from app.main import create_app
+from app.protocol import COMMON_COMMANDS
 from app.settings import Settings
-from app.ws.protocol import COMMON_COMMANDS
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
 from tests.trainable_lab import SlowFrameLab

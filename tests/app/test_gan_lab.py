@@ -4,10 +4,9 @@ the book's stopping rule, mode collapse, divergence, state, limits."""
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.gan import (
+from app.labs.common.training_checks import OptimizerSpec
+from app.labs.gan.commands import (
     DrawPoints,
-    GanLab,
     GanState,
     SetData,
     SetNetworks,
@@ -18,7 +17,8 @@ from app.labs.gan import (
     StepDiscriminator,
     StepGenerator,
 )
-from app.labs.training_checks import OptimizerSpec
+from app.labs.gan.lab import GanLab
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within

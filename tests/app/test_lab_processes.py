@@ -6,11 +6,11 @@ import signal
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labrun.labcalls import RenderFrame
+from app.labrun.labhost import LabCrash, RemoteLab
 from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
-from app.ws.labcalls import RenderFrame
-from app.ws.labhost import LabCrash, RemoteLab
 from tests.conftest import LABS_FOR_TESTS
 from tests.trainable_lab import BuggyLab
 from tests.wsutil import open_lab, receive_until, wait_for

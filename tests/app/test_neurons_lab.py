@@ -2,10 +2,8 @@
 
 import pytest
 
-from app.labs.base import LabError
-from app.labs.neurons import (
+from app.labs.neurons.commands import (
     LoadPreset,
-    NeuronsLab,
     Randomize,
     SetActivation,
     SetArchitecture,
@@ -13,6 +11,8 @@ from app.labs.neurons import (
     SetInput,
     SetWeight,
 )
+from app.labs.neurons.lab import NeuronsLab
+from app.protocol import LabError
 from app.settings import Settings
 
 

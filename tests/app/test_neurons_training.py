@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.neurons import LoadPreset, NeuronsLab, Randomize, SetActivation, SetWeight
-from app.labs.training import SetLearningRate, SetLoss, SetOptimizer, SetTarget, StepPhase
+from app.labs.common.training import SetLearningRate, SetLoss, SetOptimizer, SetTarget, StepPhase
+from app.labs.neurons.commands import LoadPreset, Randomize, SetActivation, SetWeight
+from app.labs.neurons.lab import NeuronsLab
+from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from tests.wsutil import open_lab, receive_until

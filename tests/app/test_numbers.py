@@ -1,10 +1,10 @@
-"""The one rounding helper of the frames (app/labs/numbers.py)."""
+"""The one rounding helper of the frames (app/labs/common/numbers.py)."""
 
 import json
 
 import numpy as np
 
-from app.labs.numbers import finite_or_none, rounded
+from app.labs.common.numbers import finite_or_none, rounded
 
 
 def test_rounded_gives_nested_lists_of_plain_floats():

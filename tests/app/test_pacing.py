@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.labrun.labhost import LocalLab
 from app.settings import Settings
-from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
 from app.ws.player import WHOLE_FRAME_SECONDS, FairShare, Player
 from app.ws.session import Session

@@ -6,14 +6,15 @@ import json
 import numpy as np
 import pytest
 
-from app.labs import playground
-from app.labs import playground_frame as view
-from app.labs.heatmaps import decode
-from app.labs.neurons import SetWeight
-from app.labs.playground import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
+from app.labrun.labcalls import HandleCommand, LabCall, RenderFrame, Train
+from app.labs.common.heatmaps import decode
+from app.labs.neurons.commands import SetWeight
+from app.labs.playground import frame as view
+from app.labs.playground import training as playground_training
+from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.rooms import frames
 from app.settings import Settings
-from app.ws.labcalls import HandleCommand, LabCall, RenderFrame, Train
 from engine.activations import sigmoid
 
 
@@ -171,7 +172,8 @@ def room_frame(lab, call: LabCall) -> tuple[dict, dict]:
 
 
 def test_a_rooms_whole_frame_shows_what_every_small_frame_before_it_added_up_to(monkeypatch):
-    monkeypatch.setattr(playground, "HISTORY_LIMIT", 8)  # so the curve is thinned on the way
+    # So that the curve is thinned on the way:
+    monkeypatch.setattr(playground_training, "HISTORY_LIMIT", 8)
     lab = PlaygroundLab(Settings())
     in_step = {}
 

@@ -5,7 +5,8 @@ import io
 
 import numpy as np
 
-from app.labs.playground import PlaygroundLab, SetNetwork
+from app.labs.playground.commands import SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.settings import Settings
 
 

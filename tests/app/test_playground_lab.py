@@ -5,20 +5,20 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.heatmaps import decode
-from app.labs.playground import (
+from app.labs.common.heatmaps import decode
+from app.labs.playground.commands import (
     AddPoint,
     ClearPoints,
     Inspect,
     LoadCsv,
-    PlaygroundLab,
-    PlaygroundState,
     SetData,
     SetNetwork,
     SetView,
 )
-from app.labs.playground_frame import MAP_SIZE, grid_features
+from app.labs.playground.frame import MAP_SIZE, grid_features
+from app.labs.playground.lab import PlaygroundLab
+from app.labs.playground.spec import PlaygroundState
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid, softmax
 
@@ -314,7 +314,7 @@ def test_a_state_that_does_not_fit_changes_nothing(lab):
 
 
 def test_editing_a_weight_updates_the_numbers_at_the_same_step(lab):
-    from app.labs.neurons import SetBias, SetWeight
+    from app.labs.neurons.commands import SetBias, SetWeight
 
     lab.train(20)
     before = lab.frame()
@@ -348,7 +348,7 @@ def test_maps_that_look_the_same_are_not_sent_again(lab):
 
 
 def test_multiclass_output_is_resent_when_only_a_class_changes(lab):
-    from app.labs.heatmaps import SentMaps, quantize
+    from app.labs.common.heatmaps import SentMaps, quantize
 
     sent = SentMaps()
     cells = quantize(np.full((4, 4), 0.5), 0, 1)

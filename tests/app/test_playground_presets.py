@@ -4,8 +4,10 @@ it shows."""
 
 import pytest
 
-from app.labs.neurons import SetWeight
-from app.labs.playground import LoadPreset, PlaygroundLab, PlaygroundState, SetNetwork
+from app.labs.neurons.commands import SetWeight
+from app.labs.playground.commands import LoadPreset, SetNetwork
+from app.labs.playground.lab import PlaygroundLab
+from app.labs.playground.spec import PlaygroundState
 from app.settings import Settings
 
 

@@ -6,8 +6,9 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.playground import AddPoint, Inspect, PlaygroundLab, SetData, SetNetwork
-from app.labs.training import StepPhase
+from app.labs.common.training import StepPhase
+from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
+from app.labs.playground.lab import PlaygroundLab
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from app.ws.pool import LabPool, Lane, PoolStopped
+from app.labrun.pool import LabPool, Lane, PoolStopped
 
 
 def run(coro):

@@ -3,8 +3,8 @@
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from app.labrun.labhost import LocalLab
 from app.settings import Settings
-from app.ws.labhost import LocalLab
 from app.ws.limits import TokenBucket
 from app.ws.registry import SessionRegistry
 from app.ws.workspace import Workspace

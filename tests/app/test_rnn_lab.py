@@ -5,10 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.base import LabError
-from app.labs.rnn import (
+from app.labs.rnn.commands import (
     Focus,
-    RnnLab,
     RnnState,
     SetCursor,
     SetHidden,
@@ -16,6 +14,8 @@ from app.labs.rnn import (
     SetSample,
     SetSymbols,
 )
+from app.labs.rnn.lab import RnnLab
+from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within

@@ -7,8 +7,10 @@ import pytest
 from pydantic import ValidationError
 
 from app import i18n
-from app.labs import LABS
-from app.tours import TOURS, Tour, TourStep, tour_link
+from app.labs import LABS, TOURS
+from app.labs.common.lessons import Lesson, tour_link
+from app.labs.common.tours import Tour, TourStep
+from app.labs.neurons.lab import NeuronsLab
 from tests.wsutil import open_lab, receive_until
 
 
@@ -43,21 +45,19 @@ def test_every_step_has_its_texts(page, lang):
 
 def test_a_step_with_a_command_the_lab_refuses_is_caught_at_import():
     with pytest.raises(ValidationError):
-        Tour(
-            page="neurons",
-            lab="neurons",
-            path="/neurons",
-            steps=(TourStep(key="x", commands=({"type": "load_preset", "name": "nope"},)),),
+        Lesson(
+            lab=NeuronsLab,
+            tour_steps=(TourStep(key="x", commands=({"type": "load_preset", "name": "nope"},)),),
         )
     with pytest.raises(ValidationError, match="repeat"):
         Tour(page="p", lab="neurons", path="/p", steps=(TourStep(key="a"), TourStep(key="a")))
 
 
 def test_the_lesson_map_links_each_section_to_its_first_step():
-    assert tour_link("B.2", "/neurons?preset=b2_weighted") == "/neurons?tour=plain_sum"
-    assert tour_link("B.1", "/neurons?preset=b1_stroke") == "/neurons?tour=stroke"
-    assert tour_link("B.3", None) is None
-    assert tour_link("B.3+", "/playground") == "/playground?tour=line"
+    assert tour_link("B.2", "/neurons?preset=b2_weighted", TOURS) == "/neurons?tour=plain_sum"
+    assert tour_link("B.1", "/neurons?preset=b1_stroke", TOURS) == "/neurons?tour=stroke"
+    assert tour_link("B.3", None, TOURS) is None
+    assert tour_link("B.3+", "/playground", TOURS) == "/playground?tour=line"
 
 
 def test_a_page_with_a_tour_embeds_it_and_its_engine(client):

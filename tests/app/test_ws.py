@@ -6,9 +6,8 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from app.labs import LABS
+from app.labs import LABS, TOURS
 from app.settings import Settings
-from app.tours import TOURS
 from app.ws.protocol import PROTOCOL_VERSION, Message
 from tests.wsutil import assert_refused, open_lab, receive_until, wait_for
 

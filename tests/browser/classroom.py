@@ -1,7 +1,7 @@
 """Helpers for the classroom checks that every page gets: the pages to check, axe-core,
 and what a page shows (visible text, labels, rendered font sizes).
 
-A page takes part as soon as it has a guided tour (app/tours/<page>.py).
+A lesson's page takes part as soon as it has a guided tour (app/labs/<lesson>/tour.py).
 """
 
 import re
@@ -9,27 +9,20 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.tours import TOURS
+from app.labs import LESSONS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Installed by `make test` (or `make axe`) from the npm registry; see the Makefile.
 AXE = ROOT / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
 
-#: Home, then every page with a tour, as (name, path).
-CLASSROOM_PAGES = [("home", "/")] + [(page, tour.path) for page, tour in sorted(TOURS.items())]
+#: Home, then every lesson's page with a tour, as (name, path).
+CLASSROOM_PAGES = [("home", "/")] + [
+    (name, lesson.route) for name, lesson in LESSONS.items() if lesson.tour is not None
+]
 
-#: What must fit in the first screen at 1366x768 (test ids): the page's main drawing and
-#: the number it is about. A page with a tour and no entry here fails the check.
+#: What must fit in the first screen at 1366x768 (test ids), as each lesson says.
 FIRST_SCREEN: dict[str, tuple[str, ...]] = {
-    "neurons": ("network", "output-value"),
-    "backprop": ("network", "loss-now"),
-    "descent": ("curve-plot", "point"),
-    "batchnorm": ("histograms", "summary-batchnorm"),
-    "conv": ("conv-rows", "arithmetic"),
-    "rnn": ("cursor-label", "prediction"),  # the unrolled table starts there; it is tall
-    "autoencoder": ("originals", "reconstructions"),
-    "gan": ("plane", "readings"),
-    "playground": ("plot", "test-loss", "iteration"),
+    name: lesson.first_screen for name, lesson in LESSONS.items()
 }
 
 

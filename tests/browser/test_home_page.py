@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app import i18n
-from app.pages import SECTIONS
-from app.tours import tour_link
+from app.labs import SECTIONS, TOURS
+from app.labs.common.lessons import tour_link
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_the_map_lists_b1_to_b8_in_order_and_links_every_section_with_a_page(pag
             continue
         expect(link).to_have_attribute("href", section.path)
         expect(link).to_have_text(catalog[f"{section.key}.title"])
-        tour = tour_link(section.number, section.path)
+        tour = tour_link(section.number, section.path, TOURS)
         if tour:
             expect(page.get_by_test_id(f"lesson-tour-{section.number}")).to_have_attribute(
                 "href", tour

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from app.labs import TOURS
 from app.settings import Settings
-from app.tours import TOURS
 from tests.browser.classroom import ready
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import i18n
-from app.tours import TOURS
+from app.labs import TOURS
 from tests.browser.classroom import shows
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,65 @@
+"""The tour of B.5, following the book's argument: figure B-10's deep network, whose layers
+each change the distribution of what they pass on (drifting, shrinking or growing), then the
+remedy Z = (X − U) / S and Γ Z + B written out with the engine's numbers, what it does to
+training, and the running statistics used once training is over."""
+
+from app.labs.common.tours import TourStep
+
+SIGMOID = {"type": "load_preset", "name": "b10_sigmoid"}
+TRAIN = {"type": "step", "steps": 150}
+
+STEPS = (
+    # Figure B-10: every layer of the plain network has another mean and spread.
+    TourStep(
+        key="drift",
+        section="B.5",
+        commands=(SIGMOID,),
+        highlight=("histograms", "stats"),
+    ),
+    # ReLU layers: the spread shrinks from 0.349 to 0.068 over 8 layers.
+    TourStep(
+        key="shrinking",
+        section="B.5",
+        commands=({"type": "load_preset", "name": "b10_relu_shrinking"},),
+        highlight=("stat-plain-std-0", "stat-plain-std-7"),
+    ),
+    # Initial weights twice as large: the spread grows from 0.698 to 17.28.
+    TourStep(
+        key="growing",
+        section="B.5",
+        commands=({"type": "load_preset", "name": "b10_relu_growing"},),
+        highlight=("stat-plain-std-0", "stat-plain-std-7"),
+    ),
+    # Z = (X − U) / S for one neuron, with the batch's own U and S.
+    TourStep(
+        key="standardize",
+        section="B.5",
+        commands=(SIGMOID,),
+        highlight=("formula-u", "formula-s", "formula-z", "note"),
+    ),
+    # 150 steps: the normalized network learns the circle, the plain one does not. How
+    # well exactly depends on the machine (see app/labs/common/tours.py): the text quotes the frame.
+    TourStep(
+        key="training",
+        section="B.5",
+        commands=(SIGMOID, TRAIN),
+        highlight=("loss-chart", "summary-plain", "summary-batchnorm"),
+        quotes={"loss": "runs.1.loss", "accuracy": "runs.1.accuracy|percent"},
+    ),
+    # Γ and B were learned too: Γ Z + B shifts and rescales the standardized values.
+    TourStep(
+        key="gamma_beta",
+        section="B.5",
+        commands=(SIGMOID, TRAIN),
+        highlight=("formula-out", "formula-a"),
+        quotes={"gamma": "formula.gamma", "beta": "formula.beta"},
+    ),
+    # After training: the running U and S replace each batch's own.
+    TourStep(
+        key="inference",
+        section="B.5",
+        commands=(SIGMOID, TRAIN, {"type": "set_mode", "mode": "eval"}),
+        highlight=("compare", "formula-u", "formula-s"),
+    ),
+    TourStep(key="your_turn", section="B.5", highlight=("config-activation",)),
+)

@@ -1,0 +1,75 @@
+"""The tour of B.6, following the book's figures: the parts of a CNN (B-11, in colour), the
+5×5 image (B-12) and its 2×2 diagonal filter (B-13), the filter sliding over the first,
+second and last windows (B-14 to B-16), max and average pooling (B-17 to B-19), flatten
+(B-20) and the dense layers that classify (B-21)."""
+
+from app.labs.common.tours import TourStep
+
+
+def figure(name: str) -> tuple[dict, ...]:
+    return ({"type": "load_preset", "name": name},)
+
+
+STEPS = (
+    # B-11: three channels, one kernel each, three maps added into one.
+    TourStep(
+        key="structure",
+        section="B.6",
+        commands=figure("colour"),
+        highlight=("conv-rows", "flatten", "head-probabilities"),
+    ),
+    # B-12: the book's 5×5 image, 0 light to 2 dark.
+    TourStep(key="image", section="B.6", commands=figure("b12"), highlight=("grid-0",)),
+    # B-13: the 2×2 diagonal filter.
+    TourStep(
+        key="filter",
+        section="B.6",
+        commands=figure("b12"),
+        highlight=("kernel-preset-0", "kernel-0-0-0", "kernel-0-1-1"),
+    ),
+    # B-14: 0×1 + 1×0 + 1×0 + 0×1 = 0.
+    TourStep(
+        key="first_window",
+        section="B.6",
+        commands=figure("b14_first_window"),
+        highlight=("arithmetic", "map-0-0"),
+    ),
+    # B-15: 1×1 + 0×0 + 0×0 + 1×1 = 2.
+    TourStep(
+        key="second_window",
+        section="B.6",
+        commands=figure("b15_second_window"),
+        highlight=("arithmetic", "map-0-1"),
+    ),
+    # B-16: the last window, and the whole 4×4 map.
+    TourStep(
+        key="last_window",
+        section="B.6",
+        commands=figure("b16_last_window"),
+        highlight=("map", "size-formula"),
+    ),
+    # B-17, B-18: 2×2 max pooling, 4×4 -> 2×2: 2 2 / 3 2.
+    TourStep(
+        key="max_pooling",
+        section="B.6",
+        commands=figure("b18_max_pooling"),
+        highlight=("pool-max",),
+    ),
+    # B-19: average pooling: 1 0.75 / 1 0.75.
+    TourStep(
+        key="average_pooling",
+        section="B.6",
+        commands=figure("b19_average_pooling"),
+        highlight=("pool-avg",),
+    ),
+    # B-20: flatten: the column (2, 2, 3, 2).
+    TourStep(key="flatten", section="B.6", commands=figure("b20_flatten"), highlight=("flatten",)),
+    # B-21: the column into dense layers, softmax over five strokes.
+    TourStep(
+        key="dense_head",
+        section="B.6",
+        commands=figure("b21_dense_head"),
+        highlight=("head-says", "head-probabilities"),
+    ),
+    TourStep(key="your_turn", section="B.6", highlight=("grid-0",)),
+)

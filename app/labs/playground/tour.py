@@ -1,0 +1,89 @@
+"""The tour of the 2-D playground, B.1 to B.4 on points in the plane: the output node alone
+draws a straight line, which separates two clouds but not a circle; better features or a
+hidden layer (the book's single-layer network) do, each hidden node's map showing the edge it
+learned; the spiral needs a deep network; too large a learning rate diverges; a big network
+learns few noisy points by heart and L2 regularization helps; and one iteration's forward,
+loss, backward and update, phase by phase.
+
+Every step loads its example (app/labs/playground/presets.py) and trains a fixed number of
+steps from the example's seeded weights, so its numbers are the same each time.
+"""
+
+from app.labs.common.tours import TourStep
+
+SECTION = "B.3+"  # the playground's place on the lesson map (see lesson.py)
+
+
+def example(name: str, steps: int = 0, *more: dict) -> tuple[dict, ...]:
+    """Load the example `name`, then train `steps` iterations, then any further commands."""
+    trained = ({"type": "step", "steps": steps},) if steps else ()
+    return ({"type": "load_preset", "name": name}, *trained, *more)
+
+
+PHASE = {"type": "step_phase"}
+
+STEPS = (
+    # No hidden layer: sigmoid(w1 x1 + w2 x2 + b), its border a line; 100 % / 99 %.
+    TourStep(
+        key="line",
+        section=SECTION,
+        commands=example("gauss_line", 50),
+        highlight=("plot", "accuracy"),
+    ),
+    # The same on the circle: 64 % / 50 %, the loss stuck at log 2.
+    TourStep(
+        key="circle_line",
+        section=SECTION,
+        commands=example("circle_line", 100),
+        highlight=("plot", "accuracy", "train-loss"),
+    ),
+    # X1² and X2²: the disc's border is a line in them; 100 % / 100 %.
+    TourStep(
+        key="features",
+        section=SECTION,
+        commands=example("circle_squares", 300),
+        highlight=("feature-x1_sq", "feature-x2_sq", "accuracy"),
+    ),
+    # One hidden layer of 4 tanh nodes: each node's map an edge; 99 % / 93 %.
+    TourStep(
+        key="hidden_layer",
+        section=SECTION,
+        commands=example("circle_hidden", 300),
+        highlight=("network", "accuracy"),
+    ),
+    # Three hidden layers of 8 and sin features, Adam: 100 % / 99.3 %.
+    TourStep(
+        key="spiral",
+        section=SECTION,
+        commands=example("spiral_deep", 300),
+        highlight=("network", "accuracy"),
+    ),
+    # Regression with η = 3: diverged after 3 steps.
+    TourStep(
+        key="learning_rate",
+        section=SECTION,
+        commands=example("too_large_rate", 10),
+        highlight=("learning-rate", "diverged", "train-loss"),
+    ),
+    # 40 noisy training points, a big network: training loss 0, test loss 0.87.
+    TourStep(
+        key="overfitting",
+        section=SECTION,
+        commands=example("overfitting", 300),
+        highlight=("loss-chart", "train-loss", "test-loss"),
+    ),
+    # The same with L2 0.03: test loss 0.298.
+    TourStep(
+        key="regularization",
+        section=SECTION,
+        commands=example("regularized", 300),
+        highlight=("regularization", "regularization-rate", "test-loss", "penalty"),
+    ),
+    # One iteration of the hidden-layer network: forward (2 layers), then the loss.
+    TourStep(
+        key="step_through",
+        section=SECTION,
+        commands=example("circle_hidden", 0, PHASE, PHASE, PHASE),
+        highlight=("stepthrough", "st-phase", "network"),
+    ),
+)
