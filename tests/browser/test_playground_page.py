@@ -243,3 +243,29 @@ def test_the_page_inflates_a_deflated_map_to_the_engines_bytes(page):
         "async (map) => Array.from(NP.heatmap.bytes(await NP.inflate(map)))", packed.model_dump()
     )
     assert shown == cells.ravel().tolist()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_top_controls_stay_put_when_training_starts(page, lang):
+    """Play becomes Pause and the count grows to four digits: nothing in the toolbar moves."""
+    open_playground(page, f"/lang/{lang}?next=/playground")
+    expect(page.get_by_test_id("train-loss")).not_to_have_text("–", timeout=LOADED)
+    ids = ["play", "step", "new-weights", "iteration", "learning-rate", "optimizer", "batch-size"]
+    ids += ["regularization", "regularization-rate", "preset", "reset"]
+
+    def boxes():
+        return {i: page.get_by_test_id(i).bounding_box() for i in ids}
+
+    before = boxes()
+    page.get_by_test_id("speed").select_option("30")
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")
+    wait_for_step(page, 1000)  # a four-digit count and an epoch
+    during = boxes()
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "false")
+    for i in ids:
+        # The count itself grows by digits, inside its fixed-width box.
+        sides = ("x", "y") if i == "iteration" else ("x", "y", "width", "height")
+        for side in sides:
+            assert during[i][side] == pytest.approx(before[i][side], abs=1), (i, side)

@@ -30,6 +30,17 @@ export function trainingControls(session, {
   let serverRunning = false;
   let slowTimer = null;
 
+  // Play and Pause differ in width: the button keeps the wider one (in em, so projector
+  // mode scales it), and pressing it moves nothing beside it.
+  if (play) {
+    const widths = ["pause", "play"].map((k) => {
+      play.textContent = t(`${labels}.${k}`);
+      return play.getBoundingClientRect().width;
+    });
+    const em = parseFloat(getComputedStyle(play).fontSize);
+    if (em > 0) play.style.minWidth = `${Math.ceil(100 * Math.max(...widths) / em) / 100}em`;
+  }
+
   const running = () => serverRunning || slowTimer !== null;
   const inSlowMotion = () => slowMotion !== null && speed !== null && Number(speed.value) === 0;
 

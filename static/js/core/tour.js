@@ -106,20 +106,83 @@ function createTour() {
   // in order, so its pong comes after every frame the step's commands caused, and a frame
   // drawn on the next animation frame (pages that batch their drawing) is drawn before ours.
   let pings = 0; // sent and not answered yet: a quick second step waits for its own
+  // Once the step's state is drawn, the page scrolls to what the step talks about.
   function settle() {
     panel.dataset.ready = "false";
     const session = pageSession();
     if (!session) {
-      panel.dataset.ready = "true";
+      requestAnimationFrame(ready);
       return;
     }
     pings += 1;
     session.send({ type: "ping" });
   }
+  function ready() {
+    if (index < 0) return;
+    highlight();
+    reveal();
+    panel.dataset.ready = "true";
+    // A chart that draws later (Plotly loads lazily) changes the page's heights: reveal
+    // again while the learner has not scrolled away from where the step put them.
+    revealed = scrollY;
+    resizes.disconnect();
+    resizes.observe($("main"));
+    document.querySelectorAll(".tour-highlight").forEach((el) => resizes.observe(el));
+  }
+  let revealed = null;
+  const resizes = new ResizeObserver(() => {
+    if (index >= 0 && revealed !== null && Math.abs(scrollY - revealed) < 2) {
+      reveal();
+      revealed = scrollY;
+    }
+  });
+  addEventListener("scrollend", () => { if (Math.abs(scrollY - (revealed ?? scrollY)) >= 2) revealed = null; });
   document.addEventListener("np:message", (e) => {
     if (e.detail.msg.type !== "pong" || pings === 0) return;
     pings -= 1;
-    requestAnimationFrame(() => { if (pings === 0) panel.dataset.ready = "true"; });
+    requestAnimationFrame(() => { if (pings === 0) ready(); });
+  });
+
+  // Scroll the window so that as many of the step's highlighted elements as can be are seen
+  // whole (or, for a tall one, its top) and none of them lies under the panel. The panel is
+  // a side column on wide screens and a bar at the bottom elsewhere: the free band is the
+  // viewport above the bar. Candidates: stay, or bring any one element's top or bottom to
+  // the band's edge; the first that shows the most wins (staying wins ties).
+  function reveal() {
+    const boxes = [...document.querySelectorAll(".tour-highlight")]
+      .map((el) => el.getBoundingClientRect())
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => ({ top: r.top + scrollY, bottom: r.bottom + scrollY }));
+    if (!boxes.length) return;
+    const bar = panel.getBoundingClientRect();
+    const barAtBottom = bar.width > innerWidth / 2; // else a side column: it covers no band
+    const bandTop = 8;
+    const bandBottom = (barAtBottom ? Math.min(innerHeight, bar.top) : innerHeight) - 8;
+    const maxY = document.documentElement.scrollHeight - innerHeight;
+    const seen = (y) => boxes.filter((b) => {
+      const top = Math.max(b.top, y + bandTop);
+      const bottom = Math.min(b.bottom, y + bandBottom);
+      const head = Math.min(b.bottom, b.top + 100);
+      return bottom - top >= 0.5 * (b.bottom - b.top) || (top <= b.top && bottom >= head);
+    }).length;
+    const candidates = [scrollY];
+    for (const b of boxes) candidates.push(b.top - bandTop, b.bottom - bandBottom);
+    let best = scrollY;
+    let most = -1;
+    for (const y of candidates.map((c) => Math.max(0, Math.min(maxY, Math.round(c))))) {
+      const n = seen(y);
+      if (n > most) [best, most] = [y, n];
+    }
+    if (best !== scrollY) window.scrollTo({ top: best, behavior: "instant" });
+  }
+
+  // Minimised, the panel is "Step k of n" and the arrows only.
+  const minButton = $("tour-min");
+  minButton.addEventListener("click", () => {
+    const minimised = minButton.getAttribute("aria-pressed") !== "true";
+    minButton.setAttribute("aria-pressed", String(minimised));
+    panel.classList.toggle("tour--min", minimised);
+    document.body.classList.toggle("tour-minimised", minimised);
   });
 
   // Point at the step's elements; pages redraw on every frame, so this runs after each.
@@ -140,7 +203,8 @@ function createTour() {
     requestAnimationFrame(highlight); // after pages that draw on the next animation frame
   });
 
-  // The panel floats over the bottom of the page: keep that much room free below the content.
+  // The bar floats over the bottom of the page: keep that much room free below the content
+  // (as a side column, the panel's width is kept free by the CSS instead).
   function reserveSpace() {
     document.body.style.setProperty("--tour-height", `${panel.offsetHeight}px`);
   }

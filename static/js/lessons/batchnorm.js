@@ -3,7 +3,7 @@
 // number comes in the frame; this script only lays them out.
 import { trainingControls } from "../core/controls.js";
 import { $, cssVar } from "../core/dom.js";
-import { fmt } from "../core/format.js";
+import { fmt, num as smallNum, TINY } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
 import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
@@ -13,13 +13,10 @@ const RUNS = ["plain", "batchnorm"];
 const histogramsDiv = $("histograms");
 const lossDiv = $("loss-chart");
 const formula = $("formula");
-// A neuron's numbers are often small (S = 0.0597, eps = 0.00001): in the formula, values
-// below 1 keep three significant digits instead of three decimals. Rounding noise such
-// as a mean of 1e-17 still reads 0.
-const precise = new Intl.NumberFormat(document.documentElement.lang === "ko" ? "ko-KR" : "en-US",
-  { maximumSignificantDigits: 3 });
-const num = (x) => (x !== null && Math.abs(x) < 1 && Math.abs(x) >= 1e-6
-  ? precise.format(x).replace("-", "−") : fmt(x));
+// A neuron's numbers are often small (S = 0.0597, eps = 0.00001): in the formula they keep
+// three significant digits (core/format.js's num). Rounding noise such as a mean of 1e-17
+// reads 0, not 1 × 10⁻¹⁷.
+const num = (x) => (x !== null && Math.abs(x) < TINY ? fmt(x) : smallNum(x));
 const numFactor = (x) => (x !== null && x < 0 ? `(${num(x)})` : num(x));
 
 let frame = null;
