@@ -16,7 +16,7 @@ Redis going away must not hurt the teacher (`NP_REDIS_TIMEOUT_SECONDS`):
 
 - every Redis call has a deadline, so nothing waits on a frozen Redis for good;
 - the teacher's frames and statuses reach this replica's followers directly and go to Redis
-  from a queue of its own (`Outbox`, newest item of each kind per room): publishing never
+  from a queue of its own (`PendingPublishes`, newest item of each kind per room): publishing never
   waits for Redis, and a frame that was skipped or lost on the way makes the next one whole;
 - a Redis that restarted empty has forgotten the room: the teacher's replica writes it again
   (code, key, teacher, newest frame) as soon as it can reach Redis, so students on every
@@ -34,10 +34,8 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from app.aio import cancel_quietly
-from app.rooms import frames as room_frames
 from app.rooms.hub import (
     END,
-    FRAME,
     Fanout,
     Mailbox,
     RoomError,
@@ -47,6 +45,7 @@ from app.rooms.hub import (
     key_matches,
     new_code,
 )
+from app.rooms.publishing import PendingPublishes
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,41 +71,6 @@ def ask_channel(code: str) -> str:
     return f"np:room:{code}:ask"
 
 
-class Outbox:
-    """What the teacher's replica has still to publish to Redis: per room, the newest item
-    of each kind. Bounded (rooms x kinds); the teacher's send path only ever puts."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, dict[str, str]] = {}
-        self.ready = asyncio.Event()
-        #: Rooms whose next frame must go whole: one was skipped here or lost on the way.
-        self.resync: set[str] = set()
-
-    def put(self, code: str, kind: str, text: str) -> None:
-        pending = self.items.setdefault(code, {})
-        if kind == FRAME and (FRAME in pending or code in self.resync):
-            # A frame replaced before it was sent (or after a lost one): followers elsewhere
-            # missed what changed in between, so this one must be whole for them.
-            text = room_frames.split(text)[1]
-            self.resync.discard(code)
-        pending.pop(kind, None)
-        pending[kind] = text
-        self.ready.set()
-
-    async def take(self) -> dict[str, dict[str, str]]:
-        await self.ready.wait()
-        self.ready.clear()
-        items, self.items = self.items, {}
-        return items
-
-    def lost(self, code: str) -> None:
-        self.resync.add(code)
-
-    def forget(self, code: str) -> None:
-        self.items.pop(code, None)
-        self.resync.discard(code)
-
-
 class RedisRoomHub(RoomHub):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -120,7 +84,7 @@ class RedisRoomHub(RoomHub):
         self.records: dict[str, dict[str, Any]] = {}  # and their Redis records (to restore)
         self.missing: dict[str, int] = {}  # followed rooms found missing, heartbeats in a row
         self.fanout = Fanout()  # this replica's followers
-        self.outbox = Outbox()
+        self.outbox = PendingPublishes()
         self.wake = asyncio.Event()  # Redis is back: refresh (and restore) rooms now
         self.tasks: list[asyncio.Task] = []
         self.ttl = max(1, int(settings.room_idle_seconds))
