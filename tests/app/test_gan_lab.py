@@ -263,3 +263,23 @@ def test_presets_load_figure_b26_with_the_sizes_that_train_well(lab):
     assert lab.frame().modified  # D has learned something: no longer the fresh example
     lab.reset()
     assert lab.frame().preset == "b26_digits" and not lab.frame().modified
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [({"type": "load_preset", "name": "b26_digits"}, "patterns"),
+     ({"type": "set_data", "name": "patterns"}, "digits")],
+)  # fmt: skip
+def test_switching_to_images_of_another_size_rebuilds_the_networks(lab, first, second):
+    # Issue 18 item 2: 8x8 digits and 5x5 strokes share a family, but not a network size.
+    lab.handle(GanLab.commands.validate_python(first))
+    lab.train(3)
+    lab.handle(SetData(type="set_data", name=second))
+    side = {"digits": 8, "patterns": 5}[second]
+    assert lab.gan.data_dim == side * side
+    lab.handle(StepDiscriminator(type="step_discriminator"))
+    lab.train(5)
+    images = lab.frame().images
+    assert images.side == side and len(images.samples[0]) == side * side
+    assert np.all(np.isfinite(images.samples)) and np.all(np.isfinite(images.scores))
+

@@ -98,9 +98,8 @@ class GanLab(GanRendering, Lab):
         """Fresh networks for `config` (checked first; nothing changes on error)."""
         self.check(config)
         images = family(config.data) == "images"
-        data_dim = image_set(config.data).n_pixels if images else 2
         gan = GAN(
-            data_dim,
+            self.data_dim(config.data),
             config.noise_dim,
             config.g_hidden,
             config.d_hidden,
@@ -129,6 +128,11 @@ class GanLab(GanRendering, Lab):
         self.watch.reset()
         self.stopped_at = None
         self.diverged = self.finished = False
+
+    @staticmethod
+    def data_dim(data: str) -> int:
+        """The size of one real sample: 2 on the plane, the pixel count of an image."""
+        return image_set(data).n_pixels if family(data) == "images" else 2
 
     def rebuild(self, **changes) -> None:
         self.build(self.config.model_copy(update=changes))
@@ -179,10 +183,15 @@ class GanLab(GanRendering, Lab):
     def handle(self, command: BaseModel) -> None:
         match command:
             case SetData(name=name):
-                if family(name) == family(self.config.data):
-                    self.switch_real_data(name)
-                else:
+                if family(name) != family(self.config.data):
                     self.rebuild(data=name, **FAMILY_DEFAULTS[family(name)]())
+                elif self.data_dim(name) != self.gan.data_dim:
+                    # Same family, other image size (8x8 digits, 5x5 strokes): G's output
+                    # and D's input no longer fit, so both networks start afresh at the
+                    # learner's sizes and optimizers.
+                    self.rebuild(data=name)
+                else:
+                    self.switch_real_data(name)
             case DrawPoints(points=points):
                 if family(self.config.data) == "plane":
                     self.switch_real_data("drawn", [tuple(p) for p in points])
