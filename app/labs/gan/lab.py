@@ -8,6 +8,8 @@ samples with D's score on each. Either way: the losses, D's verdicts, a diversit
 that names mode collapse, and the book's stopping rule (D at 0.5 on both, for a while).
 """
 
+from dataclasses import replace
+
 import numpy as np
 from pydantic import BaseModel
 
@@ -243,12 +245,17 @@ class GanLab(GanRendering, Lab):
     def guarded(self, action, times: int = 1) -> None:
         """Run `action` `times` times, recording each finished iteration; stop early when
         training diverges (weights put back) or reaches the book's equilibrium."""
-        r = self.trainer.readings
+        trainer = self.trainer
         with divergence_guard(self.gan.layers(), self.settings.max_abs_value) as g:
             for _ in range(times):
+                r = trainer.readings
                 before = (r.iterations, r.d_updates, r.g_updates)
+                kept = replace(r), trainer.position
                 action()
                 if not g.check(*(v for v in (r.d_loss, r.g_loss) if not np.isnan(v))):
+                    # The guard puts back the weights of the last good step: the counts,
+                    # readings and phase go back with them, so the page shows that step.
+                    trainer.readings, trainer.position = kept
                     break
                 values = {"d_loss": r.d_loss, "g_loss": r.g_loss}
                 values |= {"d_real": r.d_real, "d_fake": r.d_fake}
@@ -260,7 +267,7 @@ class GanLab(GanRendering, Lab):
                     self.stopped_at = r.iterations
                     self.watch.streak = 0  # playing on waits another `patience` iterations
                     break
-        self.step_count = r.iterations
+        self.step_count = trainer.readings.iterations
         if g.diverged:
             self.diverged = True
             self.gan.g_optimizer.reset()
