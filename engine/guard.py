@@ -13,7 +13,7 @@ could not have been typed in.
 
     params_within(model, limit)           every parameter finite and |p| <= limit
     diverged(loss, model, limit)          the whole rule, after one training step
-    with divergence_guard(layers, limit)  a burst of steps, weights put back if it blows up
+    with divergence_guard(layers, limit)  a burst of steps, back to the last good one if it blows up
 """
 
 from __future__ import annotations
@@ -57,35 +57,51 @@ def diverged(loss: float, params: Params, limit: float) -> bool:
 
 @contextmanager
 def divergence_guard(layers: Iterable[Layer], limit: float) -> Iterator[Guard]:
-    """Run a training burst; if it diverges (a loss reported to ``guard.check`` is not
-    finite, or at the end a parameter is not finite or beyond ``limit``), put the weights
-    back as they were before it and report it through ``guard.diverged``.
+    """Run a training burst, calling ``guard.check(loss)`` after each step; if it diverges (a
+    loss reported is not finite, or a parameter is not finite or beyond ``limit``), put the
+    weights back as they were after the last good step and report it through
+    ``guard.diverged``. The caller stops at the first failed check and counts only the steps
+    that passed, so the step count and the weights kept always agree.
 
     Overflow warnings are silenced inside: a diverging run is an expected outcome that the
     page explains, not an error.
     """
-    layers = list(layers)
-    saved = [{k: p.copy() for k, p in layer.params.items()} for layer in layers]
-    guard = Guard()
+    guard = Guard(layers, limit)
     with np.errstate(all="ignore"):
         try:
             yield guard
         finally:
-            if guard.diverged or not params_within(layers, limit):
+            # Also catches steps taken after the last check (or a burst that never checked).
+            if guard.diverged or not params_within(guard.layers, limit):
                 guard.diverged = True
-                for layer, params in zip(layers, saved, strict=True):
-                    for key, value in params.items():
-                        layer.params[key][...] = value
+                guard.put_back()
 
 
 class Guard:
-    """Set ``diverged`` inside a ``divergence_guard`` burst when a loss stops being finite."""
+    """Inside a ``divergence_guard`` burst: ``check`` after each step keeps the weights of the
+    last good step (a copy: the networks here are small) or marks the burst as diverged."""
 
     diverged = False
 
+    def __init__(self, layers: Iterable[Layer], limit: float) -> None:
+        self.layers = list(layers)
+        self.limit = limit
+        self.good = self._copy()
+
+    def _copy(self) -> list[dict[str, np.ndarray]]:
+        return [{k: p.copy() for k, p in layer.params.items()} for layer in self.layers]
+
     def check(self, *values: float) -> bool:
-        """True while every value is finite; otherwise marks the burst as diverged."""
-        if all(np.isfinite(v) for v in values):
+        """True while every value is finite and the parameters within the limit (the weights
+        are then kept as the last good ones); otherwise marks the burst as diverged."""
+        if all(np.isfinite(v) for v in values) and params_within(self.layers, self.limit):
+            self.good = self._copy()
             return True
         self.diverged = True
         return False
+
+    def put_back(self) -> None:
+        """The weights of the last good step (those before the burst if none was good)."""
+        for layer, params in zip(self.layers, self.good, strict=True):
+            for key, value in params.items():
+                layer.params[key][...] = value

@@ -172,3 +172,33 @@ def test_presets_load_figure_b25_and_know_when_they_are_left(lab):
         AutoencoderLab.commands.validate_python({"type": "load_preset", "name": "b25_denoise"})
     )
     assert lab.frame().state["noise"] == 0.3 and lab.snapshot().preset == "b25_denoise"
+
+
+def params(lab) -> list[np.ndarray]:
+    return [p.copy() for layer in lab.model.layers for p in layer.params.values()]
+
+
+def test_divergence_stops_training_at_the_last_good_step_and_counts_only_those():
+    # Issue 18 item 3: the weights were put back to before the burst while the step count
+    # kept every step. A low weight limit makes fast SGD cross it after some good steps;
+    # the reference takes one step at a time and keeps the weights after each good one.
+    settings = Settings(max_abs_value=0.6)
+    fast = SetOptimizer(type="set_optimizer", optimizer=OptimizerSpec(name="sgd", learning_rate=10))
+    reference = AutoencoderLab(settings)
+    reference.handle(fast)
+    good, last_good = 0, params(reference)
+    while good < 200:
+        reference.train(1)
+        if reference.diverged:
+            break
+        good += 1
+        last_good = params(reference)
+    assert 0 < good < 200  # it does diverge, after some good steps
+    lab = AutoencoderLab(settings)
+    lab.handle(fast)
+    lab.train(200)
+    assert lab.diverged
+    frame = lab.frame()
+    assert lab.step_count == frame.step == good
+    assert frame.history["step"][-1] == good  # the history ends at the last good step
+    assert all(np.array_equal(a, b) for a, b in zip(params(lab), last_good, strict=True))

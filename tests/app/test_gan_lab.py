@@ -263,3 +263,56 @@ def test_presets_load_figure_b26_with_the_sizes_that_train_well(lab):
     assert lab.frame().modified  # D has learned something: no longer the fresh example
     lab.reset()
     assert lab.frame().preset == "b26_digits" and not lab.frame().modified
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [({"type": "load_preset", "name": "b26_digits"}, "patterns"),
+     ({"type": "set_data", "name": "patterns"}, "digits")],
+)  # fmt: skip
+def test_switching_to_images_of_another_size_rebuilds_the_networks(lab, first, second):
+    # Issue 18 item 2: 8x8 digits and 5x5 strokes share a family, but not a network size.
+    lab.handle(GanLab.commands.validate_python(first))
+    lab.train(3)
+    lab.handle(SetData(type="set_data", name=second))
+    side = {"digits": 8, "patterns": 5}[second]
+    assert lab.gan.data_dim == side * side
+    lab.handle(StepDiscriminator(type="step_discriminator"))
+    lab.train(5)
+    images = lab.frame().images
+    assert images.side == side and len(images.samples[0]) == side * side
+    assert np.all(np.isfinite(images.samples)) and np.all(np.isfinite(images.scores))
+
+
+def absurd_rates(lab):
+    for network in ("generator", "discriminator"):
+        lab.handle(
+            SetOptimizer(
+                type="set_optimizer",
+                network=network,
+                optimizer=OptimizerSpec(name="sgd", learning_rate=10),
+            )
+        )
+
+
+def test_divergence_stops_training_at_the_last_good_step_and_counts_only_those(lab):
+    # Issue 18 item 3: train(100) said step 100 while the weights were back at iteration 0.
+    # The reference takes one step at a time and keeps the weights after each good one.
+    reference = GanLab(Settings())
+    absurd_rates(reference)
+    good, last_good = 0, [p.copy() for L in reference.gan.layers() for p in L.params.values()]
+    while good < 100:
+        reference.train(1)
+        if reference.diverged:
+            break
+        good += 1
+        last_good = [p.copy() for L in reference.gan.layers() for p in L.params.values()]
+    assert 0 < good < 100  # it does diverge, after some good steps
+    absurd_rates(lab)
+    lab.train(100)
+    assert lab.diverged
+    frame = lab.frame()
+    assert lab.step_count == frame.iteration == good
+    assert frame.history["step"][-1] == good  # the history ends at the last good step
+    kept = [p for L in lab.gan.layers() for p in L.params.values()]
+    assert all(np.array_equal(a, b) for a, b in zip(kept, last_good, strict=True))

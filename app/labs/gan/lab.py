@@ -8,6 +8,8 @@ samples with D's score on each. Either way: the losses, D's verdicts, a diversit
 that names mode collapse, and the book's stopping rule (D at 0.5 on both, for a while).
 """
 
+from dataclasses import replace
+
 import numpy as np
 from pydantic import BaseModel
 
@@ -98,9 +100,8 @@ class GanLab(GanRendering, Lab):
         """Fresh networks for `config` (checked first; nothing changes on error)."""
         self.check(config)
         images = family(config.data) == "images"
-        data_dim = image_set(config.data).n_pixels if images else 2
         gan = GAN(
-            data_dim,
+            self.data_dim(config.data),
             config.noise_dim,
             config.g_hidden,
             config.d_hidden,
@@ -129,6 +130,11 @@ class GanLab(GanRendering, Lab):
         self.watch.reset()
         self.stopped_at = None
         self.diverged = self.finished = False
+
+    @staticmethod
+    def data_dim(data: str) -> int:
+        """The size of one real sample: 2 on the plane, the pixel count of an image."""
+        return image_set(data).n_pixels if family(data) == "images" else 2
 
     def rebuild(self, **changes) -> None:
         self.build(self.config.model_copy(update=changes))
@@ -179,10 +185,15 @@ class GanLab(GanRendering, Lab):
     def handle(self, command: BaseModel) -> None:
         match command:
             case SetData(name=name):
-                if family(name) == family(self.config.data):
-                    self.switch_real_data(name)
-                else:
+                if family(name) != family(self.config.data):
                     self.rebuild(data=name, **FAMILY_DEFAULTS[family(name)]())
+                elif self.data_dim(name) != self.gan.data_dim:
+                    # Same family, other image size (8x8 digits, 5x5 strokes): G's output
+                    # and D's input no longer fit, so both networks start afresh at the
+                    # learner's sizes and optimizers.
+                    self.rebuild(data=name)
+                else:
+                    self.switch_real_data(name)
             case DrawPoints(points=points):
                 if family(self.config.data) == "plane":
                     self.switch_real_data("drawn", [tuple(p) for p in points])
@@ -234,12 +245,17 @@ class GanLab(GanRendering, Lab):
     def guarded(self, action, times: int = 1) -> None:
         """Run `action` `times` times, recording each finished iteration; stop early when
         training diverges (weights put back) or reaches the book's equilibrium."""
-        r = self.trainer.readings
+        trainer = self.trainer
         with divergence_guard(self.gan.layers(), self.settings.max_abs_value) as g:
             for _ in range(times):
+                r = trainer.readings
                 before = (r.iterations, r.d_updates, r.g_updates)
+                kept = replace(r), trainer.position
                 action()
                 if not g.check(*(v for v in (r.d_loss, r.g_loss) if not np.isnan(v))):
+                    # The guard puts back the weights of the last good step: the counts,
+                    # readings and phase go back with them, so the page shows that step.
+                    trainer.readings, trainer.position = kept
                     break
                 values = {"d_loss": r.d_loss, "g_loss": r.g_loss}
                 values |= {"d_real": r.d_real, "d_fake": r.d_fake}
@@ -251,7 +267,7 @@ class GanLab(GanRendering, Lab):
                     self.stopped_at = r.iterations
                     self.watch.streak = 0  # playing on waits another `patience` iterations
                     break
-        self.step_count = r.iterations
+        self.step_count = trainer.readings.iterations
         if g.diverged:
             self.diverged = True
             self.gan.g_optimizer.reset()
