@@ -54,7 +54,8 @@ def median(results: list[str]) -> str:
     values = [v for v in map(number, results) if v is not None]
     if len(values) != len(results):
         return " / ".join(results)
-    return f"{statistics.median(values):,.4g}"
+    middle = statistics.median(values)
+    return f"{middle:,.0f}" if abs(middle) >= 1000 else f"{middle:.4g}"
 
 
 def change(base: str, this: str) -> str:
@@ -90,7 +91,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="np-bench-") as tmp:
         base_tree = Path(tmp) / "base"
         git = ["git", "-C", str(ROOT)]
-        subprocess.run([*git, "worktree", "add", "--detach", str(base_tree), args.base], check=True)
+        subprocess.run(
+            [*git, "worktree", "add", "--detach", str(base_tree), args.base],
+            check=True,
+            capture_output=True,  # git's own chatter would land in the table's output
+        )
         try:
             revision = subprocess.run(
                 [*git, "rev-parse", "--short", args.base], capture_output=True, text=True
