@@ -1,4 +1,4 @@
-// The guided tour engine, the same for every page. The tour is data (app/tours/<page>.py,
+// The guided tour engine, the same for every page. The tour is data (app/labs/<lesson>/tour.py,
 // embedded as #np-tour): opening a step sends its lab commands through the page's session
 // and points at its elements; ← → (keys.js) and the buttons move between steps. Start it
 // with the button, with ?tour=N (from 1) or ?tour=<step key>, or from a shared state.
@@ -65,7 +65,7 @@ function createTour() {
 
   // Numbers that training produced are never written into a step's text: they differ a
   // little from machine to machine. The step's `quotes` name where the frame holds them
-  // (app/tours), and the text is written again whenever a frame brings them.
+  // (app/labs/common/tours.py), and the text is written again whenever a frame brings them.
   let quoted = {};
   let written = null;
   let lastFrame = null;
