@@ -1,5 +1,6 @@
 """Helpers for talking to a lab over a TestClient websocket."""
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,27 @@ def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_un
     assert error["code"] == code
     assert fragment.lower() in error["message"].lower()
     return error
+
+
+def play_until_diverged(ws, limit: int = 500) -> tuple[list[dict], dict]:
+    """Send `play` and read up to the `diverged` error: no message on the way held a NaN or
+    an infinity (the texts as sent), and the status after it says training stopped. The
+    frames on the way, and that status."""
+    ws.send_json({"type": "play"})
+    texts = []
+    for _ in range(limit):
+        texts.append(ws.receive_text())
+        message = json.loads(texts[-1])
+        if message["type"] == "error":
+            assert message["code"] == "diverged"
+            break
+    else:
+        raise AssertionError(f"no divergence within {limit} messages")
+    assert not any("NaN" in text or "Infinity" in text for text in texts)
+    status = receive_until(ws, "status", limit=limit)
+    assert status == {**status, "running": False, "diverged": True}
+    frames = [m for m in map(json.loads, texts) if m["type"] == "frame"]
+    return frames, status
 
 
 @contextmanager

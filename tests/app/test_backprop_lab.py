@@ -9,8 +9,8 @@ from app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
 from app.labs.backprop.lab import BackpropLab
 from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
 from app.protocol import LabError
-from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
+from tests.labutil import restored
 from tests.wsutil import open_lab, receive_until
 
 
@@ -164,8 +164,7 @@ def test_targets_are_editable_and_checked(lab):
 def test_snapshot_and_restore(lab):
     lab.handle(SetProblem(type="set_problem", problem="multilabel"))
     lab.train(5)
-    other = BackpropLab(Settings())
-    other.restore(BackpropLab.State.model_validate(lab.snapshot().model_dump(mode="json")))
+    other = restored(lab)
     assert other.frame().prediction == lab.frame().prediction
     data = lab.snapshot().model_dump() | {"targets": [[1.0]]}
     with pytest.raises(LabError) as info:

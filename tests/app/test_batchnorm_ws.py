@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import assert_error, open_lab, receive_until
+from tests.wsutil import assert_error, open_lab, play_until_diverged, receive_until
 
 
 def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
@@ -135,19 +135,7 @@ def test_divergence_is_reported_and_no_nan_reaches_the_client(client):
         )
         receive_until(session, "frame")
         session.send_json({"type": "set_speed", "steps_per_frame": 10})
-        session.send_json({"type": "play"})
-        texts = []
-        while True:
-            text = session.receive_text()
-            texts.append(text)
-            message = json.loads(text)
-            if message["type"] == "error":
-                assert message["code"] == "diverged"
-                break
-        status = receive_until(session, "status")
-        assert status == {**status, "running": False, "diverged": True}
-        frames = [json.loads(t) for t in texts if '"frame"' in t]
-        assert all("NaN" not in t and "Infinity" not in t for t in texts)
+        frames, _ = play_until_diverged(session)
         assert frames[-1]["diverged"] == ["plain"]
         session.send_json({"type": "reset"})
         frame = receive_until(session, "frame")

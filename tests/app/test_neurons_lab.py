@@ -13,7 +13,7 @@ from app.labs.neurons.commands import (
 )
 from app.labs.neurons.lab import NeuronsLab
 from app.protocol import LabError
-from app.settings import Settings
+from tests.labutil import restored
 
 
 def load(lab: NeuronsLab, name: str):
@@ -131,10 +131,7 @@ def test_snapshot_restores_the_same_network_in_a_new_lab(lab):
     lab.handle(SetArchitecture(type="set_architecture", hidden=[4, 2]))
     lab.handle(SetWeight(type="set_weight", layer=1, i=3, j=1, value=-0.75))
     lab.handle(SetInput(type="set_input", i=0, value=45.0))
-    state = lab.snapshot()
-    other = NeuronsLab(Settings())
-    other.restore(NeuronsLab.State.model_validate(state.model_dump(mode="json")))
-    assert other.frame() == lab.frame()
+    assert restored(lab).frame() == lab.frame()
 
 
 @pytest.mark.parametrize(

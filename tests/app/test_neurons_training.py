@@ -13,7 +13,8 @@ from app.labs.neurons.lab import NeuronsLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
-from tests.wsutil import open_lab, receive_until
+from tests.labutil import restored
+from tests.wsutil import open_lab, play_until_diverged, receive_until
 
 STEP = StepPhase(type="step_phase")
 
@@ -179,8 +180,7 @@ def test_training_settings_survive_snapshot_and_restore(lab):
     lab.handle(SetLearningRate(type="set_learning_rate", value=0.05))
     lab.handle(SetOptimizer(type="set_optimizer", optimizer="adam"))
     lab.handle(SetTarget(type="set_target", value=-1.0))
-    other = NeuronsLab(Settings())
-    other.restore(NeuronsLab.State.model_validate(lab.snapshot().model_dump(mode="json")))
+    other = restored(lab)
     assert other.frame().training == lab.frame().training
     assert other.frame().target == [-1.0]
 
@@ -189,11 +189,7 @@ def test_play_with_a_huge_learning_rate_says_diverged_over_the_websocket(client)
     with open_lab(client, "neurons") as (ws, _):
         ws.send_json({"type": "set_learning_rate", "value": 10})
         assert receive_until(ws, "frame")["training"]["learning_rate"] == 10
-        ws.send_json({"type": "play"})
-        error = receive_until(ws, "error", limit=200)
-        assert error["code"] == "diverged"
-        status = receive_until(ws, "status")
-        assert status == status | {"running": False, "diverged": True}
+        play_until_diverged(ws)
 
 
 def test_step_phase_over_the_websocket(client):

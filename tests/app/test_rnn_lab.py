@@ -7,7 +7,6 @@ import pytest
 
 from app.labs.rnn.commands import (
     Focus,
-    RnnState,
     SetCursor,
     SetHidden,
     SetLength,
@@ -20,6 +19,7 @@ from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
 from engine.model import recurrent_layer
+from tests.labutil import restored, train_until_diverged
 
 
 def send(lab: RnnLab, command_type: str, **fields):
@@ -163,11 +163,7 @@ def test_divergence_is_caught_and_no_nan_reaches_the_page(lab):
     send(lab, "set_task", task="series")
     send(lab, "set_recurrent_scale", scale=5.0)
     send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
-    for _ in range(10):
-        lab.train(20)
-        if lab.diverged:
-            break
-    assert lab.diverged
+    train_until_diverged(lab, steps=20, rounds=10)
     frame = lab.frame()
     assert frame.diverged in ("rnn", "lstm", "gru")
     data = strict_json(frame)
@@ -241,9 +237,7 @@ def test_snapshot_restores_the_same_page_in_a_new_lab(lab):
     send(lab, "focus", step=4, unit=1)
     lab.train(6)
     before = lab.frame()
-    state = RnnState.model_validate(json.loads(lab.snapshot().model_dump_json()))
-    fresh = RnnLab(Settings())
-    fresh.restore(state)
+    fresh = restored(lab)
     after = fresh.frame()
     assert after.settings == before.settings and after.step == 6
     assert after.unroll == before.unroll and after.equation == before.equation
@@ -304,11 +298,8 @@ def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
     # infinite (6e42 and a loss of 3e87 by step 70 when only NaN counted).
     lab.handle(RnnLab.commands.validate_python({"type": "load_preset", "name": "b7_exploding"}))
     send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
-    for _ in range(5):
-        lab.train(20)
-        if lab.diverged:
-            break
-    assert lab.diverged and lab.step_count < 100
+    train_until_diverged(lab, steps=20, rounds=5)
+    assert lab.step_count < 100
     limit = lab.settings.max_abs_value
     for model in lab.models.values():
         assert params_within(model, limit)

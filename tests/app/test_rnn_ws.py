@@ -1,10 +1,8 @@
 """The recurrent-networks lab over real websocket messages."""
 
-import json
-
 import pytest
 
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import open_lab, play_until_diverged, receive_until
 
 
 def test_session_opens_on_the_books_example(client):
@@ -99,19 +97,7 @@ def test_divergence_stops_training_and_never_sends_nan(client):
             receive_until(ws, "frame")
         ws.send_json({"type": "set_speed", "steps_per_frame": 20})
         receive_until(ws, "status")
-        ws.send_json({"type": "play"})
-        texts = []
-        while True:
-            text = ws.receive_text()
-            texts.append(text)
-            message = json.loads(text)
-            if message["type"] == "error":
-                assert message["code"] == "diverged"
-                break
-        status = receive_until(ws, "status")
-        assert status["diverged"] is True and status["running"] is False
-        assert not any("NaN" in t or "Infinity" in t for t in texts)
-        frames = [json.loads(t) for t in texts if '"type":"frame"' in t]
+        frames, _ = play_until_diverged(ws)
         assert frames[-1]["diverged"] in ("rnn", "lstm", "gru")
 
 
