@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from app.data.images import digits
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +73,7 @@ def test_autoencoder_bottleneck_slider_and_denoising(page):
     expect(page.get_by_test_id("inputs-0")).to_be_hidden()
     page.get_by_test_id("noise").fill("0.4")
     expect(page.get_by_test_id("inputs-0")).to_be_visible()
-    page.get_by_test_id("hidden").fill("999")
-    page.get_by_test_id("hidden").press("Enter")
+    enter(page.get_by_test_id("hidden"), "999")
     expect(page.locator("#toast")).to_contain_text("1 to 128 neurons")
 
 
@@ -134,11 +134,7 @@ def test_gan_slow_motion_names_each_phase_then_digits_show_scored_samples(page):
     screenshot(page, "gan-digits-en-light")
 
 
-def test_korean_gan_page_links_back_to_the_autoencoder(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/gan")
-    expect(page.locator("h1")).to_contain_text("생성자")
+def test_korean_gan_page_links_back_to_the_autoencoder(open_korean):
+    page = open_korean("/gan", "생성자")
     expect(page.get_by_test_id("counter")).to_contain_text("반복 0")
     expect(page.get_by_test_id("to-autoencoder")).to_have_attribute("href", "/autoencoder")
-    context.close()

@@ -90,12 +90,8 @@ def test_large_recurrent_weights_explode_and_clipping_caps_the_chart(page):
     assert max(rnn) <= 0.5 + 1e-9
 
 
-def test_korean_page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/rnn")
-    expect(page.locator("h1")).to_contain_text("순환 신경망")
+def test_korean_page(open_korean):
+    page = open_korean("/rnn", "순환 신경망")
     expect(page.get_by_test_id("unroll")).to_contain_text("주민")
     expect(page.get_by_test_id("target")).to_contain_text("번호")
     screenshot(page, "rnn-words-ko-light")
-    context.close()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +52,9 @@ def test_a_learning_rate_too_large_says_diverged_and_reset_recovers(page):
     page.goto("/neurons?preset=b2_weighted")
     expect(page.get_by_test_id("output-value")).to_have_text("4.9")
     lr = page.get_by_test_id("st-lr")
-    lr.fill("1000")
-    lr.press("Enter")
+    enter(lr, "1000")
     expect(page.locator("#toast")).to_contain_text("at most 10")
-    lr.fill("10")
-    lr.press("Enter")
+    enter(lr, "10")
     page.get_by_test_id("st-play").click()
     expect(page.get_by_test_id("st-diverged")).to_be_visible()
     expect(page.get_by_test_id("st-play")).to_have_text("Play")
