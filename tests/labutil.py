@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import BaseModel
 
@@ -41,16 +42,24 @@ def train_until_diverged(lab: Lab, steps: int, rounds: int) -> None:
     assert lab.diverged
 
 
-def steps_before_divergence(lab: Lab, params: Callable[[Lab], list], most: int) -> tuple[int, list]:
-    """Train one step at a time, up to `most`: how many good steps `lab` takes before it
-    diverges (some, and fewer than `most`), and its `params` after the last good one. The
-    reference for a lab that takes those steps in one burst."""
-    good, last_good = 0, params(lab)
+def burst_stops_at_the_last_good_step(
+    make_lab: Callable[[], Lab], params: Callable[[Lab], list], most: int
+) -> tuple[Lab, int]:
+    """A lab (from `make_lab`) that diverges within `most` steps, trained in one burst of
+    `most`, ends where a reference taking one step at a time does: after its last good step,
+    with that step's count and `params`. The burst's lab and its good steps (some, fewer
+    than `most`), for the lesson's own checks."""
+    reference = make_lab()
+    good, last_good = 0, params(reference)
     while good < most:
-        lab.train(1)
-        if lab.diverged:
+        reference.train(1)
+        if reference.diverged:
             break
         good += 1
-        last_good = params(lab)
+        last_good = params(reference)
     assert 0 < good < most  # it does diverge, after some good steps
-    return good, last_good
+    lab = make_lab()
+    lab.train(most)
+    assert lab.diverged and lab.step_count == good
+    assert all(np.array_equal(a, b) for a, b in zip(params(lab), last_good, strict=True))
+    return lab, good
