@@ -67,6 +67,24 @@ def check_layer(
     return errors
 
 
+def check_params(
+    layers: Any, backward: Callable[[], Any], loss: Callable[[], float], h: float = 1e-5
+) -> dict[tuple[int, str], float]:
+    """Relative errors between the gradients ``backward()`` leaves in ``layers`` and the
+    numerical gradients of ``loss()`` with respect to every parameter, by (layer index, key).
+
+    ``backward`` runs once, and its gradients are copied before ``loss`` is evaluated: a
+    loss that runs backward itself would overwrite them.
+    """
+    backward()
+    analytic = [{key: g.copy() for key, g in layer.grads.items()} for layer in layers]
+    return {
+        (i, key): rel_error(analytic[i][key], numerical_gradient(lambda _: loss(), param, h))
+        for i, layer in enumerate(layers)
+        for key, param in layer.params.items()
+    }
+
+
 def check_loss(
     loss_fn: Callable[..., tuple[float, np.ndarray]],
     pred: np.ndarray,
