@@ -191,7 +191,7 @@ def test_gradients_through_a_network_with_batchnorm_match_finite_differences():
     x, y = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
     errors = check_params(
         model.layers,
-        lambda: model.backward(mse(model.forward(x), y)[1]),
         lambda: mse(model.forward(x), y)[0],
+        backward=lambda: model.backward(mse(model.forward(x), y)[1]),
     )
     assert max(errors.values()) < TOL, errors

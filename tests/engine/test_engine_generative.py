@@ -67,7 +67,7 @@ def test_autoencoder_gradients_match_finite_differences(activation):
         _, dout = mse(ae.decoder.forward(ae.encoder.forward(x)), x)
         ae.encoder.backward(ae.decoder.backward(dout))
 
-    errors = check_params(ae.layers, backward, reconstruction_loss_of(ae, x))
+    errors = check_params(ae.layers, reconstruction_loss_of(ae, x), backward)
     assert max(errors.values()) < TOL, errors
 
 
@@ -170,11 +170,9 @@ def test_discriminator_gradients_match_finite_differences():
     real, fake = rng.standard_normal((6, 2)), rng.standard_normal((4, 2))
     result = gan.discriminator_backward(real, fake)
     assert result.d_real.shape == (6,) and result.d_fake.shape == (4,)
-
-    def loss():
-        return gan.discriminator_backward(real, fake).loss
-
-    errors = check_params(gan.discriminator.layers, loss, loss)
+    errors = check_params(
+        gan.discriminator.layers, lambda: gan.discriminator_backward(real, fake).loss
+    )
     assert max(errors.values()) < TOL, errors
 
 
@@ -182,11 +180,7 @@ def test_generator_gradients_flow_back_through_the_discriminator():
     rng = np.random.default_rng(1)
     gan = small_gan()
     z = rng.standard_normal((5, 2))
-
-    def loss():
-        return gan.generator_backward(z).loss
-
-    errors = check_params(gan.generator.layers, loss, loss)
+    errors = check_params(gan.generator.layers, lambda: gan.generator_backward(z).loss)
     assert max(errors.values()) < TOL, errors
 
 

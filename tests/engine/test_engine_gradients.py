@@ -37,14 +37,14 @@ def test_check_params_finds_a_wrong_gradient():
     def loss():
         return float(layer.forward(x).sum())
 
-    errors = check_params([layer], backward, loss)
+    errors = check_params([layer], loss, backward)
     assert set(errors) == {(0, "w"), (0, "b")} and max(errors.values()) < 1e-8
 
     def wrong_backward():
         backward()
         layer.grads["w"] *= 2
 
-    assert check_params([layer], wrong_backward, loss)[(0, "w")] > 0.1
+    assert check_params([layer], loss, wrong_backward)[(0, "w")] > 0.1
 
 
 @pytest.mark.parametrize("activation", SMOOTH)
@@ -140,6 +140,6 @@ def test_sequential_end_to_end_gradients(loss, acts, from_logits):
     x_num = numerical_gradient(lambda v: loss_fn(model.forward(v), y, **kw)[0], x.copy())
     assert rel_error(dx, x_num) < TOL
     errors = check_params(
-        model.layers, lambda: model.backward(loss_fn(model.forward(x), y, **kw)[1]), objective
+        model.layers, objective, lambda: model.backward(loss_fn(model.forward(x), y, **kw)[1])
     )
     assert max(errors.values()) < TOL, errors

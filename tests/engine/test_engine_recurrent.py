@@ -116,8 +116,8 @@ def test_sequence_model_gradients_with_a_loss(cell, readout):
 
     errors = check_params(
         model.layers,
-        lambda: model.backward(loss_of(model.forward(x))[1]),
         lambda: loss_of(model.forward(x))[0],
+        backward=lambda: model.backward(loss_of(model.forward(x))[1]),
     )
     assert max(errors.values()) < TOL, errors
 

@@ -39,11 +39,9 @@ def test_model_gradients_include_the_penalty(name, loss, from_logits, outputs):
     x = rng.normal(size=(6, 3))
     y = rng.integers(0, 3, 6) if outputs == 3 else rng.integers(0, 2, (6, 1)).astype(float)
     reg = Regularizer(name, 0.05)
-
-    def objective():
-        return model.loss_and_gradients(x, y, loss, from_logits, reg)
-
-    errors = check_params(model.layers, objective, objective)
+    errors = check_params(
+        model.layers, lambda: model.loss_and_gradients(x, y, loss, from_logits, reg)
+    )
     assert max(errors.values()) < 1e-6, errors
     without = mlp([3, 4, 4, outputs], ["tanh", "relu", "linear"], seed=2)
     plain = without.loss_and_gradients(x, y, loss, from_logits)
