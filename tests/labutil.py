@@ -1,5 +1,6 @@
 """Helpers for the lab tests (tests/app/test_*_lab.py): what every lab promises alike."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,17 @@ from pydantic import BaseModel
 
 from app.labs.common.base import Lab
 from app.protocol import LabError
+
+
+def command(lab: Lab | type[Lab], command_type: str, **fields: Any) -> BaseModel:
+    """A command as the page sends it: JSON with its `type`, read by the lab's adapter."""
+    return lab.commands.validate_json(json.dumps({"type": command_type, **fields}))
+
+
+def send(lab: Lab, command_type: str, **fields: Any) -> BaseModel:
+    """Handle `command(lab, command_type, **fields)`; the frame the page gets next."""
+    lab.handle(command(lab, command_type, **fields))
+    return lab.frame()
 
 
 def refused(

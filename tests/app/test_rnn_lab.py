@@ -19,12 +19,7 @@ from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
 from engine.model import recurrent_layer
-from tests.labutil import restored, train_until_diverged
-
-
-def send(lab: RnnLab, command_type: str, **fields):
-    lab.handle(RnnLab.commands.validate_python({"type": command_type, **fields}))
-    return lab.frame()
+from tests.labutil import restored, send, train_until_diverged
 
 
 def strict_json(frame) -> dict:
@@ -296,7 +291,7 @@ def test_presets_show_vanishing_and_exploding_gradients_and_the_lstms_memory(lab
 def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
     # The exploding example at a huge step: the weights pass 1e6 long before they are
     # infinite (6e42 and a loss of 3e87 by step 70 when only NaN counted).
-    lab.handle(RnnLab.commands.validate_python({"type": "load_preset", "name": "b7_exploding"}))
+    send(lab, "load_preset", name="b7_exploding")
     send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
     train_until_diverged(lab, steps=20, rounds=5)
     assert lab.step_count < 100
