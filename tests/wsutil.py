@@ -18,6 +18,13 @@ def receive_until(ws, wanted: str, limit: int = 20) -> dict:
     raise AssertionError(f"no {wanted!r} message within {limit} messages")
 
 
+def ask(ws, message: dict, wanted: str = "frame", limit: int = 20) -> dict:
+    """Send `message`; the first message of type `wanted` that comes back (a frame unless
+    said otherwise)."""
+    ws.send_json(message)
+    return receive_until(ws, wanted, limit)
+
+
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
     """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
     ws.send_json(message)

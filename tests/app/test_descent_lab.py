@@ -12,7 +12,7 @@ from app.labs.descent.lab import DescentLab
 from app.protocol import LabError
 from app.settings import Settings
 from tests.labutil import restored
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import ask, open_lab, receive_until
 
 W_OUT = WeightRef(layer=0, param="w", index=[0, 0])
 
@@ -162,8 +162,7 @@ def test_play_streams_frames_with_the_surface_only_when_it_changes(client):
         assert first["surface"] is None and first["marks"][0]["slope"] == 6
         ws.send_json({"type": "load_preset", "name": "bowl"})
         assert receive_until(ws, "frame")["surface"] is not None
-        ws.send_json({"type": "play"})
-        frame = receive_until(ws, "frame")
+        frame = ask(ws, {"type": "play"})
         assert frame["surface"] is None and frame["surface_unchanged"] is True
         ws.send_json({"type": "pause"})
         assert receive_until(ws, "status", limit=100)["running"] is False

@@ -15,7 +15,7 @@ from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
 from engine.stepthrough import phases
 from tests.labutil import restored
-from tests.wsutil import open_lab, play_until_diverged, receive_until
+from tests.wsutil import ask, open_lab, play_until_diverged, receive_until
 
 STEP = StepPhase(type="step_phase")
 
@@ -191,8 +191,7 @@ def test_step_phase_over_the_websocket(client):
     with open_lab(client, "neurons") as (ws, first):
         assert first["step_through"] is None and first["loss_now"] == pytest.approx(1.9**2)
         for phase in range(6):
-            ws.send_json({"type": "step_phase"})
-            frame = receive_until(ws, "frame")
+            frame = ask(ws, {"type": "step_phase"})
             assert frame["step_through"]["phase"] == phase
         assert frame["step_through"]["complete"] is True
         ws.send_json({"type": "step", "steps": 3})
