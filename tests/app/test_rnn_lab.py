@@ -5,21 +5,13 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.rnn.commands import (
-    Focus,
-    SetCursor,
-    SetHidden,
-    SetLength,
-    SetSample,
-    SetSymbols,
-)
 from app.labs.rnn.lab import RnnLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
 from engine.model import recurrent_layer
-from tests.labutil import restored, send, train_until_diverged
+from tests.labutil import command, restored, send, train_until_diverged
 
 
 def strict_json(frame) -> dict:
@@ -194,12 +186,12 @@ def test_settings_rebuild_the_networks_within_limits(lab):
 @pytest.mark.parametrize(
     ("command", "code"),
     [
-        (SetHidden(type="set_hidden", hidden=17), "rnn_hidden"),
-        (SetLength(type="set_length", length=5), "rnn_fixed_length"),
-        (SetSymbols(type="set_symbols", symbols=7), "rnn_symbols"),
-        (SetSample(type="set_sample", index=7), "rnn_sample"),
-        (SetCursor(type="set_cursor", steps=3), "rnn_step"),
-        (Focus(type="focus", step=0, unit=8), "rnn_unit"),
+        (command(RnnLab, "set_hidden", hidden=17), "rnn_hidden"),
+        (command(RnnLab, "set_length", length=5), "rnn_fixed_length"),
+        (command(RnnLab, "set_symbols", symbols=7), "rnn_symbols"),
+        (command(RnnLab, "set_sample", index=7), "rnn_sample"),
+        (command(RnnLab, "set_cursor", steps=3), "rnn_step"),
+        (command(RnnLab, "focus", step=0, unit=8), "rnn_unit"),
     ],
 )
 def test_out_of_range_commands_are_refused_with_a_code(lab, command, code):
