@@ -30,3 +30,12 @@ def open_room(page) -> str:
     code = page.get_by_test_id("room-code-value")
     expect(code).to_have_text(ROOM_CODE)
     return code.inner_text()
+
+
+def open_neurons(page, query: str = "", output: str = "4.9"):
+    """The neurons page (`query`, e.g. "?preset=b2_relu"; the book's B-2 example without
+    one) once the engine's first frame shows `output`: the output's locator."""
+    page.goto(f"/neurons{query}")
+    shown = page.get_by_test_id("output-value")
+    expect(shown).to_have_text(output)
+    return shown

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.classroom import CLASSROOM_PAGES, FIRST_SCREEN, axe_violations, ready
 from tests.browser.conftest import screenshot
-from tests.browser.steps import enter
+from tests.browser.steps import enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +82,7 @@ def test_focus_is_always_visible(page):
 
 
 def test_a_weight_is_edited_with_the_keyboard_alone(page):
-    page.goto("/neurons?preset=b2_weighted")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page, "?preset=b2_weighted")
     page.get_by_test_id("edge-0-1-0").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("editor-number")).to_be_focused()

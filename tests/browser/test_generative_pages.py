@@ -32,6 +32,14 @@ def wait_until_redrawn(page, testid: str, before: str) -> None:
     )
 
 
+def open_gan(page):
+    """The GAN page once its first frame is drawn (iteration 0): the iteration counter."""
+    page.goto("/gan")
+    counter = page.get_by_test_id("counter")
+    expect(counter).to_contain_text("Iteration 0")
+    return counter
+
+
 def test_autoencoder_trains_decodes_a_clicked_point_and_rebuilds_a_drawing(page):
     page.goto("/autoencoder")
     expect(page.get_by_test_id("originals-9")).to_be_visible()
@@ -78,8 +86,7 @@ def test_autoencoder_bottleneck_slider_and_denoising(page):
 
 
 def test_gan_steps_d_only_then_g_only_and_plays(page):
-    page.goto("/gan")
-    counter = page.get_by_test_id("counter")
+    counter = open_gan(page)
     expect(counter).to_have_text("Iteration 0 · D updates 0 · G updates 0")
     expect(page.get_by_test_id("d-loss")).to_have_text("–")
     heatmap = pixels(page, "plane")
@@ -105,8 +112,7 @@ def test_gan_steps_d_only_then_g_only_and_plays(page):
 
 
 def test_gan_slow_motion_names_each_phase_then_digits_show_scored_samples(page):
-    page.goto("/gan")
-    expect(page.get_by_test_id("counter")).to_contain_text("Iteration 0")
+    open_gan(page)
     page.get_by_test_id("slow-motion").check()
     expect(page.get_by_test_id("phases")).to_be_visible()
     for phase, words in [

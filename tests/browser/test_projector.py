@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.classroom import CLASSROOM_PAGES, ready, rendered_font_sizes, reveal
 from tests.browser.conftest import screenshot
+from tests.browser.steps import open_neurons
 
 pytestmark = pytest.mark.browser
 
@@ -71,9 +72,7 @@ def test_theme_switch_is_complete_and_remembered(page):
 
 
 def test_keyboard_shortcuts_and_their_help(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
+    output = open_neurons(page, "?preset=b2_weighted")
     page.get_by_test_id("edge-0-1-0").focus()
     page.keyboard.press("ArrowUp")  # the edge's own key: 0.5 -> 0.6
     expect(output).to_have_text("4.7")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from app.labs import TOURS
 from app.settings import Settings
 from tests.browser.classroom import ready
-from tests.browser.steps import edit_weight, enter
+from tests.browser.steps import edit_weight, enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,7 @@ def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(page, new
     )
 
     other = new_page()  # no cookies, no storage, nothing shared with the first
-    other.goto("/neurons")
-    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(other)
     other.get_by_test_id("share-open").click()
     other.get_by_test_id("state-upload").set_input_files(saved)
     expect(other.get_by_test_id("node-1-2")).to_be_visible()

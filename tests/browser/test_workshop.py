@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.main import create_app
 from app.settings import Settings
 from tests.browser.conftest import screenshot
-from tests.browser.steps import edit_weight, open_room
+from tests.browser.steps import edit_weight, open_neurons, open_room
 from tests.liveserver import serving
 from tests.wsutil import wait_for
 
@@ -41,8 +41,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
     page.add_init_script(WATCH_CSP)
-    page.goto("/neurons")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page)
     page.evaluate(
         """() => new Promise((resolve, reject) => {
             const script = document.createElement("script");
@@ -83,9 +82,7 @@ def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
 
 
 def test_a_reload_keeps_the_learners_work(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
+    output = open_neurons(page, "?preset=b2_weighted")
     edit_weight(page, "edge-0-1-0", "1")
     expect(output).to_have_text("3.9")
     page.reload()
@@ -94,15 +91,13 @@ def test_a_reload_keeps_the_learners_work(page):
     expect(page.locator("html")).to_have_attribute("data-connection", "open")
     # Another tab (no sessionStorage) starts fresh.
     other = page.context.new_page()
-    other.goto("/neurons?preset=b2_weighted")
-    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(other, "?preset=b2_weighted")
     other.close()
 
 
 def test_a_teacher_room_from_open_to_fork(new_page):
     teacher, student = new_page(), new_page()
-    teacher.goto("/neurons?preset=b2_weighted")
-    expect(teacher.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(teacher, "?preset=b2_weighted")
     code = open_room(teacher)
     expect(teacher.get_by_test_id("room-code-big")).to_contain_text("/room")
     screenshot(teacher, "room-code-projector")
@@ -162,9 +157,7 @@ def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
 ):
     address, app = forgetful_server
     page = new_page(base_url=address)
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
+    output = open_neurons(page, "?preset=b2_weighted")
     edit_weight(page, "edge-0-1-0", "1")
     expect(output).to_have_text("3.9")
     # The learner switches to another window: the page keeps the lab's state for later.
