@@ -144,7 +144,7 @@ class BackpropLab(BackpropRendering, StepThroughLab):
     def restore(self, state: BackpropState) -> None:
         problem = PROBLEMS[state.problem]
         like = build_model(problem.activations, self.preset_weights(problem))
-        model = restore_model(problem.activations, state.weights, like, self.settings.max_abs_value)
+        model = restore_model(problem.activations, state.weights, like)
         targets = np.array(state.targets, dtype=float)
         if targets.shape != np.shape(problem.y):
             raise LabError("bad_state", "The targets do not fit the batch.", detail="targets")

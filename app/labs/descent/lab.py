@@ -125,7 +125,7 @@ class DescentLab(DescentRendering, StepThroughLab):
     def restore(self, state: DescentState) -> None:
         preset = PRESETS[state.preset]
         like = build_model(preset.activations, [LayerWeights(w=w) for w in preset.weights])
-        model = restore_model(preset.activations, state.weights, like, self.settings.max_abs_value)
+        model = restore_model(preset.activations, state.weights, like)
         self.trainer.check_learning_rate(state.training.learning_rate)
         self.load(preset)
         self.model = model

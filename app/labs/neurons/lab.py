@@ -181,8 +181,6 @@ class NeuronsLab(NeuronsRendering, StepThroughLab):
             )
         if len(state.activations) != len(state.weights):
             raise LabError("bad_state", "One activation is needed per layer.", detail="layers")
-        for value in [*state.inputs, *(v for d in state.weights for r in d.w for v in r)]:
-            self.check_value(value, "value")
         hidden = [len(d.b) for d in state.weights[:-1]]
         sizes = [len(state.inputs), *hidden, len(state.weights[-1].b)]
         self.check_architecture(hidden)

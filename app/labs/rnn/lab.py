@@ -357,12 +357,6 @@ class RnnLab(RnnRendering, Lab):
             raise LabError(
                 "bad_state", "Weights are needed for rnn, lstm and gru.", detail="weights"
             )
-        for weights in state.weights.values():
-            for layer in weights:
-                for values in layer.values():
-                    for row in values:
-                        for value in row if isinstance(row, list) else [row]:
-                            self.check_value(value, "weight")
         history = state.history
         if set(history.loss) != set(CELL_NAMES) or any(
             len(values) != len(history.steps) for values in history.loss.values()
