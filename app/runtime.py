@@ -49,6 +49,8 @@ class Runtime:
         self.room_guesses_by_session = GuessThrottle(settings.room_guess_session_burst, refill)
         self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
         self.tasks: list[asyncio.Task] = []
+        #: Set on SIGTERM (app/drain.py): no new sessions, /readyz says 503.
+        self.draining = False
         m.watch(m.sessions, lambda: len(self.sessions))
         m.watch(m.parked, lambda: len(self.sessions.parked))
         m.watch(m.playing, lambda: self.pool.players)
@@ -76,10 +78,29 @@ class Runtime:
             self.pool.stop()
             self.host.stop()
 
+    async def readiness(self) -> dict[str, str]:
+        """What /readyz checks: each "ok", "off" (not configured) or what is wrong."""
+        redis = "off"
+        if self.resume_store.redis is not None:
+            timeout = self.settings.redis_timeout_seconds
+            redis = "ok" if await self.resume_store.reachable(timeout) else "unreachable"
+        labs = "off"
+        if self.host.processes:
+            labs = "ok" if self.host.alive() else "down"
+        return {
+            "accepting": "draining" if self.draining else "ok",
+            "lab_processes": labs,
+            "redis": redis,
+        }
+
     async def housekeeping(self) -> None:
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
+                # A lab process that died while nobody called it would stay dead (and this
+                # replica unready) until a learner's call found it: start it again now.
+                if not self.host.alive():
+                    await asyncio.to_thread(self.host.revive)
                 for workspace in self.sessions.expire():
                     await self.drop(workspace)
                 await self.rooms.reap()

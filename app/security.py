@@ -59,10 +59,12 @@ SECURITY_HEADERS = (
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
 
+#: Health probes (app/routers/health.py), answered whatever name they ask by.
+PROBES = ("/healthz", "/readyz")
 ACCESS_COOKIE = "np_access"
 ACCESS_COOKIE_SECONDS = 12 * 3600
 #: Reachable without the access code: health checks, metrics, the entry page and its assets.
-OPEN_PATHS = ("/healthz", "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
+OPEN_PATHS = (*PROBES, "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
 
 
 class SecurityHeaders:
@@ -137,8 +139,8 @@ class HostGate:
             await self.app(scope, receive, send)
             return
         host = Headers(scope=scope).get("host", "")
-        # /healthz tells nobody anything: a probe may ask by any name (a pod's, a balancer's).
-        if scope["path"] == "/healthz" or host_allowed(host, self.allowed, self.own):
+        # The probes tell nobody anything: they may ask by any name (a pod's, a balancer's).
+        if scope["path"] in PROBES or host_allowed(host, self.allowed, self.own):
             await self.app(scope, receive, send)
             return
         log.warning("request for a host name not ours refused (see NP_ALLOWED_HOSTS)")
