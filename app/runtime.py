@@ -15,6 +15,7 @@ from fastapi import FastAPI, WebSocket
 from pydantic import ValidationError
 
 from app.aio import cancel_quietly
+from app.drain import Drain
 from app.labrun.labhost import CHANNELS, LabHost
 from app.labrun.pool import LabPool
 from app.labs.common.base import Lab
@@ -51,6 +52,7 @@ class Runtime:
         self.tasks: list[asyncio.Task] = []
         #: Set on SIGTERM (app/drain.py): no new sessions, /readyz says 503.
         self.draining = False
+        self.drainer = Drain(self)
         m.watch(m.sessions, lambda: len(self.sessions))
         m.watch(m.parked, lambda: len(self.sessions.parked))
         m.watch(m.playing, lambda: self.pool.players)
@@ -68,9 +70,11 @@ class Runtime:
             asyncio.create_task(self.housekeeping(), name="housekeeping"),
             asyncio.create_task(self.checkpoints(), name="checkpoints"),
         ]
+        self.drainer.install()
         try:
             yield
         finally:
+            self.drainer.uninstall()
             for task in self.tasks:
                 await cancel_quietly(task)
             await self.rooms.stop()
@@ -92,6 +96,21 @@ class Runtime:
             "lab_processes": labs,
             "redis": redis,
         }
+
+    async def drain(self) -> int:
+        """SIGTERM (app/drain.py): take no new sessions, and move every open one out (its
+        work left where another replica takes it back, then closed with 1012). Sessions
+        still being made meanwhile are moved once registered. How many were moved."""
+        self.draining = True
+        moved: set[Session] = set()
+        while True:
+            staying = [s for s in self.sessions.sessions.values() if s not in moved]
+            if not staying and not self.sessions.claimed:
+                return len(moved)
+            moved.update(staying)
+            await asyncio.gather(*(s.move_out() for s in staying), return_exceptions=True)
+            if not staying:
+                await asyncio.sleep(0.05)  # a session being made: wait for it
 
     async def housekeeping(self) -> None:
         while True:
@@ -212,6 +231,9 @@ class Runtime:
         if session.handed_over:
             return
         workspace = session.detach()
+        if session.moved:  # its work is in the resume store or the page (drain): not here
+            await self.release(workspace)
+            return
         if self.settings.resume_grace_seconds <= 0:
             await self.drop(workspace)
             return

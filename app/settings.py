@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # A client that stops reading (its sends stall this long) is closed, freeing its slot.
     send_timeout_seconds: float = Field(30.0, gt=0, description="close a client that never reads")
 
+    # SIGTERM (app/drain.py): moving every open session's work out may take this long at
+    # most before the server stops anyway (keep it under the orchestrator's grace: 10 s
+    # for `docker stop`).
+    drain_seconds: float = Field(8.0, gt=0, description="longest drain after SIGTERM")
+
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")
 

@@ -37,8 +37,12 @@ function emit(name, detail) {
 
 // --- the websocket session ------------------------------------------------------------
 // Close codes from the server (docs/protocol.md): 1008 refused for good, 1009 message too
-// large for the transport, 1013 server full, 1000 "idle", 4000 continued in another tab.
-const CLOSE = { IDLE: 1000, POLICY: 1008, TOO_BIG: 1009, FULL: 1013, REPLACED: 4000 };
+// large for the transport, 1012 this server stops (the work waits for us elsewhere), 1013
+// server full, 1000 "idle", 4000 continued in another tab.
+const CLOSE = { IDLE: 1000, POLICY: 1008, TOO_BIG: 1009, RESTART: 1012, FULL: 1013, REPLACED: 4000 };
+// After a 1012, come back within this long: at once, but not a whole class in the same
+// millisecond.
+const RESTART_SPREAD_MS = 1000;
 const FULL_RETRY_MS = 60000;
 
 // What a tab keeps for its next page load: the resume token of its session (to take the
@@ -257,6 +261,13 @@ export function connect(lab, handlers) {
         };
         addEventListener("pointerdown", wake, true);
         addEventListener("keydown", wake, true);
+        return;
+      }
+      if (event.code === CLOSE.RESTART) {
+        root.dataset.connection = "moving";
+        toast(t("connection.moving"));
+        retry = 500;
+        setTimeout(open, Math.random() * RESTART_SPREAD_MS);
         return;
       }
       if (event.code === CLOSE.FULL) {
