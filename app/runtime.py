@@ -59,6 +59,7 @@ class Runtime:
         m.watch(m.queue, lambda: self.pool.queued)
         m.watch(m.rooms, lambda: self.rooms.room_count())
         m.watch(m.followers, lambda: self.rooms.follower_count())
+        m.lab_pids = self.host.pids
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
