@@ -84,6 +84,17 @@ class Settings(BaseSettings):
     # when the teacher's browser uses a loopback one (app/join.py).
     public_url: str = Field("", description="public base URL shown to students")
 
+    # Hosting under a sub-path behind a proxy that strips it (app/rootpath.py): e.g.
+    # "/playground". Every URL the pages and scripts use starts with it.
+    root_path: str = Field(
+        "", pattern=r"^(/[A-Za-z0-9._~-]+)*/?$", description="path prefix, e.g. /playground"
+    )
+    # Who may show the pages in a frame (CSP frame-ancestors): 'none' (no one), 'self', or
+    # origins such as https://lms.school.example (an LMS, slides), space-separated.
+    frame_ancestors: str = Field(
+        "'none'", pattern=r"^[A-Za-z0-9:/.*' _-]+$", description="CSP frame-ancestors sources"
+    )
+
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
     # Host names answered besides any IP address, localhost and this machine's own name (a
@@ -150,6 +161,11 @@ class Settings(BaseSettings):
     @classmethod
     def random_secret_unless_set(cls, key: SecretStr) -> SecretStr:
         return key if key.get_secret_value() else SecretStr(secrets.token_urlsafe(32))
+
+    @property
+    def root(self) -> str:
+        """NP_ROOT_PATH without its trailing slash ("" at the root)."""
+        return self.root_path.rstrip("/")
 
     @property
     def hosts(self) -> frozenset[str]:

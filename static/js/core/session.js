@@ -2,7 +2,7 @@
 // downloads. Classroom modules (tour.js, share.js, keys.js, room.js) listen to the events this
 // module dispatches on `document`: "np:open" ({session, first, resumed, restored}),
 // "np:message" ({msg, session}) and "np:room" (the `room` message).
-import { $ } from "./dom.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 
 const root = document.documentElement;
@@ -195,12 +195,12 @@ export function connect(lab, handlers) {
         break;
       case "error":
         if (msg.code === "access_required") {
-          location.assign(`/access?next=${encodeURIComponent(location.pathname + location.search)}`);
+          location.assign(`${appPath("/access")}?next=${encodeURIComponent(location.pathname + location.search)}`);
           return;
         }
         if (msg.code === "room_other_lab" && /^[a-z0-9_]+$/.test(msg.params.lab)) {
           // The room shows another page: go there, and follow it from that page.
-          location.assign(`/${msg.params.lab}?room=${encodeURIComponent(msg.params.code)}`);
+          location.assign(`${appPath(`/${msg.params.lab}`)}?room=${encodeURIComponent(msg.params.code)}`);
           return;
         }
         break;
@@ -231,7 +231,7 @@ export function connect(lab, handlers) {
 
   function open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    ws = new WebSocket(`${scheme}://${location.host}/ws/${lab}`);
+    ws = new WebSocket(`${scheme}://${location.host}${appPath(`/ws/${lab}`)}`);
     ready = false;
     held = [];
     ws.onopen = () => {
