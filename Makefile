@@ -16,17 +16,37 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly screens
+.PHONY: run test lint lock bench bench-compare chromium redis axe clean vendor-plotly screens
 
-$(VENV)/.runtime: pyproject.toml
+# Dependencies come from the lock files (exact versions, the same on every machine and in the
+# Docker image); the project itself is installed over them, editable, without resolving again.
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.runtime: pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.runtime pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.test: $(VENV)/.runtime pyproject.toml $(TEST_LOCK)
+	$(PY) -m pip install --quiet -r $(TEST_LOCK)
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (pip-tools, in a venv of
+# its own). The test lock starts from the runtime pins, so both agree (tests/test_lock.py).
+# UPGRADE=1 moves every pin to the newest version allowed.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(COMPILE) --output-file $(LOCK) pyproject.toml
+	cp $(LOCK) $(TEST_LOCK)
+	$(COMPILE) --extra test --output-file $(TEST_LOCK) pyproject.toml
 
 # Playwright drives Debian's Chromium: its own browser download does not work offline. Without
 # a CJK font, Korean pages show empty boxes in screenshots.
@@ -103,4 +123,4 @@ bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)
 
 clean:
-	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) $(LOCK_VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts
