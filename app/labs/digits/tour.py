@@ -22,12 +22,12 @@ STEPS = (
     # B-17 to B-19: 2x2 max pooling halves every map.
     step("pooling", DEFAULT, TRAIN, highlight=("stage-2",)),
     # B-20, B-21: flatten into one column of 128 numbers, a dense layer, softmax over 10.
-    step("flatten", DEFAULT, TRAIN, highlight=("flatten", "probabilities-conv")),
+    step("flatten", DEFAULT, TRAIN, highlight=("flatten",)),
     # A dense network of about as many parameters: level at 1,370 parameters, far behind
     # at 180 (one filter against 64 -> 2 -> 10), where sharing the filter's weights pays.
     step(
         "compare", preset("one_filter"), LONGER,
-        highlight=("accuracy", "curves"),
+        highlight=("accuracy", "dense-shape"),
         quotes={
             "conv": "runs.0.test_accuracy|percent",
             "dense": "runs.1.test_accuracy|percent",
@@ -37,5 +37,5 @@ STEPS = (
     # What it still confuses.
     step("mistakes", DEFAULT, LONGER, highlight=("confusion", "wrong"),
          quotes={"wrong": "wrong_count"}),  # fmt: skip
-    step("your_turn", highlight=("input-grid", "predicted-conv")),
+    step("your_turn", highlight=("input-grid",)),
 )

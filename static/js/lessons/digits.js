@@ -91,8 +91,10 @@ function drawInput() {
   for (let r = 0; r < SIDE; r++) grid.push(pixels.slice(r * SIDE, (r + 1) * SIDE));
   inputView.set(grid, (r, c, v) => t("digits.cell_aria", { row: r + 1, col: c + 1, value: fmt(v) }));
   inputView.cells.flat().forEach((cell, k) => {
+    // The shade skips the middle greys, where neither dark nor light numbers can be read.
     const ink = pixels[k] / frame.max_ink;
-    cell.style.background = `rgb(${mix(colours.background, colours.ink, ink).join(",")})`;
+    const shade = ink <= 0.5 ? 0.9 * ink : 0.7 + 0.6 * (ink - 0.5);
+    cell.style.background = `rgb(${mix(colours.background, colours.ink, shade).join(",")})`;
     cell.classList.toggle("cell--dark", ink > 0.5);
   });
   const inp = frame.input;
