@@ -19,7 +19,7 @@ from app.settings import Settings
 from tests.labutil import burst_stops_at_the_last_good_step, refused, restored
 
 
-def test_the_digits_come_from_scikit_learn_scaled_to_0_1_and_loaded_once():
+def test_the_digits_are_the_shipped_ones_scaled_to_0_1_and_loaded_once():
     data = digits()
     assert data.images.shape == (1797, 64) and data.side == 8
     assert data.images.min() == 0.0 and data.images.max() == 1.0

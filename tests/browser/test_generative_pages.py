@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module", autouse=True)
 def digits_loaded():
-    """Load scikit-learn's digits before the clock of the first expect() starts (the live
+    """Load the shipped digits before the clock of the first expect() starts (the live
     server runs in this process, so it shares the cache)."""
     digits()
 
