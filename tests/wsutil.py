@@ -25,6 +25,22 @@ def ask(ws, message: dict, wanted: str = "frame", limit: int = 20) -> dict:
     return receive_until(ws, wanted, limit)
 
 
+def play_frames(ws, count: int, steps_per_frame: int | None = None) -> tuple[list[int], dict]:
+    """Play (at `steps_per_frame` when given) for `count` frames, then pause: the frames'
+    steps, in order, and the status once training has stopped (not before the last frame)."""
+    if steps_per_frame is not None:
+        speed = {"type": "set_speed", "steps_per_frame": steps_per_frame}
+        assert ask(ws, speed, "status")["steps_per_frame"] == steps_per_frame
+    assert ask(ws, {"type": "play"}, "status")["running"] is True
+    steps = [receive_until(ws, "frame")["step"] for _ in range(count)]
+    assert steps == sorted(steps)
+    status = ask(ws, {"type": "pause"}, "status", limit=50)
+    while status["running"]:
+        status = receive_until(ws, "status", limit=50)
+    assert status["step"] >= steps[-1]
+    return steps, status
+
+
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
     """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
     ws.send_json(message)
