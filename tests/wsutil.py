@@ -41,6 +41,19 @@ def play_frames(ws, count: int, steps_per_frame: int | None = None) -> tuple[lis
     return steps, status
 
 
+def step_then_play(ws, steps: int, steps_per_frame: int) -> dict:
+    """Step `steps` (the frame and the status say so), then play three frames at
+    `steps_per_frame`: play goes on from there in whole frames, and a pause stops it no
+    earlier than the third. The step's frame."""
+    frame = ask(ws, {"type": "step", "steps": steps})
+    assert frame["step"] == steps
+    assert receive_until(ws, "status")["step"] == steps
+    played, status = play_frames(ws, 3, steps_per_frame)
+    assert played[0] >= steps + steps_per_frame and played[0] % steps_per_frame == 0
+    assert status["step"] >= steps + 3 * steps_per_frame
+    return frame
+
+
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
     """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
     ws.send_json(message)
