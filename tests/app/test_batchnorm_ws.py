@@ -5,7 +5,14 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import ask, assert_error, open_lab, play_until_diverged, receive_until
+from tests.wsutil import (
+    ask,
+    assert_error,
+    open_lab,
+    play_until_diverged,
+    receive_until,
+    step_then_play,
+)
 
 
 def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
@@ -23,22 +30,9 @@ def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
 
 def test_step_trains_both_runs_and_play_streams_until_paused(client):
     with open_lab(client, "batchnorm") as (session, first):
-        frame = ask(session, {"type": "step", "steps": 20})
-        assert frame["step"] == 20
+        frame = step_then_play(session, 20, steps_per_frame=5)
         assert frame["curve"]["steps"][-1] == 20
         assert frame["runs"][1]["layers"][0]["counts"] != first["runs"][1]["layers"][0]["counts"]
-        assert receive_until(session, "status")["step"] == 20
-
-        session.send_json({"type": "set_speed", "steps_per_frame": 5})
-        assert receive_until(session, "status")["steps_per_frame"] == 5
-        session.send_json({"type": "play"})
-        assert receive_until(session, "status")["running"] is True
-        steps = [receive_until(session, "frame")["step"] for _ in range(3)]
-        assert steps == sorted(steps) and steps[0] >= 25 and steps[0] % 5 == 0
-        status = ask(session, {"type": "pause"}, "status", limit=50)
-        while status["running"]:
-            status = receive_until(session, "status", limit=50)
-        assert status["step"] >= 35
 
 
 def test_mode_view_selection_and_configure(client):
