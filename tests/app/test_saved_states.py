@@ -160,9 +160,9 @@ class Misfit(Lab):
 def test_what_a_labs_network_still_refuses_is_a_bad_state_and_changes_nothing():
     lab = Misfit(Settings())
     with pytest.raises(LabError) as info:
-        restore_saved(lab, read_state(MisfitState, {"w": [5.0, 6.0]}, 1e6))
+        restore_saved(lab, read_state(MisfitState, {"w": [5.0, 6.0]}, 1e6), Misfit.snapshot)
     assert info.value.code == "bad_state"
     assert "broadcast" in info.value.message
     assert lab.w.tolist() == [1.0, 2.0, 3.0]
-    restore_saved(lab, read_state(MisfitState, {"w": [4.0, 5.0, 6.0]}, 1e6))
-    assert lab.w.tolist() == [4.0, 5.0, 6.0]
+    saved = read_state(MisfitState, {"w": [4.0, 5.0, 6.0]}, 1e6)
+    assert restore_saved(lab, saved, Misfit.snapshot) == saved
