@@ -233,7 +233,7 @@ def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto("/playground", wait_until="domcontentloaded")
     plot = page.get_by_test_id("plot")
-    expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+    expect(plot).to_have_attribute("data-step", "0")
     page.get_by_test_id("dataset").select_option("xor")
     expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
     page.get_by_test_id("step").click()
@@ -243,7 +243,7 @@ def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
     page.reload(wait_until="domcontentloaded")
     # The server gave the page its session back: the XOR points, step 1 and every map,
     # although the page had nothing of them and the lab sends only what changed.
-    expect(page.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+    expect(page.get_by_test_id("dataset")).to_have_value("xor")
     expect(plot).to_have_attribute("data-step", "1")
     expect(page.get_by_test_id("train-loss")).to_have_text(loss)
     # The same picture, but for the surface's colours within a level or two: the page last
@@ -263,7 +263,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
     try:
         teacher.goto("/playground", wait_until="domcontentloaded")
         plot = teacher.get_by_test_id("plot")
-        expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+        expect(plot).to_have_attribute("data-step", "0")
         teacher.get_by_test_id("dataset").select_option("xor")
         expect(teacher.get_by_test_id("dataset-about")).to_contain_text("same sign")
         teacher.get_by_test_id("step").click()
@@ -277,7 +277,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         student.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
         shown = student.get_by_test_id("plot")
         expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
-        expect(student.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+        expect(student.get_by_test_id("dataset")).to_have_value("xor")
         expect(shown).to_have_attribute("data-step", "1")
         picture = plot.evaluate("canvas => canvas.toDataURL()")
         assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
@@ -306,7 +306,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         late.on("pageerror", lambda exc: errors.append(str(exc)))
         late.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
         expect(late.get_by_test_id("plot")).to_have_attribute(
-            "data-step", plot.get_attribute("data-step"), timeout=20_000
+            "data-step", plot.get_attribute("data-step")
         )
         expect(late.get_by_test_id("dataset")).to_have_value("xor")
         assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
