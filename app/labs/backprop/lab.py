@@ -112,9 +112,7 @@ class BackpropLab(BackpropRendering, StepThroughLab):
     def batch(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x, self.y
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case SetProblem(problem=name):
                 self.load(PROBLEMS[name])

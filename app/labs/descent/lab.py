@@ -72,9 +72,7 @@ class DescentLab(DescentRendering, StepThroughLab):
     def coords(self) -> list[landscape.Coordinate]:
         return [ref.coord() for ref in self.selected]
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])

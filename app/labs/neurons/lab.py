@@ -97,9 +97,7 @@ class NeuronsLab(NeuronsRendering, StepThroughLab):
         """One sample: the current inputs and their wanted outputs."""
         return self.x[None, :], self.target[None, :]
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])
