@@ -147,14 +147,18 @@ def _check_numbers(array: np.ndarray, limit: float | None, where: str) -> None:
 
 def restore_saved(lab: Lab, state: BaseModel, use: Callable[[Lab], T]) -> T:
     """`lab.restore(state)` for a state from outside, checked by `read_state`, then what
-    `use(lab)` makes of it (the frame, the weights). If the lab's network refuses the state
-    after all, or cannot show it (an array of another length that its `restore` did not
-    check: NumPy's ValueError or IndexError), the lab is put back as it was and the state
+    `use(lab)` makes of it (the frame, the weights). Whatever refuses it, the lab is put back
+    as it was: the lab's own `LabError` (raised by some labs once half the state was in),
+    or its network refusing the state after all or failing to show it (an array of another
+    length that its `restore` did not check: NumPy's ValueError or IndexError), which is
     refused as `bad_state`, like every other misfit."""
     previous = lab.snapshot()
     try:
         lab.restore(state)
         return use(lab)
+    except LabError:
+        lab.restore(previous)
+        raise
     except (ValueError, IndexError) as exc:
         log.warning("a saved state the lab did not check", exc_info=True)
         lab.restore(previous)
