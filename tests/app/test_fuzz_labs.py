@@ -4,7 +4,8 @@ state mutated and sent back (`set_state`) and to the weights export. Whatever is
 session answers with frames or clear errors, never `internal_error`, and the export never
 with a 500; the session still works afterwards.
 
-Bounded (a few examples per lab, derandomized) so it runs in seconds in `make test`.
+Bounded (25 examples a lab, each up to 8 commands and a mutated state; derandomized) so it
+runs in seconds in `make test`; a longer hunt: raise `max_examples`, drop `derandomize`.
 """
 
 import copy
