@@ -69,8 +69,7 @@ class RestoreState(LabCall[str]):
     state: BaseModel
 
     def apply(self, lab: Lab) -> str:
-        restore_saved(lab, self.state)
-        return render(lab, "full")
+        return restore_saved(lab, self.state, lambda lab: render(lab, "full"))
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,7 @@ def problem(status: int, code: str, message: str, **params: object) -> JSONRespo
 def lab_weights(lab_class: type[Lab], data: object, settings: Settings) -> dict[str, np.ndarray]:
     state = read_state(lab_class.State, data, settings.max_abs_value)
     lab = lab_class(settings)
-    restore_saved(lab, state)
-    return lab.weights()
+    return restore_saved(lab, state, lab_class.weights)
 
 
 def npz_bytes(weights: dict[str, np.ndarray]) -> bytes:

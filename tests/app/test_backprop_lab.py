@@ -161,6 +161,17 @@ def test_targets_are_editable_and_checked(lab):
     assert info.value.code == "bad_index"
 
 
+@pytest.mark.parametrize("problem", ["binary", "multilabel"])
+def test_a_target_between_the_classes_has_no_accuracy_but_a_frame(lab, problem):
+    # Found by tests/app/test_fuzz_labs.py: the frame raised (binary accuracy needs 0 or 1).
+    lab.handle(SetProblem(type="set_problem", problem=problem))
+    assert lab.frame().metrics.accuracy is not None
+    lab.handle(SetTarget(type="set_target", value=0.5))
+    frame = lab.frame()
+    assert frame.metrics.accuracy is None and frame.metrics.misclassification is None
+    assert frame.metrics.mse > 0
+
+
 def test_snapshot_and_restore(lab):
     lab.handle(SetProblem(type="set_problem", problem="multilabel"))
     lab.train(5)

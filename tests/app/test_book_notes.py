@@ -13,9 +13,11 @@ NOTES = [
         "gan",
         "tour.gan.generator_next.body",
         {
-            "en": ["as the book puts it", "the rule backwards", "makes D's loss larger",
+            "en": ["as the book puts it", "the book states the rule backwards",
+                   "G does not make D's loss smaller, it makes it larger",
                    "minimizes the non-saturating loss −log D(G(z))"],
-            "ko": ["책의 설명대로", "거꾸로 말한 것", "D의 손실을 키우는",
+            "ko": ["책의 설명대로", "책은 규칙을 거꾸로 적었습니다",
+                   "G는 D의 손실을 줄이는 것이 아니라 키웁니다",
                    "포화되지 않는 손실 −log D(G(z))를 최소화"],
         },
     ),

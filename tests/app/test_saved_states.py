@@ -21,8 +21,6 @@ HUGE = 1.7e308  # finite, so pydantic lets it through; a bias of it made `inf` o
 
 #: Where a state holds readings (losses) that need only be finite.
 READINGS = {"history", "curve"}
-#: Batch norm's running statistics: bounded by the limit squared.
-STATISTICS = {"running_mean", "running_var"}
 
 
 def float_places(data: object, path: tuple = ()) -> Iterator[tuple]:
@@ -37,12 +35,29 @@ def float_places(data: object, path: tuple = ()) -> Iterator[tuple]:
         yield path
 
 
+def list_places(data: object, path: tuple = ()) -> Iterator[tuple]:
+    """The path of every list in a state's JSON form."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from list_places(value, (*path, key))
+    elif isinstance(data, list):
+        yield path
+        for index, value in enumerate(data):
+            yield from list_places(value, (*path, index))
+
+
 def one_per_kind(places: Iterator[tuple]) -> list[tuple]:
     """One path per field, whatever its indices (weights.*.b.*): every kind of number once."""
     kinds: dict[tuple, tuple] = {}
     for path in places:
         kinds.setdefault(tuple("*" if isinstance(k, int) else k for k in path), path)
     return list(kinds.values())
+
+
+def get(data: dict, path: tuple) -> object:
+    for key in path:
+        data = data[key]
+    return data
 
 
 def put(data: dict, path: tuple, value: object) -> dict:
@@ -81,6 +96,26 @@ def test_every_number_of_every_labs_state_is_bounded(name):
             error = refused(name, put(state, path, HUGE))
             # Named where it is (or by pydantic, for fields with ranges of their own).
             assert str(path[-2] if isinstance(path[-1], int) else path[-1]) in error.message
+
+
+@pytest.mark.parametrize("name", sorted(LABS))
+def test_a_list_one_item_short_or_long_fits_or_is_refused_and_changes_nothing(name):
+    """Wrong lengths: every kind of list of a lab's state (weights, rows, targets, inputs,
+    settings, curves) one item short and one too many. The lab shows it, or refuses it
+    (a `LabError`, never a crash) and is as it was."""
+    state, limit = trained_state(name), Settings().max_abs_value
+    lab = LABS[name](Settings())
+    before = lab.snapshot()
+    for path in one_per_kind(list_places(state)):
+        items = get(state, path)
+        for changed in (items[:-1], [*items, *items[-1:]]) if items else ():
+            try:
+                saved = read_state(LABS[name].State, put(state, path, changed), limit)
+                restore_saved(lab, saved, lambda lab: lab.full_frame())
+            except LabError:
+                assert lab.snapshot() == before, path
+            else:
+                lab = LABS[name](Settings())  # restored: a fresh lab for the next change
 
 
 def test_running_statistics_may_exceed_the_limit_but_not_its_square():
@@ -160,9 +195,9 @@ class Misfit(Lab):
 def test_what_a_labs_network_still_refuses_is_a_bad_state_and_changes_nothing():
     lab = Misfit(Settings())
     with pytest.raises(LabError) as info:
-        restore_saved(lab, read_state(MisfitState, {"w": [5.0, 6.0]}, 1e6))
+        restore_saved(lab, read_state(MisfitState, {"w": [5.0, 6.0]}, 1e6), Misfit.snapshot)
     assert info.value.code == "bad_state"
     assert "broadcast" in info.value.message
     assert lab.w.tolist() == [1.0, 2.0, 3.0]
-    restore_saved(lab, read_state(MisfitState, {"w": [4.0, 5.0, 6.0]}, 1e6))
-    assert lab.w.tolist() == [4.0, 5.0, 6.0]
+    saved = read_state(MisfitState, {"w": [4.0, 5.0, 6.0]}, 1e6)
+    assert restore_saved(lab, saved, Misfit.snapshot) == saved

@@ -27,7 +27,8 @@ CHROMIUM_ARGS = [
 # take to come before the test fails. Playwright's 5 s is too short for a loaded 2-core
 # machine (a lab process loading its images, Plotly's 4.6 MB parsing, two suites at once);
 # a passing wait returns as soon as the state is there, so this costs a green run nothing.
-expect.set_options(timeout=20_000)
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -42,6 +43,16 @@ def live_server():
 def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def patient_context(**options):
+            # The same limit for every wait of every page (goto, click, wait_for_function),
+            # not only `expect`'s: Playwright's own is 30 s.
+            context = new_context(**options)
+            context.set_default_timeout(WAIT_MS)
+            return context
+
+        browser.new_context = patient_context
         yield browser
         browser.close()
 

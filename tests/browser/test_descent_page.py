@@ -34,7 +34,7 @@ def test_too_large_a_rate_grows_then_diverges_and_reset_recovers(page):
     expect(lr).to_have_value("1.5")
     page.get_by_test_id("st-speed").select_option("1")
     page.get_by_test_id("st-play").click()
-    expect(page.get_by_test_id("st-diverged")).to_be_visible(timeout=15000)
+    expect(page.get_by_test_id("st-diverged")).to_be_visible()
     expect(page.get_by_test_id("behaviour")).to_contain_text("Growing")
     assert "NaN" not in page.get_by_test_id("point").inner_text()
     page.get_by_test_id("st-diverged").get_by_role("button").click()

@@ -21,7 +21,7 @@ def number(page, testid: str) -> float:
 
 # A fresh page parses the 4.6 MB Plotly bundle while connecting: on a busy 2-core machine the
 # first frame can take longer than expect()'s default 5 s.
-LOADED = 20_000
+LOADED = 60_000
 
 
 def open_playground(page, url: str = "/playground") -> None:

@@ -257,5 +257,5 @@ def test_presets_by_url_show_their_key_numbers(page, lab):
     for name, expected in KEY_NUMBERS[lab].items():
         page.goto(f"{PATHS[lab]}?preset={name}")
         # The first frame can take a while: the B.8 labs load their images on first use.
-        expect(page.get_by_test_id("preset")).to_have_value(name, timeout=20_000)
+        expect(page.get_by_test_id("preset")).to_have_value(name)
         shows(page, expected)

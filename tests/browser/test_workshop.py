@@ -199,7 +199,7 @@ def xor_after_one_step(page):
     """Open the playground, choose XOR and train one step: the plot, once it shows step 1."""
     page.goto("/playground", wait_until="domcontentloaded")
     plot = page.get_by_test_id("plot")
-    expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+    expect(plot).to_have_attribute("data-step", "0")
     page.get_by_test_id("dataset").select_option("xor")
     expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
     page.get_by_test_id("step").click()
@@ -214,7 +214,7 @@ def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
     page.reload(wait_until="domcontentloaded")
     # The server gave the page its session back: the XOR points, step 1 and every map,
     # although the page had nothing of them and the lab sends only what changed.
-    expect(page.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+    expect(page.get_by_test_id("dataset")).to_have_value("xor")
     expect(plot).to_have_attribute("data-step", "1")
     expect(page.get_by_test_id("train-loss")).to_have_text(loss)
     # The same picture, but for the surface's colours within a level or two: the page last
@@ -231,7 +231,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     student.goto(f"/playground?room={code}", wait_until="domcontentloaded")
     shown = student.get_by_test_id("plot")
     expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
-    expect(student.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+    expect(student.get_by_test_id("dataset")).to_have_value("xor")
     expect(shown).to_have_attribute("data-step", "1")
     picture = plot.evaluate("canvas => canvas.toDataURL()")
     assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
@@ -259,7 +259,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     late = new_page()
     late.goto(f"/playground?room={code}", wait_until="domcontentloaded")
     expect(late.get_by_test_id("plot")).to_have_attribute(
-        "data-step", plot.get_attribute("data-step"), timeout=20_000
+        "data-step", plot.get_attribute("data-step")
     )
     expect(late.get_by_test_id("dataset")).to_have_value("xor")
     assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3

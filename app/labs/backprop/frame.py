@@ -142,7 +142,8 @@ class BackpropRendering:
         accuracy = None
         if self.problem.name == "multiclass":
             accuracy = metrics.accuracy(out, self.y)
-        elif self.problem.name in CLASSIFICATION:  # one yes/no decision per output
+        elif self.problem.name in CLASSIFICATION and np.isin(self.y, (0, 1)).all():
+            # One yes/no decision per output; a target the learner set to 0.5 is no class.
             accuracy = metrics.accuracy(out.reshape(-1), self.y.reshape(-1))
         return Metrics(
             accuracy=accuracy,

@@ -21,8 +21,9 @@ to refuse; `restore_saved` turns what a lab missed into the same refusal. All ar
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -32,6 +33,7 @@ from app.labs.common.base import Lab
 from app.protocol import LabError, describe_validation_error
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: The largest whole number (step count, seed, size) a state may hold: a thousand steps a
 #: second for thirty years, and small enough that a step times a batch size stays within
@@ -143,14 +145,20 @@ def _check_numbers(array: np.ndarray, limit: float | None, where: str) -> None:
         raise bad_state(f"{culprit}: {array[index]:g} is not {bound}.")
 
 
-def restore_saved(lab: Lab, state: BaseModel) -> None:
-    """`lab.restore(state)` for a state from outside, checked by `read_state`: if the lab's
-    network refuses it after all (an array of another length that its `restore` did not
-    check: NumPy's ValueError or IndexError), the lab is put back as it was and the state
+def restore_saved(lab: Lab, state: BaseModel, use: Callable[[Lab], T]) -> T:
+    """`lab.restore(state)` for a state from outside, checked by `read_state`, then what
+    `use(lab)` makes of it (the frame, the weights). Whatever refuses it, the lab is put back
+    as it was: the lab's own `LabError` (raised by some labs once half the state was in),
+    or its network refusing the state after all or failing to show it (an array of another
+    length that its `restore` did not check: NumPy's ValueError or IndexError), which is
     refused as `bad_state`, like every other misfit."""
     previous = lab.snapshot()
     try:
         lab.restore(state)
+        return use(lab)
+    except LabError:
+        lab.restore(previous)
+        raise
     except (ValueError, IndexError) as exc:
         log.warning("a saved state the lab did not check", exc_info=True)
         lab.restore(previous)
