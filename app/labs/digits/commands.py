@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.labs.common.curve import CurveState
+from app.labs.common.saved_state import READINGS
 from app.labs.digits.presets import PRESETS
 from app.protocol import FiniteFloat, Message
 from engine.data.digits import MAX_INK, SIDE
@@ -91,4 +92,4 @@ class DigitsState(Message):
     drawing: list[Ink] | None = Field(None, min_length=SIDE * SIDE, max_length=SIDE * SIDE)
     conv: Weights = Field(max_length=16)
     dense: Weights = Field(max_length=4)
-    curve: CurveState = Field(default_factory=CurveState)
+    curve: Annotated[CurveState, READINGS] = Field(default_factory=CurveState)
