@@ -332,8 +332,9 @@ function drawCurves() {
     }
   }
   const layout = {
-    height: 250,
-    margin: { l: 50, r: 10, t: 44, b: 40 },
+    // Room for the axis titles and the legend at any font size (the projector's is 24 px).
+    height: 150 + 8 * font.size,
+    margin: { l: 4.5 * font.size, r: 10, t: 3.4 * font.size, b: 3.2 * font.size },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: cssVar("--fg"), size: font.size },
     legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom" },
