@@ -25,6 +25,19 @@ def ask(ws, message: dict, wanted: str = "frame", limit: int = 20) -> dict:
     return receive_until(ws, wanted, limit)
 
 
+def play_frames(ws, steps_per_frame: int, frames: int = 3) -> tuple[list[int], dict]:
+    """Play at `steps_per_frame` for `frames` frames, then pause: the frames' step counts and
+    the status once the session has stopped."""
+    speed = ask(ws, {"type": "set_speed", "steps_per_frame": steps_per_frame}, "status")
+    assert speed["steps_per_frame"] == steps_per_frame
+    assert ask(ws, {"type": "play"}, "status")["running"] is True
+    steps = [receive_until(ws, "frame")["step"] for _ in range(frames)]
+    status = ask(ws, {"type": "pause"}, "status", limit=50)
+    while status["running"]:
+        status = receive_until(ws, "status", limit=50)
+    return steps, status
+
+
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
     """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
     ws.send_json(message)

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import ask, assert_error, open_lab, play_until_diverged, receive_until
+from tests.wsutil import (
+    ask,
+    assert_error,
+    open_lab,
+    play_frames,
+    play_until_diverged,
+    receive_until,
+)
 
 
 def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
@@ -29,15 +36,8 @@ def test_step_trains_both_runs_and_play_streams_until_paused(client):
         assert frame["runs"][1]["layers"][0]["counts"] != first["runs"][1]["layers"][0]["counts"]
         assert receive_until(session, "status")["step"] == 20
 
-        session.send_json({"type": "set_speed", "steps_per_frame": 5})
-        assert receive_until(session, "status")["steps_per_frame"] == 5
-        session.send_json({"type": "play"})
-        assert receive_until(session, "status")["running"] is True
-        steps = [receive_until(session, "frame")["step"] for _ in range(3)]
+        steps, status = play_frames(session, 5)
         assert steps == sorted(steps) and steps[0] >= 25 and steps[0] % 5 == 0
-        status = ask(session, {"type": "pause"}, "status", limit=50)
-        while status["running"]:
-            status = receive_until(session, "status", limit=50)
         assert status["step"] >= 35
 
 

@@ -5,7 +5,7 @@ import io
 
 import numpy as np
 
-from tests.wsutil import assert_error, open_lab, receive_until
+from tests.wsutil import assert_error, open_lab, play_frames, receive_until
 
 
 def test_greeting_step_and_play(client):
@@ -18,16 +18,8 @@ def test_greeting_step_and_play(client):
         assert frame["filters"] != first["filters"]
         assert receive_until(session, "status")["step"] == 50
 
-        session.send_json({"type": "set_speed", "steps_per_frame": 10})
-        assert receive_until(session, "status")["steps_per_frame"] == 10
-        session.send_json({"type": "play"})
-        assert receive_until(session, "status")["running"] is True
-        steps = [receive_until(session, "frame")["step"] for _ in range(3)]
+        steps, status = play_frames(session, 10)
         assert steps == sorted(steps) and steps[0] >= 60 and steps[0] % 10 == 0
-        session.send_json({"type": "pause"})
-        status = receive_until(session, "status", limit=50)
-        while status["running"]:
-            status = receive_until(session, "status", limit=50)
         assert status["step"] >= 80
 
 
