@@ -25,17 +25,33 @@ def ask(ws, message: dict, wanted: str = "frame", limit: int = 20) -> dict:
     return receive_until(ws, wanted, limit)
 
 
-def play_frames(ws, steps_per_frame: int, frames: int = 3) -> tuple[list[int], dict]:
-    """Play at `steps_per_frame` for `frames` frames, then pause: the frames' step counts and
-    the status once the session has stopped."""
-    speed = ask(ws, {"type": "set_speed", "steps_per_frame": steps_per_frame}, "status")
-    assert speed["steps_per_frame"] == steps_per_frame
+def play_frames(ws, count: int, steps_per_frame: int | None = None) -> tuple[list[int], dict]:
+    """Play (at `steps_per_frame` when given) for `count` frames, then pause: the frames'
+    steps, in order, and the status once training has stopped (not before the last frame)."""
+    if steps_per_frame is not None:
+        speed = {"type": "set_speed", "steps_per_frame": steps_per_frame}
+        assert ask(ws, speed, "status")["steps_per_frame"] == steps_per_frame
     assert ask(ws, {"type": "play"}, "status")["running"] is True
-    steps = [receive_until(ws, "frame")["step"] for _ in range(frames)]
+    steps = [receive_until(ws, "frame")["step"] for _ in range(count)]
+    assert steps == sorted(steps)
     status = ask(ws, {"type": "pause"}, "status", limit=50)
     while status["running"]:
         status = receive_until(ws, "status", limit=50)
+    assert status["step"] >= steps[-1]
     return steps, status
+
+
+def step_then_play(ws, steps: int, steps_per_frame: int) -> dict:
+    """Step `steps` (the frame and the status say so), then play three frames at
+    `steps_per_frame`: play goes on from there in whole frames, and a pause stops it no
+    earlier than the third. The step's frame."""
+    frame = ask(ws, {"type": "step", "steps": steps})
+    assert frame["step"] == steps
+    assert receive_until(ws, "status")["step"] == steps
+    played, status = play_frames(ws, 3, steps_per_frame)
+    assert played[0] >= steps + steps_per_frame and played[0] % steps_per_frame == 0
+    assert status["step"] >= steps + 3 * steps_per_frame
+    return frame
 
 
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:

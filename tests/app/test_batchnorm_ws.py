@@ -9,9 +9,9 @@ from tests.wsutil import (
     ask,
     assert_error,
     open_lab,
-    play_frames,
     play_until_diverged,
     receive_until,
+    step_then_play,
 )
 
 
@@ -30,15 +30,9 @@ def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
 
 def test_step_trains_both_runs_and_play_streams_until_paused(client):
     with open_lab(client, "batchnorm") as (session, first):
-        frame = ask(session, {"type": "step", "steps": 20})
-        assert frame["step"] == 20
+        frame = step_then_play(session, 20, steps_per_frame=5)
         assert frame["curve"]["steps"][-1] == 20
         assert frame["runs"][1]["layers"][0]["counts"] != first["runs"][1]["layers"][0]["counts"]
-        assert receive_until(session, "status")["step"] == 20
-
-        steps, status = play_frames(session, 5)
-        assert steps == sorted(steps) and steps[0] >= 25 and steps[0] % 5 == 0
-        assert status["step"] >= 35
 
 
 def test_mode_view_selection_and_configure(client):

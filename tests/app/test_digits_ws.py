@@ -5,35 +5,26 @@ import io
 
 import numpy as np
 
-from tests.wsutil import assert_error, open_lab, play_frames, receive_until
+from tests.wsutil import ask, assert_error, open_lab, step_then_play
 
 
 def test_greeting_step_and_play(client):
     with open_lab(client, "digits") as (session, first):
         assert first["lab"] == "digits" and first["step"] == 0
         assert [run["name"] for run in first["runs"]] == ["conv", "dense"]
-        session.send_json({"type": "step", "steps": 50})
-        frame = receive_until(session, "frame")
-        assert frame["step"] == 50 and frame["curves"]["steps"][-1] == 50
+        frame = step_then_play(session, 50, steps_per_frame=10)
+        assert frame["curves"]["steps"][-1] == 50
         assert frame["filters"] != first["filters"]
-        assert receive_until(session, "status")["step"] == 50
-
-        steps, status = play_frames(session, 10)
-        assert steps == sorted(steps) and steps[0] >= 60 and steps[0] % 10 == 0
-        assert status["step"] >= 80
 
 
 def test_paint_select_and_refusals(client):
     with open_lab(client, "digits") as (session, _):
-        session.send_json({"type": "clear_drawing"})
-        assert receive_until(session, "frame")["input"]["pixels"] == [0] * 64
-        session.send_json({"type": "paint", "cells": [[1, 2], [2, 2]], "value": 16})
-        frame = receive_until(session, "frame")
+        assert ask(session, {"type": "clear_drawing"})["input"]["pixels"] == [0] * 64
+        frame = ask(session, {"type": "paint", "cells": [[1, 2], [2, 2]], "value": 16})
         assert frame["input"]["source"] == "drawing"
         assert frame["input"]["pixels"][10] == 16 and frame["input"]["pixels"][18] == 16
         assert sum(frame["input"]["pixels"]) == 32
-        session.send_json({"type": "select", "index": 12})
-        assert receive_until(session, "frame")["input"]["index"] == 12
+        assert ask(session, {"type": "select", "index": 12})["input"]["index"] == 12
         off_grid = {"type": "paint", "cells": [[8, 0]], "value": 16}
         assert_error(session, off_grid, "invalid_message", "less than 8")
         too_dark = {"type": "paint", "cells": [[0, 0]], "value": 17}
@@ -47,10 +38,8 @@ def test_paint_select_and_refusals(client):
 
 def test_weights_export_as_npz(client):
     with open_lab(client, "digits") as (session, _):
-        session.send_json({"type": "step", "steps": 5})
-        receive_until(session, "frame")
-        session.send_json({"type": "get_state"})
-        state = receive_until(session, "state")["state"]
+        ask(session, {"type": "step", "steps": 5})
+        state = ask(session, {"type": "get_state"}, "state")["state"]
     answer = client.post("/export/digits/weights.npz", json=state)
     assert answer.status_code == 200
     weights = np.load(io.BytesIO(answer.content))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.wsutil import ask, open_lab, play_until_diverged, receive_until
+from tests.wsutil import ask, open_lab, play_frames, play_until_diverged, receive_until
 
 
 def test_session_opens_on_the_books_example(client):
@@ -35,14 +35,8 @@ def test_step_trains_all_three_networks_and_reports_the_gradient_per_step(client
 
 def test_play_streams_frames_until_paused(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "play"})
-        assert receive_until(ws, "status")["running"] is True
-        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
-        assert steps == sorted(steps) and steps[-1] >= 3
-        status = ask(ws, {"type": "pause"}, "status", limit=50)
-        while status["running"]:
-            status = receive_until(ws, "status", limit=50)
-        assert status["step"] >= steps[-1]
+        steps, _ = play_frames(ws, 3)
+        assert steps[-1] >= 3
 
 
 def test_clipping_over_the_socket(client):

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.labs.common.base import Lab
+from app.labs.common.configured import Configured
 from app.labs.common.curve import LossCurve
 from app.labs.digits.commands import (
     ClearDrawing,
@@ -69,7 +70,7 @@ def check_fits(config: Config) -> None:
         ) from None
 
 
-class DigitsLab(DigitsRendering, Lab):
+class DigitsLab(DigitsRendering, Configured, Lab):
     name = "digits"
     trainable = True
     commands = command_adapter(Configure, Select, Paint, ClearDrawing, LoadPreset)
@@ -102,15 +103,10 @@ class DigitsLab(DigitsRendering, Lab):
         self.pending = np.zeros((len(RUNS), 2))  # batch loss and accuracy sums since a point
         self.forget_measures()
 
-    def reset(self) -> None:
-        self.start(self.config)
-
     def handle(self, command: BaseModel) -> None:
         match command:
             case Configure():
-                changes = command.model_dump(exclude={"type"}, exclude_none=True)
-                self.start(Config.model_validate({**self.config.model_dump(), **changes}))
-                self.preset = None
+                self.configure(command)
             case LoadPreset(name=name):
                 self.start(Config(**PRESETS[name]))
                 self.preset = name

@@ -3,7 +3,7 @@
 // learned filters, both networks' predictions and curves, the confusion matrix and the
 // digits still wrong. Numbers come in the frame; this script lays them out and sends edits.
 import { trainingControls } from "../core/controls.js";
-import { $, cssVar, setIfIdle } from "../core/dom.js";
+import { $, cssVar, drawNewest, setIfIdle } from "../core/dom.js";
 import { fmt, percent } from "../core/format.js";
 import { cssColour, divergingScale, mix, paint } from "../core/heatmap.js";
 import { t } from "../core/i18n.js";
@@ -18,15 +18,11 @@ const SIDE = 8;
 const brush = () => +document.querySelector('input[name="brush"]:checked').value;
 
 let frame = null;
-let pending = null; // the newest frame not drawn yet: drawn at most once per display frame
 let mapsKey = "";
 
 const session = connect("digits", {
   open() { controls.open(); },
-  frame(msg) {
-    if (pending === null) requestAnimationFrame(() => { render(pending); pending = null; });
-    pending = msg;
-  },
+  frame: drawNewest(render),
   error(msg) {
     if (msg.code === "does_not_fit") showProblem(errorText(msg));
     else toast(errorText(msg));
