@@ -15,6 +15,7 @@ BENCHMARKS = (
     "latency",
     "batchnorm",
     "conv",
+    "digits",
     "generative",
     "stepthrough",
     "recurrent",

@@ -144,7 +144,7 @@ class DigitsRendering:
                     block=k,
                     weights=rounded(layer.params["w"], CHART_DECIMALS),
                     biases=rounded(layer.params["b"], CHART_DECIMALS),
-                    scale=float(np.abs(layer.params["w"]).max()),
+                    scale=round(float(np.abs(layer.params["w"]).max()), CHART_DECIMALS),
                 )
                 for k, layer in enumerate(la for la in conv.layers if isinstance(la, Conv2D))
             ],
@@ -195,7 +195,7 @@ class DigitsRendering:
                         block=block,
                         shape=maps.shape,
                         maps=rounded(maps),
-                        scale=float(np.abs(maps).max()),
+                        scale=round(float(np.abs(maps).max()), CHART_DECIMALS),
                     )
                 )
         return views

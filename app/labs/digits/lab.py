@@ -143,14 +143,14 @@ class DigitsLab(DigitsRendering, Configured, Lab):
                     logits = run.model.layers[-1].cache["a"]  # this batch, before the update
                     self.pending[k] += (loss, np.mean(np.argmax(logits, axis=1) == labels))
                 self.step_count += 1
+                self.forget_measures()
                 if self.step_count % EVAL_EVERY == 0:
-                    self.forget_measures()
-                    self.add_curve_point()
+                    self.add_curve_point()  # its test measures serve the frame that follows
         if guard.diverged:
             self.diverged = True
+            self.forget_measures()  # the weights were put back
             for run in runs:
                 run.optimizer.reset()
-        self.forget_measures()
 
     def add_curve_point(self) -> None:
         train = self.pending / EVAL_EVERY

@@ -21,7 +21,8 @@ STEPS = (
     step("feature_maps", DEFAULT, TRAIN, highlight=("stage-1",)),
     # B-17 to B-19: 2x2 max pooling halves every map.
     step("pooling", DEFAULT, TRAIN, highlight=("stage-2",)),
-    # B-20, B-21: flatten into one column of 128 numbers, a dense layer, softmax over 10.
+    # B-20, B-21: flatten into one column of 128 numbers, a dense layer, softmax over 10;
+    # with the steps before, the whole structure of figure B-11.
     step("flatten", DEFAULT, TRAIN, highlight=("flatten",)),
     # A dense network of about as many parameters: level at 1,370 parameters, far behind
     # at 180 (one filter against 64 -> 2 -> 10), where sharing the filter's weights pays.

@@ -10,7 +10,7 @@ import { t } from "../core/i18n.js";
 import { withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont } from "../core/theme.js";
-import { drawPixels } from "./shared/generative.js";
+import { drawConfusion, drawWrong } from "./shared/confusion.js";
 import { MatrixView, PaintQueue, makePaintable } from "./shared/matrix.js";
 
 const RUNS = ["conv", "dense"];
@@ -328,8 +328,9 @@ function drawCurves() {
     }
   }
   const layout = {
-    height: 250,
-    margin: { l: 50, r: 10, t: 44, b: 40 },
+    // Room for the axis titles and the legend at any font size (the projector's is 24 px).
+    height: 150 + 8 * font.size,
+    margin: { l: 4.5 * font.size, r: 10, t: 3.4 * font.size, b: 3.2 * font.size },
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: cssVar("--fg"), size: font.size },
     legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom" },
@@ -339,78 +340,6 @@ function drawCurves() {
       : { title: { text: t("digits.curve.loss") }, gridcolor: cssVar("--border"), rangemode: "tozero" },
   };
   withPlotly(div, (Plotly) => Plotly.react(div, traces, layout, { displayModeBar: false, responsive: true }));
-}
-
-// --- confusion matrix and the digits still wrong --------------------------------------------
-
-let confusionBuilt = false;
-function drawConfusion() {
-  const table = document.querySelector('[data-testid="confusion"]');
-  if (!confusionBuilt) {
-    confusionBuilt = true;
-    const head = document.createElement("tr");
-    const corner = document.createElement("th");
-    corner.scope = "col";
-    corner.textContent = t("digits.confusion_corner");
-    head.appendChild(corner);
-    for (let d = 0; d < 10; d++) {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = d;
-      head.appendChild(th);
-    }
-    table.tHead.appendChild(head);
-    for (let r = 0; r < 10; r++) {
-      const tr = document.createElement("tr");
-      const th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = r;
-      tr.appendChild(th);
-      for (let c = 0; c < 10; c++) {
-        const td = document.createElement("td");
-        td.dataset.testid = `confusion-${r}-${c}`;
-        if (r === c) td.className = "diagonal";
-        tr.appendChild(td);
-      }
-      table.tBodies[0].appendChild(tr);
-    }
-  }
-  frame.confusion.forEach((row, r) => {
-    const total = Math.max(1, row.reduce((a, b) => a + b, 0));
-    row.forEach((count, c) => {
-      const td = table.tBodies[0].rows[r].cells[c + 1];
-      td.textContent = count;
-      td.style.setProperty("--strength", (count / total).toFixed(3));
-      td.classList.toggle("miss", r !== c && count > 0);
-    });
-  });
-}
-
-function drawWrong() {
-  $("wrong-count").textContent = t("digits.wrong_count", {
-    count: frame.wrong_count, n: frame.n_test, shown: frame.wrong.length,
-  });
-  const box = $("wrong");
-  while (box.children.length > frame.wrong.length) box.lastChild.remove();
-  frame.wrong.forEach((digit, i) => {
-    let item = box.children[i];
-    if (!item) {
-      item = document.createElement("button");
-      item.type = "button";
-      item.className = "wrong-digit";
-      item.dataset.testid = `wrong-${i}`;
-      const canvas = document.createElement("canvas");
-      canvas.className = "pixels";
-      const caption = document.createElement("span");
-      item.append(canvas, caption);
-      item.addEventListener("click", () => session.send({ type: "select", index: +item.dataset.index }));
-      box.appendChild(item);
-    }
-    item.dataset.index = digit.index;
-    drawPixels(item.firstChild, digit.pixels.map((v) => v / frame.max_ink), frame.side);
-    item.lastChild.textContent = t("digits.wrong_item", { label: digit.label, predicted: digit.predicted });
-    item.setAttribute("aria-label", t("digits.wrong_aria", { label: digit.label, predicted: digit.predicted }));
-  });
 }
 
 // --- controls --------------------------------------------------------------------------------
@@ -435,8 +364,8 @@ function render(msg) {
   drawFilters();
   drawReadout();
   drawCurves();
-  drawConfusion();
-  drawWrong();
+  drawConfusion(document.querySelector('[data-testid="confusion"]'), frame.confusion);
+  drawWrong($("wrong"), frame, (index) => session.send({ type: "select", index }));
 }
 
 $("preset").addEventListener("change", (e) => {
