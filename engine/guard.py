@@ -45,8 +45,14 @@ def params_within(params: Params, limit: float) -> bool:
     """
     if not (math.isfinite(limit) and limit > 0):
         raise ValueError(f"limit must be a positive finite number, got {limit}")
-    # |p| <= limit is False for NaN as well as for infinity and huge values: one comparison.
-    return all(np.all(np.abs(p) <= limit) for layer in _param_dicts(params) for p in layer.values())
+    # A comparison with NaN is False, so NaN fails as infinity and huge values do; two
+    # reductions per array (its extremes) are the cheapest test on small arrays.
+    return all(
+        -limit <= p.min() and p.max() <= limit
+        for layer in _param_dicts(params)
+        for p in layer.values()
+        if p.size
+    )
 
 
 def diverged(loss: float, params: Params, limit: float) -> bool:
