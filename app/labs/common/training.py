@@ -112,7 +112,8 @@ def check_loss_fits(model: Sequential, loss: str, from_logits: bool = False) -> 
 
 def check_targets(loss: str, y: np.ndarray) -> None:
     """Cross-entropy compares probabilities: its targets must lie between 0 and 1."""
-    if loss == "binary_crossentropy" and not np.all((y >= 0) & (y <= 1)):
+    y = np.asarray(y)  # the method, not np.all: this runs every training step
+    if loss == "binary_crossentropy" and not ((y >= 0) & (y <= 1)).all():
         raise LabError(
             "target_not_probability",
             "With binary cross-entropy every target must be between 0 and 1.",
@@ -290,9 +291,10 @@ class Trainer:
         if steps <= 0 or self.diverged:
             return
         self.cancel()  # a finished walk no longer matches the weights about to change
+        check_loss_fits(model, self.loss, self.from_logits)  # the same for the whole burst
         for _ in range(steps - 1 if record_last else steps):
             x, y = batch()
-            self.check_batch(model, y)
+            check_targets(self.loss, y)
             old = self._params(model)
             # Overflow is what diverging looks like: it is caught below, not warned about.
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

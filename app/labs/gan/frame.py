@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.data.images import image_set
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.gan.commands import family, preset_state
 from engine.data.distributions import noise_grid
@@ -119,7 +120,7 @@ class GanRendering:
         r = self.trainer.readings
         return r.d_updates + r.g_updates > 0 or fields != example
 
-    def frame(self) -> GanFrame:
+    def frame(self, parts: Parts = CHANGES) -> GanFrame:
         r = self.trainer.readings
         kind = family(self.config.data)
         generated = self.gan.generate(self.shown_noise)
