@@ -68,6 +68,9 @@ class Lab(ABC):
         self.settings = settings
         self.step_count = 0
         self.diverged = False
+        #: Seconds of the last `train`/`play` spent measuring for the frame (the playground's
+        #: losses over every point): the frame's cost, not the steps' (see `Train`).
+        self.measure_seconds = 0.0
         #: Set when training stopped on its own, not by the learner (e.g. a GAN whose
         #: discriminator can no longer tell real from generated): the session stops playing
         #: and the frame says why. Cleared by the session when play starts again.

@@ -3,6 +3,7 @@
 every point (in one pass, cached per step) and keeps the loss curve."""
 
 import math
+import time
 
 import numpy as np
 
@@ -56,12 +57,15 @@ class PlaygroundTraining:
             self.sync()
         if self.step_count == start_step:
             return
+        self.measure_seconds = 0.0
         if not measure:
             self.unmeasured += 1
             return
         self.unmeasured = 0
+        started = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             healthy = self.record()
+        self.measure_seconds = time.perf_counter() - started
         if not healthy:
             self.metrics_cache = None
             self.model.set_weights(saved)
