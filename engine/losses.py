@@ -227,6 +227,18 @@ _PARTS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
 }
 
 
+def sample_losses(
+    name: str, pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> np.ndarray:
+    """Each sample's loss, (N,): `loss_terms(...)["terms"]` without the formula's pieces
+    (measured over a whole data set after every training burst, so kept cheap)."""
+    if name == "binary_crossentropy" and from_logits:
+        z, y = _prepare(pred, target)
+        elements = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
+        return elements.reshape(elements.shape[0], -1).mean(1)
+    return loss_terms(name, pred, target, from_logits)["terms"]
+
+
 def loss_terms(
     name: str, pred: np.ndarray, target: np.ndarray, from_logits: bool = False
 ) -> dict[str, np.ndarray]:
