@@ -189,9 +189,18 @@ class Player:
 
     # --- pacing -------------------------------------------------------------------------
 
+    def frames_per_second(self) -> float:
+        """The frame cap; in a crowd (more sessions play than there are workers) the lower
+        NP_CROWDED_FRAMES_PER_SECOND: frames a second the eye still follows, and each frame's
+        share of the workers goes to a larger burst of training."""
+        pool, s = self.session.runtime.pool, self.settings
+        if pool.players > pool.workers:
+            return min(s.frames_per_second, s.crowded_frames_per_second)
+        return s.frames_per_second
+
     def fair_share(self) -> FairShare:
         pool = self.session.runtime.pool
-        return FairShare(pool.workers, pool.players, self.settings.frames_per_second)
+        return FairShare(pool.workers, pool.players, self.frames_per_second())
 
     def wanted_steps(self) -> int:
         return min(
@@ -303,7 +312,7 @@ class Player:
         previous = None
         try:
             while True:
-                period = max(1.0 / self.settings.frames_per_second, session.lab.play_period)
+                period = max(1.0 / self.frames_per_second(), session.lab.play_period)
                 started = time.monotonic()
                 if previous is not None:  # a frame is late when the last one took too long
                     late = started - previous > LATE * period

@@ -84,7 +84,9 @@ def test_crowded_frames_are_light_with_a_whole_one_at_least_once_a_second():
 def bare_player(players: int, step_seconds: float, frame_seconds: float) -> Player:
     """The player of a session without a socket, playing beside `players - 1` others on
     2 workers at 20 frames a second, at 100 steps a frame."""
-    settings = Settings(lab_workers=2, frames_per_second=20, max_steps_per_second=2000)
+    settings = Settings(
+        lab_workers=2, frames_per_second=20, crowded_frames_per_second=20, max_steps_per_second=2000
+    )
     workspace = Workspace(lab=LocalLab(TrainableLab(settings)), steps=TokenBucket(2000))
     workspace.steps_per_frame = 100
     workspace.cost = TrainingCost(step_seconds=step_seconds, frame_seconds=frame_seconds)
@@ -189,3 +191,12 @@ def test_whole_frames_when_they_fit_and_room_pairs_while_teaching():
     # Never light while teaching: a student who skipped a frame is sent a whole one.
     assert teaching.light_frame() is False
     assert teaching.session.framing() == Framing(EVERYTHING, room=True)  # the page is new
+
+
+def test_a_crowd_plays_at_the_crowded_frame_rate_with_larger_bursts():
+    player = bare_player(100, 1e-4, 5e-4)
+    player.session.runtime.settings = Settings(lab_workers=2, crowded_frames_per_second=10)
+    assert player.frames_per_second() == 10
+    # 2 workers / (100 players x 10 frames/s) = 2 ms a frame: (2 - 0.5) ms / 0.1 ms = 15 steps.
+    assert player.steps_for_next_frame() == 15
+    assert bare_player(2, 1e-4, 5e-4).frames_per_second() == 20  # a worker each: the cap
