@@ -13,16 +13,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from app.ws.resume_store import resume_key
-from tests.liveserver import redis_available, running_redis
 from tests.wsutil import open_lab, receive_until, wait_for
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    if not redis_available():
-        pytest.skip("redis-server is not installed (make test installs it)")
-    with running_redis() as url:
-        yield url
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 // Teacher rooms on every page: follow a room by its code (student), or open one from a lab
 // page (teacher) and show its code large for the projector. The server does the rest: a
 // student's page simply receives the teacher's frames instead of its own.
-import { $ } from "./dom.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 import { pageSession, toast } from "./session.js";
 
@@ -78,7 +78,7 @@ export function setupRoom() {
     $("room-show-code").setAttribute("aria-expanded", String(visible));
     if (!visible) return;
     // The server's choice (app/join.py): never the teacher's loopback address.
-    const url = big.dataset.joinUrl || `${location.host}/room`;
+    const url = big.dataset.joinUrl || `${location.host}${appPath("/room")}`;
     $("room-code-lead").textContent = t("room.big_lead", { url });
     $("room-code-value").textContent = code;
     $("room-hide-code").focus();
