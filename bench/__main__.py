@@ -12,6 +12,7 @@ import platform
 
 BENCHMARKS = (
     "engine",
+    "limit",
     "latency",
     "batchnorm",
     "conv",

@@ -98,7 +98,7 @@ class Recovery:
 
     async def reset(self) -> None:
         session = self.session
-        await self.replace_lab(session.lab.reset, session.frame_kind)
+        await self.replace_lab(session.lab.reset, session.framing())
         session.workspace.dirty = True  # due for a checkpoint
 
     async def replace_lab(self, method, *args) -> None:

@@ -242,6 +242,9 @@ class BatchSampler:
 
     def indices(self, step: int) -> np.ndarray:
         start = step * self.batch_size
+        epoch, offset = divmod(start, self.n)
+        if offset + self.batch_size <= self.n:  # within one epoch (most steps): a slice
+            return self.order(epoch)[offset : offset + self.batch_size]
         positions = np.arange(start, start + self.batch_size)
         epochs, offsets = np.divmod(positions, self.n)
         if epochs[0] == epochs[-1]:

@@ -16,6 +16,7 @@ from app.labs.backprop.presets import (
     BOOK_Y,
     PROBLEMS,
 )
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.batch_network import (
     ForwardLayer,
     LayerWeights,
@@ -106,7 +107,7 @@ def loss_table() -> list[TableRow]:
 class BackpropRendering:
     """The part of `BackpropLab` that renders the frame, with the book's worked example."""
 
-    def frame(self) -> BackpropFrame:
+    def frame(self, parts: Parts = CHANGES) -> BackpropFrame:
         out, layers = forward_view(self.model, self.x)
         return BackpropFrame(
             problem=self.problem.name,

@@ -18,6 +18,7 @@ from app.labs.batchnorm.networks import (
     probe,
 )
 from app.labs.batchnorm.presets import PRESETS
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from engine.histogram import counts, shared_edges
@@ -99,7 +100,7 @@ class BatchNormFrame(BaseModel):
 class BatchNormRendering:
     """The part of `BatchNormLab` that probes both networks and renders the frame."""
 
-    def frame(self) -> BatchNormFrame:
+    def frame(self, parts: Parts = CHANGES) -> BatchNormFrame:
         # Huge but finite weights may still overflow on the way: those values are left
         # out of the bins (and counted as `nonfinite`), never sent.
         with np.errstate(all="ignore"):

@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.digits.commands import Config
 from engine.activations import softmax
@@ -115,7 +116,7 @@ class DigitsRendering:
             return self.drawing
         return self.data.pixels[self.data.test[self.selected]].astype(int)
 
-    def frame(self) -> DigitsFrame:
+    def frame(self, parts: Parts = CHANGES) -> DigitsFrame:
         with np.errstate(all="ignore"):
             return self.render()
 

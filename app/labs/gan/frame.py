@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.data.images import image_set
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.examples import left_example
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.gan.commands import family, preset_state
@@ -116,7 +117,7 @@ class GanRendering:
         trained = self.trainer.readings.d_updates + self.trainer.readings.g_updates > 0
         return left_example(self.config, example, trained, self.VIEW_FIELDS)
 
-    def frame(self) -> GanFrame:
+    def frame(self, parts: Parts = CHANGES) -> GanFrame:
         r = self.trainer.readings
         kind = family(self.config.data)
         generated = self.gan.generate(self.shown_noise)

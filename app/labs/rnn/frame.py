@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from app.labs.rnn.commands import LossHistory, RnnSettings
@@ -112,7 +113,7 @@ class RnnFrame(BaseModel):
 class RnnRendering:
     """The part of `RnnLab` that renders the frame of what the page shows."""
 
-    def frame(self) -> RnnFrame:
+    def frame(self, parts: Parts = CHANGES) -> RnnFrame:
         # Near divergence the weights can be huge: overflow becomes inf, sent as null.
         with np.errstate(all="ignore"):
             return self.render()
