@@ -119,11 +119,13 @@ def helpers(networks: list[Network]) -> list[str]:
 def builder(net: Network, weights: str, input_shape: tuple[int, ...],
             regularizer: Regularizer | None = None) -> str:  # fmt: skip
     entries = "".join(f"        {line},\n" for line in layers(net, regularizer))
-    sets = "".join(
-        f'    model.get_layer("{name}").set_weights({source})\n'
-        for layer, name in zip(net.model.layers, net.names(), strict=True)
-        if (source := weight_list(layer, name, weights)) is not None
-    )
+    sets = ""
+    for layer, name in zip(net.model.layers, net.names(), strict=True):
+        source = weight_list(layer, name, weights)
+        if source is not None:
+            arrays, _, why = source.partition("  # ")
+            sets += f"    # {why}\n" if why else ""
+            sets += f'    model.get_layer("{name}").set_weights({arrays})\n'
     shape = ", ".join(str(n) for n in input_shape) + ("," if len(input_shape) == 1 else "")
     return (
         f"def build_{net.name}():\n"

@@ -17,7 +17,9 @@ from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
 
-LESSONS = ["neurons", "backprop", "descent", "playground", "batchnorm", "autoencoder", "gan"]
+LESSONS = [
+    "neurons", "backprop", "descent", "playground", "batchnorm", "autoencoder", "gan", "conv"
+]
 RUNNER = Path(__file__).parent.parent / "code_runner.py"
 STEPS = 3  # training steps on the page before the export
 
