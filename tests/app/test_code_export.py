@@ -14,12 +14,13 @@ from fastapi.testclient import TestClient
 
 from app.codegen import FORMATS, TOLERANCE
 from app.labs import LABS
+from app.labs.common.lessons import code_exporter
+from app.labs.rnn.commands import RnnSettings
 from app.main import create_app
 from app.settings import Settings
 
-LESSONS = [
-    "neurons", "backprop", "descent", "playground", "batchnorm", "autoencoder", "gan", "conv"
-]
+#: Every lesson with a network; each has its code export.
+LESSONS = sorted(name for name, lab in LABS.items() if code_exporter(lab) is not None)
 RUNNER = Path(__file__).parent.parent / "code_runner.py"
 STEPS = 3  # training steps on the page before the export
 
@@ -71,6 +72,12 @@ def checks(exports) -> dict[Path, dict]:
     with ThreadPoolExecutor(len(groups)) as pool:
         results = [r for rows in pool.map(run, groups) for r in rows]
     return {Path(r["file"]): r for r in results}
+
+
+def test_every_lesson_with_a_network_has_the_export():
+    with_network = ["neurons", "backprop", "descent", "playground", "batchnorm", "conv", "rnn",
+                    "autoencoder", "gan"]  # fmt: skip
+    assert set(LESSONS) == set(with_network)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -143,3 +150,36 @@ def test_bad_requests_get_the_same_codes_as_the_weights_export(client, path, bod
     response = client.post(path, content=body)
     assert response.status_code == status
     assert response.json()["code"] == code
+
+
+def test_the_pytorch_cells_train_like_the_engine_clipping_included(tmp_path):
+    """One SGD step of the exported hand-written cells (gradient clipped inside BPTT by a
+    hook) moves every weight as the engine's own step does."""
+    import importlib.util
+
+    import torch
+
+    from app import codegen
+    from app.labs.rnn.code_export import describe
+    from engine.optimizers import Optimizer
+
+    lab = LABS["rnn"](Settings())
+    lab.config = RnnSettings(task="series", length=10, clip=0.05, optimizer="sgd")
+    lab.build()
+    lab.train(2)
+    path = tmp_path / "rnn_pytorch.py"
+    path.write_text(codegen.render(describe(lab), "pytorch.py", "en"))
+    spec = importlib.util.spec_from_file_location("rnn_pytorch", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    x, y = lab.task.batch(0)
+    for cell, model in lab.models.items():
+        net = getattr(script, f"build_{cell}")()
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+        script.loss_fn(net(script.tensor(x)), script.tensor(y)).backward()
+        optimizer.step()
+        model.train_step(x, y, "mse", Optimizer("sgd", learning_rate=0.1))
+        assert model.layers[0].cache["clipped"].sum() >= 1  # the clip did act
+        for key in ("wx", "wh", "b"):
+            moved = getattr(net.layer0, key).detach().numpy()
+            assert abs(moved - model.layers[0].params[key]).max() < 1e-12
