@@ -5,8 +5,9 @@ from app.codegen import Check, CodeExport, Network, Supervised
 from app.labs.autoencoder.lab import BATCH_SIZE
 from engine.model import Sequential
 
-#: Images written into the export: enough to train on, small enough to read (digits: 1797).
-ROWS = 300
+#: Images written into the export: enough to train on, small enough to read (digits: 1797),
+#: and how many of them the check reconstructs (each reconstruction is 64 long floats).
+ROWS, CHECKED = 200, 40
 
 
 def describe(lab) -> CodeExport:
@@ -18,8 +19,8 @@ def describe(lab) -> CodeExport:
     return CodeExport(
         lesson=lab.name,
         networks=[Network("autoencoder", stack, layer_names=names)],
-        arrays={"X": images},
-        checks=[Check("autoencoder", "X", stack.predict(images))],
+        arrays={"X": images, "SHOWN": images[:CHECKED]},
+        checks=[Check("autoencoder", "SHOWN", stack.predict(images[:CHECKED]))],
         training=Supervised(
             networks=["autoencoder"],
             x="X",
