@@ -62,6 +62,17 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 keras.config.set_floatx("float64")  # the page computes in float64
+
+# Keras 3 casts float64 down to float32 inside its operations on every backend but
+# TensorFlow (its type promotion follows JAX's defaults), so a float64 model would still
+# multiply in float32. The page computes in float64: keep it so. Without this (e.g. if a
+# later Keras moves the table) the check still agrees to about 1e-7 on ordinary values.
+try:
+    from keras.src.backend.common import dtypes as _keras_dtypes
+
+    _keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
+except (ImportError, AttributeError):
+    pass
 '''
 
 
