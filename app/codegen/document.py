@@ -10,6 +10,7 @@ cell and a training cell. The `--check` contract: the last line printed is
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,7 @@ from .training import keras_training, torch_training
 
 Framework = Literal["torch", "keras"]
 TOLERANCE = 1e-5
+WIDTH = 96  # characters per line of the explanations in a script
 
 
 @dataclass
@@ -176,13 +178,22 @@ def sections(export: CodeExport, framework: Framework, lang: str) -> list[Sectio
     ]
 
 
+def wrapped(text: str, width: int) -> list[str]:
+    """Every line of `text` wrapped at `width`, a bullet's continuation indented under it."""
+    out = []
+    for line in text.splitlines():
+        indent = "  " if line.startswith("- ") else ""
+        out += textwrap.wrap(line, width, subsequent_indent=indent) or [""]
+    return out
+
+
 def comment(text: str) -> str:
-    return "\n".join(f"# {line}".rstrip() for line in text.splitlines())
+    return "\n".join(f"# {line}".rstrip() for line in wrapped(text, WIDTH - 2))
 
 
 def script(export: CodeExport, framework: Framework, lang: str) -> str:
     parts = sections(export, framework, lang)
-    intro = parts[0].text.replace('"""', "'''")
+    intro = "\n".join(wrapped(parts[0].text.replace('"""', "'''"), WIDTH))
     body = "\n\n\n".join(f"{comment(s.text)}\n{s.code.rstrip()}" for s in parts[1:])
     return f'"""{intro}\n"""\n\n{body}\n\n\n{MAIN}'
 

@@ -134,9 +134,27 @@ def builder(net: Network, weights: str) -> str:
     )
 
 
+def summary(layer) -> str:
+    """One layer in a few words, for the builder's docstring."""
+    if isinstance(layer, TimeDistributed):
+        return summary(layer.layer) + " at every step"
+    if isinstance(layer, Dense):
+        return f"Dense {layer.n_in}->{layer.n_out} {layer.activation}"
+    if isinstance(layer, Conv2D):
+        return (f"Conv2D {layer.in_channels}->{layer.filters} {layer.kernel_size}x"
+                f"{layer.kernel_size} stride {layer.stride} padding {layer.padding}")  # fmt: skip
+    if isinstance(layer, (MaxPool2D, AvgPool2D)):
+        return f"{type(layer).__name__} {layer.size} stride {layer.stride}"
+    if isinstance(layer, (RNN, LSTM, GRU)):
+        return f"{type(layer).__name__} {layer.n_in}->{layer.n_hidden}"
+    if isinstance(layer, Activation):
+        return layer.activation
+    return type(layer).__name__
+
+
 def describe(net: Network) -> str:
     return (net.title + ": " if net.title else "") + " -> ".join(
-        layer.describe()["type"] for layer in net.model.layers
+        summary(layer) for layer in net.model.layers
     )
 
 
