@@ -208,8 +208,8 @@ def notebook(export: CodeExport, lang: str, framework: Framework = "torch") -> s
         return body
 
     cells = []
-    for s in sections(export, framework, lang):
-        cells.append(cell("markdown", s.text))
+    for k, s in enumerate(sections(export, framework, lang)):
+        cells.append(cell("markdown", "# " + s.text if k == 0 else s.text))  # the title
         if s.code:
             cells.append(cell("code", s.code))
     t = i18n.translate

@@ -48,7 +48,7 @@ def test_the_share_dialog_offers_the_network_as_code(page, tmp_path):
         np.testing.assert_array_equal(weights["layer0.w"][:, 0], [1.0, 0.25, 0.3])
     notebook = json.loads((tmp_path / "neurons_notebook.ipynb").read_text(encoding="utf-8"))
     assert notebook["nbformat"] == 4
-    assert notebook["cells"][0]["source"].startswith("B.1-B.2 Neurons and weights")
+    assert notebook["cells"][0]["source"].startswith("# B.1-B.2 Neurons and weights")
 
 
 def test_a_korean_page_explains_its_notebook_in_korean(page, tmp_path):
@@ -61,5 +61,5 @@ def test_a_korean_page_explains_its_notebook_in_korean(page, tmp_path):
     assert info.value.suggested_filename == "rnn_notebook.ipynb"
     info.value.save_as(tmp_path / "nb.ipynb")
     cells = json.loads((tmp_path / "nb.ipynb").read_text(encoding="utf-8"))["cells"]
-    assert cells[0]["source"].startswith("B.7 순환 신경망")
+    assert cells[0]["source"].startswith("# B.7 순환 신경망")
     assert any("class PageGRU" in cell["source"] for cell in cells)
