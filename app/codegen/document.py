@@ -167,8 +167,7 @@ def sections(export: CodeExport, framework: Framework, lang: str) -> list[Sectio
     else:
         training = export.custom_training[framework]
     return [
-        Section(t("intro", lesson=t(f"lesson.{export.lesson}"), framework=name,
-                  step=export.step), ""),  # fmt: skip
+        Section(t("intro", lesson=t(f"lesson.{export.lesson}"), framework=name), ""),
         Section(t("imports"), imports(framework)),
         Section(t(f"network_{framework}") + notes, network_code(export, framework)),
         Section(t("data"), data_code(export)),

@@ -84,8 +84,6 @@ class CodeExport:
     training: Supervised | None
     #: Catalog keys (app/i18n/*/codeexport.json) of the lesson's notes, with their params.
     notes: list[tuple[str, dict]] = field(default_factory=list)
-    #: Where the page stopped: its training step or iteration.
-    step: int = 0
     #: Epochs the generated training runs by default (each one prints its loss).
     epochs: int = 5
     #: Lesson-written training code per framework ("torch", "keras"), used when `training`

@@ -89,7 +89,7 @@ def test_the_export_reproduces_the_page(lesson, fmt, exports, checks):
     assert 0 <= diff < TOLERANCE
     # Both frameworks compute in float64 (Keras too: its float32 cast is lifted), so the
     # agreement is far closer than the contract asks; float32 would show near 1e-7.
-    assert diff < 1e-11
+    assert diff < 1e-10
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

@@ -36,5 +36,4 @@ def describe(lab) -> CodeExport:
                 {"noise": lab.config.noise, "rows": len(images), "total": len(lab.data.images)},
             )
         ],
-        step=lab.step_count,
     )

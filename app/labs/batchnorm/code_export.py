@@ -23,5 +23,4 @@ def describe(lab) -> CodeExport:
             batch_size=lab.config.batch_size,
         ),
         notes=[("batchnorm", {}), ("logits", {}), ("batchnorm_torch", {})],
-        step=lab.step_count,
     )

@@ -41,5 +41,4 @@ def step_through_export(
             regularizer=trainer.regularizer,
         ),
         notes=notes,
-        step=lab.step_count,
     )

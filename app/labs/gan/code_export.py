@@ -152,6 +152,5 @@ def describe(lab) -> CodeExport:
                 },
             )
         ],
-        step=lab.step_count,
         epochs=3,
     )

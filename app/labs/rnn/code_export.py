@@ -30,5 +30,4 @@ def describe(lab) -> CodeExport:
             clip_norm=c.clip,
         ),
         notes=notes,
-        step=lab.step_count,
     )
