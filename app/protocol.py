@@ -121,6 +121,14 @@ class Fork(Message):
     type: Literal["fork"]
 
 
+class RoomTour(Message):
+    """The teacher's tour step (None: the tour is closed), shown on every student's page in
+    the student's own language. Sent by a teaching page; the room's students are sent it."""
+
+    type: Literal["room_tour"]
+    step: int | None = Field(default=None, ge=0, le=99)
+
+
 COMMON_COMMANDS: tuple[type[Message], ...] = (
     Step,
     Play,
@@ -137,6 +145,7 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     Follow,
     Unfollow,
     Fork,
+    RoomTour,
 )
 
 

@@ -172,10 +172,13 @@ class RedisRoomHub(RoomHub):
             if origin == self.id:
                 return  # published from here: this replica's followers have it already
         if kind == TEACHER:
+            teacher_id, _, lab = text.partition("\n")
             teacher = self.teachers.get(code)
-            if teacher is not None and teacher.id != text:
+            if teacher is not None and teacher.id != teacher_id:
                 self.drop_teacher(code)
                 teacher.revoked()
+            if lab:
+                self.fanout.move(code, lab)
         elif kind == END:
             teacher = self.teachers.pop(code, None)
             if teacher is not None:
@@ -295,21 +298,29 @@ class RedisRoomHub(RoomHub):
         if code not in self.fanout.boxes:
             self.fanout.last.pop(code, None)
 
-    async def teach(self, code: str, key: str, teacher: Teacher) -> str:
+    async def teach(self, code: str, key: str, teacher: Teacher, lab: str) -> None:
         record = await self.room(code)
         if record is None or not key_matches(key, record["key"]):
             raise RoomError("bad_room_key", "That room code and teacher key do not match.")
-        record["teacher"] = teacher.id
+        record_lab = record["lab"]
+        moved = record_lab != lab
+        record["teacher"], record["lab"] = teacher.id, lab
         async with self.deadline():
             await self.redis.set(room_key(code), json.dumps(record), ex=self.ttl)
+            if moved:  # the old lesson's frames must not reach late joiners of the new one
+                await self.redis.delete(last_key(code))
+        if moved:
+            self.outbox.forget(code)
+            self.fanout.labs[code] = record_lab
+            self.fanout.move(code, lab)
         previous = self.teachers.get(code)
         await self.become_teacher(code, teacher, record)
         if previous is not None and previous is not teacher:
             previous.revoked()
-        # Teachers of this room on other replicas step down when they hear this.
+        # Teachers of this room on other replicas step down when they hear this, and its
+        # followers everywhere go to the teacher's lesson.
         async with self.deadline():
-            await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}")
-        return record["lab"]
+            await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}\n{lab}")
 
     async def leave(self, code: str, teacher: Teacher) -> None:
         """No heartbeat refreshes the room any more: it expires after NP_ROOM_IDLE_SECONDS."""

@@ -24,6 +24,7 @@ from app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
     Play,
     Reset,
     Resume,
+    RoomTour,
     SetSpeed,
     SetState,
     Step,
@@ -100,7 +101,8 @@ class Room(Message):
 
     `role` is `teacher` (its frames are shown to the room; `key` only when the room was just
     opened), `student` (its screen shows the teacher's frames) or `none`; `ended` when the
-    room closed under it.
+    room closed under it; `moved` when the teacher opened the lesson `lab` (the student's
+    page goes there and follows on).
     """
 
     type: Literal["room"] = "room"
@@ -109,3 +111,4 @@ class Room(Message):
     lab: str | None = None
     key: str | None = None
     ended: bool = False
+    moved: bool = False

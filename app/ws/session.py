@@ -289,6 +289,8 @@ class Session:
                 await room_link.unfollow()
             case p.Fork():
                 await room_link.fork()
+            case p.RoomTour(step=step):
+                await room_link.tour(step)
             case _:
                 text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
                 self.workspace.dirty = True

@@ -127,7 +127,9 @@ def test_a_teacher_room_from_open_to_fork(browser, live_server):
         student.get_by_test_id("room-code-input").fill(code.lower())
         student.get_by_test_id("room-join").click()
         expect(student).to_have_url(re.compile(rf"/neurons\?room={code}$"))
-        expect(student.get_by_test_id("room-bar-text")).to_contain_text(f"Watching room {code}")
+        expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+            f"Following the teacher in room {code}"
+        )
         expect(student.get_by_test_id("room-fork")).to_be_visible()
         expect(student.get_by_test_id("room-close")).to_be_hidden()  # teacher controls
 
@@ -139,10 +141,11 @@ def test_a_teacher_room_from_open_to_fork(browser, live_server):
         expect(student.get_by_test_id("output-value")).to_have_text("3.9")
         screenshot(student, "room-student-following")
 
-        # The student cannot change the teacher's network...
+        # The student cannot change the teacher's network: their controls are locked...
+        expect(student.get_by_test_id("room-following")).to_be_visible()
         student.get_by_test_id("edge-0-0-0").click()
-        student.get_by_test_id("editor-number").fill("5")
-        student.get_by_test_id("editor-number").press("Enter")
+        expect(student.get_by_test_id("editor-number")).to_be_disabled()
+        student.keyboard.press("r")  # a key that would reset: refused by the server
         expect(student.locator("#toast")).to_contain_text("Fork it")
         expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
 
@@ -276,7 +279,9 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browse
         # The student opens the page after all that: its first frame is the room's last one.
         student.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
         shown = student.get_by_test_id("plot")
-        expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
+        expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+            "Following the teacher in room"
+        )
         expect(student.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
         expect(shown).to_have_attribute("data-step", "1")
         picture = plot.evaluate("canvas => canvas.toDataURL()")

@@ -1,6 +1,8 @@
 // Teacher rooms on every page: follow a room by its code (student), or open one from a lab
 // page (teacher) and show its code large for the projector. The server does the rest: a
-// student's page simply receives the teacher's frames instead of its own.
+// student's page simply receives the teacher's frames instead of its own. A room is the
+// teacher's, not a page's: the tab keeps teaching it on every lesson it opens, and students
+// are sent along (core/session.js); the tour step goes with it (core/tour.js).
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { pageSession, toast } from "./session.js";
@@ -15,7 +17,8 @@ export function setupRoom() {
   let asked = null; // what this page last asked for: "fork", "leave" or "close"
 
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
-  const teachingName = () => `np-teaching:${pageSession().lab}`; // the room this tab teaches
+  const teachingName = () => "np-teaching"; // the room this tab teaches, on any lesson
+  let tourStep = null; // the teacher's tour step, for the room (core/tour.js says)
 
   // Teach the room this tab taught (a reload may reach another server) or the URL's
   // `?teach=`, or follow the URL's `?room=`: the server keeps neither across a reconnect.
@@ -47,11 +50,16 @@ export function setupRoom() {
     bar.querySelector("[data-role=teacher]").hidden = role !== "teacher";
     const openButton = $("room-open");
     if (openButton) openButton.disabled = role !== "none";
+    lockControls(role === "student");
     if (role === "teacher") {
       $("room-bar-text").textContent = t("room.teaching", { code: msg.code });
       if (msg.key) showCode(true); // just opened: put the code on the projector
+      session?.send({ type: "room_tour", step: tourStep }); // the room starts at our step
     } else if (role === "student") {
       $("room-bar-text").textContent = t("room.watching", { code: msg.code });
+      const moved = sessionStorage.getItem("np-room-moved");
+      if (moved) toast(t("room.moved"));
+      sessionStorage.removeItem("np-room-moved");
     } else {
       showCode(false);
       if (before === "student" && asked === "fork") toast(t("room.forked"));
@@ -62,6 +70,35 @@ export function setupRoom() {
       forgetRoomInUrl();
       asked = null;
     }
+  });
+
+  document.addEventListener("np:tour", (event) => {
+    tourStep = event.detail.step;
+    if (role === "teacher") session?.send({ type: "room_tour", step: tourStep });
+  });
+
+  // A student's page shows the teacher's screen: its own controls are off while it follows
+  // (they would only be refused), and come back as they were on a fork or leaving. Pages
+  // enable their controls as frames and statuses come, so this runs after each message.
+  const CONTROLS = "main button, main input, main select, main textarea";
+  function lockControls(locked) {
+    if (locked) {
+      document.querySelectorAll(CONTROLS).forEach((el) => {
+        if (el.disabled) return;
+        el.disabled = true;
+        el.dataset.roomLocked = "";
+      });
+      return;
+    }
+    document.querySelectorAll("[data-room-locked]").forEach((el) => {
+      el.disabled = false;
+      delete el.dataset.roomLocked;
+    });
+  }
+  document.addEventListener("np:message", () => {
+    if (role !== "student") return;
+    lockControls(true);
+    requestAnimationFrame(() => role === "student" && lockControls(true));
   });
 
   // After a fork or leaving, a reload must show the learner's own work, not the room again.
