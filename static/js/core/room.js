@@ -5,6 +5,7 @@
 // are sent along (core/session.js); the tour step goes with it (core/tour.js).
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
+import { qrSvg } from "./qr.js";
 import { pageSession, toast } from "./session.js";
 
 export function setupRoom() {
@@ -118,6 +119,10 @@ export function setupRoom() {
     const url = big.dataset.joinUrl || `${location.host}/room`;
     $("room-code-lead").textContent = t("room.big_lead", { url });
     $("room-code-value").textContent = code;
+    // Scanned, the code leads straight into the room (the join form's own URL).
+    const href = `${big.dataset.joinHref || `${location.origin}/room`}?code=${code}`;
+    $("room-qr").replaceChildren(qrSvg(href, t("room.qr_label", { url: href })));
+    $("room-qr").dataset.href = href;
     $("room-hide-code").focus();
   }
 
