@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.classroom import open_room
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -39,12 +40,7 @@ def test_the_encoder_draws_the_modules_an_independent_encoder_draws(page):
 
 
 def test_the_join_screen_shows_a_qr_code_of_the_rooms_address_and_the_code_large(page):
-    page.goto("/neurons")
-    expect(page.get_by_test_id("output-value")).not_to_be_empty()
-    page.get_by_test_id("room-menu").locator("summary").click()
-    page.get_by_test_id("room-open").click()
-    code = page.get_by_test_id("room-code-value")
-    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+    code = open_room(page)
     qr = page.get_by_test_id("room-qr")
     href = qr.get_attribute("data-href")
     assert re.fullmatch(rf"http://[^/]+/room\?code={code.inner_text()}", href)

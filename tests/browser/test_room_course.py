@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.classroom import open_room
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -23,13 +24,7 @@ def test_students_follow_the_teacher_to_another_lesson_and_through_its_tour(brow
     for p in (teacher, english, korean):
         p.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        teacher.goto("/neurons")
-        expect(teacher.get_by_test_id("output-value")).not_to_be_empty()
-        teacher.get_by_test_id("room-menu").locator("summary").click()
-        teacher.get_by_test_id("room-open").click()
-        code = teacher.get_by_test_id("room-code-value")
-        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-        code = code.inner_text()
+        code = open_room(teacher).inner_text()
         teacher.get_by_test_id("room-hide-code").click()
         for student in (english, korean):
             student.goto(f"/room?code={code}")
