@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from app.protocol import LabError
 from app.rooms import frames as room_frames
+from app.rooms.roster import RosterHub
 from app.settings import Settings
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
@@ -64,6 +65,8 @@ class Teacher:
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     #: The address its session came from: rooms are limited per address (NP_MAX_ROOMS_PER_ADDRESS).
     client: str = ""
+    #: Told each roster line of the room's learners (None: that learner left), see roster.py.
+    on_report: Callable[[str, dict | None], None] | None = None
 
 
 class Mailbox:
@@ -182,10 +185,11 @@ class Room:
     client: str = ""  # the address of the session that opened it
 
 
-class RoomHub:
+class RoomHub(RosterHub):
     """Rooms of this process only: one server, or students on the same replica as the teacher."""
 
     def __init__(self, settings: Settings) -> None:
+        super().__init__()
         self.settings = settings
         self.rooms: dict[str, Room] = {}
         self.fanout = Fanout()

@@ -46,14 +46,12 @@ from app.rooms.hub import (
     new_code,
 )
 from app.rooms.publishing import PendingPublishes
+from app.rooms.redis_roster import REDIS_FAULTS, RedisRoster, learners_channel, roster_channel
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FORK_TIMEOUT_SECONDS = 3
 TEACHER = "teacher"  # channel message: the room has a new teacher (payload: its id)
-#: What a Redis call that fails or times out raises (a frozen Redis: TimeoutError).
-REDIS_FAULTS = (aioredis.RedisError, OSError, TimeoutError)
 #: Followers' replicas end a room missing from Redis this many heartbeats in a row: after a
 #: Redis restart, the teacher's replica needs a moment to write the room again.
 MISSING_BEATS = 2
@@ -71,7 +69,7 @@ def ask_channel(code: str) -> str:
     return f"np:room:{code}:ask"
 
 
-class RedisRoomHub(RoomHub):
+class RedisRoomHub(RedisRoster, RoomHub):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.timeout = settings.redis_timeout_seconds
@@ -131,7 +129,9 @@ class RedisRoomHub(RoomHub):
             self.missing.pop(code, None)
             with contextlib.suppress(*REDIS_FAULTS):
                 async with self.deadline():
-                    await self.pubsub.unsubscribe(room_key(code), ask_channel(code))
+                    await self.pubsub.unsubscribe(
+                        room_key(code), ask_channel(code), roster_channel(code)
+                    )
 
     async def listen(self) -> None:
         lost = False
@@ -159,11 +159,17 @@ class RedisRoomHub(RoomHub):
             if message is None or message["type"] != "message":
                 continue
             channel, data = message["channel"], message["data"]
+            code = channel.split(":")[2]
             if channel.endswith(":ask"):
-                code = channel.split(":")[2]
-                asyncio.create_task(self.answer_fork(code, data))
+                teacher = self.teachers.get(code)
+                if teacher is not None:
+                    asyncio.create_task(self.answer_state(data, teacher.snapshot))
+            elif channel == roster_channel(code):
+                self.on_roster_message(code, data)
+            elif channel == learners_channel(code):
+                self.on_learners_message(code, data)
             else:
-                self.on_room_message(channel.split(":")[2], data)
+                self.on_room_message(code, data)
 
     def on_room_message(self, code: str, data: str) -> None:
         kind, _, text = data.partition("\n")
@@ -289,7 +295,7 @@ class RedisRoomHub(RoomHub):
         self.teachers[code] = teacher
         self.records[code] = record
         async with self.deadline():
-            await self.pubsub.subscribe(room_key(code), ask_channel(code))
+            await self.pubsub.subscribe(room_key(code), ask_channel(code), roster_channel(code))
 
     def drop_teacher(self, code: str) -> None:
         self.teachers.pop(code, None)
@@ -368,21 +374,6 @@ class RedisRoomHub(RoomHub):
                     # Dropped: followers elsewhere get a whole frame once Redis is back.
                     self.outbox.lost(code)
 
-    async def answer_fork(self, code: str, reply: str) -> None:
-        teacher = self.teachers.get(code)
-        if teacher is None or not reply.startswith("np:reply:"):
-            return
-        try:
-            state = await teacher.snapshot()
-        except Exception:  # noqa: BLE001 - the student's request times out with a clear error
-            log.exception("snapshot for a fork failed", extra={"room": code})
-            return
-        with contextlib.suppress(*REDIS_FAULTS):
-            async with self.deadline(), self.redis.pipeline(transaction=False) as pipe:
-                pipe.rpush(reply, json.dumps(state))
-                pipe.expire(reply, FORK_TIMEOUT_SECONDS * 10)
-                await pipe.execute()
-
     # --- the students -----------------------------------------------------------------------
 
     async def lookup(self, code: str) -> str | None:
@@ -410,19 +401,10 @@ class RedisRoomHub(RoomHub):
         teacher = self.teachers.get(code)
         if teacher is not None:
             return await teacher.snapshot()
-        reply = f"np:reply:{secrets.token_hex(12)}"
-        try:
-            async with self.deadline():
-                asked = await self.redis.publish(ask_channel(code), reply)
-            if not asked:
-                raise RoomError("no_teacher", "The teacher is not connected right now.")
-            async with asyncio.timeout(FORK_TIMEOUT_SECONDS + self.timeout):
-                answer = await self.redis.blpop([reply], timeout=FORK_TIMEOUT_SECONDS)
-        except REDIS_FAULTS:
-            answer = None
-        if answer is None:
+        state = await self.ask_state(ask_channel(code), lambda reply: reply)
+        if state is None:
             raise RoomError("no_teacher", "The teacher is not connected right now.")
-        return json.loads(answer[1])
+        return state
 
     async def reap(self) -> None:
         """Redis expires rooms by itself (see `heartbeat`)."""

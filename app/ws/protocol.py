@@ -24,9 +24,12 @@ from app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
     Play,
     Reset,
     Resume,
+    RoomPreset,
+    RoomReport,
     RoomTour,
     SetSpeed,
     SetState,
+    Spotlight,
     Step,
     Teach,
     Unfollow,
@@ -112,3 +115,20 @@ class Room(Message):
     key: str | None = None
     ended: bool = False
     moved: bool = False
+
+
+class Roster(Message):
+    """The teacher's roster: learners that joined or changed since the last one (each as
+    `app.rooms.roster.entry` makes it), and the ids of those that left."""
+
+    type: Literal["roster"] = "roster"
+    learners: list[dict[str, Any]]
+    gone: list[str]
+
+
+class RoomPresetSent(Message):
+    """To a learner: the teacher sent everyone the preset `name` (a frame of it follows)."""
+
+    type: Literal["room_preset"] = "room_preset"
+    name: str
+

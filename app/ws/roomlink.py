@@ -97,6 +97,7 @@ class RoomLink:
             await session.send(p.Room(role="teacher", code=workspace.room, lab=session.lab_name))
             return
         teacher = workspace.make_teacher(session.runtime.pool, session.client)
+        session.class_view.teach(teacher)
         code, key = await self.rooms.open(session.lab_name, teacher)
         workspace.room, workspace.teacher = code, teacher
         log.info("room opened", extra={"room": code, "lab": session.lab_name})
@@ -125,6 +126,7 @@ class RoomLink:
         if workspace.room is not None:
             await session.runtime.release(workspace)
         teacher = workspace.make_teacher(session.runtime.pool, session.client)
+        session.class_view.teach(teacher)
         try:
             await self.rooms.teach(code, key, teacher, lab)
         except RoomError as exc:
@@ -151,7 +153,7 @@ class RoomLink:
 
     # --- following ----------------------------------------------------------------------
 
-    async def follow(self, code: str) -> None:
+    async def follow(self, code: str, name: str = "") -> None:
         session = self.session
         if session.workspace.room is not None:
             raise RoomError("room_teaching", "Close your own room before following another.")
@@ -165,6 +167,7 @@ class RoomLink:
         self.following.forwarder = asyncio.create_task(
             self.forward(self.following), name=f"follow-{session.id}"
         )
+        await session.class_view.join(code, name)
 
     async def forward(self, following: Following) -> None:
         """Send the teacher's newest frames and statuses as they come, skipping stale ones."""
@@ -174,6 +177,7 @@ class RoomLink:
                 if kind == MOVE:  # the teacher opened another lesson: the page goes there
                     self.following = None
                     await self.rooms.unfollow(following.code, following.mailbox)
+                    await session.class_view.leave()  # its page rejoins from the new lesson
                     await session.send(
                         p.Room(role="student", code=following.code, lab=text, moved=True)
                     )
@@ -181,6 +185,7 @@ class RoomLink:
                 if kind == END:
                     self.following = None
                     await self.rooms.unfollow(following.code, following.mailbox)
+                    await session.class_view.leave()
                     await session.send(p.Room(role="none", code=following.code, ended=True))
                     await self.show_own_lab()
                     return
@@ -190,6 +195,7 @@ class RoomLink:
 
     async def unfollow(self) -> None:
         await self.stop_following()
+        await self.session.class_view.leave()
         await self.session.send(p.Room(role="none"))
         await self.show_own_lab()
 
@@ -212,4 +218,5 @@ class RoomLink:
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))
         session.workspace.keep(state)
         await session.send_status()
+        await session.class_view.report(p.RoomReport(type="room_report"))  # now on their own
         log.info("room forked", extra={"room": code})

@@ -30,6 +30,7 @@ from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.backlog import Backlog
 from app.ws.checks import read_command
+from app.ws.classview import ClassView
 from app.ws.limits import TokenBucket
 from app.ws.outbox import Outbox
 from app.ws.player import Player, max_steps_per_frame
@@ -53,7 +54,7 @@ CLOSE_REPLACED = 4000
 
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
-FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
+FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.RoomReport)
 
 
 def public_limits(settings: Settings) -> dict[str, float | int]:
@@ -91,10 +92,11 @@ class Session:
         self.outbox = Outbox(websocket, self.settings.send_timeout_seconds)
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
         self.player = Player(self)
-        self.room_link = RoomLink(self)
         self.backlog = Backlog(self)  # commands behind a long step
         self.recovery = Recovery(self)  # the lab rebuilt, restored or reset
         self.handed_over = False  # its workspace was resumed by another connection
+        self.room_link = RoomLink(self)
+        self.class_view = ClassView(self)
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -106,6 +108,8 @@ class Session:
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace
         workspace.on_revoked = self.room_link.taken_over
+        if workspace.teacher is not None:  # a resumed teacher: its room's roster comes here
+            self.class_view.teach(workspace.teacher)
 
     def detach(self) -> Workspace:
         """Hand the workspace back (to be parked); this session is over."""
@@ -221,6 +225,7 @@ class Session:
         await self.backlog.cancel()
         await self.player.stop()
         await self.room_link.stop_following()
+        await self.class_view.stop()
 
     async def close_idle(self) -> None:
         """Leave the page its state (to restore if the resume grace runs out), then close."""
@@ -283,14 +288,20 @@ class Session:
                 await room_link.close_room()
             case p.Teach(code=code, key=key):
                 await room_link.teach(normalize_code(code), key)
-            case p.Follow(code=code):
-                await room_link.follow(normalize_code(code))
+            case p.Follow(code=code, name=name):
+                await room_link.follow(normalize_code(code), name)
             case p.Unfollow():
                 await room_link.unfollow()
             case p.Fork():
                 await room_link.fork()
             case p.RoomTour(step=step):
                 await room_link.tour(step)
+            case p.RoomReport():
+                await self.class_view.report(command)
+            case p.Spotlight(learner=learner):
+                await self.class_view.spotlight(learner)
+            case p.RoomPreset(name=name):
+                await self.class_view.send_preset(name)
             case _:
                 text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
                 self.workspace.dirty = True
