@@ -67,7 +67,9 @@ def check_class(teacher_app, mina_app, joon_app) -> None:
             joon.send_json({"type": "set_input", "i": 0, "value": 2.5})
             assert receive_until(joon, "frame")["inputs"][0] == 2.5
             joon.send_json({"type": "room_report", "loss": 0.25, "accuracy": 0.75, "thumb": THUMB})
-            table = roster_until(teacher, table, lambda t: by_name(t).get("준", {}).get("loss") == 0.25)
+            table = roster_until(
+                teacher, table, lambda t: by_name(t).get("준", {}).get("loss") == 0.25
+            )
             line = by_name(table)["준"]
             assert (line["forked"], line["accuracy"], line["thumb"]) == (True, 0.75, THUMB)
 
