@@ -49,7 +49,6 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
         "here": here_without_lang(request),
         # Where students join a room: never the teacher's loopback when a better one exists.
         "join_url": join.shown(join.join_url(request, settings)),
-        "join_href": join.join_url(request, settings),  # the QR code's, with its scheme
     }
     response = request.app.state.templates.TemplateResponse(
         request,

@@ -18,6 +18,13 @@ export function setupRoom() {
   let asked = null; // what this page last asked for: "fork", "leave" or "close"
 
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
+  const NAME = "np-learner-name"; // the name typed in a join form, for the teacher's roster
+  document.querySelectorAll('form[action="/room"]').forEach((form) => {
+    form.addEventListener("submit", () => {
+      const name = form.elements.name?.value.trim().replace(/[<>\u0000-\u001f]/g, "");
+      if (name !== undefined) localStorage.setItem(NAME, name.slice(0, 40));
+    });
+  });
   const teachingName = () => "np-teaching"; // the room this tab teaches, on any lesson
   let tourStep = null; // the teacher's tour step, for the room (core/tour.js says)
 
@@ -30,7 +37,10 @@ export function setupRoom() {
     const teach = params.get("teach") || sessionStorage.getItem(teachingName());
     const key = teach && localStorage.getItem(keyName(teach.toUpperCase()));
     if (key) session.send({ type: "teach", code: teach, key });
-    else if (params.get("room")) session.send({ type: "follow", code: params.get("room") });
+    else if (params.get("room")) {
+      const name = localStorage.getItem(NAME) || "";
+      session.send({ type: "follow", code: params.get("room"), name });
+    }
   }
   // The first time once the page's start-up state is in place (share.js), then at every
   // reconnect.
@@ -120,7 +130,8 @@ export function setupRoom() {
     $("room-code-lead").textContent = t("room.big_lead", { url });
     $("room-code-value").textContent = code;
     // Scanned, the code leads straight into the room (the join form's own URL).
-    const href = `${big.dataset.joinHref || `${location.origin}/room`}?code=${code}`;
+    // join.shown() drops "http://" for the eye; a phone needs it back.
+    const href = `${/^https?:\/\//.test(url) ? url : `http://${url}`}?code=${code}`;
     $("room-qr").replaceChildren(qrSvg(href, t("room.qr_label", { url: href })));
     $("room-qr").dataset.href = href;
     $("room-hide-code").focus();
