@@ -67,6 +67,9 @@ class Teacher:
     client: str = ""
     #: Told each roster line of the room's learners (None: that learner left), see roster.py.
     on_report: Callable[[str, dict | None], None] | None = None
+    #: Told False when the room's followers on other replicas cannot be reached (Redis is
+    #: away; those on the teacher's replica still follow), True when they can again.
+    on_reach: Callable[[bool], None] | None = None
 
 
 class Mailbox:
@@ -225,11 +228,13 @@ class RoomHub(RosterHub):
                 limit=s.max_rooms_per_address,
             )
         if self.room_count() >= s.max_rooms:
-            raise RoomError(
-                "rooms_full",
-                f"This server has {s.max_rooms} rooms open already.",
-                limit=s.max_rooms,
-            )
+            self.rooms_full()
+
+    def rooms_full(self) -> None:
+        s = self.settings
+        raise RoomError(
+            "rooms_full", f"This server has {s.max_rooms} rooms open already.", limit=s.max_rooms
+        )
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
         """A new room taught by `teacher`: its code and its teacher key."""

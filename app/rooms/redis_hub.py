@@ -45,9 +45,10 @@ from app.rooms.hub import (
     key_matches,
     new_code,
 )
-from app.rooms.publishing import PendingPublishes
+from app.rooms.publishing import PendingPublishes, RemoteFollowers
 from app.rooms.redis_roster import REDIS_FAULTS, RedisRoster, learners_channel, roster_channel
 from app.settings import Settings
+from app.shared_counts import SharedCount
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,12 @@ class RedisRoomHub(RedisRoster, RoomHub):
         self.missing: dict[str, int] = {}  # followed rooms found missing, heartbeats in a row
         self.fanout = Fanout()  # this replica's followers
         self.outbox = PendingPublishes()
+        self.remote = RemoteFollowers()
         self.wake = asyncio.Event()  # Redis is back: refresh (and restore) rooms now
         self.tasks: list[asyncio.Task] = []
         self.ttl = max(1, int(settings.room_idle_seconds))
+        #: NP_MAX_ROOMS over every replica: the rooms taught from each.
+        self.slots = SharedCount(self.redis, "rooms", lambda: len(self.teachers), self.timeout)
 
     @contextlib.asynccontextmanager
     async def deadline(self):
@@ -101,6 +105,7 @@ class RedisRoomHub(RedisRoster, RoomHub):
             asyncio.create_task(self.listen(), name="rooms-listen"),
             asyncio.create_task(self.heartbeat(), name="rooms-heartbeat"),
             asyncio.create_task(self.publisher(), name="rooms-publish"),
+            asyncio.create_task(self.slots.run(), name="rooms-count"),
         ]
 
     async def stop(self) -> None:
@@ -108,6 +113,7 @@ class RedisRoomHub(RedisRoster, RoomHub):
             await cancel_quietly(task)
         for code in list(self.fanout.boxes):
             self.fanout.end(code)
+        await self.slots.forget()
         with contextlib.suppress(Exception):
             await self.pubsub.aclose()
         await self.redis.aclose()
@@ -205,8 +211,12 @@ class RedisRoomHub(RedisRoster, RoomHub):
             self.wake.clear()
             try:
                 await self.beat()
+                for code in list(self.remote.unreachable):
+                    self.reach(code, True)
             except REDIS_FAULTS:
                 log.warning("redis heartbeat failed; retrying")
+                for code in list(self.teachers):
+                    self.reach(code, False)
                 await asyncio.sleep(min(1.0, interval))
                 self.wake.set()  # again soon: rooms may need restoring
 
@@ -250,6 +260,9 @@ class RedisRoomHub(RedisRoster, RoomHub):
         self.outbox.lost(code)  # the next frame goes whole to every replica
         log.warning("room restored after redis lost it", extra={"room": code})
 
+    def reach(self, code: str, ok: bool, elsewhere: int | None = None) -> None:
+        self.remote.update(code, self.teachers.get(code), ok, elsewhere)
+
     def lost_room(self, code: str) -> None:
         """Redis forgot the room and another took its code: this one is over; its teacher
         and its followers here are told (followers elsewhere see it missing)."""
@@ -281,14 +294,22 @@ class RedisRoomHub(RedisRoster, RoomHub):
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
         self.check_capacity(teacher.client)
+        if not await self.slots.claim(self.settings.max_rooms):
+            self.rooms_full()
         key = secrets.token_urlsafe(16)
         record = {"lab": lab, "key": key_hash(key), "teacher": teacher.id}
-        async with self.reachable():
-            while True:
-                code = new_code()
-                if await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl):
-                    break
-            await self.become_teacher(code, teacher, record)
+        try:
+            async with self.reachable():
+                while True:
+                    code = new_code()
+                    if await self.redis.set(
+                        room_key(code), json.dumps(record), nx=True, ex=self.ttl
+                    ):
+                        break
+                await self.become_teacher(code, teacher, record)
+        except RoomError:
+            self.slots.refresh()  # the slot it claimed is not taken after all
+            raise
         return code, key
 
     async def become_teacher(self, code: str, teacher: Teacher, record: dict[str, Any]) -> None:
@@ -298,7 +319,9 @@ class RedisRoomHub(RedisRoster, RoomHub):
             await self.pubsub.subscribe(room_key(code), ask_channel(code), roster_channel(code))
 
     def drop_teacher(self, code: str) -> None:
-        self.teachers.pop(code, None)
+        self.remote.forget(code)
+        if self.teachers.pop(code, None) is not None:
+            self.slots.refresh()  # its slot is free for every replica now
         self.records.pop(code, None)
         self.outbox.forget(code)
         if code not in self.fanout.boxes:
@@ -369,10 +392,13 @@ class RedisRoomHub(RedisRoster, RoomHub):
                             pipe.publish(room_key(code), f"{kind}\n{self.id}\n{text}")
                         pipe.hset(last_key(code), mapping=items)
                         pipe.expire(last_key(code), self.ttl)
-                        await pipe.execute()
+                        heard = (await pipe.execute())[0]
+                    # Replicas that heard it, this one aside: followers elsewhere.
+                    self.reach(code, True, elsewhere=heard - 1)
                 except REDIS_FAULTS:
                     # Dropped: followers elsewhere get a whole frame once Redis is back.
                     self.outbox.lost(code)
+                    self.reach(code, False)
 
     # --- the students -----------------------------------------------------------------------
 

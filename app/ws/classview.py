@@ -6,6 +6,7 @@ room, sent to its page a few times a second; a spotlight (one learner's network 
 teacher's lab, so the whole room sees it) and "send everyone this preset".
 """
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,14 @@ class ClassView:
 
     def teach(self, teacher: Teacher) -> None:
         teacher.on_report = self.feed.on_report
+        teacher.on_reach = self.on_reach
+
+    def on_reach(self, reachable: bool) -> None:
+        if self.session.connected:
+            task = asyncio.get_running_loop().create_task(
+                self.session.send(p.RoomReach(reachable=reachable))
+            )
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     async def send_roster(self, learners: list[dict], gone: list[str]) -> None:
         if self.session.connected:

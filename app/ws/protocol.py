@@ -132,3 +132,10 @@ class RoomPresetSent(Message):
     type: Literal["room_preset"] = "room_preset"
     name: str
 
+
+class RoomReach(Message):
+    """To a room's teacher: whether its students on other replicas get its frames (false
+    while Redis is away; those on the teacher's own replica still do)."""
+
+    type: Literal["room_reach"] = "room_reach"
+    reachable: bool

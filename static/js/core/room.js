@@ -62,6 +62,7 @@ export function setupRoom() {
     const openButton = $("room-open");
     if (openButton) openButton.disabled = role !== "none";
     lockControls(role === "student");
+    if (role !== "teacher") $("room-reach").hidden = true;
     if (role === "teacher") {
       $("room-bar-text").textContent = t("room.teaching", { code: msg.code });
       if (msg.key) showCode(true); // just opened: put the code on the projector
@@ -81,6 +82,14 @@ export function setupRoom() {
       forgetRoomInUrl();
       asked = null;
     }
+  });
+
+  // Students on other servers are out of reach (Redis is away): the teacher should know.
+  document.addEventListener("np:message", (event) => {
+    const msg = event.detail.msg;
+    if (msg.type !== "room_reach") return;
+    $("room-reach").hidden = msg.reachable;
+    if (msg.reachable) toast(t("room.reachable"));
   });
 
   document.addEventListener("np:tour", (event) => {
