@@ -98,7 +98,9 @@ class ClassView:
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     async def send_roster(self, learners: list[dict], gone: list[str]) -> None:
-        if self.session.connected:
+        if not self.session.connected:
+            return
+        with contextlib.suppress(Exception):  # the tab went meanwhile: its session ends anyway
             await self.session.send(p.Roster(learners=learners, gone=gone))
 
     def teaching(self) -> str:
