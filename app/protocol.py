@@ -104,11 +104,17 @@ class Teach(Message):
     key: Token
 
 
+#: The name a learner typed for the teacher's roster: shown as text only, never logged.
+LearnerName = Annotated[str, Field(max_length=40, pattern=r"^[^\x00-\x1f<>]*$")]
+
+
 class Follow(Message):
-    """Watch a room's teacher live, read-only, instead of this session's own lab."""
+    """Watch a room's teacher live, read-only, instead of this session's own lab; the
+    learner is on the teacher's roster (as `name`) until they leave the room."""
 
     type: Literal["follow"]
     code: RoomCode
+    name: LearnerName = ""
 
 
 class Unfollow(Message):
@@ -128,6 +134,40 @@ class PageDraws(Message):
 
     type: Literal["page_draws"]
     parts: list[Literal["maps"]]
+class RoomTour(Message):
+    """The teacher's tour step (None: the tour is closed), shown on every student's page in
+    the student's own language. Sent by a teaching page; the room's students are sent it."""
+
+    type: Literal["room_tour"]
+    step: int | None = Field(default=None, ge=0, le=99)
+
+
+class RoomReport(Message):
+    """What a room's learner is at, for the teacher's roster: tour step, their own numbers
+    and a small picture of their main drawing (a JPEG or PNG data URL) once they forked."""
+
+    type: Literal["room_report"]
+    step: int | None = Field(default=None, ge=0, le=99)
+    loss: FiniteFloat | None = None
+    accuracy: FiniteFloat | None = None
+    thumb: str | None = Field(
+        default=None, max_length=24_000, pattern=r"^data:image/(jpeg|png);base64,[A-Za-z0-9+/=]+$"
+    )
+
+
+class Spotlight(Message):
+    """The teacher shows one learner's network to the whole room (the teacher's lab takes
+    the learner's state)."""
+
+    type: Literal["spotlight"]
+    learner: Annotated[str, Field(min_length=4, max_length=32, pattern=r"^[a-f0-9]+$")]
+
+
+class RoomPreset(Message):
+    """The teacher loads a preset and sends it to every learner of the room on this lesson."""
+
+    type: Literal["room_preset"]
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_]+$")]
 
 
 COMMON_COMMANDS: tuple[type[Message], ...] = (
@@ -147,6 +187,10 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     Unfollow,
     Fork,
     PageDraws,
+    RoomTour,
+    RoomReport,
+    Spotlight,
+    RoomPreset,
 )
 
 

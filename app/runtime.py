@@ -23,6 +23,7 @@ from app.metrics import Metrics, watch_event_loop
 from app.protocol import LabError
 from app.rooms import make_hub
 from app.settings import Settings
+from app.shared_counts import SharedCount
 from app.ws.limits import GuessThrottle, TokenBucket
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
@@ -48,7 +49,20 @@ class Runtime:
         refill = settings.room_guess_refill_seconds
         self.room_guesses = GuessThrottle(settings.room_guess_burst, refill)
         self.room_guesses_by_session = GuessThrottle(settings.room_guess_session_burst, refill)
-        self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
+        self.resume_store = ResumeStore(
+            settings.redis_url, settings.resume_grace_seconds, settings.redis_timeout_seconds
+        )
+        #: NP_MAX_SESSIONS over every replica, when they share a Redis.
+        self.session_count = (
+            SharedCount(
+                self.resume_store.redis,
+                "sessions",
+                lambda: len(self.sessions) + self.sessions.claimed,
+                settings.redis_timeout_seconds,
+            )
+            if self.resume_store.redis is not None
+            else None
+        )
         self.tasks: list[asyncio.Task] = []
         #: Set on SIGTERM (app/drain.py): no new sessions, /readyz says 503.
         self.draining = False
@@ -72,6 +86,8 @@ class Runtime:
             asyncio.create_task(self.checkpoints(), name="checkpoints"),
         ]
         self.drainer.install()
+        if self.session_count is not None:
+            self.tasks.append(asyncio.create_task(self.session_count.run(), name="session-count"))
         try:
             yield
         finally:
@@ -79,6 +95,8 @@ class Runtime:
             for task in self.tasks:
                 await cancel_quietly(task)
             await self.rooms.stop()
+            if self.session_count is not None:
+                await self.session_count.forget()
             await self.resume_store.close()
             self.pool.stop()
             self.host.stop()
@@ -202,14 +220,32 @@ class Runtime:
         )
         return Workspace(lab=lab, steps=steps, lane=lane)
 
+    async def claim_session(self) -> bool:
+        """A slot for a new connection: on this replica (atomic on the event loop), then,
+        with Redis, among every replica's sessions (atomic in Redis). Given back by
+        `open_session` (or `unclaim_session` if the connection never gets that far)."""
+        if not self.sessions.claim_slot():
+            return False
+        if self.session_count is None or await self.session_count.claim(self.settings.max_sessions):
+            return True
+        self.sessions.release_slot()
+        return False
+
+    async def unclaim_session(self) -> None:
+        self.sessions.release_slot()
+        if self.session_count is not None:
+            await self.session_count.release()
+
     async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
-        """A session in the slot its connection claimed (`SessionRegistry.claim_slot`)."""
+        """A session in the slot its connection claimed (`claim_session`)."""
         try:
             session = Session(websocket, await self.new_workspace(lab_class), self)
-            self.sessions.add(session)
-            return session
-        finally:
-            self.sessions.release_slot()  # registered (counted as open) or failed
+        except BaseException:
+            await self.unclaim_session()
+            raise
+        self.sessions.add(session)
+        self.sessions.release_slot()  # registered: counted as open now
+        return session
 
     async def close_session(self, session: Session) -> None:
         """The connection is gone: park its workspace for a resume, or let it go.
@@ -219,6 +255,8 @@ class Runtime:
         """
         parked = self.sessions.closing[session.resume_token] = asyncio.Event()
         self.sessions.remove(session)
+        if self.session_count is not None:
+            await self.session_count.release()
         try:
             await self.park(session)
         finally:

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")
 
     # Teacher rooms. With REDIS_URL set, rooms are shared by every replica using that Redis.
-    max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (per server)")
+    max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (all replicas)")
     max_rooms_per_address: int = Field(4, ge=0, description="rooms open from one client address")
     room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
     redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))

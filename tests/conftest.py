@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
-from tests.liveserver import redis_available, running_redis
+from tests.liveserver import redis_available, redis_process, running_redis
 from tests.trainable_lab import TrainableLab
 
 # Labs run in the server process in tests (fast to start); tests that want lab processes
@@ -50,8 +50,15 @@ def lab_client(settings: Settings):
 
 @pytest.fixture(scope="module")
 def redis_url():
-    """A throwaway redis-server for a module's tests (`make test` installs it)."""
+    """A real redis-server for the module's tests (`make test` installs Debian's)."""
     if not redis_available():
         pytest.skip("redis-server is not installed (make test installs it)")
     with running_redis() as url:
         yield url
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, to freeze (SIGSTOP), thaw and restart."""
+    with redis_process() as process:
+        yield process

@@ -55,7 +55,7 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
     if lab_class is None:
         await refuse(websocket, runtime, "unknown_lab", "There is no such lab.", CLOSE_POLICY)
         return
-    if not runtime.sessions.claim_slot():  # `open_session` gives the claim back
+    if not await runtime.claim_session():  # `open_session` gives the claim back
         await refuse(
             websocket,
             runtime,
@@ -68,7 +68,7 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
     try:
         await websocket.accept()
     except BaseException:  # gone before the handshake completed: its slot is free again
-        runtime.sessions.release_slot()
+        await runtime.unclaim_session()
         raise
     try:
         session = await runtime.open_session(websocket, lab_class)

@@ -14,15 +14,25 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
+#: What a Redis call that fails or outlives its deadline raises.
+REDIS_FAULTS = (aioredis.RedisError, OSError, TimeoutError)
+
 
 def resume_key(token: str) -> str:
     return f"np:resume:{token}"
 
 
 class ResumeStore:
-    def __init__(self, redis_url: str | None, grace_seconds: float) -> None:
-        self.redis = aioredis.from_url(redis_url, decode_responses=True) if redis_url else None
+    def __init__(self, redis_url: str | None, grace_seconds: float, timeout: float = 1.0) -> None:
+        self.redis = (
+            aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=timeout)
+            if redis_url
+            else None
+        )
         self.ttl = max(1, int(grace_seconds))
+        #: NP_REDIS_TIMEOUT_SECONDS: a frozen Redis costs a closing or reconnecting tab this
+        #: long, then the work is only in this replica's memory (or starts afresh).
+        self.timeout = timeout
 
     async def close(self) -> None:
         if self.redis is not None:
@@ -44,8 +54,9 @@ class ResumeStore:
             return False
         record = json.dumps({"lab": lab, "state": state, "playing": playing})
         try:
-            await self.redis.set(resume_key(token), record, ex=self.ttl)
-        except aioredis.RedisError:
+            async with asyncio.timeout(self.timeout):
+                await self.redis.set(resume_key(token), record, ex=self.ttl)
+        except REDIS_FAULTS:
             log.warning("could not keep a closed session's state in redis")
             return False
         return True
@@ -55,8 +66,9 @@ class ResumeStore:
         if self.redis is None:
             return None
         try:
-            raw = await self.redis.getdel(resume_key(token))
-        except aioredis.RedisError:
+            async with asyncio.timeout(self.timeout):
+                raw = await self.redis.getdel(resume_key(token))
+        except REDIS_FAULTS:
             log.warning("could not read a closed session's state from redis")
             return None
         record = json.loads(raw) if raw else None
@@ -67,6 +79,7 @@ class ResumeStore:
     async def drop(self, token: str) -> None:
         if self.redis is not None:
             try:
-                await self.redis.delete(resume_key(token))
-            except aioredis.RedisError:
+                async with asyncio.timeout(self.timeout):
+                    await self.redis.delete(resume_key(token))
+            except REDIS_FAULTS:
                 log.warning("could not drop a resumed session's state from redis")

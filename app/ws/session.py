@@ -30,6 +30,7 @@ from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.backlog import Backlog
 from app.ws.checks import read_command
+from app.ws.classview import ClassView
 from app.ws.limits import TokenBucket
 from app.ws.outbox import Outbox
 from app.ws.page import PageRecord
@@ -56,7 +57,9 @@ CLOSE_REPLACED = 4000
 
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
-FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws)
+FOLLOWER_COMMANDS = (
+    p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws, p.RoomReport
+)
 
 
 def public_limits(settings: Settings) -> dict[str, float | int]:
@@ -95,11 +98,12 @@ class Session:
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
         self.page = PageRecord()  # what the tab holds of the lab's frames
         self.player = Player(self)
-        self.room_link = RoomLink(self)
         self.backlog = Backlog(self)  # commands behind a long step
         self.recovery = Recovery(self)  # the lab rebuilt, restored or reset
         self.handed_over = False  # its workspace was resumed by another connection
         self.moved = False  # its work left this replica (drain): nothing to park here
+        self.room_link = RoomLink(self)
+        self.class_view = ClassView(self)
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -111,6 +115,8 @@ class Session:
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace
         workspace.on_revoked = self.room_link.taken_over
+        if workspace.teacher is not None:  # a resumed teacher: its room's roster comes here
+            self.class_view.teach(workspace.teacher)
 
     def detach(self) -> Workspace:
         """Hand the workspace back (to be parked); this session is over."""
@@ -229,6 +235,7 @@ class Session:
         await self.backlog.cancel()
         await self.player.stop()
         await self.room_link.stop_following()
+        await self.class_view.stop()
 
     async def move_out(self) -> None:
         """This replica stops (SIGTERM, app/drain.py): leave the tab's whole state in the
@@ -307,12 +314,20 @@ class Session:
                 await room_link.close_room()
             case p.Teach(code=code, key=key):
                 await room_link.teach(normalize_code(code), key)
-            case p.Follow(code=code):
-                await room_link.follow(normalize_code(code))
+            case p.Follow(code=code, name=name):
+                await room_link.follow(normalize_code(code), name)
             case p.Unfollow():
                 await room_link.unfollow()
             case p.Fork():
                 await room_link.fork()
+            case p.RoomTour(step=step):
+                await room_link.tour(step)
+            case p.RoomReport():
+                await self.class_view.report(command)
+            case p.Spotlight(learner=learner):
+                await self.class_view.spotlight(learner)
+            case p.RoomPreset(name=name):
+                await self.class_view.send_preset(name)
             case _:
                 framing = self.framing(player.edit_is_light())
                 text = await self.call_lab(self.lab.handle, command, framing)

@@ -116,7 +116,7 @@ def test_a_student_forks_the_teachers_state_into_their_own_session(client):
 
 
 def receive_until_room_defaults() -> dict:
-    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False}
+    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False, "moved": False}
 
 
 def test_leaving_a_room_brings_back_the_students_own_lab(client):

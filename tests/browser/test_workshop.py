@@ -110,7 +110,9 @@ def test_a_teacher_room_from_open_to_fork(new_page):
     student.get_by_test_id("room-code-input").fill(code.lower())
     student.get_by_test_id("room-join").click()
     expect(student).to_have_url(re.compile(rf"/neurons\?room={code}$"))
-    expect(student.get_by_test_id("room-bar-text")).to_contain_text(f"Watching room {code}")
+    expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+        f"Following the teacher in room {code}"
+    )
     expect(student.get_by_test_id("room-fork")).to_be_visible()
     expect(student.get_by_test_id("room-close")).to_be_hidden()  # teacher controls
 
@@ -120,8 +122,11 @@ def test_a_teacher_room_from_open_to_fork(new_page):
     expect(student.get_by_test_id("output-value")).to_have_text("3.9")
     screenshot(student, "room-student-following")
 
-    # The student cannot change the teacher's network...
-    edit_weight(student, "edge-0-0-0", "5")
+    # The student cannot change the teacher's network: their controls are locked...
+    expect(student.get_by_test_id("room-following")).to_be_visible()
+    student.get_by_test_id("edge-0-0-0").click()
+    expect(student.get_by_test_id("editor-number")).to_be_disabled()
+    student.keyboard.press("r")  # a key that would reset: refused by the server
     expect(student.locator("#toast")).to_contain_text("Fork it")
     expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
 
@@ -230,7 +235,9 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     # The student opens the page after all that: its first frame is the room's last one.
     student.goto(f"/playground?room={code}", wait_until="domcontentloaded")
     shown = student.get_by_test_id("plot")
-    expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
+    expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+        "Following the teacher in room"
+    )
     expect(student.get_by_test_id("dataset")).to_have_value("xor")
     expect(shown).to_have_attribute("data-step", "1")
     picture = plot.evaluate("canvas => canvas.toDataURL()")

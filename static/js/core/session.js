@@ -168,6 +168,13 @@ export function connect(lab, handlers) {
     emit("np:open", { session, first: opened++ === 0, resumed, restored });
   }
 
+  // The room shows another page (the teacher opened it): go there, and follow from there.
+  function followOn(lab, code) {
+    if (!/^[a-z0-9_]+$/.test(lab ?? "")) return false;
+    location.assign(`${appPath(`/${lab}`)}?room=${encodeURIComponent(code)}`);
+    return true;
+  }
+
   function onMessage(msg) {
     switch (msg.type) {
       case "hello":
@@ -191,6 +198,10 @@ export function connect(lab, handlers) {
         }
         break;
       case "room":
+        if (msg.moved && followOn(msg.lab, msg.code)) {
+          sessionStorage.setItem("np-room-moved", msg.lab); // room.js says so on arrival
+          return;
+        }
         emit("np:room", msg);
         break;
       case "error":
@@ -198,11 +209,7 @@ export function connect(lab, handlers) {
           location.assign(`${appPath("/access")}?next=${encodeURIComponent(location.pathname + location.search)}`);
           return;
         }
-        if (msg.code === "room_other_lab" && /^[a-z0-9_]+$/.test(msg.params.lab)) {
-          // The room shows another page: go there, and follow it from that page.
-          location.assign(`${appPath(`/${msg.params.lab}`)}?room=${encodeURIComponent(msg.params.code)}`);
-          return;
-        }
+        if (msg.code === "room_other_lab" && followOn(msg.params.lab, msg.params.code)) return;
         break;
       default:
         if (!ready && (msg.type === "frame" || msg.type === "status")) {

@@ -7,8 +7,9 @@
 // - the network as code: a PyTorch or Keras script or a Jupyter notebook, explained in the
 //   page's language (POST /export/<lab>/{pytorch.py,keras.py,notebook.ipynb}?lang=).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
-import { $, appPath, cssVar } from "./dom.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
+import { svgCanvas } from "./picture.js";
 import { loadPlotly } from "./plotly.js";
 import {
   base64Bytes, download, errorText, pageSession, params, through, toast,
@@ -161,38 +162,11 @@ function createShare() {
 
   // --- pictures ---------------------------------------------------------------------------
 
-  // Computed styles are copied inline: the picture must not depend on the page's stylesheet.
-  const SVG_STYLE = [
-    "display", "visibility", "opacity", "fill", "fill-opacity", "stroke", "stroke-width",
-    "stroke-dasharray", "stroke-linecap", "stroke-opacity", "paint-order", "font-family",
-    "font-size", "font-weight", "text-anchor", "dominant-baseline", "transform",
-  ];
-  async function svgPng(svg, scale = 2) {
-    const { width, height } = svg.viewBox.baseVal;
-    const clone = svg.cloneNode(true);
-    const source = [svg, ...svg.querySelectorAll("*")];
-    [clone, ...clone.querySelectorAll("*")].forEach((node, k) => {
-      const style = getComputedStyle(source[k]);
-      node.setAttribute("style", SVG_STYLE.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
-    });
-    clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-    clone.setAttribute("width", width * scale);
-    clone.setAttribute("height", height * scale);
-    const image = new Image();
-    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(
-      new XMLSerializer().serializeToString(clone))}`;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = width * scale;
-    canvas.height = height * scale;
-    const context = canvas.getContext("2d");
-    context.fillStyle = cssVar("--panel");
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
-  }
   async function figurePng(element) {
-    if (element instanceof SVGSVGElement) return svgPng(element);
+    if (element instanceof SVGSVGElement) {
+      const canvas = await svgCanvas(element, 2);
+      return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    }
     const url = await (await loadPlotly()).toImage(element, { format: "png", scale: 2 });
     return (await fetch(url)).blob();
   }
