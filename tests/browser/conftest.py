@@ -63,3 +63,16 @@ def page(browser, live_server):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def edited_neurons(page):
+    """The B.2 preset on /neurons, its weight G2 -> B1 edited to 1 (the output 4.9 -> 3.9):
+    a learner's work to keep. The output's locator."""
+    page.goto("/neurons?preset=b2_weighted")
+    output = page.get_by_test_id("output-value")
+    expect(output).to_have_text("4.9")
+    page.get_by_test_id("edge-0-1-0").click()
+    page.get_by_test_id("editor-number").fill("1")
+    page.get_by_test_id("editor-number").press("Enter")
+    expect(output).to_have_text("3.9")
+    return output

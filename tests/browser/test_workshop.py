@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from app.main import create_app
 from app.settings import Settings
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import edited_neurons, screenshot
 from tests.liveserver import serving
 from tests.wsutil import wait_for
 
@@ -82,14 +82,7 @@ def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
 
 
 def test_a_reload_keeps_the_learners_work(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
-    page.get_by_test_id("edge-0-1-0").click()
-    number = page.get_by_test_id("editor-number")
-    number.fill("1")
-    number.press("Enter")
-    expect(output).to_have_text("3.9")
+    output = edited_neurons(page)
     page.reload()
     # The server gave the reloaded page its old session back, not the preset afresh.
     expect(output).to_have_text("3.9")
@@ -185,13 +178,7 @@ def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
     address, app = forgetful_server
     context = browser.new_context(locale="en-US", base_url=address)
     page = context.new_page()
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
-    page.get_by_test_id("edge-0-1-0").click()
-    page.get_by_test_id("editor-number").fill("1")
-    page.get_by_test_id("editor-number").press("Enter")
-    expect(output).to_have_text("3.9")
+    output = edited_neurons(page)
     # The learner switches to another window: the page keeps the lab's state for later.
     page.evaluate(
         """() => {
