@@ -23,6 +23,7 @@ BENCHMARKS = (
     "load",
     "room",
     "pages",
+    "first_frame",
 )
 
 

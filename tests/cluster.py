@@ -120,6 +120,8 @@ def cluster(workdir: Path, **env: str) -> Iterator[Cluster]:
             **env,
         }
         replicas = [stack.enter_context(server_process(**settings)) for _ in range(2)]
+        for host, process in replicas:  # each one's lab processes warmed up
+            wait_ready(host, process, timeout=120)
         hosts = [host for host, _ in replicas]
         url = stack.enter_context(balancer(hosts, workdir))
         yield Cluster(url, hosts, [process for _, process in replicas], redis.url)
