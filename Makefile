@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+CJK_FONTS := /usr/share/fonts/opentype/noto
 REDIS_SERVER := /usr/bin/redis-server
 NGINX := /usr/sbin/nginx
 # Root installs directly; anyone else goes through sudo.
@@ -16,7 +17,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly
+.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly screens
 
 # Dependencies come from the lock files (exact versions, the same on every machine and in the
 # Docker image); the project itself is installed over them, editable, without resolving again.
@@ -48,12 +49,17 @@ lock:
 	cp $(LOCK) $(TEST_LOCK)
 	$(COMPILE) --extra test --output-file $(TEST_LOCK) pyproject.toml
 
-# Playwright drives Debian's Chromium: its own browser download does not work offline.
+# Playwright drives Debian's Chromium: its own browser download does not work offline. Without
+# a CJK font, Korean pages show empty boxes in screenshots.
 chromium:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium (needed by the browser tests)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -d $(CJK_FONTS) || { \
+	  echo "Installing Debian's fonts-noto-cjk (Hangul in the browser's screenshots)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 
 # The room tests run two app instances against a real Redis; they skip if it cannot be had.
 redis:
@@ -118,6 +124,11 @@ bench: $(VENV)/.test
 # only compares with one taken on the same machine at the same time): BASE=<rev> NAMES="..."
 BASE ?= HEAD~1
 NAMES ?=
+# Screenshots of every page on the laptop, projector and tablet screens, in
+# artifacts/screens/ (bench/screens.py; ARGS="--lang ko --theme dark" for the others).
+screens: $(VENV)/.test chromium
+	$(PY) -m bench.screens $(ARGS)
+
 bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)
 

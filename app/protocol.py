@@ -121,6 +121,15 @@ class Fork(Message):
     type: Literal["fork"]
 
 
+class PageDraws(Message):
+    """The page computes these parts of its lab's frames itself (the playground's maps, from
+    the weights every frame carries): the server leaves them out from now on. Sent on every
+    connection (a new session starts with a page that draws nothing)."""
+
+    type: Literal["page_draws"]
+    parts: list[Literal["maps"]]
+
+
 COMMON_COMMANDS: tuple[type[Message], ...] = (
     Step,
     Play,
@@ -137,6 +146,7 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     Follow,
     Unfollow,
     Fork,
+    PageDraws,
 )
 
 

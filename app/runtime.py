@@ -12,13 +12,13 @@ import time
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
-from pydantic import ValidationError
 
 from app.aio import cancel_quietly
 from app.drain import Drain
 from app.labrun.labhost import CHANNELS, LabHost
 from app.labrun.pool import LabPool
 from app.labs.common.base import Lab
+from app.labs.common.saved_state import read_state
 from app.metrics import Metrics, watch_event_loop
 from app.protocol import LabError
 from app.rooms import make_hub
@@ -277,9 +277,9 @@ class Runtime:
         lab_class = self.labs[lab]
         workspace = await self.new_workspace(lab_class)
         try:
-            state = lab_class.State.model_validate(data)
+            state = read_state(lab_class.State, data, self.settings.max_abs_value)
             await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
-        except (ValidationError, LabError):
+        except LabError:
             await self.drop(workspace)
             return None
         workspace.keep(state)

@@ -32,9 +32,12 @@ class Settings(BaseSettings):
     max_inputs: int = Field(8, ge=1, le=64, description="input features per network")
     max_message_bytes: int = Field(256_000, ge=1_024, description="largest inbound message")
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
-    max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
+    max_steps_per_second: float = Field(10_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
     frames_per_second: float = Field(20.0, gt=0, le=120, description="frame cap per session")
+    crowded_frames_per_second: float = Field(
+        15.0, gt=0, le=120, description="frame cap while more sessions play than lab workers"
+    )
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")

@@ -12,9 +12,11 @@ import platform
 
 BENCHMARKS = (
     "engine",
+    "limit",
     "latency",
     "batchnorm",
     "conv",
+    "digits",
     "generative",
     "stepthrough",
     "recurrent",

@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from app.labrun.labcalls import (
+    FRESH,
+    UPDATE,
     ClearStop,
-    FrameKind,
+    Framing,
     HandleCommand,
     LabCall,
     RenderFrame,
@@ -81,25 +83,25 @@ class LabHandle:
         self.finished = False  # stopped training on its own (see Lab.finished)
         self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
-    def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
-        return self.run(HandleCommand(command, kind))
+    def handle(self, command: BaseModel, framing: Framing = UPDATE) -> str:
+        return self.run(HandleCommand(command, framing))
 
-    def reset(self, kind: FrameKind = "update") -> str:
-        return self.run(ResetLab(kind))
+    def reset(self, framing: Framing = UPDATE) -> str:
+        return self.run(ResetLab(framing))
 
     def restore(self, state: BaseModel) -> str:
         return self.run(RestoreState(state))
 
-    def frame(self, kind: FrameKind = "full") -> str:
-        return self.run(RenderFrame(kind))
+    def frame(self, framing: Framing = FRESH) -> str:
+        return self.run(RenderFrame(framing))
 
     def snapshot(self) -> BaseModel:
         return self.run(TakeSnapshot())
 
     def train(
-        self, steps: int, kind: FrameKind | None, playing: bool = False
+        self, steps: int, framing: Framing | None, playing: bool = False
     ) -> tuple[str | None, float, float]:
-        return self.run(Train(steps, kind, playing))
+        return self.run(Train(steps, framing, playing))
 
     def clear_stop(self) -> None:
         self.run(ClearStop())

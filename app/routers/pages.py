@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from app import i18n, join
 from app.labs import Lesson
-from app.labs.common.lessons import tour_link
+from app.labs.common.lessons import code_exporter, tour_link
 from app.rootpath import root_of, safe_next
 
 router = APIRouter(tags=["pages"])
@@ -47,6 +47,7 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
         "tour": tour,  # guided tour, share and export: see tours.py, share.js
         "trainable": lab is not None and labs[lab].trainable,
         "has_weights": lab is not None and labs[lab].has_weights(),
+        "has_code": lab is not None and code_exporter(labs[lab]) is not None,
         "here": here_without_lang(request),
         # Where students join a room: never the teacher's loopback when a better one exists.
         "join_url": join.shown(join.join_url(request, settings)),

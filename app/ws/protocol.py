@@ -19,6 +19,7 @@ from app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
     GetState,
     Message,
     OpenRoom,
+    PageDraws,
     Pause,
     Ping,
     Play,

@@ -19,7 +19,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
-from app.labrun.labcalls import FrameKind
+from app.labrun.labcalls import Framing
 from app.labrun.labhost import LabHandle
 from app.logs import session_id
 from app.protocol import LabError
@@ -32,6 +32,7 @@ from app.ws.backlog import Backlog
 from app.ws.checks import read_command
 from app.ws.limits import TokenBucket
 from app.ws.outbox import Outbox
+from app.ws.page import PageRecord
 from app.ws.player import Player, max_steps_per_frame
 from app.ws.recovery import Recovery
 from app.ws.roomlink import RoomLink
@@ -55,7 +56,7 @@ CLOSE_REPLACED = 4000
 
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
-FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
+FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws)
 
 
 def public_limits(settings: Settings) -> dict[str, float | int]:
@@ -92,6 +93,7 @@ class Session:
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
         self.outbox = Outbox(websocket, self.settings.send_timeout_seconds)
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
+        self.page = PageRecord()  # what the tab holds of the lab's frames
         self.player = Player(self)
         self.room_link = RoomLink(self)
         self.backlog = Backlog(self)  # commands behind a long step
@@ -136,6 +138,7 @@ class Session:
         """A frame of this session's own lab: to the tab, and to the room it teaches (while
         teaching, `text` is a room's pair of frames: the tab is sent the small one)."""
         await self.send_text(room_frames.split(text)[0])
+        self.page.shown()
         self.metrics.frames.labels(self.lab_name, "lab").inc()
         await self.room_link.publish(FRAME, text)
 
@@ -159,15 +162,17 @@ class Session:
         """`method(*args)` of this session's lab handle, on its lane (after earlier calls)."""
         return await self.runtime.pool.run(self.workspace.lane, lambda: method(*args))
 
-    @property
-    def frame_kind(self) -> FrameKind:
-        """Frames after an edit: what changed, and while teaching a room, the whole frame
-        too (for students who join late, or whose screens skip frames)."""
-        return "room" if self.workspace.room is not None else "update"
+    def framing(self, light: bool = False) -> Framing:
+        """The next frame of this session's lab: the parts its page lacks in full, the others
+        where they changed (`light`: the cheap frame of a crowded server), and while teaching
+        a room, the room's whole frame too (for students who join late, or whose screens
+        skip frames)."""
+        return Framing(self.page.parts(light), self.workspace.room is not None)
 
     async def send_frame(self) -> None:
-        """A full frame: the page (new, or back from a room) may show nothing of this lab."""
-        await self.send_frame_text(await self.call_lab(self.lab.frame))
+        """Everything: the page (new, or back from a room) may show nothing of this lab."""
+        self.page.forget()
+        await self.send_frame_text(await self.call_lab(self.lab.frame, self.framing()))
 
     # --- the session's life -------------------------------------------------------------
 
@@ -278,6 +283,8 @@ class Session:
         match command:
             case p.Ping():
                 await self.send(p.Pong())
+            case p.PageDraws(parts=parts):
+                self.page.draws = frozenset(parts)  # the next frame leaves them out
             case p.Play():
                 await player.play()
             case p.Pause():
@@ -307,7 +314,8 @@ class Session:
             case p.Fork():
                 await room_link.fork()
             case _:
-                text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
+                framing = self.framing(player.edit_is_light())
+                text = await self.call_lab(self.lab.handle, command, framing)
                 self.workspace.dirty = True
                 await self.send_frame_text(text)
 

@@ -36,13 +36,13 @@ def edit(ws) -> str:
 def stop_with_sigterm(process) -> None:
     process.send_signal(signal.SIGTERM)
     # uvicorn ends by raising the signal again once it has stopped (the default action).
-    assert process.wait(timeout=30) in (0, -signal.SIGTERM)
+    assert process.wait(timeout=120) in (0, -signal.SIGTERM)
 
 
 def closed_code(ws) -> int:
     with pytest.raises(ConnectionClosed) as closed:
         while True:
-            ws.recv(timeout=20)
+            ws.recv(timeout=60)
     return closed.value.rcvd.code
 
 

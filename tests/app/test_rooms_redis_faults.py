@@ -118,7 +118,7 @@ def test_a_redis_restart_keeps_the_room(server):
             except redis.ConnectionError:
                 return False
 
-        wait_for(restored, timeout=20)
+        wait_for(restored)
         teacher.send_json({"type": "set_input", "i": 0, "value": 7.0})
         shown = receive_until(teacher, "frame")
         for _ in range(50):  # the student was never told the room ended: frames go on
@@ -147,7 +147,7 @@ def test_a_room_whose_code_was_taken_after_a_restart_tells_its_teacher(server):
         store = redis.Redis.from_url(server.url)
         store.set(f"np:room:{code}", '{"lab": "neurons", "key": "other", "teacher": "x"}')
         store.close()
-        wait_for(lambda: hub.room_count() == 0, timeout=20)
+        wait_for(lambda: hub.room_count() == 0)
         ended = receive_until(teacher, "room")
         assert ended["ended"] is True and ended["code"] == code
 

@@ -47,9 +47,9 @@ def ready(page, name: str) -> None:
     """Wait until a page opened with ?tour=N shows the state of that tour step."""
     if name != "home":
         # The B.8 labs load their images on a lab process's first use: slow on a busy machine.
-        expect(page.get_by_test_id("tour")).to_be_visible(timeout=20_000)
+        expect(page.get_by_test_id("tour")).to_be_visible()
         # Some steps train hundreds of iterations first: give a loaded machine time.
-        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true", timeout=20_000)
+        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
 
 
 def reveal(page, name: str) -> None:
@@ -64,7 +64,7 @@ def reveal(page, name: str) -> None:
         expect(page.get_by_test_id("formula")).to_contain_text("w =")
     elif name == "conv":
         # The head's chart comes once Plotly has loaded: measure its labels too.
-        expect(page.locator("#head-chart text.bartext").first).to_be_visible(timeout=20_000)
+        expect(page.locator("#head-chart text.bartext").first).to_be_visible()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

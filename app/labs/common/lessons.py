@@ -9,7 +9,7 @@ adding a lesson touches no shared file: its folder, template, script and catalog
 import importlib
 import importlib.util
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +39,7 @@ class Lesson:
 
     lab: type[Lab]  # its `name` names the lesson: `/ws/<name>`, `page`, catalog and tour keys
     route: str = ""  # URL path of the page; default "/<name>"
-    template: str = ""  # in templates/, extending base.html; default "<name>.html"
+    template: str = ""  # in templates/, extending lesson.html; default "<name>.html"
     #: The lesson map's cards this page teaches (none for a page reached from another one).
     sections: tuple[Section, ...] = ()
     #: The guided tour's steps; a page with a tour joins the classroom checks. Default: the
@@ -90,6 +90,11 @@ def folder_value(folder: str, module: str, name: str, default: Any) -> Any:
     if importlib.util.find_spec(f"{folder}.{module}") is None:
         return default
     return getattr(importlib.import_module(f"{folder}.{module}"), name, default)
+
+
+def code_exporter(lab: type[Lab]) -> Callable[[Lab], Any] | None:
+    """`describe(lab)` of the lesson's `code_export.py` (app/codegen), if its folder has one."""
+    return folder_value(lab.__module__.rpartition(".")[0], "code_export", "describe", None)
 
 
 def discover_lessons(packages: Iterable[str] = LESSON_PACKAGES) -> dict[str, Lesson]:

@@ -22,6 +22,22 @@ export function svgElement(name, attrs, parent) {
   return node;
 }
 
+// Frames can come faster than the screen paints while training: `draw` gets only the newest
+// of the values passed to the function returned, at most once per display frame.
+export function drawNewest(draw) {
+  let pending = null;
+  return (value) => {
+    if (pending === null) {
+      requestAnimationFrame(() => {
+        const newest = pending;
+        pending = null;
+        draw(newest);
+      });
+    }
+    pending = value;
+  };
+}
+
 // Set a control to the engine's value unless the learner is in it (typing, dragging).
 export function setIfIdle(element, value) {
   if (document.activeElement !== element) element.value = value;

@@ -3,7 +3,9 @@
 //   step) as a link, `#s=` + base64url(deflate-raw(JSON)), restored with `set_state` on load;
 // - the same state as a JSON file to download and open again;
 // - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
-// - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
+// - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>);
+// - the network as code: a PyTorch or Keras script or a Jupyter notebook, explained in the
+//   page's language (POST /export/<lab>/{pytorch.py,keras.py,notebook.ipynb}?lang=).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
 import { compress, decompress } from "./compression.js";
 import { $, appPath, cssVar } from "./dom.js";
@@ -212,9 +214,10 @@ function createShare() {
 
   // --- weights ----------------------------------------------------------------------------
 
-  async function downloadWeights(format) {
+  // The state goes to the server, which answers with the file (or a translated error).
+  async function downloadExport(path, filename) {
     const { state } = await capture();
-    const response = await fetch(appPath(`/export/${lab}/weights.${format}`), {
+    const response = await fetch(appPath(path), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(state),
@@ -223,8 +226,12 @@ function createShare() {
       toast(errorText(await response.json()));
       return;
     }
-    download(await response.blob(), `${lab}-weights.${format}`);
+    download(await response.blob(), filename);
   }
+  const downloadWeights = (format) =>
+    downloadExport(`/export/${lab}/weights.${format}`, `${lab}-weights.${format}`);
+  const downloadCode = (kind, ext) => downloadExport(
+    `/export/${lab}/${kind}.${ext}?lang=${document.documentElement.lang}`, `${lab}_${kind}.${ext}`);
 
   // --- wiring -----------------------------------------------------------------------------
 
@@ -250,6 +257,9 @@ function createShare() {
   on("state-open", () => upload.click());
   on("weights-json", () => downloadWeights("json"));
   on("weights-npz", () => downloadWeights("npz"));
+  on("code-pytorch", () => downloadCode("pytorch", "py"));
+  on("code-keras", () => downloadCode("keras", "py"));
+  on("code-notebook", () => downloadCode("notebook", "ipynb"));
   upload.addEventListener("change", () => {
     if (upload.files.length) openStateFile(upload.files[0]);
     upload.value = "";
