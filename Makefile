@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 CJK_FONTS := /usr/share/fonts/opentype/noto
 REDIS_SERVER := /usr/bin/redis-server
+NGINX := /usr/sbin/nginx
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,7 +17,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint lock bench bench-compare chromium redis axe clean vendor-plotly screens
+.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly screens
 
 # Dependencies come from the lock files (exact versions, the same on every machine and in the
 # Docker image); the project itself is installed over them, editable, without resolving again.
@@ -68,6 +69,15 @@ redis:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; } || \
 	  echo "redis-server could not be installed: the Redis room tests will be skipped"
 
+# The multi-replica tests put Debian's nginx (with deploy/nginx.conf) in front of two app
+# processes, as compose.yaml does; they skip if it cannot be had.
+nginx:
+	@test -x $(NGINX) || { \
+	  echo "Installing Debian's nginx (needed by the multi-replica tests)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; } || \
+	  echo "nginx could not be installed: the multi-replica tests will be skipped"
+
 $(AXE):
 	@command -v npm >/dev/null || { \
 	  echo "Installing Debian's npm (to fetch axe-core)"; \
@@ -101,7 +111,7 @@ lint: $(VENV)/.test
 # TEST_WORKERS=0 runs each part in one process.
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
-test: $(VENV)/.test chromium redis $(AXE) lint
+test: $(VENV)/.test chromium redis nginx $(AXE) lint
 	@status=0; \
 	$(PYTEST) --ignore=tests/browser || status=1; \
 	$(PYTEST) tests/browser || status=1; \

@@ -109,7 +109,8 @@ class Runtime:
             redis = "ok" if await self.resume_store.reachable(timeout) else "unreachable"
         labs = "off"
         if self.host.processes:
-            labs = "ok" if self.host.alive() else "down"
+            # Ready once each lab process has built every lab once (labhost.serve).
+            labs = ("ok" if self.host.warm() else "warming") if self.host.alive() else "down"
         return {
             "accepting": "draining" if self.draining else "ok",
             "lab_processes": labs,

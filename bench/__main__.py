@@ -25,6 +25,7 @@ BENCHMARKS = (
     "load",
     "room",
     "pages",
+    "first_frame",
 )
 
 

@@ -1,4 +1,4 @@
-"""Helpers for talking to a lab over a TestClient websocket."""
+"""Helpers for talking to a lab over a TestClient websocket (or a `websockets` client)."""
 
 import json
 from collections.abc import Iterator
@@ -116,3 +116,19 @@ def wait_for(condition, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.01)
+
+
+def recv_until(ws, wanted: str, timeout: float = 60) -> dict:
+    """Read messages from a `websockets` client connection until one of type `wanted`."""
+    while True:
+        message = json.loads(ws.recv(timeout=timeout))
+        if message["type"] == wanted:
+            return message
+
+
+def greeted(ws) -> str:
+    """A new session's greeting (hello, frame, status) read over a `websockets` client
+    connection; its resume token."""
+    token = recv_until(ws, "hello")["resume"]
+    recv_until(ws, "status")
+    return token

@@ -1,7 +1,8 @@
 """Liveness and readiness, for load balancers, Docker's HEALTHCHECK, Kubernetes and the tests.
 
 `/healthz` says the process answers (restart it if not). `/readyz` says whether to send it
-learners: 503 while it drains (SIGTERM, app/drain.py), while a lab process is down, or while
+learners: 503 while it drains (SIGTERM, app/drain.py), while its lab processes warm up or one
+is down, or while
 the Redis it was given (REDIS_URL) does not answer, so that a balancer sends new visitors to
 a replica that can serve them, and restarts nothing.
 """

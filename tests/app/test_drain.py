@@ -18,25 +18,18 @@ from app.main import create_app
 from app.settings import Settings
 from app.ws.resume_store import resume_key
 from bench.server import server_process
-from tests.wsutil import open_lab, receive_until
+from tests.cluster import wait_ready
+from tests.wsutil import greeted, open_lab, receive_until, recv_until
 
 #: A real replica: labs in a lab process, as deployed.
 REPLICA = {"NP_LAB_PROCESSES": "true", "NP_LAB_WORKERS": "1"}
 
 
-def messages(ws, wanted: str) -> dict:
-    while True:
-        message = json.loads(ws.recv(timeout=60))
-        if message["type"] == wanted:
-            return message
-
-
 def edit(ws) -> str:
     """Set the first input of a new neurons session to 3.5; its resume token."""
-    token = messages(ws, "hello")["resume"]
-    messages(ws, "status")
+    token = greeted(ws)
     ws.send(json.dumps({"type": "set_input", "i": 0, "value": 3.5}))
-    assert messages(ws, "frame")["inputs"][0] == 3.5
+    assert recv_until(ws, "frame")["inputs"][0] == 3.5
     return token
 
 
@@ -54,13 +47,12 @@ def closed_code(ws) -> int:
 
 
 def test_sigterm_parks_the_work_in_redis_and_another_replica_resumes_it(redis_url):
-    with (
-        server_process(**REPLICA, NP_REDIS_URL=redis_url) as (host, process),
-        connect(f"ws://{host}/ws/neurons") as ws,
-    ):
-        token = edit(ws)
-        stop_with_sigterm(process)
-        assert closed_code(ws) == 1012
+    with server_process(**REPLICA, NP_REDIS_URL=redis_url) as (host, process):
+        wait_ready(host, process, timeout=120)
+        with connect(f"ws://{host}/ws/neurons") as ws:
+            token = edit(ws)
+            stop_with_sigterm(process)
+            assert closed_code(ws) == 1012
     record = json.loads(redis.Redis.from_url(redis_url).get(resume_key(token)))
     assert record["lab"] == "neurons" and record["state"]["inputs"][0] == 3.5
     # The page reconnects through the load balancer: another replica takes the work back.
@@ -75,12 +67,14 @@ def test_sigterm_parks_the_work_in_redis_and_another_replica_resumes_it(redis_ur
 
 
 def test_without_redis_the_page_is_sent_its_state_before_the_close():
-    with server_process(**REPLICA) as (host, process), connect(f"ws://{host}/ws/neurons") as ws:
-        edit(ws)
-        stop_with_sigterm(process)
-        state = messages(ws, "state")
-        assert state["lab"] == "neurons" and state["state"]["inputs"][0] == 3.5
-        assert closed_code(ws) == 1012
+    with server_process(**REPLICA) as (host, process):
+        wait_ready(host, process, timeout=120)
+        with connect(f"ws://{host}/ws/neurons") as ws:
+            edit(ws)
+            stop_with_sigterm(process)
+            state = recv_until(ws, "state")
+            assert state["lab"] == "neurons" and state["state"]["inputs"][0] == 3.5
+            assert closed_code(ws) == 1012
 
 
 def test_a_draining_replica_sends_new_connections_elsewhere_with_1012(client):

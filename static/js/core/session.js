@@ -2,6 +2,7 @@
 // downloads. Classroom modules (tour.js, share.js, keys.js, room.js) listen to the events this
 // module dispatches on `document`: "np:open" ({session, first, resumed, restored}),
 // "np:message" ({msg, session}) and "np:room" (the `room` message).
+import { decompress } from "./compression.js";
 import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -78,19 +79,12 @@ function deflatedMaps(value, found = []) {
   return found;
 }
 
-// `data` (bytes or text) through a CompressionStream or DecompressionStream, as a Response.
-export function through(stream, data) {
-  return new Response(new Blob([data]).stream().pipeThrough(stream));
-}
-
 export function base64Bytes(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 export async function inflate(map) {
-  const packed = base64Bytes(map.data);
-  const inflated = await through(new DecompressionStream("deflate"), packed).arrayBuffer();
-  map.bytes = new Uint8Array(inflated);
+  map.bytes = await decompress(base64Bytes(map.data), "deflate");
   return map;
 }
 

@@ -7,12 +7,13 @@
 // - the network as code: a PyTorch or Keras script or a Jupyter notebook, explained in the
 //   page's language (POST /export/<lab>/{pytorch.py,keras.py,notebook.ipynb}?lang=).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
+import { compress, decompress } from "./compression.js";
 import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 import { svgCanvas } from "./picture.js";
 import { loadPlotly } from "./plotly.js";
 import {
-  base64Bytes, download, errorText, pageSession, params, through, toast,
+  base64Bytes, download, errorText, pageSession, params, toast,
 } from "./session.js";
 
 // The tour's step travels with the state: tour.js, on a page with a tour, says where it is.
@@ -53,12 +54,12 @@ function createShare() {
     return base64Bytes(text.replaceAll("-", "+").replaceAll("_", "/"));
   }
   async function pack(shared) {
-    const deflated = await through(new CompressionStream("deflate-raw"), JSON.stringify(shared));
-    return toBase64url(new Uint8Array(await deflated.arrayBuffer()));
+    const json = new TextEncoder().encode(JSON.stringify(shared));
+    return toBase64url(await compress(json, "deflate-raw"));
   }
   async function unpack(text) {
-    const inflated = await through(new DecompressionStream("deflate-raw"), fromBase64url(text));
-    return JSON.parse(await inflated.text());
+    const inflated = await decompress(fromBase64url(text), "deflate-raw");
+    return JSON.parse(new TextDecoder().decode(inflated));
   }
 
   // --- the page's state -------------------------------------------------------------------
