@@ -228,7 +228,7 @@ def warm_up(lab_class: type[Lab], settings: Settings) -> None:
     before a learner's first click, whose frame comes in milliseconds instead of seconds
     (docs/performance.md, first frame on a cold server)."""
     try:
-        RenderFrame("full").apply(lab_class(settings))
+        RenderFrame().apply(lab_class(settings))
     except Exception:  # noqa: BLE001 - a learner's own call will say what is wrong
         log.exception("warming up a lab failed", extra={"lab": lab_class.name})
 

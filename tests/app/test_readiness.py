@@ -1,9 +1,13 @@
 """/readyz: ready only while the replica accepts sessions, its lab processes run and the
 Redis it was given answers; /healthz stays "ok" meanwhile (nothing to restart)."""
 
+import logging
+
 import pytest
 from fastapi.testclient import TestClient
 
+from app.labrun.labhost import warm_up
+from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
 from tests.liveserver import redis_available, redis_process
@@ -60,3 +64,11 @@ def test_an_unreachable_redis_makes_it_unready():
             assert (status, body["checks"]["redis"]) == (503, "unreachable")
             redis.thaw()
             assert readiness(client)[0] == 200
+
+
+@pytest.mark.parametrize("name", sorted(LABS))
+def test_warming_up_builds_and_draws_every_lab_without_an_error(name, caplog):
+    # warm_up swallows what fails (a learner's own call will say it): so look at its log.
+    with caplog.at_level(logging.ERROR, logger="app.labrun.labhost"):
+        warm_up(LABS[name], Settings())
+    assert not caplog.records, caplog.text
