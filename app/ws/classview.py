@@ -80,7 +80,8 @@ class ClassView:
             )
         except ValidationError as exc:
             raise LabError("bad_preset", "This page has no such preset.", name=name) from exc
-        text = await session.call_lab(session.lab.handle, command, session.player.edit_frame_kind())
+        framing = session.framing(session.player.edit_is_light())
+        text = await session.call_lab(session.lab.handle, command, framing)
         session.workspace.dirty = True
         await session.send_frame_text(text)
 
