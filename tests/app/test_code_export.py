@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -76,7 +77,7 @@ def checks(exports) -> dict[Path, dict]:
 
 def test_every_lesson_with_a_network_has_the_export():
     with_network = ["neurons", "backprop", "descent", "playground", "batchnorm", "conv", "rnn",
-                    "autoencoder", "gan"]  # fmt: skip
+                    "autoencoder", "gan", "digits"]  # fmt: skip
     assert set(LESSONS) == set(with_network)
 
 
@@ -102,7 +103,9 @@ def test_the_notebook_is_valid_nbformat_4(lesson, exports):
     assert notebook.cells[-1].source == "train(EPOCHS)"
 
 
-@pytest.mark.parametrize(("lesson", "fmt"), [("neurons", "pytorch.py"), ("gan", "keras.py")])
+@pytest.mark.parametrize(
+    ("lesson", "fmt"), [("neurons", "pytorch.py"), ("gan", "keras.py"), ("digits", "keras.py")]
+)
 def test_a_script_runs_from_the_command_line_and_trains(lesson, fmt, exports):
     """`python script.py --check` itself, and without it: one loss line per epoch."""
     script = exports[lesson][fmt]
@@ -120,12 +123,34 @@ def test_a_script_runs_from_the_command_line_and_trains(lesson, fmt, exports):
     assert trained.returncode == 0, trained.stderr
     lines = trained.stdout.splitlines()
     assert [line.split(":")[0] for line in lines][-2:] in (
-        ["model epoch 1", "model epoch 2"], ["epoch 1", "epoch 2"]
-    )
+        ["model epoch 1", "model epoch 2"], ["epoch 1", "epoch 2"],
+        ["dense epoch 1", "dense epoch 2"],
+    )  # fmt: skip
     losses = [float(part.rsplit(" ", 1)[1]) for line in lines for part in line.split(",")]
     assert all(0 <= loss < 10 for loss in losses)
     if lesson == "neurons":
         assert losses[-1] <= losses[0]
+    if lesson == "digits":  # conv, then dense: each goes on learning the digits
+        assert [line.split(" epoch")[0] for line in lines] == ["conv"] * 2 + ["dense"] * 2
+        assert losses[1] < losses[0] and losses[3] < losses[2]
+
+
+def test_the_digits_are_written_compactly_and_read_back_as_the_pages_images(exports):
+    """Ink as base-17 text (a quarter of the numbers' length): the file stays small, and the
+    images it decodes are the page's, bit for bit."""
+    import runpy
+
+    from app.labs.digits.code_export import CHECKED, TRAIN_ROWS
+    from app.labs.digits.data import digit_sets
+
+    script = exports["digits"]["pytorch.py"]
+    assert script.stat().st_size < 120_000
+    data = runpy.run_path(str(script))  # defines everything; runs nothing (not __main__)
+    sets = digit_sets()
+    np.testing.assert_array_equal(data["X"], sets.images[sets.train[:TRAIN_ROWS]])
+    np.testing.assert_array_equal(data["Y"], sets.labels[sets.train[:TRAIN_ROWS]])
+    np.testing.assert_array_equal(data["SHOWN"][:CHECKED], sets.images[sets.test[:CHECKED]])
+    assert data["SHOWN"].shape == (CHECKED + 1, 1, 8, 8)  # and the learner's digit, last
 
 
 def test_the_explanations_speak_the_pages_language(client):
