@@ -52,14 +52,8 @@ def exports(tmp_path_factory) -> dict[str, dict[str, Path]]:
     return files
 
 
-@pytest.fixture(scope="module")
-def checks(exports) -> dict[Path, dict]:
-    """Each file's check, run by tests/code_runner.py: one process per framework, in parallel."""
-    groups = [
-        [files["pytorch.py"] for files in exports.values()]
-        + [files["notebook.ipynb"] for files in exports.values()],
-        [files["keras.py"] for files in exports.values()],
-    ]
+def run_checks(groups: list[list[Path]]) -> dict[Path, dict]:
+    """Each file's check, run by tests/code_runner.py: one process per group, in parallel."""
     env = {**os.environ, "KERAS_BACKEND": "torch"}
 
     def run(paths: list[Path]) -> list[dict]:
@@ -73,6 +67,16 @@ def checks(exports) -> dict[Path, dict]:
     with ThreadPoolExecutor(len(groups)) as pool:
         results = [r for rows in pool.map(run, groups) for r in rows]
     return {Path(r["file"]): r for r in results}
+
+
+@pytest.fixture(scope="module")
+def checks(exports) -> dict[Path, dict]:
+    """Every lesson's files: one process imports torch, the other keras."""
+    return run_checks([
+        [files["pytorch.py"] for files in exports.values()]
+        + [files["notebook.ipynb"] for files in exports.values()],
+        [files["keras.py"] for files in exports.values()],
+    ])  # fmt: skip
 
 
 def test_every_lesson_with_a_network_has_the_export():
@@ -151,6 +155,32 @@ def test_the_digits_are_written_compactly_and_read_back_as_the_pages_images(expo
     np.testing.assert_array_equal(data["Y"], sets.labels[sets.train[:TRAIN_ROWS]])
     np.testing.assert_array_equal(data["SHOWN"][:CHECKED], sets.images[sets.test[:CHECKED]])
     assert data["SHOWN"].shape == (CHECKED + 1, 1, 8, 8)  # and the learner's digit, last
+
+
+def test_every_shape_of_the_digits_cnn_exports_exactly(tmp_path):
+    """Each preset (kernels 2 and 3, no padding, average or no pooling, two blocks, SGD) and a
+    strided one: PyTorch and Keras both rebuild the page's two networks to ~1e-15."""
+    from app import codegen
+    from app.labs.digits.code_export import describe
+    from app.labs.digits.commands import Config
+    from app.labs.digits.presets import PRESETS
+
+    configs = {name: Config(**change) for name, change in PRESETS.items()}
+    configs["strided"] = Config(blocks=2, stride=2, kernel=2, padding=1, pool="avg")
+    lab = LABS["digits"](Settings())
+    files: dict[str, list[Path]] = {"pytorch.py": [], "keras.py": []}
+    for name, config in configs.items():
+        lab.start(config)
+        lab.train(STEPS)
+        export = describe(lab)
+        for fmt, paths in files.items():
+            paths.append(tmp_path / f"{name}_{fmt}")
+            paths[-1].write_text(codegen.render(export, fmt, "en"))
+    results = run_checks(list(files.values()))
+    assert len(results) == 2 * len(configs)
+    for result in results.values():
+        assert result["exit"] == 0
+        assert json.loads(result["last"])["max_abs_diff"] < 1e-10
 
 
 def test_the_explanations_speak_the_pages_language(client):
