@@ -94,7 +94,10 @@ def network_code(export: CodeExport, framework: Framework) -> str:
 
 
 def data_code(export: CodeExport) -> str:
-    lines = [f"{name} = {array_literal(value)}" for name, value in export.arrays.items()]
+    lines = [
+        f"{name} = {export.sources.get(name) or array_literal(value)}"
+        for name, value in export.arrays.items()
+    ]
     lines += [arrays_block(weights_name(net.name), net.weights()) for net in export.networks]
     expected = {label(export, c): c.expected for c in export.checks}
     lines.append(arrays_block("EXPECTED", expected))

@@ -2,7 +2,8 @@
 
 Conventions mapped here, once: images stay channels-first, (C, H, W) as on the page;
 the engine's padding is a `ZeroPadding2D` before a "valid" convolution; convolution
-kernels go from (filters, channels, k, k) to Keras' (k, k, channels, filters); the LSTM's
+kernels go from (filters, channels, k, k) to Keras' (k, k, channels, filters); pooling is
+channels-first too, and `Flatten` skips its channels-last transpose; the LSTM's
 gate blocks go from the engine's i, f, o, g to Keras' i, f, g, o; the GRU is Keras'
 `reset_after=False` (the reset gate acts before the product, as on the page); the
 engine's `LastStep` is `return_sequences=False`.

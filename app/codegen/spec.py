@@ -89,3 +89,7 @@ class CodeExport:
     #: Lesson-written training code per framework ("torch", "keras"), used when `training`
     #: is None; it defines `train(epochs)`.
     custom_training: dict[str, str] = field(default_factory=dict)
+    #: Arrays written as an expression of arrays before them instead of in full, e.g.
+    #: `X = PIXELS.reshape(-1, 1, 8, 8) / 16` (the whole numbers are a third as long as the
+    #: floats). `arrays` still holds every value: the shapes and checks read it there.
+    sources: dict[str, str] = field(default_factory=dict)

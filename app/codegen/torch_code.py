@@ -5,7 +5,9 @@ Conventions mapped here, once: `nn.Linear` stores its weight as (out, in), the e
 Dense as (in, out), hence `.T`; the engine's batch-norm momentum weighs the old running
 statistic, PyTorch's the new one (0.9 -> 0.1); the recurrent cells are written by hand
 because `nn.GRU` applies the reset gate after the product (the engine, like Keras'
-`reset_after=False`, before it) and `nn.LSTM` orders its gate blocks differently.
+`reset_after=False`, before it) and `nn.LSTM` orders its gate blocks differently. Images
+need no mapping: PyTorch is channels-first like the engine, keeps kernels as (filters,
+channels, k, k), pads inside `nn.Conv2d`, floors pooled sizes and flattens (C, H, W) in order.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -51,14 +52,8 @@ def exports(tmp_path_factory) -> dict[str, dict[str, Path]]:
     return files
 
 
-@pytest.fixture(scope="module")
-def checks(exports) -> dict[Path, dict]:
-    """Each file's check, run by tests/code_runner.py: one process per framework, in parallel."""
-    groups = [
-        [files["pytorch.py"] for files in exports.values()]
-        + [files["notebook.ipynb"] for files in exports.values()],
-        [files["keras.py"] for files in exports.values()],
-    ]
+def run_checks(groups: list[list[Path]]) -> dict[Path, dict]:
+    """Each file's check, run by tests/code_runner.py: one process per group, in parallel."""
     env = {**os.environ, "KERAS_BACKEND": "torch"}
 
     def run(paths: list[Path]) -> list[dict]:
@@ -74,9 +69,19 @@ def checks(exports) -> dict[Path, dict]:
     return {Path(r["file"]): r for r in results}
 
 
+@pytest.fixture(scope="module")
+def checks(exports) -> dict[Path, dict]:
+    """Every lesson's files: one process imports torch, the other keras."""
+    return run_checks([
+        [files["pytorch.py"] for files in exports.values()]
+        + [files["notebook.ipynb"] for files in exports.values()],
+        [files["keras.py"] for files in exports.values()],
+    ])  # fmt: skip
+
+
 def test_every_lesson_with_a_network_has_the_export():
     with_network = ["neurons", "backprop", "descent", "playground", "batchnorm", "conv", "rnn",
-                    "autoencoder", "gan"]  # fmt: skip
+                    "autoencoder", "gan", "digits"]  # fmt: skip
     assert set(LESSONS) == set(with_network)
 
 
@@ -102,7 +107,9 @@ def test_the_notebook_is_valid_nbformat_4(lesson, exports):
     assert notebook.cells[-1].source == "train(EPOCHS)"
 
 
-@pytest.mark.parametrize(("lesson", "fmt"), [("neurons", "pytorch.py"), ("gan", "keras.py")])
+@pytest.mark.parametrize(
+    ("lesson", "fmt"), [("neurons", "pytorch.py"), ("gan", "keras.py"), ("digits", "keras.py")]
+)
 def test_a_script_runs_from_the_command_line_and_trains(lesson, fmt, exports):
     """`python script.py --check` itself, and without it: one loss line per epoch."""
     script = exports[lesson][fmt]
@@ -120,12 +127,60 @@ def test_a_script_runs_from_the_command_line_and_trains(lesson, fmt, exports):
     assert trained.returncode == 0, trained.stderr
     lines = trained.stdout.splitlines()
     assert [line.split(":")[0] for line in lines][-2:] in (
-        ["model epoch 1", "model epoch 2"], ["epoch 1", "epoch 2"]
-    )
+        ["model epoch 1", "model epoch 2"], ["epoch 1", "epoch 2"],
+        ["dense epoch 1", "dense epoch 2"],
+    )  # fmt: skip
     losses = [float(part.rsplit(" ", 1)[1]) for line in lines for part in line.split(",")]
     assert all(0 <= loss < 10 for loss in losses)
     if lesson == "neurons":
         assert losses[-1] <= losses[0]
+    if lesson == "digits":  # conv, then dense: each goes on learning the digits
+        assert [line.split(" epoch")[0] for line in lines] == ["conv"] * 2 + ["dense"] * 2
+        assert losses[1] < losses[0] and losses[3] < losses[2]
+
+
+def test_the_digits_are_written_compactly_and_read_back_as_the_pages_images(exports):
+    """Ink as base-17 text (a quarter of the numbers' length): the file stays small, and the
+    images it decodes are the page's, bit for bit."""
+    import runpy
+
+    from app.labs.digits.code_export import CHECKED, TRAIN_ROWS
+    from app.labs.digits.data import digit_sets
+
+    script = exports["digits"]["pytorch.py"]
+    assert script.stat().st_size < 120_000
+    data = runpy.run_path(str(script))  # defines everything; runs nothing (not __main__)
+    sets = digit_sets()
+    np.testing.assert_array_equal(data["X"], sets.images[sets.train[:TRAIN_ROWS]])
+    np.testing.assert_array_equal(data["Y"], sets.labels[sets.train[:TRAIN_ROWS]])
+    np.testing.assert_array_equal(data["SHOWN"][:CHECKED], sets.images[sets.test[:CHECKED]])
+    assert data["SHOWN"].shape == (CHECKED + 1, 1, 8, 8)  # and the learner's digit, last
+
+
+def test_every_shape_of_the_digits_cnn_exports_exactly(tmp_path):
+    """Each preset (kernels 2 and 3, no padding, average or no pooling, two blocks, SGD) and a
+    strided one: PyTorch and Keras both rebuild the page's two networks to ~1e-15."""
+    from app import codegen
+    from app.labs.digits.code_export import describe
+    from app.labs.digits.commands import Config
+    from app.labs.digits.presets import PRESETS
+
+    configs = {name: Config(**change) for name, change in PRESETS.items()}
+    configs["strided"] = Config(blocks=2, stride=2, kernel=2, padding=1, pool="avg")
+    lab = LABS["digits"](Settings())
+    files: dict[str, list[Path]] = {"pytorch.py": [], "keras.py": []}
+    for name, config in configs.items():
+        lab.start(config)
+        lab.train(STEPS)
+        export = describe(lab)
+        for fmt, paths in files.items():
+            paths.append(tmp_path / f"{name}_{fmt}")
+            paths[-1].write_text(codegen.render(export, fmt, "en"))
+    results = run_checks(list(files.values()))
+    assert len(results) == 2 * len(configs)
+    for result in results.values():
+        assert result["exit"] == 0
+        assert json.loads(result["last"])["max_abs_diff"] < 1e-10
 
 
 def test_the_explanations_speak_the_pages_language(client):

@@ -16,16 +16,22 @@ BUTTONS = {
 }
 
 
-def embedded_weights(text: str) -> dict[str, np.ndarray]:
-    """The `MODEL_WEIGHTS = {...}` dict a script or notebook writes out, evaluated."""
-    if text.startswith("{"):  # a notebook: its code cells
+def code_of(text: str) -> str:
+    """A script as it is, a notebook's code cells joined."""
+    if text.startswith("{"):
         cells = json.loads(text)["cells"]
-        text = "\n".join(c["source"] for c in cells if c["cell_type"] == "code")
-    start = text.index("MODEL_WEIGHTS = {")
+        return "\n".join(c["source"] for c in cells if c["cell_type"] == "code")
+    return text
+
+
+def embedded_weights(text: str, name: str = "MODEL_WEIGHTS") -> dict[str, np.ndarray]:
+    """The `<name> = {...}` dict a script or notebook writes out, evaluated."""
+    text = code_of(text)
+    start = text.index(f"{name} = {{")
     source = text[start : text.index("\n}\n", start) + 3]
     namespace = {"np": np}
     exec(source, namespace)  # the file the test just downloaded from the app
-    return namespace["MODEL_WEIGHTS"]
+    return namespace[name]
 
 
 def test_the_share_dialog_offers_the_network_as_code(page, tmp_path):
@@ -63,3 +69,36 @@ def test_a_korean_page_explains_its_notebook_in_korean(page, tmp_path):
     cells = json.loads((tmp_path / "nb.ipynb").read_text(encoding="utf-8"))["cells"]
     assert cells[0]["source"].startswith("# B.7 순환 신경망")
     assert any("class PageGRU" in cell["source"] for cell in cells)
+
+
+def test_the_digits_page_exports_both_networks_and_the_drawn_digit(page, tmp_path):
+    """/digits: the CNN and the dense network as code, with the page's weights and the digit
+    the learner drew as the check's last image."""
+    from app.labs.digits.commands import Config
+    from app.labs.digits.lab import spec_of
+    from engine.convnet import conv_network
+
+    page.goto("/digits")
+    page.get_by_test_id("clear-drawing").click()
+    expect(page.get_by_test_id("shown-digit")).to_have_text("Your drawing")
+    page.get_by_test_id("input-4-2").click()
+    expect(page.get_by_test_id("input-4-2")).to_have_text("16")
+    page.get_by_test_id("share-open").click()
+    fresh = conv_network(spec_of(Config()), seed=0)  # the page's untrained CNN, seed 0
+    for testid, kind in (("code-pytorch", "pytorch.py"), ("code-keras", "keras.py"),
+                         ("code-notebook", "notebook.ipynb")):  # fmt: skip
+        with page.expect_download() as info:
+            page.get_by_test_id(testid).click()
+        assert info.value.suggested_filename == f"digits_{kind}"
+        path = tmp_path / kind
+        info.value.save_as(path)
+        text = path.read_text(encoding="utf-8")
+        conv = embedded_weights(text, "CONV_WEIGHTS")
+        np.testing.assert_array_equal(conv["layer0.w"], fresh.layers[0].params["w"])
+        dense = embedded_weights(text, "DENSE_WEIGHTS")
+        assert sorted(dense) == ["layer0.b", "layer0.w", "layer1.b", "layer1.w"]
+        code = code_of(text)
+        assert "def build_conv():" in code and "def build_dense():" in code
+        # The drawing (16 ink at row 4, column 2; base 17: "g") is the last image checked.
+        ink = code[code.index('SHOWN_INK = """') :].split('"""')[1].split()
+        assert ink[-1] == "0" * 34 + "g" + "0" * 29
