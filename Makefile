@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
+CJK_FONTS := /usr/share/fonts/opentype/noto
 REDIS_SERVER := /usr/bin/redis-server
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -15,24 +16,49 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly
+.PHONY: run test lint lock bench bench-compare chromium redis axe clean vendor-plotly screens
 
-$(VENV)/.runtime: pyproject.toml
+# Dependencies come from the lock files (exact versions, the same on every machine and in the
+# Docker image); the project itself is installed over them, editable, without resolving again.
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.runtime: pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.runtime pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.test: $(VENV)/.runtime pyproject.toml $(TEST_LOCK)
+	$(PY) -m pip install --quiet -r $(TEST_LOCK)
 	touch $@
 
-# Playwright drives Debian's Chromium: its own browser download does not work offline.
+# After changing the dependencies in pyproject.toml: pin them again (pip-tools, in a venv of
+# its own). The test lock starts from the runtime pins, so both agree (tests/test_lock.py).
+# UPGRADE=1 moves every pin to the newest version allowed.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(COMPILE) --output-file $(LOCK) pyproject.toml
+	cp $(LOCK) $(TEST_LOCK)
+	$(COMPILE) --extra test --output-file $(TEST_LOCK) pyproject.toml
+
+# Playwright drives Debian's Chromium: its own browser download does not work offline. Without
+# a CJK font, Korean pages show empty boxes in screenshots.
 chromium:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium (needed by the browser tests)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -d $(CJK_FONTS) || { \
+	  echo "Installing Debian's fonts-noto-cjk (Hangul in the browser's screenshots)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 
 # The room tests run two app instances against a real Redis; they skip if it cannot be had.
 redis:
@@ -88,8 +114,13 @@ bench: $(VENV)/.test
 # only compares with one taken on the same machine at the same time): BASE=<rev> NAMES="..."
 BASE ?= HEAD~1
 NAMES ?=
+# Screenshots of every page on the laptop, projector and tablet screens, in
+# artifacts/screens/ (bench/screens.py; ARGS="--lang ko --theme dark" for the others).
+screens: $(VENV)/.test chromium
+	$(PY) -m bench.screens $(ARGS)
+
 bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)
 
 clean:
-	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) $(LOCK_VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -12,12 +12,13 @@ import time
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
-from pydantic import ValidationError
 
 from app.aio import cancel_quietly
+from app.drain import Drain
 from app.labrun.labhost import CHANNELS, LabHost
 from app.labrun.pool import LabPool
 from app.labs.common.base import Lab
+from app.labs.common.saved_state import read_state
 from app.metrics import Metrics, watch_event_loop
 from app.protocol import LabError
 from app.rooms import make_hub
@@ -63,12 +64,16 @@ class Runtime:
             else None
         )
         self.tasks: list[asyncio.Task] = []
+        #: Set on SIGTERM (app/drain.py): no new sessions, /readyz says 503.
+        self.draining = False
+        self.drainer = Drain(self)
         m.watch(m.sessions, lambda: len(self.sessions))
         m.watch(m.parked, lambda: len(self.sessions.parked))
         m.watch(m.playing, lambda: self.pool.players)
         m.watch(m.queue, lambda: self.pool.queued)
         m.watch(m.rooms, lambda: self.rooms.room_count())
         m.watch(m.followers, lambda: self.rooms.follower_count())
+        m.lab_pids = self.host.pids
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
@@ -82,9 +87,11 @@ class Runtime:
         ]
         if self.session_count is not None:
             self.tasks.append(asyncio.create_task(self.session_count.run(), name="session-count"))
+        self.drainer.install()
         try:
             yield
         finally:
+            self.drainer.uninstall()
             for task in self.tasks:
                 await cancel_quietly(task)
             await self.rooms.stop()
@@ -94,10 +101,44 @@ class Runtime:
             self.pool.stop()
             self.host.stop()
 
+    async def readiness(self) -> dict[str, str]:
+        """What /readyz checks: each "ok", "off" (not configured) or what is wrong."""
+        redis = "off"
+        if self.resume_store.redis is not None:
+            timeout = self.settings.redis_timeout_seconds
+            redis = "ok" if await self.resume_store.reachable(timeout) else "unreachable"
+        labs = "off"
+        if self.host.processes:
+            labs = "ok" if self.host.alive() else "down"
+        return {
+            "accepting": "draining" if self.draining else "ok",
+            "lab_processes": labs,
+            "redis": redis,
+        }
+
+    async def drain(self) -> int:
+        """SIGTERM (app/drain.py): take no new sessions, and move every open one out (its
+        work left where another replica takes it back, then closed with 1012). Sessions
+        still being made meanwhile are moved once registered. How many were moved."""
+        self.draining = True
+        moved: set[Session] = set()
+        while True:
+            staying = [s for s in self.sessions.sessions.values() if s not in moved]
+            if not staying and not self.sessions.claimed:
+                return len(moved)
+            moved.update(staying)
+            await asyncio.gather(*(s.move_out() for s in staying), return_exceptions=True)
+            if not staying:
+                await asyncio.sleep(0.05)  # a session being made: wait for it
+
     async def housekeeping(self) -> None:
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
+                # A lab process that died while nobody called it would stay dead (and this
+                # replica unready) until a learner's call found it: start it again now.
+                if not self.host.alive():
+                    await asyncio.to_thread(self.host.revive)
                 for workspace in self.sessions.expire():
                     await self.drop(workspace)
                 await self.rooms.reap()
@@ -229,6 +270,9 @@ class Runtime:
         if session.handed_over:
             return
         workspace = session.detach()
+        if session.moved:  # its work is in the resume store or the page (drain): not here
+            await self.release(workspace)
+            return
         if self.settings.resume_grace_seconds <= 0:
             await self.drop(workspace)
             return
@@ -270,9 +314,9 @@ class Runtime:
         lab_class = self.labs[lab]
         workspace = await self.new_workspace(lab_class)
         try:
-            state = lab_class.State.model_validate(data)
+            state = read_state(lab_class.State, data, self.settings.max_abs_value)
             await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
-        except (ValidationError, LabError):
+        except LabError:
             await self.drop(workspace)
             return None
         workspace.keep(state)

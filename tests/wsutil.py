@@ -1,5 +1,6 @@
 """Helpers for talking to a lab over a TestClient websocket."""
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +18,13 @@ def receive_until(ws, wanted: str, limit: int = 20) -> dict:
     raise AssertionError(f"no {wanted!r} message within {limit} messages")
 
 
+def ask(ws, message: dict, wanted: str = "frame", limit: int = 20) -> dict:
+    """Send `message`; the first message of type `wanted` that comes back (a frame unless
+    said otherwise)."""
+    ws.send_json(message)
+    return receive_until(ws, wanted, limit)
+
+
 def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_until) -> dict:
     """Send `message`: the answer is the error `code`, its text mentioning `fragment`."""
     ws.send_json(message)
@@ -24,6 +32,27 @@ def assert_error(ws, message: dict, code: str, fragment: str, receive=receive_un
     assert error["code"] == code
     assert fragment.lower() in error["message"].lower()
     return error
+
+
+def play_until_diverged(ws, limit: int = 500) -> tuple[list[dict], dict]:
+    """Send `play` and read up to the `diverged` error: no message on the way held a NaN or
+    an infinity (the texts as sent), and the status after it says training stopped. The
+    frames on the way, and that status."""
+    ws.send_json({"type": "play"})
+    texts = []
+    for _ in range(limit):
+        texts.append(ws.receive_text())
+        message = json.loads(texts[-1])
+        if message["type"] == "error":
+            assert message["code"] == "diverged"
+            break
+    else:
+        raise AssertionError(f"no divergence within {limit} messages")
+    assert not any("NaN" in text or "Infinity" in text for text in texts)
+    status = receive_until(ws, "status", limit=limit)
+    assert status == {**status, "running": False, "diverged": True}
+    frames = [m for m in map(json.loads, texts) if m["type"] == "frame"]
+    return frames, status
 
 
 @contextmanager

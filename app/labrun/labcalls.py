@@ -13,6 +13,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel
 
 from app.labs.common.base import Lab
+from app.labs.common.saved_state import restore_saved
 from app.rooms import frames as room_frames
 
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class RestoreState(LabCall[str]):
     state: BaseModel
 
     def apply(self, lab: Lab) -> str:
-        lab.restore(self.state)
+        restore_saved(lab, self.state)
         return render(lab, "full")
 
 

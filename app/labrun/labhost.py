@@ -362,6 +362,21 @@ class LabHost:
         for process in self.processes:
             process.stop()
 
+    def alive(self) -> bool:
+        """Every lab process is running (one that died is being replaced: not ready yet)."""
+        return all(p.process is not None and p.process.is_alive() for p in self.processes)
+
+    def pids(self) -> list[int | None]:
+        """Each lab process's id (None while it is not running), for /metrics."""
+        return [p.process.pid if p.process is not None else None for p in self.processes]
+
+    def revive(self) -> None:
+        """Start again every lab process found dead (its labs are rebuilt by their sessions)."""
+        for process in self.processes:
+            conns = process.conns
+            if process.process is not None and not process.process.is_alive() and conns:
+                process.restart(conns[0])
+
     def create(self, lab_class: type[Lab], home: int) -> LabHandle:
         """A new lab (call on a worker of `home`)."""
         if not self.processes:

@@ -13,11 +13,11 @@ import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 
 from app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
 from app.labs import Lab
-from app.protocol import LabError, describe_validation_error
+from app.labs.common.saved_state import read_state, restore_saved
+from app.protocol import LabError
 from app.settings import Settings
 
 router = APIRouter(prefix="/export", tags=["export"])
@@ -29,15 +29,9 @@ def problem(status: int, code: str, message: str, **params: object) -> JSONRespo
 
 
 def lab_weights(lab_class: type[Lab], data: object, settings: Settings) -> dict[str, np.ndarray]:
+    state = read_state(lab_class.State, data, settings.max_abs_value)
     lab = lab_class(settings)
-    try:
-        state = lab.State.model_validate(data)
-    except ValidationError as exc:
-        detail = describe_validation_error(exc)
-        raise LabError(
-            "bad_state", f"That saved state does not fit: {detail}", detail=detail
-        ) from None
-    lab.restore(state)
+    restore_saved(lab, state)
     return lab.weights()
 
 

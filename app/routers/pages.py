@@ -4,7 +4,7 @@ Each lesson's page is routed from its `LESSON` (`lesson_router`, included by app
 """
 
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app import i18n, join
 from app.labs import Lesson
 from app.labs.common.lessons import tour_link
+from app.rootpath import root_of, safe_next
 
 router = APIRouter(tags=["pages"])
 
@@ -103,12 +104,10 @@ def lesson_page(lesson: Lesson):
 
 
 @router.get("/lang/{code}")
-def set_language(code: str, next: str = "/") -> RedirectResponse:
+def set_language(request: Request, code: str, next: str = "") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""
     # Only same-site paths: a crafted `next` must not turn this into an open redirect.
-    target = urlsplit(next)
-    safe_next = next if not target.scheme and not target.netloc and next.startswith("/") else "/"
-    response = RedirectResponse(safe_next, status_code=303)
+    response = RedirectResponse(safe_next(next, root_of(request.scope)), status_code=303)
     if code in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, code, max_age=ONE_YEAR, samesite="lax")
     return response

@@ -9,7 +9,7 @@ from fastapi import APIRouter, WebSocket
 from app.runtime import Runtime
 from app.security import access_granted, origin_allowed
 from app.ws import protocol as p
-from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_UNAVAILABLE
+from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_RESTART, CLOSE_UNAVAILABLE
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)
@@ -46,6 +46,10 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
             "This workshop needs its access code.",
             CLOSE_POLICY,
         )
+        return
+    if runtime.draining:  # this replica is stopping: the page tries again, elsewhere
+        await websocket.accept()
+        await websocket.close(code=CLOSE_RESTART)
         return
     lab_class = runtime.labs.get(lab_name)
     if lab_class is None:

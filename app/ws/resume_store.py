@@ -38,15 +38,28 @@ class ResumeStore:
         if self.redis is not None:
             await self.redis.aclose()
 
-    async def put(self, token: str, lab: str, state: dict, playing: bool) -> None:
+    async def reachable(self, timeout: float) -> bool:
+        """Whether Redis answers a ping within `timeout` seconds (readiness)."""
         if self.redis is None:
-            return
+            return False
+        try:
+            async with asyncio.timeout(timeout):
+                return bool(await self.redis.ping())
+        except (aioredis.RedisError, OSError, TimeoutError):
+            return False
+
+    async def put(self, token: str, lab: str, state: dict, playing: bool) -> bool:
+        """Keep a state for `token`; whether Redis has it."""
+        if self.redis is None:
+            return False
         record = json.dumps({"lab": lab, "state": state, "playing": playing})
         try:
             async with asyncio.timeout(self.timeout):
                 await self.redis.set(resume_key(token), record, ex=self.ttl)
         except REDIS_FAULTS:
             log.warning("could not keep a closed session's state in redis")
+            return False
+        return True
 
     async def take(self, token: str, lab: str) -> tuple[dict, bool] | None:
         """The state parked under `token` for `lab`, once; None if there is none."""

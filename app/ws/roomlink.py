@@ -212,7 +212,7 @@ class RoomLink:
         if self.following is None:
             raise LabError("not_following", "Fork copies a room you follow; follow one first.")
         session, code = self.session, self.following.code
-        state = validate_state(session.lab, await self.rooms.fetch_state(code))
+        state = validate_state(session.lab, await self.rooms.fetch_state(code), session.settings)
         await self.stop_following()
         await session.send(p.Room(role="none", code=code))
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))

@@ -44,11 +44,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
-# not go on (the page reconnects), 1013 try again later; 4000 (private range): this
-# session's work continues in another connection.
+# not go on (the page reconnects), 1012 service restart (this replica stops: the page
+# reconnects at once, to another one, and resumes), 1013 try again later; 4000 (private
+# range): this session's work continues in another connection.
 CLOSE_IDLE = 1000
 CLOSE_POLICY = 1008
 CLOSE_UNAVAILABLE = 1011
+CLOSE_RESTART = 1012
 CLOSE_FULL = 1013
 CLOSE_REPLACED = 4000
 
@@ -97,6 +99,7 @@ class Session:
         self.handed_over = False  # its workspace was resumed by another connection
         self.room_link = RoomLink(self)
         self.class_view = ClassView(self)
+        self.moved = False  # its work left this replica (drain): nothing to park here
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -226,6 +229,20 @@ class Session:
         await self.player.stop()
         await self.room_link.stop_following()
         await self.class_view.stop()
+
+    async def move_out(self) -> None:
+        """This replica stops (SIGTERM, app/drain.py): leave the tab's whole state in the
+        resume store (Redis), or without one in the page (restored wherever it reconnects),
+        then close with 1012 so that the page reconnects at once, to another replica."""
+        self.moved = True
+        await self.stop_work()
+        with contextlib.suppress(Exception):
+            state = (await self.call_lab(self.lab.snapshot)).model_dump(mode="json")
+            store = self.runtime.resume_store
+            if not await store.put(self.resume_token, self.lab_name, state, self.workspace.playing):
+                await self.send(p.State(lab=self.lab_name, state=state))
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=CLOSE_RESTART, reason="server restarting")
 
     async def close_idle(self) -> None:
         """Leave the page its state (to restore if the resume grace runs out), then close."""

@@ -71,6 +71,8 @@ class Pool2D(Layer):
 
     mode: PoolMode
 
+    config_fields = ("size", "stride")
+
     def __init__(self, size: int = 2, stride: int | None = None) -> None:
         super().__init__()
         stride = size if stride is None else stride
@@ -79,9 +81,7 @@ class Pool2D(Layer):
         self.size, self.stride = int(size), int(stride)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 4:
-            raise ValueError(f"{type(self).__name__} expects (N, C, H, W), got {x.shape}")
+        x = self._input(x, "N", "C", "H", "W")
         z, (*_, windows, argmax) = pool2d_forward(x, self.size, self.stride, self.mode)
         self.cache = {"x": x, "z": z, "windows": windows}
         if argmax is not None:
@@ -89,14 +89,10 @@ class Pool2D(Layer):
         return z
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "z" not in self.cache:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        self._from_forward("z")
         c = self.cache
         cache = (c["x"], self.size, self.stride, self.mode, c["windows"], c.get("argmax"))
         return pool2d_backward(np.asarray(dout, dtype=np.float64), cache)
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": f"{self.mode}pool2d", "size": self.size, "stride": self.stride}
 
 
 class MaxPool2D(Pool2D):

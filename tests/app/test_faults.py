@@ -212,8 +212,8 @@ def test_beyond_the_transport_cap_the_connection_closes_with_1009():
         (
             '{"type": "set_state", "state": {"learning_rate": 1e9, "weights": '
             '[{"w": [[1, 1, 1], [1, 1, 1]], "b": [0, 0, 0]}, {"w": [[1], [1], [1]], "b": [0]}]}}',
-            "value_too_large",
-            "learning rate",
+            "bad_state",
+            "learning_rate: 1e+09",
         ),
         ('{"type": "set_learning_rate", "value": 1e9}', "value_too_large", "learning rate"),
     ],

@@ -47,17 +47,46 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh context (no cookies, no storage) per test, English unless a test says otherwise."""
-    context = browser.new_context(
-        locale="en-US", viewport={"width": 1366, "height": 768}, base_url=live_server
-    )
-    page = context.new_page()
+def new_page(browser, live_server):
+    """Opens pages, each in a fresh context (no cookies, no storage, nothing shared with the
+    others): `new_page(locale="ko-KR", viewport=..., base_url=...)`. A JavaScript error on
+    any of them fails the test; every context is closed at its end."""
+    contexts = []
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
+
+    def open_page(locale: str = "en-US", **options):
+        options.setdefault("viewport", {"width": 1366, "height": 768})
+        options.setdefault("base_url", live_server)
+        context = browser.new_context(locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh page, English unless a test says otherwise."""
+    return new_page()
+
+
+@pytest.fixture
+def open_korean(new_page):
+    """`open_korean(path, heading)`: a fresh page whose browser asks for Korean, at `path`,
+    once its heading shows `heading`."""
+
+    def open_page(path: str, heading: str):
+        page = new_page(locale="ko-KR")
+        page.goto(path)
+        expect(page.locator("h1")).to_contain_text(heading)
+        return page
+
+    return open_page
 
 
 def screenshot(page, name: str) -> None:

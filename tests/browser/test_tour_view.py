@@ -79,10 +79,9 @@ HIDDEN_HIGHLIGHTS_JS = """
 
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 @pytest.mark.parametrize("name", sorted(TOURS))
-def test_every_tour_step_shows_what_it_highlights(browser, live_server, name, screen):
+def test_every_tour_step_shows_what_it_highlights(new_page, name, screen):
     viewport, query = SCREENS[screen]
-    context = browser.new_context(locale="en-US", viewport=viewport, base_url=live_server)
-    page = context.new_page()
+    page = new_page(viewport=viewport)
     tour = TOURS[name]
     page.goto(tour.path + query)
     page.get_by_test_id("tour-start").click()
@@ -95,7 +94,6 @@ def test_every_tour_step_shows_what_it_highlights(browser, live_server, name, sc
         if hidden and step.key not in SPREAD_OUT.get((name, screen), ()):
             failures.append(f"step {k + 1} {step.key}: {hidden}")
         page.keyboard.press("ArrowRight")
-    context.close()
     assert not failures, "\n".join(failures)
 
 

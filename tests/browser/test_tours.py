@@ -23,6 +23,17 @@ GAMMA_Z_BETA = re.compile(
 
 # What the engine's numbers read at each step (see `shows`).
 EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
+    # The digits page: the same test digit and networks on every machine; training numbers
+    # are quoted from the frame by the tour itself.
+    ("digits", "digits"): {"shown-digit": "Test digit 1 of 359: a 5", "conv-params": "1,370"},
+    ("digits", "filters"): {"progress": "Step 300 · epoch 6"},
+    ("digits", "pooling"): {"stage-2": "Max pooling 18×4×4"},
+    ("digits", "flatten"): {"flatten": re.compile("^Flatten: 128 numbers")},
+    ("digits", "compare"): {
+        "progress": "Step 600 · epoch 13",
+        "conv-params": "180",
+        "dense-params": "160",
+    },
     ("neurons", "plain_sum"): {"node-0-0": "B1 = 2", "output-value": "6"},
     ("neurons", "weights"): {"node-0-0": "B1 = 0.9", "output-value": "4.9"},
     ("neurons", "weight_zero"): {

@@ -18,6 +18,7 @@ from app.labs.batchnorm.networks import (
     probe,
 )
 from app.labs.batchnorm.presets import PRESETS
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from engine.histogram import counts, shared_edges
 from engine.layers import BatchNorm
@@ -167,9 +168,8 @@ class BatchNormRendering:
 
     def modified(self) -> bool:
         """Trained since the example was loaded, or its settings changed (a restored state)."""
-        if self.preset is None:
-            return False
-        return self.step_count > 0 or self.config != Config(**PRESETS[self.preset])
+        example = None if self.preset is None else Config(**PRESETS[self.preset])
+        return left_example(self.config, example, self.step_count > 0)
 
     def bn_eps(self) -> float:
         return next(la.eps for la in self.runs[1].model.layers if isinstance(la, BatchNorm))

@@ -197,15 +197,6 @@ class BatchNormLab(BatchNormRendering, Lab):
             curve.load(state.curve)
         except ValueError as exc:
             raise LabError("bad_state", f"The state does not fit: {exc}", detail=str(exc)) from None
-        self.check_value(
-            max(
-                float(np.abs(p).max())
-                for run in runs
-                for layer in run.model.layers
-                for p in layer.params.values()
-            ),
-            "weight",
-        )
         self.start(state.config)
         self.preset = state.preset
         self.runs, self.curve = runs, curve

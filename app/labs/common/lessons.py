@@ -39,7 +39,7 @@ class Lesson:
 
     lab: type[Lab]  # its `name` names the lesson: `/ws/<name>`, `page`, catalog and tour keys
     route: str = ""  # URL path of the page; default "/<name>"
-    template: str = ""  # in templates/, extending base.html; default "<name>.html"
+    template: str = ""  # in templates/, extending lesson.html; default "<name>.html"
     #: The lesson map's cards this page teaches (none for a page reached from another one).
     sections: tuple[Section, ...] = ()
     #: The guided tour's steps; a page with a tour joins the classroom checks. Default: the

@@ -322,8 +322,8 @@ class Trainer:
 class StepThroughLab(Lab):
     """A lab whose page trains its `model` on `batch()` with the step-through controls.
 
-    Subclasses create `self.trainer` and `self.model`, implement `batch()`, and pass
-    commands to `handle_training` first.
+    Subclasses create `self.trainer` and `self.model`, implement `batch()` and
+    `handle_lesson()`: their own commands, those the step-through controls leave.
     """
 
     trainable = True
@@ -332,6 +332,14 @@ class StepThroughLab(Lab):
 
     def batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The inputs (N, n_in) and targets the network trains on."""
+        raise NotImplementedError
+
+    def handle(self, command: BaseModel) -> None:
+        if not self.handle_training(command):
+            self.handle_lesson(command)
+
+    def handle_lesson(self, command: BaseModel) -> None:
+        """Apply one of the lesson's own commands (not a step-through one)."""
         raise NotImplementedError
 
     def handle_training(self, command: BaseModel) -> bool:

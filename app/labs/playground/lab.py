@@ -116,8 +116,6 @@ class PlaygroundLab(PlaygroundTraining, StepThroughLab):
         )
         model = self.build_model(state.network, data)
         if state.weights is not None:
-            for value in (v for d in state.weights for v in [*np.ravel(d.w), *d.b]):
-                self.check_value(value, "weight")
             try:
                 model.set_weights([d.model_dump() for d in state.weights])
             except ValueError as exc:

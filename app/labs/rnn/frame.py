@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from app.labs.rnn.commands import LossHistory, RnnSettings
 from app.labs.rnn.presets import PRESETS
@@ -148,11 +149,8 @@ class RnnRendering:
     VIEW_SETTINGS = frozenset({"cell", "sample", "cursor", "focus_step", "focus_unit"})
 
     def modified(self) -> bool:
-        """Trained since the example was loaded, or set up differently."""
-        if self.preset is None:
-            return False
-        example = RnnSettings(**PRESETS[self.preset]).model_dump(exclude=self.VIEW_SETTINGS)
-        return self.step_count > 0 or self.config.model_dump(exclude=self.VIEW_SETTINGS) != example
+        example = None if self.preset is None else RnnSettings(**PRESETS[self.preset])
+        return left_example(self.config, example, self.step_count > 0, self.VIEW_SETTINGS)
 
     def stats(self, cell: str) -> CellStats:
         loss, acc = self.metrics[cell]

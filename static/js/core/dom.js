@@ -3,6 +3,12 @@
 // An element by its id.
 export const $ = (id) => document.getElementById(id);
 
+// A path of the server's (`/ws/neurons`) as this page must ask for it: under the prefix the
+// server is hosted at behind a proxy (NP_ROOT_PATH, `<html data-root>`), or as it is.
+export function appPath(path) {
+  return (document.documentElement.dataset.root || "") + path;
+}
+
 // A colour or size from the stylesheet, for drawings that cannot use CSS (Plotly, canvas).
 export function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();

@@ -3,7 +3,7 @@
 // student's page simply receives the teacher's frames instead of its own. A room is the
 // teacher's, not a page's: the tab keeps teaching it on every lesson it opens, and students
 // are sent along (core/session.js); the tour step goes with it (core/tour.js).
-import { $ } from "./dom.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 import { qrSvg } from "./qr.js";
 import { pageSession, toast } from "./session.js";
@@ -19,7 +19,7 @@ export function setupRoom() {
 
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
   const NAME = "np-learner-name"; // the name typed in a join form, for the teacher's roster
-  document.querySelectorAll('form[action="/room"]').forEach((form) => {
+  document.querySelectorAll('form[action$="/room"]').forEach((form) => {
     form.addEventListener("submit", () => {
       const name = form.elements.name?.value.trim().replace(/[<>\u0000-\u001f]/g, "");
       if (name !== undefined) localStorage.setItem(NAME, name.slice(0, 40));
@@ -135,7 +135,7 @@ export function setupRoom() {
     $("room-show-code").setAttribute("aria-expanded", String(visible));
     if (!visible) return;
     // The server's choice (app/join.py): never the teacher's loopback address.
-    const url = big.dataset.joinUrl || `${location.host}/room`;
+    const url = big.dataset.joinUrl || `${location.host}${appPath("/room")}`;
     $("room-code-lead").textContent = t("room.big_lead", { url });
     $("room-code-value").textContent = code;
     // Scanned, the code leads straight into the room (the join form's own URL).

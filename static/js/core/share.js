@@ -5,7 +5,7 @@
 // - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
 // - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
-import { $ } from "./dom.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 import { svgCanvas } from "./picture.js";
 import { loadPlotly } from "./plotly.js";
@@ -187,7 +187,7 @@ function createShare() {
 
   async function downloadWeights(format) {
     const { state } = await capture();
-    const response = await fetch(`/export/${lab}/weights.${format}`, {
+    const response = await fetch(appPath(`/export/${lab}/weights.${format}`), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(state),
