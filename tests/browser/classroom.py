@@ -142,14 +142,3 @@ def visible_texts(page) -> list[dict]:
 
 def rendered_font_sizes(page) -> list[dict]:
     return page.evaluate(FONT_SIZES_JS)
-
-
-def open_room(page):
-    """Open a room from /neurons, as a teacher does: the big code's element, once shown."""
-    page.goto("/neurons")
-    expect(page.get_by_test_id("output-value")).not_to_be_empty()
-    page.get_by_test_id("room-menu").locator("summary").click()
-    page.get_by_test_id("room-open").click()
-    code = page.get_by_test_id("room-code-value")
-    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-    return code

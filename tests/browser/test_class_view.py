@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import open_room
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +38,7 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
     try:
         teacher.goto("/playground")
         expect(teacher.get_by_test_id("plot")).to_have_attribute("data-step", "0", timeout=20_000)
-        teacher.get_by_test_id("room-menu").locator("summary").click()
-        teacher.get_by_test_id("room-open").click()
-        code = teacher.get_by_test_id("room-code-value")
-        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-        code = code.inner_text()
+        code = open_room(teacher)
         teacher.get_by_test_id("room-hide-code").click()
         join(mina, code, "Mina")
         join(joon, code, "Joon")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.classroom import open_room
 from tests.browser.conftest import screenshot
+from tests.browser.steps import open_neurons, open_room
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,9 @@ def test_the_encoder_draws_the_modules_an_independent_encoder_draws(page):
 
 
 def test_the_join_screen_shows_a_qr_code_of_the_rooms_address_and_the_code_large(page):
-    code = open_room(page)
+    open_neurons(page)
+    open_room(page)
+    code = page.get_by_test_id("room-code-value")
     qr = page.get_by_test_id("room-qr")
     href = qr.get_attribute("data-href")
     assert re.fullmatch(rf"http://[^/]+/room\?code={code.inner_text()}", href)

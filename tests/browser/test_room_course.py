@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.classroom import open_room
 from tests.browser.conftest import screenshot
+from tests.browser.steps import open_neurons, open_room
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,8 @@ def test_students_follow_the_teacher_to_another_lesson_and_through_its_tour(brow
     for p in (teacher, english, korean):
         p.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        code = open_room(teacher).inner_text()
+        open_neurons(teacher)
+        code = open_room(teacher)
         teacher.get_by_test_id("room-hide-code").click()
         for student in (english, korean):
             student.goto(f"/room?code={code}")

@@ -19,7 +19,7 @@ export function setupRoom() {
 
   const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
   const NAME = "np-learner-name"; // the name typed in a join form, for the teacher's roster
-  document.querySelectorAll('form[action="/room"]').forEach((form) => {
+  document.querySelectorAll('form[action$="/room"]').forEach((form) => {
     form.addEventListener("submit", () => {
       const name = form.elements.name?.value.trim().replace(/[<>\u0000-\u001f]/g, "");
       if (name !== undefined) localStorage.setItem(NAME, name.slice(0, 40));
