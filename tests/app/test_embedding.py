@@ -58,7 +58,7 @@ def rooted():
 
 
 def test_every_url_a_page_names_is_under_the_prefix(rooted):
-    for page in ("/", "/neurons", "/playground", "/gan", "/room"):
+    for page in ("/", "/neurons", "/playground", "/conv", "/digits", "/gan", "/room"):
         html = rooted.get(page).text
         assert f'data-root="{ROOT}"' in html
         urls = re.findall(r'(?:href|src|action)="(/[^"]*)"', html)
