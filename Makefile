@@ -16,7 +16,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly screens
+.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly screens frames
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,11 @@ NAMES ?=
 # artifacts/screens/ (bench/screens.py; ARGS="--lang ko --theme dark" for the others).
 screens: $(VENV)/.test chromium
 	$(PY) -m bench.screens $(ARGS)
+
+# Frames per second in the browser while each page trains (bench/frames.py; the table in
+# docs/performance.md).
+frames: $(VENV)/.test chromium
+	$(PY) -m bench.frames $(ARGS)
 
 bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)

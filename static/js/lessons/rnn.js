@@ -4,6 +4,7 @@
 // Every number comes from the frame; this script only lays them out.
 import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
 import { plotlyReady, withPlotly } from "../core/plotly.js";
@@ -63,12 +64,12 @@ function baseLayout(xTitle, yTitle, logY) {
   const fg = cssVar("--fg");
   const grid = cssVar("--border");
   return {
-    margin: { l: 64, r: 16, t: 8, b: 48 },
+    margin: chartMargin({ l: 3.6, b: 2.8 }),
     paper_bgcolor: cssVar("--panel"),
     plot_bgcolor: cssVar("--panel"),
-    font: { color: fg, family: cssVar("--font"), size: parseFloat(cssVar("--chart-font-size")) || 13 },
-    xaxis: { title: { text: xTitle }, gridcolor: grid, zeroline: false },
-    yaxis: { title: { text: yTitle }, gridcolor: grid, type: logY ? "log" : "linear",
+    font: chartFont(),
+    xaxis: { title: { text: xTitle }, gridcolor: grid, zeroline: false, automargin: true },
+    yaxis: { title: { text: yTitle }, gridcolor: grid, automargin: true, type: logY ? "log" : "linear",
       exponentformat: "power" },
     legend: { orientation: "h", y: -0.3 },
     showlegend: true,
@@ -367,7 +368,7 @@ function renderGates() {
     const z = units.map((_, j) => values.map((row) => row[j]));
     const layout = baseLayout(t("rnn.bptt_x"), "", false);
     layout.showlegend = false;
-    layout.margin = { l: 40, r: 8, t: 4, b: 40 };
+    layout.margin = chartMargin({ l: 2.4, t: 0.3, b: 2.4 });
     layout.yaxis = { type: "category", autorange: "reversed", gridcolor: cssVar("--border") };
     layout.xaxis.dtick = 1;
     layout.height = 70 + 22 * hidden;

@@ -5,7 +5,7 @@ import { $, cssVar, setIfIdle } from "../../core/dom.js";
 import { t } from "../../core/i18n.js";
 import { withPlotly } from "../../core/plotly.js";
 import { toast } from "../../core/session.js";
-import { chartFont } from "../../core/theme.js";
+import { chartFont, chartMargin } from "../../core/theme.js";
 
 // A canvas sized for the screen's pixel density; returns its 2-D context in CSS pixels.
 export function fitCanvas(canvas) {
@@ -79,13 +79,13 @@ export function localPoint(element, event) {
 export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step")) {
   let pending = null, last = 0, timer = null;
   const layout = () => ({
-    margin: { l: 48, r: 8, t: 8, b: 36 },
-    height: 200,
+    margin: chartMargin(),
+    height: Math.max(200, 13 * chartFont().size), // the plot keeps most of the box
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: chartFont(),
-    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border") },
-    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero" },
+    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border"), automargin: true },
+    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero", automargin: true },
     legend: { orientation: "h", y: 1.15 },
     showlegend: series.length > 1,
   });
