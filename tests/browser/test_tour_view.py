@@ -15,7 +15,7 @@ SCREENS = {  # the tour is a side column on the laptop, a bottom bar on the othe
     "projector": ({"width": 1920, "height": 1080}, "?projector=1"),
 }
 
-# Steps whose highlights lie farther apart than one screen (39 of 231 step-screens; 58 before
+# Steps whose highlights lie farther apart than one screen (40 of 231 step-screens; 58 before
 # the one-screen layouts of issue 16, under a laxer measure that did not count what a panel
 # clips): two parts far apart in one scrolling panel, or a highlight in the book's table under
 # the lab (backprop). The tour shows as many of them as it can; each panel scrolls to its own
@@ -34,7 +34,7 @@ SPREAD_OUT: dict[tuple[str, str], set[str]] = {
     ("gan", "projector"): {"training"},
     ("gan", "tablet"): {"training", "stop"},
     ("neurons", "tablet"): {"plain_sum"},
-    ("playground", "laptop"): {"overfitting"},
+    ("playground", "laptop"): {"overfitting", "step_through"},
     ("playground", "projector"): {"overfitting", "step_through"},
     ("playground", "tablet"): {"overfitting", "step_through"},
     ("rnn", "projector"): {"unrolled"},
