@@ -5,7 +5,7 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar } from "../core/dom.js";
 import { fmt, num as smallNum, TINY } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 
@@ -324,11 +324,17 @@ function render(msg) {
     buildStatsTable();
   }
   updateControls();
-  drawHistograms(th);
+  drawCharts(th);
   updateStatsTable();
-  drawLoss(th);
   renderFormula();
 }
+
+// The sixteen hatched histograms take Plotly some 150 ms: redrawn at most every CHART_MS
+// (core/plotly.js), the numbers, table and formula with every frame.
+const drawCharts = throttled((th) => {
+  drawHistograms(th);
+  drawLoss(th);
+});
 
 // --- sending ------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
 import { connect, params, toast } from "../core/session.js";
 
 const CELLS = ["rnn", "lstm", "gru"];
@@ -88,10 +88,7 @@ function render(msg) {
   renderUnroll();
   renderPrediction();
   renderEquation();
-  renderBptt();
-  renderGates();
-  renderLoss();
-  renderSeries();
+  drawCharts();
   renderCompare();
   const note = $("note");
   note.hidden = !frame.note;
@@ -101,6 +98,15 @@ function render(msg) {
   diverged.hidden = !frame.diverged;
   diverged.textContent = frame.diverged ? t("rnn.diverged", { cell: cellName(frame.diverged) }) : "";
 }
+
+// The charts (gradients through time, gates, losses, series) at most every CHART_MS while
+// training streams frames (core/plotly.js): with every frame they held the page at 3 frames/s.
+const drawCharts = throttled(() => {
+  renderBptt();
+  renderGates();
+  renderLoss();
+  renderSeries();
+});
 
 const setValue = (id, value) => setIfIdle($(id), value);
 
