@@ -1,11 +1,16 @@
 # Neural Playground for a workshop: docker build -t neural-playground . && docker run -p 8000:8000 neural-playground
+# (`-e NP_PORT=9000 -p 9000:9000` to serve on another port.)
 # Build stage: wheels only, so no compiler or pip cache reaches the final image.
 FROM python:3.11-slim AS build
 WORKDIR /src
+# The dependencies first, exactly as locked: this layer is built again only when the lock
+# changes, not at every change of the code.
+COPY requirements.lock ./
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY engine ./engine
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /project .
 
 FROM python:3.11-slim
 # Every NP_* variable of app/settings.py may be set here or with `docker run -e` (README,
@@ -28,14 +33,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UVICORN_WS_PER_MESSAGE_DEFLATE=false
 RUN useradd --create-home --uid 10001 playground
 WORKDIR /srv/playground
+# Dependencies, then the project: a change of code leaves the dependency layer cached.
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-cache-dir --no-index /wheels/*.whl && rm -rf /wheels
+COPY --from=build /project /project
+RUN pip install --no-cache-dir --no-index --no-deps /project/*.whl && rm -rf /project
 COPY templates ./templates
 COPY static ./static
 ENV NP_TEMPLATES_DIR=/srv/playground/templates \
     NP_STATIC_DIR=/srv/playground/static
 USER playground
 EXPOSE 8000
+# NP_PORT may be changed with `docker run -e`: the check asks wherever the server listens.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"NP_PORT\"]}/healthz', timeout=2)"]
+# `python -m app` serves on NP_HOST:NP_PORT through uvicorn's own command line (so every
+# UVICORN_* variable works too) and drains on SIGTERM (docs/deploy.md).
+CMD ["python", "-m", "app"]

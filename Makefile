@@ -7,6 +7,7 @@ PY     := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 CJK_FONTS := /usr/share/fonts/opentype/noto
 REDIS_SERVER := /usr/bin/redis-server
+NGINX := /usr/sbin/nginx
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,17 +17,37 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint bench bench-compare chromium redis axe clean vendor-plotly screens frames
+.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly screens frames
 
-$(VENV)/.runtime: pyproject.toml
+# Dependencies come from the lock files (exact versions, the same on every machine and in the
+# Docker image); the project itself is installed over them, editable, without resolving again.
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+
+$(VENV)/.runtime: pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.runtime pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.test: $(VENV)/.runtime pyproject.toml $(TEST_LOCK)
+	$(PY) -m pip install --quiet -r $(TEST_LOCK)
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (pip-tools, in a venv of
+# its own). The test lock starts from the runtime pins, so both agree (tests/test_lock.py).
+# UPGRADE=1 moves every pin to the newest version allowed.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(COMPILE) --output-file $(LOCK) pyproject.toml
+	cp $(LOCK) $(TEST_LOCK)
+	$(COMPILE) --extra test --output-file $(TEST_LOCK) pyproject.toml
 
 # Playwright drives Debian's Chromium: its own browser download does not work offline. Without
 # a CJK font, Korean pages show empty boxes in screenshots.
@@ -47,6 +68,15 @@ redis:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; } || \
 	  echo "redis-server could not be installed: the Redis room tests will be skipped"
+
+# The multi-replica tests put Debian's nginx (with deploy/nginx.conf) in front of two app
+# processes, as compose.yaml does; they skip if it cannot be had.
+nginx:
+	@test -x $(NGINX) || { \
+	  echo "Installing Debian's nginx (needed by the multi-replica tests)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; } || \
+	  echo "nginx could not be installed: the multi-replica tests will be skipped"
 
 $(AXE):
 	@command -v npm >/dev/null || { \
@@ -81,7 +111,7 @@ lint: $(VENV)/.test
 # TEST_WORKERS=0 runs each part in one process.
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
-test: $(VENV)/.test chromium redis $(AXE) lint
+test: $(VENV)/.test chromium redis nginx $(AXE) lint
 	@status=0; \
 	$(PYTEST) --ignore=tests/browser || status=1; \
 	$(PYTEST) tests/browser || status=1; \
@@ -108,4 +138,4 @@ bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)
 
 clean:
-	rm -rf $(VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) $(LOCK_VENV) $(AXE_DIR) .pytest_cache .ruff_cache .hypothesis artifacts

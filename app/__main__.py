@@ -23,7 +23,8 @@ def main() -> None:
     args = parser.parse_args()
     for name, value in TRANSPORT_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    print(f"Neural Playground: http://{args.host}:{args.port}")
+    if settings.log_format == "text":  # JSON logs stay JSON only, line for line
+        print(f"Neural Playground: http://{args.host}:{args.port}{settings.root}/")
     uvicorn_cli = importlib.import_module("uvicorn.main").main
     uvicorn_cli(
         ["app.main:app", "--host", args.host, "--port", str(args.port)], prog_name="python -m app"

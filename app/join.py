@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
+from app.rootpath import root_of
 from app.settings import Settings
 
 LAN_CACHE_SECONDS = 30.0
@@ -62,9 +63,11 @@ def lan_addresses() -> list[str]:
 
 
 def join_url(request: Request, settings: Settings) -> str:
-    """Where students join, as a URL ending in /room (see the module's docstring)."""
+    """Where students join, as a URL ending in /room (see the module's docstring); under
+    NP_ROOT_PATH, a NP_PUBLIC_URL includes the prefix (it is the address students type)."""
     if settings.public_url:
         return settings.public_url.rstrip("/") + "/room"
+    room = f"{root_of(request.scope)}/room"
     scheme = request.url.scheme
     host_header = request.headers.get("host", "")
     parts = urlsplit(f"//{host_header}")
@@ -73,11 +76,11 @@ def join_url(request: Request, settings: Settings) -> str:
     except ValueError:
         port = None
     if host_header and not is_loopback(parts.hostname or ""):
-        return f"{scheme}://{host_header}/room"
+        return f"{scheme}://{host_header}{room}"
     if settings.host in WILDCARDS:
         for address in lan_addresses():
-            return f"{scheme}://{address}{f':{port}' if port else ''}/room"
-    return f"{scheme}://{host_header or 'localhost'}/room"
+            return f"{scheme}://{address}{f':{port}' if port else ''}{room}"
+    return f"{scheme}://{host_header or 'localhost'}{room}"
 
 
 def shown(url: str) -> str:

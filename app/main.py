@@ -11,6 +11,7 @@ from app.labs import LESSONS, Lab, Lesson
 from app.labs.common.lessons import labs_of, lesson_map, tours_of
 from app.logs import RequestId, configure_logging
 from app.page_names import PAGE_NAMES
+from app.rootpath import RootPath
 from app.routers import access, export, health, metrics, pages, rooms, static, vendor, ws
 from app.runtime import Runtime
 from app.security import AccessGate, HostGate, SecurityHeaders
@@ -51,7 +52,9 @@ def create_app(
     )
     app.state.templates.env.globals["page_names"] = PAGE_NAMES
     app.state.assets = Assets(settings.static_dir, {"vendor/plotly.min.js": app.state.plotly_js})
-    app.state.templates.env.globals["static_url"] = app.state.assets.url
+    root = settings.root  # NP_ROOT_PATH: every URL the pages and scripts use starts with it
+    app.state.templates.env.globals["root"] = root
+    app.state.templates.env.globals["static_url"] = lambda name: root + app.state.assets.url(name)
     for module in (health, metrics, static, access, rooms, pages, export, ws):
         app.include_router(module.router)
     app.include_router(pages.lesson_router(lessons))
@@ -62,8 +65,9 @@ def create_app(
     app.add_middleware(AccessGate, settings=settings)
     # Only names we answer to (DNS rebinding): a foreign name learns nothing, not even /access.
     app.add_middleware(HostGate, settings=settings)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(RequestId)
+    app.add_middleware(RootPath, root=root)  # first of all: everything sees the whole path
     return app
 
 

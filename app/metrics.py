@@ -6,9 +6,18 @@ share counters. Live counts are read when scraped; events are counted where they
 
 import asyncio
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.platform_collector import PlatformCollector
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +59,47 @@ class Metrics:
             registry=r,
         )
 
+        # The server process's own (process_cpu_seconds_total, process_resident_memory_bytes,
+        # process_open_fds, ...), and each lab process's CPU and memory: the engine's work.
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
+        self.lab_pids: Callable[[], list[int | None]] = list
+        r.register(LabProcessCollector(lambda: self.lab_pids()))
+
     def watch(self, gauge: Gauge, read: Callable[[], float]) -> None:
         """Read a live count when scraped instead of keeping a second copy of it."""
         gauge.set_function(read)
+
+
+class LabProcessCollector:
+    """CPU time and resident memory of each lab process, labelled by its index (from
+    /proc, read when scraped; nothing where there is no /proc)."""
+
+    TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def __init__(self, pids: Callable[[], list[int | None]]) -> None:
+        self.pids = pids
+
+    def collect(self) -> Iterable[Metric]:
+        cpu = CounterMetricFamily(
+            "np_lab_process_cpu_seconds", "CPU time of each lab process.", labels=["process"]
+        )
+        rss = GaugeMetricFamily(
+            "np_lab_process_resident_memory_bytes",
+            "Resident memory of each lab process.",
+            labels=["process"],
+        )
+        for index, pid in enumerate(self.pids()):
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except (OSError, TypeError):
+                continue  # not started, restarting, or no /proc here
+            # After the ")" closing the name: utime and stime are fields 11 and 12, rss 21.
+            cpu.add_metric([str(index)], (int(fields[11]) + int(fields[12])) / self.TICKS)
+            rss.add_metric([str(index)], int(fields[21]) * self.PAGE)
+        return [cpu, rss]
 
 
 async def watch_event_loop(metrics: Metrics, interval: float = 0.25) -> None:

@@ -104,11 +104,17 @@ class Teach(Message):
     key: Token
 
 
+#: The name a learner typed for the teacher's roster: shown as text only, never logged.
+LearnerName = Annotated[str, Field(max_length=40, pattern=r"^[^\x00-\x1f<>]*$")]
+
+
 class Follow(Message):
-    """Watch a room's teacher live, read-only, instead of this session's own lab."""
+    """Watch a room's teacher live, read-only, instead of this session's own lab; the
+    learner is on the teacher's roster (as `name`) until they leave the room."""
 
     type: Literal["follow"]
     code: RoomCode
+    name: LearnerName = ""
 
 
 class Unfollow(Message):
@@ -119,6 +125,49 @@ class Fork(Message):
     """Copy the followed teacher's whole state into this session's own lab, and stop following."""
 
     type: Literal["fork"]
+
+
+class PageDraws(Message):
+    """The page computes these parts of its lab's frames itself (the playground's maps, from
+    the weights every frame carries): the server leaves them out from now on. Sent on every
+    connection (a new session starts with a page that draws nothing)."""
+
+    type: Literal["page_draws"]
+    parts: list[Literal["maps"]]
+class RoomTour(Message):
+    """The teacher's tour step (None: the tour is closed), shown on every student's page in
+    the student's own language. Sent by a teaching page; the room's students are sent it."""
+
+    type: Literal["room_tour"]
+    step: int | None = Field(default=None, ge=0, le=99)
+
+
+class RoomReport(Message):
+    """What a room's learner is at, for the teacher's roster: tour step, their own numbers
+    and a small picture of their main drawing (a JPEG or PNG data URL) once they forked."""
+
+    type: Literal["room_report"]
+    step: int | None = Field(default=None, ge=0, le=99)
+    loss: FiniteFloat | None = None
+    accuracy: FiniteFloat | None = None
+    thumb: str | None = Field(
+        default=None, max_length=24_000, pattern=r"^data:image/(jpeg|png);base64,[A-Za-z0-9+/=]+$"
+    )
+
+
+class Spotlight(Message):
+    """The teacher shows one learner's network to the whole room (the teacher's lab takes
+    the learner's state)."""
+
+    type: Literal["spotlight"]
+    learner: Annotated[str, Field(min_length=4, max_length=32, pattern=r"^[a-f0-9]+$")]
+
+
+class RoomPreset(Message):
+    """The teacher loads a preset and sends it to every learner of the room on this lesson."""
+
+    type: Literal["room_preset"]
+    name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_]+$")]
 
 
 COMMON_COMMANDS: tuple[type[Message], ...] = (
@@ -137,6 +186,11 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     Follow,
     Unfollow,
     Fork,
+    PageDraws,
+    RoomTour,
+    RoomReport,
+    Spotlight,
+    RoomPreset,
 )
 
 

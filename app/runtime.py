@@ -12,16 +12,18 @@ import time
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
-from pydantic import ValidationError
 
 from app.aio import cancel_quietly
+from app.drain import Drain
 from app.labrun.labhost import CHANNELS, LabHost
 from app.labrun.pool import LabPool
 from app.labs.common.base import Lab
+from app.labs.common.saved_state import read_state
 from app.metrics import Metrics, watch_event_loop
 from app.protocol import LabError
 from app.rooms import make_hub
 from app.settings import Settings
+from app.shared_counts import SharedCount
 from app.ws.limits import GuessThrottle, TokenBucket
 from app.ws.registry import SessionRegistry
 from app.ws.resume_store import ResumeStore
@@ -47,14 +49,31 @@ class Runtime:
         refill = settings.room_guess_refill_seconds
         self.room_guesses = GuessThrottle(settings.room_guess_burst, refill)
         self.room_guesses_by_session = GuessThrottle(settings.room_guess_session_burst, refill)
-        self.resume_store = ResumeStore(settings.redis_url, settings.resume_grace_seconds)
+        self.resume_store = ResumeStore(
+            settings.redis_url, settings.resume_grace_seconds, settings.redis_timeout_seconds
+        )
+        #: NP_MAX_SESSIONS over every replica, when they share a Redis.
+        self.session_count = (
+            SharedCount(
+                self.resume_store.redis,
+                "sessions",
+                lambda: len(self.sessions) + self.sessions.claimed,
+                settings.redis_timeout_seconds,
+            )
+            if self.resume_store.redis is not None
+            else None
+        )
         self.tasks: list[asyncio.Task] = []
+        #: Set on SIGTERM (app/drain.py): no new sessions, /readyz says 503.
+        self.draining = False
+        self.drainer = Drain(self)
         m.watch(m.sessions, lambda: len(self.sessions))
         m.watch(m.parked, lambda: len(self.sessions.parked))
         m.watch(m.playing, lambda: self.pool.players)
         m.watch(m.queue, lambda: self.pool.queued)
         m.watch(m.rooms, lambda: self.rooms.room_count())
         m.watch(m.followers, lambda: self.rooms.follower_count())
+        m.lab_pids = self.host.pids
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
@@ -66,20 +85,61 @@ class Runtime:
             asyncio.create_task(self.housekeeping(), name="housekeeping"),
             asyncio.create_task(self.checkpoints(), name="checkpoints"),
         ]
+        self.drainer.install()
+        if self.session_count is not None:
+            self.tasks.append(asyncio.create_task(self.session_count.run(), name="session-count"))
         try:
             yield
         finally:
+            self.drainer.uninstall()
             for task in self.tasks:
                 await cancel_quietly(task)
             await self.rooms.stop()
+            if self.session_count is not None:
+                await self.session_count.forget()
             await self.resume_store.close()
             self.pool.stop()
             self.host.stop()
+
+    async def readiness(self) -> dict[str, str]:
+        """What /readyz checks: each "ok", "off" (not configured) or what is wrong."""
+        redis = "off"
+        if self.resume_store.redis is not None:
+            timeout = self.settings.redis_timeout_seconds
+            redis = "ok" if await self.resume_store.reachable(timeout) else "unreachable"
+        labs = "off"
+        if self.host.processes:
+            # Ready once each lab process has built every lab once (labhost.serve).
+            labs = ("ok" if self.host.warm() else "warming") if self.host.alive() else "down"
+        return {
+            "accepting": "draining" if self.draining else "ok",
+            "lab_processes": labs,
+            "redis": redis,
+        }
+
+    async def drain(self) -> int:
+        """SIGTERM (app/drain.py): take no new sessions, and move every open one out (its
+        work left where another replica takes it back, then closed with 1012). Sessions
+        still being made meanwhile are moved once registered. How many were moved."""
+        self.draining = True
+        moved: set[Session] = set()
+        while True:
+            staying = [s for s in self.sessions.sessions.values() if s not in moved]
+            if not staying and not self.sessions.claimed:
+                return len(moved)
+            moved.update(staying)
+            await asyncio.gather(*(s.move_out() for s in staying), return_exceptions=True)
+            if not staying:
+                await asyncio.sleep(0.05)  # a session being made: wait for it
 
     async def housekeeping(self) -> None:
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
+                # A lab process that died while nobody called it would stay dead (and this
+                # replica unready) until a learner's call found it: start it again now.
+                if not self.host.alive():
+                    await asyncio.to_thread(self.host.revive)
                 for workspace in self.sessions.expire():
                     await self.drop(workspace)
                 await self.rooms.reap()
@@ -161,14 +221,32 @@ class Runtime:
         )
         return Workspace(lab=lab, steps=steps, lane=lane)
 
+    async def claim_session(self) -> bool:
+        """A slot for a new connection: on this replica (atomic on the event loop), then,
+        with Redis, among every replica's sessions (atomic in Redis). Given back by
+        `open_session` (or `unclaim_session` if the connection never gets that far)."""
+        if not self.sessions.claim_slot():
+            return False
+        if self.session_count is None or await self.session_count.claim(self.settings.max_sessions):
+            return True
+        self.sessions.release_slot()
+        return False
+
+    async def unclaim_session(self) -> None:
+        self.sessions.release_slot()
+        if self.session_count is not None:
+            await self.session_count.release()
+
     async def open_session(self, websocket: WebSocket, lab_class: type[Lab]) -> Session:
-        """A session in the slot its connection claimed (`SessionRegistry.claim_slot`)."""
+        """A session in the slot its connection claimed (`claim_session`)."""
         try:
             session = Session(websocket, await self.new_workspace(lab_class), self)
-            self.sessions.add(session)
-            return session
-        finally:
-            self.sessions.release_slot()  # registered (counted as open) or failed
+        except BaseException:
+            await self.unclaim_session()
+            raise
+        self.sessions.add(session)
+        self.sessions.release_slot()  # registered: counted as open now
+        return session
 
     async def close_session(self, session: Session) -> None:
         """The connection is gone: park its workspace for a resume, or let it go.
@@ -178,6 +256,8 @@ class Runtime:
         """
         parked = self.sessions.closing[session.resume_token] = asyncio.Event()
         self.sessions.remove(session)
+        if self.session_count is not None:
+            await self.session_count.release()
         try:
             await self.park(session)
         finally:
@@ -191,6 +271,9 @@ class Runtime:
         if session.handed_over:
             return
         workspace = session.detach()
+        if session.moved:  # its work is in the resume store or the page (drain): not here
+            await self.release(workspace)
+            return
         if self.settings.resume_grace_seconds <= 0:
             await self.drop(workspace)
             return
@@ -232,9 +315,9 @@ class Runtime:
         lab_class = self.labs[lab]
         workspace = await self.new_workspace(lab_class)
         try:
-            state = lab_class.State.model_validate(data)
+            state = read_state(lab_class.State, data, self.settings.max_abs_value)
             await self.pool.run(workspace.lane, lambda: workspace.lab.restore(state))
-        except (ValidationError, LabError):
+        except LabError:
             await self.drop(workspace)
             return None
         workspace.keep(state)

@@ -2,7 +2,8 @@
 
 - Every HTTP response carries a Content-Security-Policy that allows nothing from another
   origin (the page, its scripts, Plotly and the websocket are all served by us), plus
-  nosniff, a strict referrer policy and frame-ancestors 'none' (no clickjacking).
+  nosniff, a strict referrer policy and frame-ancestors 'none' (no clickjacking), or the
+  sites NP_FRAME_ANCESTORS names (an LMS or slides that embed a page).
 - A websocket whose `Origin` is not ours (or in NP_ALLOWED_ORIGINS) is refused before it is
   accepted: another site open in the learner's browser cannot drive their session.
 - With NP_ACCESS_CODE set, every page and websocket needs the cookie that the entry page
@@ -24,6 +25,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.rootpath import root_of, route_path
 from app.settings import Settings
 
 # Two allowances, both for Plotly (and no script ever runs from a string):
@@ -33,43 +35,61 @@ from app.settings import Settings
 # - d3 inside Plotly writes `style` attributes while drawing (`.attr("style", ...)`):
 #   style-src-attr 'unsafe-inline' allows attributes only, never stylesheets or elements.
 EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"style-src-elem 'self' {EMPTY_STYLE_HASH}",
-        "style-src-attr 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+POLICY = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    f"style-src-elem 'self' {EMPTY_STYLE_HASH}",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+)
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return "; ".join((*POLICY, f"frame-ancestors {frame_ancestors}"))
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of every response. X-Frame-Options (for browsers without CSP level 2)
+    can say only "no one" or "this site": with other sites allowed it is left out."""
+    sources = " ".join(frame_ancestors.replace(",", " ").split())
+    frame_options = {"'none'": b"DENY", "'self'": b"SAMEORIGIN"}.get(sources)
+    return (
+        (b"content-security-policy", content_security_policy(sources).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        *([(b"x-frame-options", frame_options)] if frame_options else []),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     )
-)
 
-SECURITY_HEADERS = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-)
 
+def embeddable(settings: Settings) -> bool:
+    """Other sites may frame the pages: cookies must then ride cross-site (SameSite=None)."""
+    return any(src not in ("'none'", "'self'") for src in settings.frame_ancestors.split())
+
+#: Health probes (app/routers/health.py), answered whatever name they ask by.
+PROBES = ("/healthz", "/readyz")
 ACCESS_COOKIE = "np_access"
 ACCESS_COOKIE_SECONDS = 12 * 3600
 #: Reachable without the access code: health checks, metrics, the entry page and its assets.
-OPEN_PATHS = ("/healthz", "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
+OPEN_PATHS = (*PROBES, "/metrics", "/access", "/static/", "/vendor/", "/favicon.ico")
 
 
 class SecurityHeaders:
     """Pure ASGI middleware: add the security headers to every HTTP response."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
+        self.headers = security_headers(settings.frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,7 +99,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                extra = [(k, v) for k, v in self.headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -137,8 +157,8 @@ class HostGate:
             await self.app(scope, receive, send)
             return
         host = Headers(scope=scope).get("host", "")
-        # /healthz tells nobody anything: a probe may ask by any name (a pod's, a balancer's).
-        if scope["path"] == "/healthz" or host_allowed(host, self.allowed, self.own):
+        # The probes tell nobody anything: they may ask by any name (a pod's, a balancer's).
+        if route_path(scope) in PROBES or host_allowed(host, self.allowed, self.own):
             await self.app(scope, receive, send)
             return
         log.warning("request for a host name not ours refused (see NP_ALLOWED_HOSTS)")
@@ -239,7 +259,7 @@ class AccessGate:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_open_path(scope["path"]):
+        if scope["type"] != "http" or is_open_path(route_path(scope)):
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
@@ -251,7 +271,8 @@ class AccessGate:
             target = scope["path"] + (
                 "?" + scope["query_string"].decode("latin-1") if scope["query_string"] else ""
             )
-            response = RedirectResponse(f"/access?next={quote(target, safe='')}", 303)
+            entry = f"{root_of(scope)}/access"
+            response = RedirectResponse(f"{entry}?next={quote(target, safe='')}", 303)
         else:
             response = PlainTextResponse("An access code is needed.", status_code=401)
         await response(scope, receive, send)

@@ -32,9 +32,12 @@ class Settings(BaseSettings):
     max_inputs: int = Field(8, ge=1, le=64, description="input features per network")
     max_message_bytes: int = Field(256_000, ge=1_024, description="largest inbound message")
     max_messages_per_second: float = Field(60.0, gt=0, description="inbound rate per session")
-    max_steps_per_second: float = Field(2_000.0, gt=0, description="training steps per session")
+    max_steps_per_second: float = Field(10_000.0, gt=0, description="training steps per session")
     max_steps_per_request: int = Field(1_000, ge=1, description="steps one 'train' command may ask")
     frames_per_second: float = Field(20.0, gt=0, le=120, description="frame cap per session")
+    crowded_frames_per_second: float = Field(
+        15.0, gt=0, le=120, description="frame cap while more sessions play than lab workers"
+    )
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")
@@ -58,11 +61,16 @@ class Settings(BaseSettings):
     # A client that stops reading (its sends stall this long) is closed, freeing its slot.
     send_timeout_seconds: float = Field(30.0, gt=0, description="close a client that never reads")
 
+    # SIGTERM (app/drain.py): moving every open session's work out may take this long at
+    # most before the server stops anyway (keep it under the orchestrator's grace: 10 s
+    # for `docker stop`).
+    drain_seconds: float = Field(8.0, gt=0, description="longest drain after SIGTERM")
+
     # Reconnects: a closed session's lab waits this long for its tab to come back.
     resume_grace_seconds: float = Field(120.0, ge=0, description="keep a closed session's lab")
 
     # Teacher rooms. With REDIS_URL set, rooms are shared by every replica using that Redis.
-    max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (per server)")
+    max_rooms: int = Field(20, ge=0, description="teacher rooms open at once (all replicas)")
     max_rooms_per_address: int = Field(4, ge=0, description="rooms open from one client address")
     room_idle_seconds: float = Field(1_800.0, gt=0, description="close a room with no teacher")
     redis_url: str | None = Field(None, validation_alias=AliasChoices("NP_REDIS_URL", "REDIS_URL"))
@@ -78,6 +86,17 @@ class Settings(BaseSettings):
     # https://play.school.example. Empty: the teacher's own, or this machine's LAN address
     # when the teacher's browser uses a loopback one (app/join.py).
     public_url: str = Field("", description="public base URL shown to students")
+
+    # Hosting under a sub-path behind a proxy that strips it (app/rootpath.py): e.g.
+    # "/playground". Every URL the pages and scripts use starts with it.
+    root_path: str = Field(
+        "", pattern=r"^(/[A-Za-z0-9._~-]+)*/?$", description="path prefix, e.g. /playground"
+    )
+    # Who may show the pages in a frame (CSP frame-ancestors): 'none' (no one), 'self', or
+    # origins such as https://lms.school.example (an LMS, slides), space-separated.
+    frame_ancestors: str = Field(
+        "'none'", pattern=r"^[A-Za-z0-9:/.*' _-]+$", description="CSP frame-ancestors sources"
+    )
 
     # Security. Origins allowed to open websockets: empty means the page's own origin only.
     allowed_origins: str = Field("", description="comma-separated origins, e.g. https://a.b")
@@ -145,6 +164,11 @@ class Settings(BaseSettings):
     @classmethod
     def random_secret_unless_set(cls, key: SecretStr) -> SecretStr:
         return key if key.get_secret_value() else SecretStr(secrets.token_urlsafe(32))
+
+    @property
+    def root(self) -> str:
+        """NP_ROOT_PATH without its trailing slash ("" at the root)."""
+        return self.root_path.rstrip("/")
 
     @property
     def hosts(self) -> frozenset[str]:

@@ -12,9 +12,11 @@ import platform
 
 BENCHMARKS = (
     "engine",
+    "limit",
     "latency",
     "batchnorm",
     "conv",
+    "digits",
     "generative",
     "stepthrough",
     "recurrent",
@@ -23,6 +25,7 @@ BENCHMARKS = (
     "load",
     "room",
     "pages",
+    "first_frame",
 )
 
 

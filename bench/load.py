@@ -33,7 +33,9 @@ from bench.server import server_process
 LEARNERS = (10, 50, 100, 200)
 LAB = "playground"
 NETWORK = {"type": "set_network", "hidden": [8, 8], "activations": ["tanh", "tanh"]}
-STEPS_PER_FRAME = 10
+#: Steps a frame each learner asks for (`BENCH_STEPS_PER_FRAME`; the server caps it at its
+#: NP_MAX_STEPS_PER_SECOND / NP_FRAMES_PER_SECOND and shares the machine fairly).
+STEPS_PER_FRAME = int(os.environ.get("BENCH_STEPS_PER_FRAME", "100"))
 WARMUP_SECONDS = 3.0
 MEASURE_SECONDS = 10.0
 CONNECT_AT_ONCE = 20
@@ -57,9 +59,11 @@ def step_in(frame: str) -> int:
     return int(frame[start : frame.index(",", start)])
 
 
-def has_surface(frame: str) -> bool:
-    """Whether the frame carries a new decision surface (null: the page keeps its own)."""
-    return '"output":null' not in frame
+def has_surface(frame: str, draws: bool) -> bool:
+    """Whether the page shows a new decision surface after this frame: one drawn from the
+    frame's weights (a page that draws its maps, `draws`, does so for every frame), or one
+    the frame carries (null: the page keeps its own)."""
+    return draws or '"output":null' not in frame
 
 
 class Learner:
@@ -71,6 +75,9 @@ class Learner:
         self.last_step = 0
         self.latencies: list[float] = []
         self.measuring = False
+        #: The server took `page_draws`: the learner's page draws the maps from the weights
+        #: (as the playground's page does); a server without it sends them.
+        self.draws = False
 
     async def run(self, ws, until: float) -> None:
         edits = 0
@@ -92,7 +99,7 @@ class Learner:
                 continue
             if self.measuring:
                 self.frames += 1
-                self.surfaces += has_surface(text)
+                self.surfaces += has_surface(text, self.draws)
                 self.last_step = step_in(text)
                 if self.first_step is None:
                     self.first_step = self.last_step
@@ -112,11 +119,22 @@ async def open_session(host: str, *messages: dict):
     return ws
 
 
-SETUP = (NETWORK, {"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME})
+#: What the playground's page sends on connecting: it draws the maps itself.
+PAGE_DRAWS = {"type": "page_draws", "parts": ["maps"]}
+SETUP = (PAGE_DRAWS, NETWORK, {"type": "set_speed", "steps_per_frame": STEPS_PER_FRAME})
 
 
 async def open_learner(host: str, learner: Learner):
-    return await open_session(host, *SETUP, {"type": "play"})
+    ws = await open_session(host, *SETUP, {"type": "play"})
+    # Answers: a frame (the network), a status (the speed), a status (play); an error first
+    # if the server does not know `page_draws`.
+    statuses, refused = 0, False
+    while statuses < 2:
+        text = await ws.recv()
+        statuses += text.startswith('{"type":"status"')
+        refused |= text.startswith('{"type":"error"') and "page_draws" in text
+    learner.draws = not refused
+    return ws
 
 
 def process_tree(pid: int) -> list[int]:
@@ -128,13 +146,14 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
+def process_cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
-    total = 0.0
-    for p in process_tree(pid):
-        with open(f"/proc/{p}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(process_cpu_seconds(p) for p in process_tree(pid))
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -164,6 +183,7 @@ class Usage:
         self.pid = pid
         self.started = time.perf_counter()
         self.server, self.client = cpu_seconds(pid), own_cpu_seconds()
+        self.front = process_cpu_seconds(pid)  # the server process alone (its event loop)
 
     def stop(self) -> dict:
         wall = time.perf_counter() - self.started
@@ -171,6 +191,7 @@ class Usage:
         return {
             "wall": wall,
             "server_cpu": 100 * (cpu_seconds(self.pid) - self.server) / wall,
+            "front_cpu": 100 * (process_cpu_seconds(self.pid) - self.front) / wall,
             "client_cpu": 100 * (own_cpu_seconds() - self.client) / wall,
             "rss": rss,
             "peak": peak,
@@ -180,6 +201,11 @@ class Usage:
 def usage_rows(name: str, r: dict) -> list[tuple[str, str, str]]:
     return [
         (f"{name}: server CPU (all its processes)", f"{r['server_cpu']:.0f}", "% of one core"),
+        (
+            f"{name}: of which the server process (websockets, event loop)",
+            f"{r['front_cpu']:.0f}",
+            "% of one core",
+        ),
         (f"{name}: server memory, now / peak", f"{r['rss']:.0f} / {r['peak']:.0f}", "MB"),
         (f"{name}: load generator CPU", f"{r['client_cpu']:.0f}", "% of one core"),
     ]
@@ -224,8 +250,11 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         await ws.close()
     fps = sorted(lr.frames / wall for lr in learners)
     surfaces = sorted(lr.surfaces / wall for lr in learners)
-    steps = [(lr.last_step - lr.first_step) / wall for lr in learners if lr.first_step is not None]
+    steps = sorted(
+        (lr.last_step - lr.first_step) / wall for lr in learners if lr.first_step is not None
+    )
     latencies = sorted(t for lr in learners for t in lr.latencies)
+    cpu = used["server_cpu"] / 100 * wall  # server CPU-seconds in the measured stretch
     q = percentiles(latencies)
     return {
         "fps_min": fps[0],
@@ -234,10 +263,15 @@ async def simulate(host: str, pid: int, n: int) -> dict:
         "surfaces_min": surfaces[0],
         "surfaces_median": statistics.median(surfaces),
         "steps_median": statistics.median(steps) if steps else float("nan"),
+        "steps_min": steps[0] if steps else float("nan"),
         "p50": q[49],
         "p95": q[94],
         "p99": q[98],
         "edits": len(latencies),
+        # The work done per second of server CPU: comparable across runs on a shared machine,
+        # where the server gets what the other jobs leave it.
+        "frames_per_cpu": sum(lr.frames for lr in learners) / cpu if cpu else float("nan"),
+        "steps_per_cpu": sum(steps) * wall / cpu if cpu else float("nan"),
         **used,
     }
 
@@ -260,11 +294,20 @@ def rows(n: int, r: dict) -> list[tuple[str, str, str]]:
             f"{r['surfaces_min']:.1f} / {r['surfaces_median']:.1f}",
             "per s",
         ),
-        (f"{name}: training steps per client, median", f"{r['steps_median']:.0f}", "steps/s"),
+        (
+            f"{name}: training steps per client, slowest / median",
+            f"{r['steps_min']:.0f} / {r['steps_median']:.0f}",
+            f"steps/s (asking {STEPS_PER_FRAME} a frame)",
+        ),
         (
             f"{name}: edit-to-frame p50 / p95 / p99",
             f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}",
             f"ms ({r['edits']} edits)",
+        ),
+        (
+            f"{name}: per second of server CPU, frames / training steps",
+            f"{r['frames_per_cpu']:,.0f} / {r['steps_per_cpu']:,.0f}",
+            "per CPU-second",
         ),
         *usage_rows(name, r),
     ]

@@ -67,6 +67,28 @@ def check_layer(
     return errors
 
 
+def check_params(
+    layers: Any,
+    loss: Callable[[], float],
+    backward: Callable[[], Any] | None = None,
+    h: float = 1e-5,
+) -> dict[tuple[int, str], float]:
+    """Relative errors between the gradients ``backward()`` leaves in ``layers`` and the
+    numerical gradients of ``loss()`` with respect to every parameter, by (layer index, key).
+
+    ``backward`` runs once, and its gradients are copied before ``loss`` is evaluated: a
+    loss that runs backward itself would overwrite them. Without one, ``loss`` is that
+    backward too (``Sequential.loss_and_gradients``, the GAN's losses).
+    """
+    (backward or loss)()
+    analytic = [{key: g.copy() for key, g in layer.grads.items()} for layer in layers]
+    return {
+        (i, key): rel_error(analytic[i][key], numerical_gradient(lambda _: loss(), param, h))
+        for i, layer in enumerate(layers)
+        for key, param in layer.params.items()
+    }
+
+
 def check_loss(
     loss_fn: Callable[..., tuple[float, np.ndarray]],
     pred: np.ndarray,

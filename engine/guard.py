@@ -45,8 +45,16 @@ def params_within(params: Params, limit: float) -> bool:
     """
     if not (math.isfinite(limit) and limit > 0):
         raise ValueError(f"limit must be a positive finite number, got {limit}")
-    # |p| <= limit is False for NaN as well as for infinity and huge values: one comparison.
-    return all(np.all(np.abs(p) <= limit) for layer in _param_dicts(params) for p in layer.values())
+    # Called after every training step, so cheap on small arrays: when the sum of squares is
+    # at most limit^2, every |p| is (a float sum of non-negative terms is never below its
+    # largest term). Only otherwise (large values, or NaN and infinity, for which every
+    # comparison is False) the extremes decide.
+    bound = limit * limit
+    for layer in _param_dicts(params):
+        for p in layer.values():
+            if not np.vdot(p, p) <= bound and not (-limit <= p.min() and p.max() <= limit):
+                return False
+    return True
 
 
 def diverged(loss: float, params: Params, limit: float) -> bool:

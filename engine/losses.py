@@ -104,10 +104,17 @@ def binary_crossentropy(
     from_logits=True: ``pred`` are logits z, p = sigmoid(z). Uses the stable form
         max(z, 0) - z*y + log(1 + exp(-|z|)), whose gradient is simply sigmoid(z) - y.
     """
+    if from_logits:
+        # The training path, once per step: only what the value and gradient need (the
+        # same numbers `_bce_parts` gives, without the parts the step-through shows).
+        z, y = _prepare(pred, target)
+        e = np.exp(-np.abs(z))
+        p = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        elements = np.maximum(z, 0.0) - z * y + np.log1p(e)
+        # sum / n is what np.mean computes, without its Python-level wrapper.
+        return float(elements.sum()) / elements.size, (p - y) / p.size
     parts = _bce_parts(pred, target, from_logits)
     p, y, n = parts["p"], parts["target"], parts["p"].size
-    if from_logits:
-        return float(np.mean(parts["elements"])), (p - y) / n
     dpred = (p - y) / (p * (1.0 - p)) * parts["inside"] / n
     return float(np.mean(parts["elements"])), dpred
 
@@ -218,6 +225,18 @@ _PARTS: dict[str, Callable[..., dict[str, np.ndarray]]] = {
     "binary_crossentropy": _bce_parts,
     "categorical_crossentropy": _cce_parts,
 }
+
+
+def sample_losses(
+    name: str, pred: np.ndarray, target: np.ndarray, from_logits: bool = False
+) -> np.ndarray:
+    """Each sample's loss, (N,): `loss_terms(...)["terms"]` without the formula's pieces
+    (measured over a whole data set after every training burst, so kept cheap)."""
+    if name == "binary_crossentropy" and from_logits:
+        z, y = _prepare(pred, target)
+        elements = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
+        return elements.reshape(elements.shape[0], -1).mean(1)
+    return loss_terms(name, pred, target, from_logits)["terms"]
 
 
 def loss_terms(

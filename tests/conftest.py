@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from app.labs import LABS
 from app.main import create_app
 from app.settings import Settings
+from tests.liveserver import redis_available, redis_process, running_redis
 from tests.trainable_lab import TrainableLab
 
 # Labs run in the server process in tests (fast to start); tests that want lab processes
@@ -45,3 +46,19 @@ def lab_client(settings: Settings):
     """A TestClient on an app that also serves the test-only "trainable" lab."""
     with TestClient(create_app(settings, labs=LABS_FOR_TESTS)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server for the module's tests (`make test` installs Debian's)."""
+    if not redis_available():
+        pytest.skip("redis-server is not installed (make test installs it)")
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, to freeze (SIGSTOP), thaw and restart."""
+    with redis_process() as process:
+        yield process

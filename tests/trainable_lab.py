@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab
+from app.labs.common.base import CHANGES, Lab, Parts
 from app.labs.neurons.commands import SetWeight
 from app.protocol import FiniteFloat, LabError, Message, command_adapter
 from engine.model import mlp
@@ -97,7 +97,7 @@ class TrainableLab(Lab):
                     self.diverged = True
                     return
 
-    def frame(self) -> TrainableFrame:
+    def frame(self, parts: Parts = CHANGES) -> TrainableFrame:
         with np.errstate(over="ignore", invalid="ignore"):
             grid = self.model.predict(self.grid_points).reshape(self.grid_size, self.grid_size)
         finite = self.loss is not None and np.isfinite(self.loss)
@@ -114,9 +114,6 @@ class TrainableLab(Lab):
         return TrainableState(learning_rate=self.learning_rate, weights=self.model.get_weights())
 
     def restore(self, state: TrainableState) -> None:
-        for layer in state.weights:
-            for value in [*layer.b, *(v for row in layer.w for v in row)]:
-                self.check_value(value, "weight")
         try:
             self.model.set_weights([w.model_dump() for w in state.weights])
         except ValueError as exc:
@@ -149,7 +146,7 @@ class SlowFrameLab(TrainableLab):
 
     name = "slow_frame"
 
-    def frame(self) -> TrainableFrame:
+    def frame(self, parts: Parts = CHANGES) -> TrainableFrame:
         time.sleep(0.3)
         return super().frame()
 
@@ -163,5 +160,5 @@ class BigFrameLab(TrainableLab):
 
     name = "big_frame"
 
-    def frame(self) -> BigFrame:
+    def frame(self, parts: Parts = CHANGES) -> BigFrame:
         return BigFrame(**super().frame().model_dump(), pad="x" * 1_000_000)

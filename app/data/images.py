@@ -1,8 +1,6 @@
-"""Small image sets for the generative labs: scikit-learn's 8x8 handwritten digits and the
-engine's 5x5 stroke patterns, as one shape: pixels in [0, 1], a label per image.
-
-The digits ship inside scikit-learn (no download); importing it takes a moment, so it is
-imported on first use and the images are kept for the life of the process.
+"""Small image sets for the generative labs: the 8x8 handwritten digits the engine ships
+(`engine.data.digits`) and the engine's 5x5 stroke patterns, as one shape: pixels in
+[0, 1], a label per image. Each is made on first use and kept for the life of the process.
 """
 
 from dataclasses import dataclass
@@ -11,7 +9,9 @@ from typing import Literal
 
 import numpy as np
 
-from engine.data.patterns import SIDE, STROKE_GLYPHS, stroke_patterns
+from engine.data.digits import MAX_INK, SIDE, load_digits
+from engine.data.patterns import SIDE as PATTERN_SIDE
+from engine.data.patterns import STROKE_GLYPHS, stroke_patterns
 
 ImageSetName = Literal["digits", "patterns"]
 IMAGE_SET_NAMES: tuple[str, ...] = ("digits", "patterns")
@@ -38,19 +38,17 @@ class ImageSet:
 
 @cache
 def digits() -> ImageSet:
-    from sklearn.datasets import load_digits  # slow to import: only when first needed
-
-    bunch = load_digits()
-    images = np.asarray(bunch.data, dtype=np.float64) / 16.0  # pixel values are 0..16
+    pixels, labels = load_digits()
+    images = pixels.astype(np.float64) / MAX_INK  # pixel values are 0..16
     images.setflags(write=False)
-    return ImageSet("digits", 8, images, np.asarray(bunch.target), tuple("0123456789"))
+    return ImageSet("digits", SIDE, images, labels.astype(np.int64), tuple("0123456789"))
 
 
 @cache
 def patterns() -> ImageSet:
     images, labels = stroke_patterns()
     images.setflags(write=False)
-    return ImageSet("patterns", SIDE, images, labels, STROKE_GLYPHS)
+    return ImageSet("patterns", PATTERN_SIDE, images, labels, STROKE_GLYPHS)
 
 
 def image_set(name: str) -> ImageSet:

@@ -7,30 +7,43 @@ lab process. `Generic[T]` names what `apply` returns: `LabHandle.run(call)` retu
 """
 
 import time
-from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab
+from app.labs.common.base import CHANGES, EVERYTHING, FOLLOWER, Lab, Parts
+from app.labs.common.saved_state import restore_saved
 from app.rooms import frames as room_frames
 
 T = TypeVar("T")
 
-#: "update": what changed since the last frame; "full": everything, for a page that shows
-#: nothing yet; "light": the cheap part, while playing in a full room; "room": the update and
-#: the whole frame together, while teaching a room (`app.rooms.frames`). Only labs whose
-#: frames carry what changed (the playground) tell them apart.
-FrameKind = Literal["update", "full", "light", "room"]
+
+@dataclass(frozen=True)
+class Framing:
+    """Which frame a call answers with: `parts` chosen by the session from what its page
+    holds (`app.ws.page.PageRecord`), and with `room`, the room's frame for followers too,
+    joined to it as one text (`app.rooms.frames`), while the session teaches a room."""
+
+    parts: Parts = CHANGES
+    room: bool = False
 
 
-def render(lab: Lab, kind: FrameKind) -> str:
-    """The lab's frame of that kind, as the JSON text the session sends."""
-    if kind == "room":
-        frame = lab.frame()
-        return room_frames.join(frame.model_dump_json(), lab.whole_frame(frame).model_dump_json())
-    make = {"update": lab.frame, "full": lab.full_frame, "light": lab.light_frame}[kind]
-    return make().model_dump_json()
+#: What changed since the last frame; everything, for a page that shows nothing of this lab.
+UPDATE = Framing()
+FRESH = Framing(EVERYTHING)
+
+
+def render(lab: Lab, framing: Framing) -> str:
+    """The lab's frame, as the JSON text the session sends."""
+    text = lab.frame(framing.parts).model_dump_json()
+    if not framing.room:
+        return text
+    # A lab whose frames are always whole sends its followers the same frame. Their pages
+    # are the teacher's page, drawing what it draws itself.
+    follower = replace(FOLLOWER, without=framing.parts.without)
+    whole = lab.frame(follower).model_dump_json() if lab.partial_frames else text
+    return room_frames.join(text, whole)
 
 
 class LabCall(Generic[T]):
@@ -45,41 +58,41 @@ class HandleCommand(LabCall[str]):
     """Apply a lab command; the new frame."""
 
     command: BaseModel
-    kind: FrameKind = "update"
+    framing: Framing = UPDATE
 
     def apply(self, lab: Lab) -> str:
         lab.handle(self.command)
-        return render(lab, self.kind)
+        return render(lab, self.framing)
 
 
 @dataclass(frozen=True)
 class ResetLab(LabCall[str]):
-    kind: FrameKind = "update"
+    framing: Framing = UPDATE
 
     def apply(self, lab: Lab) -> str:
         lab.reset()
-        return render(lab, self.kind)
+        return render(lab, self.framing)
 
 
 @dataclass(frozen=True)
 class RestoreState(LabCall[str]):
-    """Replace the whole state; a full frame (the page shows a new lab)."""
+    """Replace the whole state; a frame with everything (the page shows a new lab; a room's
+    followers can be sent it as it is)."""
 
     state: BaseModel
 
     def apply(self, lab: Lab) -> str:
-        lab.restore(self.state)
-        return render(lab, "full")
+        return restore_saved(lab, self.state, lambda lab: render(lab, FRESH))
 
 
 @dataclass(frozen=True)
 class RenderFrame(LabCall[str]):
-    """A frame without a change: by default a full one, for a page that shows nothing yet."""
+    """A frame without a change: by default everything, for a page that shows nothing yet."""
 
-    kind: FrameKind = "full"
+    framing: Framing = FRESH
 
     def apply(self, lab: Lab) -> str:
-        return render(lab, self.kind)
+        return render(lab, self.framing)
 
 
 @dataclass(frozen=True)
@@ -90,21 +103,24 @@ class TakeSnapshot(LabCall[BaseModel]):
 
 @dataclass(frozen=True)
 class Train(LabCall[tuple[str | None, float, float]]):
-    """Train `steps` steps (`playing`: a burst of the play loop); (the frame of `kind`, or
-    None for none, seconds training, seconds making the frame)."""
+    """Train `steps` steps (`playing`: a burst of the play loop); (the frame `framing` asks
+    for, or None for none, seconds training, seconds making the frame)."""
 
     steps: int
-    kind: FrameKind | None
+    framing: Framing | None
     playing: bool = False
 
     def apply(self, lab: Lab) -> tuple[str | None, float, float]:
         started = time.perf_counter()
         if self.playing:
-            lab.play(self.steps, light=self.kind == "light")
+            stale = self.framing is not None and "metrics" in self.framing.parts.stale
+            lab.play(self.steps, light=stale)
         else:
             lab.train(self.steps)
-        trained = time.perf_counter()
-        text = render(lab, self.kind) if self.kind is not None else None
+        # What training measured for the frame (the losses over every point) counts as the
+        # frame's cost: the fair share sizes bursts by what a step alone costs.
+        trained = time.perf_counter() - lab.measure_seconds
+        text = render(lab, self.framing) if self.framing is not None else None
         return text, trained - started, time.perf_counter() - trained
 
 

@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from app.labrun.labcalls import (
+    FRESH,
+    UPDATE,
     ClearStop,
-    FrameKind,
+    Framing,
     HandleCommand,
     LabCall,
     RenderFrame,
@@ -81,25 +83,25 @@ class LabHandle:
         self.finished = False  # stopped training on its own (see Lab.finished)
         self.play_period = 0.0  # Lab.play_period(): seconds between frames it asks for
 
-    def handle(self, command: BaseModel, kind: FrameKind = "update") -> str:
-        return self.run(HandleCommand(command, kind))
+    def handle(self, command: BaseModel, framing: Framing = UPDATE) -> str:
+        return self.run(HandleCommand(command, framing))
 
-    def reset(self, kind: FrameKind = "update") -> str:
-        return self.run(ResetLab(kind))
+    def reset(self, framing: Framing = UPDATE) -> str:
+        return self.run(ResetLab(framing))
 
     def restore(self, state: BaseModel) -> str:
         return self.run(RestoreState(state))
 
-    def frame(self, kind: FrameKind = "full") -> str:
-        return self.run(RenderFrame(kind))
+    def frame(self, framing: Framing = FRESH) -> str:
+        return self.run(RenderFrame(framing))
 
     def snapshot(self) -> BaseModel:
         return self.run(TakeSnapshot())
 
     def train(
-        self, steps: int, kind: FrameKind | None, playing: bool = False
+        self, steps: int, framing: Framing | None, playing: bool = False
     ) -> tuple[str | None, float, float]:
-        return self.run(Train(steps, kind, playing))
+        return self.run(Train(steps, framing, playing))
 
     def clear_stop(self) -> None:
         self.run(ClearStop())
@@ -220,14 +222,39 @@ def answer(labs: dict[int, Lab], ids: Iterator[int], settings: Settings, request
         return ("crash", text, lab_status(None))
 
 
-def serve(conns: list[Connection], settings: Settings) -> None:
-    """A lab process: build labs, run operations on them, answer requests as they come."""
+def warm_up(lab_class: type[Lab], settings: Settings) -> None:
+    """Build a lab once and draw its first frame, then forget it: what it loads once per
+    process (the digits, the modules its engine imports, NumPy's first calls) is then ready
+    before a learner's first click, whose frame comes in milliseconds instead of seconds
+    (docs/performance.md, first frame on a cold server)."""
+    try:
+        RenderFrame("full").apply(lab_class(settings))
+    except Exception:  # noqa: BLE001 - a learner's own call will say what is wrong
+        log.exception("warming up a lab failed", extra={"lab": lab_class.name})
+
+
+def serve(conns: list[Connection], settings: Settings, warmed: Any = None) -> None:
+    """A lab process: build labs, run operations on them, answer requests as they come.
+
+    Given the event `warmed`, every lesson's lab is first warmed up (`warm_up`), one at a
+    time whenever no request waits (a learner who comes early waits for one lab's warm-up
+    at most), and `warmed` is set once all are (the server is ready then).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
-    importlib.import_module("app.labs")  # every lab's code now, not at a learner's first click
+    lessons = importlib.import_module("app.labs")  # every lab's code now, not at a click
+    cold = list(lessons.LABS.values()) if warmed is not None else []
+    if warmed is not None and not cold:
+        warmed.set()
     labs: dict[int, Lab] = {}
     ids = itertools.count(1)
     while True:
-        for conn in wait(conns):
+        waiting = wait(conns, timeout=0 if cold else None)
+        if not waiting:  # nothing asked: warm the next lab
+            warm_up(cold.pop(0), settings)
+            if not cold:
+                warmed.set()
+            continue
+        for conn in waiting:
             try:
                 request = conn.recv()
             except (EOFError, OSError):
@@ -249,14 +276,21 @@ class LabProcess:
         self.lock = threading.Lock()
         self.mine = threading.local()  # this thread's pipe
         self.ready = False  # has answered since it started
+        self.warmed: Any = None  # set once the process has warmed up (see serve)
         self.generation = 0  # counts starts: a lab belongs to the process's life it was made in
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a threaded server
         pairs = [context.Pipe() for _ in range(CHANNELS)]
+        # Warm only at the server's start: a process started again after a crash serves
+        # its learners' rebuilt labs at once.
+        first = self.generation == 0
+        self.warmed = context.Event()
+        if not first:
+            self.warmed.set()
         self.process = context.Process(
             target=serve,
-            args=([child for _, child in pairs], self.settings),
+            args=([child for _, child in pairs], self.settings, self.warmed if first else None),
             name=f"lab-process-{self.index}",
             daemon=True,
         )
@@ -287,9 +321,11 @@ class LabProcess:
             self.restart(conn)
             raise LabGone(f"lab process {self.index} stopped: {exc}", sent=False) from None
         try:
-            # A new process first imports the app and NumPy: give its first answer longer.
+            # A new process first imports the app and NumPy, and warms up every lab (a call
+            # may wait behind one): give its answers longer until then.
             timeout = self.settings.lab_call_timeout_seconds
-            if not conn.poll(timeout if self.ready else max(timeout, STARTUP_SECONDS)):
+            started = self.ready and self.warmed.is_set()
+            if not conn.poll(timeout if started else max(timeout, STARTUP_SECONDS)):
                 # A lab stuck in a loop would hold this process's learners forever. Only the
                 # process this call went to: a call that waited behind the stuck one on the
                 # other pipe must not kill the process started in its place.
@@ -329,11 +365,15 @@ class LabProcess:
             self.process.join(timeout=1)
         self.start()
 
+    def ask_to_stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.conns[0].send((0, StopProcess()))
+
     def stop(self) -> None:
         if self.process is None:
             return
-        with contextlib.suppress(OSError):
-            self.conns[0].send((0, StopProcess()))
+        self.ask_to_stop()
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.terminate()
@@ -359,8 +399,29 @@ class LabHost:
             process.start()
 
     def stop(self) -> None:
+        for process in self.processes:  # all at once: one may be busy warming up a lab
+            process.ask_to_stop()
         for process in self.processes:
             process.stop()
+
+    def alive(self) -> bool:
+        """Every lab process is running (one that died is being replaced: not ready yet)."""
+        return all(p.process is not None and p.process.is_alive() for p in self.processes)
+
+    def pids(self) -> list[int | None]:
+        """Each lab process's id (None while it is not running), for /metrics."""
+        return [p.process.pid if p.process is not None else None for p in self.processes]
+
+    def warm(self) -> bool:
+        """Every lab process has warmed up (built each lab once, see serve)."""
+        return all(p.warmed is not None and p.warmed.is_set() for p in self.processes)
+
+    def revive(self) -> None:
+        """Start again every lab process found dead (its labs are rebuilt by their sessions)."""
+        for process in self.processes:
+            conns = process.conns
+            if process.process is not None and not process.process.is_alive() and conns:
+                process.restart(conns[0])
 
     def create(self, lab_class: type[Lab], home: int) -> LabHandle:
         """A new lab (call on a worker of `home`)."""

@@ -2,10 +2,11 @@
 and the whole frame, for screens that missed one or show nothing yet.
 
 Labs whose frames carry only what changed (the playground) make both at once while their
-session teaches a room (`FrameKind` "room"). Most students keep up and are sent the small
-one, as the teacher's own page is; a student who joins late, or whose screen skipped a frame,
-is sent the whole one (`Mailbox.put`). The two travel as one text, joined by a newline, so
-that the hubs, Redis and the late joiners' newest-frame store carry them as any other item:
+session teaches a room (`Framing.room` in `app.labrun.labcalls`). Most students keep up and
+are sent the small one, as the teacher's own page is; a student who joins late, or whose
+screen skipped a frame, is sent the whole one (`Mailbox.put`). The two travel as one text,
+joined by a newline, so that the hubs, Redis and the late joiners' newest-frame store carry
+them as any other item:
 JSON text from pydantic never contains a raw newline (inside strings it is escaped).
 """
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from app.protocol import LabError
 from app.rooms import frames as room_frames
+from app.rooms.roster import RosterHub
 from app.settings import Settings
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
@@ -26,6 +27,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 END = "end"  # the mailbox item that says the room is gone
 FRAME = "frame"  # the mailbox item of the teacher's frames (see `app.rooms.frames`)
+#: The mailbox item that says the teacher opened another lesson (its text: that lab's name).
+MOVE = "move"
+#: The teacher's tour step (a `room_tour` message), kept for late joiners like a frame.
+TOUR = "tour"
 
 
 def new_code() -> str:
@@ -60,6 +65,11 @@ class Teacher:
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     #: The address its session came from: rooms are limited per address (NP_MAX_ROOMS_PER_ADDRESS).
     client: str = ""
+    #: Told each roster line of the room's learners (None: that learner left), see roster.py.
+    on_report: Callable[[str, dict | None], None] | None = None
+    #: Told False when the room's followers on other replicas cannot be reached (Redis is
+    #: away; those on the teacher's replica still follow), True when they can again.
+    on_reach: Callable[[bool], None] | None = None
 
 
 class Mailbox:
@@ -70,7 +80,8 @@ class Mailbox:
     frame replaces one it was never sent (a slow screen), or when frames may have been lost.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lab: str = "") -> None:
+        self.lab = lab  # the lesson this follower's page shows
         self.items: dict[str, str] = {}
         self.ready = asyncio.Event()
         self.in_step = False
@@ -105,9 +116,12 @@ class Fanout:
     def __init__(self) -> None:
         self.boxes: dict[str, set[Mailbox]] = {}
         self.last: dict[str, dict[str, str]] = {}
+        self.labs: dict[str, str] = {}  # the lesson each room shows, as this process knows
 
     def add(self, code: str, box: Mailbox, last: dict[str, str] | None = None) -> None:
         self.boxes.setdefault(code, set()).add(box)
+        if box.lab:
+            self.labs.setdefault(code, box.lab)
         if last is not None:
             self.last[code] = dict(last)
         for kind, text in self.last.get(code, {}).items():
@@ -119,8 +133,22 @@ class Fanout:
         boxes.discard(box)
         if not boxes:
             self.boxes.pop(code, None)
+            self.labs.pop(code, None)  # unheard while nobody here follows: learnt again
             return True
         return False
+
+    def move(self, code: str, lab: str) -> None:
+        """The teacher opened the lesson `lab`: what the room showed is stale (late joiners
+        must not get it), and followers on another page are told to go there. Idempotent:
+        Redis echoes the move to the replica that made it."""
+        if self.labs.get(code) == lab:
+            return
+        self.labs[code] = lab
+        self.last.pop(code, None)
+        for box in self.boxes.get(code, ()):
+            if box.lab != lab:
+                box.items.clear()  # frames of the old lesson: no use on the new page
+                box.store(MOVE, lab)
 
     def deliver(self, code: str, kind: str, text: str) -> None:
         self.last.setdefault(code, {})[kind] = text
@@ -144,6 +172,7 @@ class Fanout:
         for box in self.boxes.pop(code, ()):
             box.put(END, "")
         self.last.pop(code, None)
+        self.labs.pop(code, None)
 
     def followers(self) -> int:
         return sum(len(b) for b in self.boxes.values())
@@ -159,10 +188,11 @@ class Room:
     client: str = ""  # the address of the session that opened it
 
 
-class RoomHub:
+class RoomHub(RosterHub):
     """Rooms of this process only: one server, or students on the same replica as the teacher."""
 
     def __init__(self, settings: Settings) -> None:
+        super().__init__()
         self.settings = settings
         self.rooms: dict[str, Room] = {}
         self.fanout = Fanout()
@@ -198,11 +228,13 @@ class RoomHub:
                 limit=s.max_rooms_per_address,
             )
         if self.room_count() >= s.max_rooms:
-            raise RoomError(
-                "rooms_full",
-                f"This server has {s.max_rooms} rooms open already.",
-                limit=s.max_rooms,
-            )
+            self.rooms_full()
+
+    def rooms_full(self) -> None:
+        s = self.settings
+        raise RoomError(
+            "rooms_full", f"This server has {s.max_rooms} rooms open already.", limit=s.max_rooms
+        )
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
         """A new room taught by `teacher`: its code and its teacher key."""
@@ -214,15 +246,18 @@ class RoomHub:
         self.rooms[code] = Room(code, lab, key_hash(key), teacher, client=teacher.client)
         return code, key
 
-    async def teach(self, code: str, key: str, teacher: Teacher) -> str:
-        """Make `teacher` the room's teacher if `key` is right; the room's lab name."""
+    async def teach(self, code: str, key: str, teacher: Teacher, lab: str) -> None:
+        """Make `teacher`, on the lesson `lab`, the room's teacher if `key` is right: the
+        room follows the teacher to that lesson (a room belongs to its teacher, not a page)."""
         room = self.rooms.get(code)
         if room is None or not key_matches(key, room.key_hash):
             raise RoomError("bad_room_key", "That room code and teacher key do not match.")
         previous, room.teacher, room.orphaned_at = room.teacher, teacher, None
+        self.fanout.labs[code] = room.lab
+        self.fanout.move(code, lab)
+        room.lab = lab
         if previous is not None and previous is not teacher:
             previous.revoked()
-        return room.lab
 
     async def leave(self, code: str, teacher: Teacher) -> None:
         """The teacher's session is gone for good; the room waits for one with the key."""

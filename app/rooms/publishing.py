@@ -44,3 +44,30 @@ class PendingPublishes:
     def forget(self, code: str) -> None:
         self.items.pop(code, None)
         self.resync.discard(code)
+
+
+class RemoteFollowers:
+    """Whether a room's followers on other replicas get the teacher's frames: the teacher is
+    told when they stop (Redis is away; those on its own replica still follow) and when they
+    get them again. Unknown, and not told, before a publish has reached another replica."""
+
+    def __init__(self) -> None:
+        self.elsewhere: dict[str, int] = {}  # room -> replicas that last heard it, besides us
+        self.unreachable: set[str] = set()
+
+    def update(self, code: str, teacher, ok: bool, elsewhere: int | None = None) -> None:
+        if elsewhere is not None:
+            self.elsewhere[code] = elsewhere
+        unreachable = not ok and self.elsewhere.get(code, 0) > 0
+        if teacher is None or unreachable == (code in self.unreachable):
+            return
+        if unreachable:
+            self.unreachable.add(code)
+        else:
+            self.unreachable.discard(code)
+        if teacher.on_reach is not None:
+            teacher.on_reach(not unreachable)
+
+    def forget(self, code: str) -> None:
+        self.elsewhere.pop(code, None)
+        self.unreachable.discard(code)

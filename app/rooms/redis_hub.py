@@ -45,15 +45,14 @@ from app.rooms.hub import (
     key_matches,
     new_code,
 )
-from app.rooms.publishing import PendingPublishes
+from app.rooms.publishing import PendingPublishes, RemoteFollowers
+from app.rooms.redis_roster import REDIS_FAULTS, RedisRoster, learners_channel, roster_channel
 from app.settings import Settings
+from app.shared_counts import SharedCount
 
 log = logging.getLogger(__name__)
 
-FORK_TIMEOUT_SECONDS = 3
 TEACHER = "teacher"  # channel message: the room has a new teacher (payload: its id)
-#: What a Redis call that fails or times out raises (a frozen Redis: TimeoutError).
-REDIS_FAULTS = (aioredis.RedisError, OSError, TimeoutError)
 #: Followers' replicas end a room missing from Redis this many heartbeats in a row: after a
 #: Redis restart, the teacher's replica needs a moment to write the room again.
 MISSING_BEATS = 2
@@ -71,7 +70,7 @@ def ask_channel(code: str) -> str:
     return f"np:room:{code}:ask"
 
 
-class RedisRoomHub(RoomHub):
+class RedisRoomHub(RedisRoster, RoomHub):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.timeout = settings.redis_timeout_seconds
@@ -85,9 +84,12 @@ class RedisRoomHub(RoomHub):
         self.missing: dict[str, int] = {}  # followed rooms found missing, heartbeats in a row
         self.fanout = Fanout()  # this replica's followers
         self.outbox = PendingPublishes()
+        self.remote = RemoteFollowers()
         self.wake = asyncio.Event()  # Redis is back: refresh (and restore) rooms now
         self.tasks: list[asyncio.Task] = []
         self.ttl = max(1, int(settings.room_idle_seconds))
+        #: NP_MAX_ROOMS over every replica: the rooms taught from each.
+        self.slots = SharedCount(self.redis, "rooms", lambda: len(self.teachers), self.timeout)
 
     @contextlib.asynccontextmanager
     async def deadline(self):
@@ -103,6 +105,7 @@ class RedisRoomHub(RoomHub):
             asyncio.create_task(self.listen(), name="rooms-listen"),
             asyncio.create_task(self.heartbeat(), name="rooms-heartbeat"),
             asyncio.create_task(self.publisher(), name="rooms-publish"),
+            asyncio.create_task(self.slots.run(), name="rooms-count"),
         ]
 
     async def stop(self) -> None:
@@ -110,6 +113,7 @@ class RedisRoomHub(RoomHub):
             await cancel_quietly(task)
         for code in list(self.fanout.boxes):
             self.fanout.end(code)
+        await self.slots.forget()
         with contextlib.suppress(Exception):
             await self.pubsub.aclose()
         await self.redis.aclose()
@@ -131,7 +135,9 @@ class RedisRoomHub(RoomHub):
             self.missing.pop(code, None)
             with contextlib.suppress(*REDIS_FAULTS):
                 async with self.deadline():
-                    await self.pubsub.unsubscribe(room_key(code), ask_channel(code))
+                    await self.pubsub.unsubscribe(
+                        room_key(code), ask_channel(code), roster_channel(code)
+                    )
 
     async def listen(self) -> None:
         lost = False
@@ -159,11 +165,17 @@ class RedisRoomHub(RoomHub):
             if message is None or message["type"] != "message":
                 continue
             channel, data = message["channel"], message["data"]
+            code = channel.split(":")[2]
             if channel.endswith(":ask"):
-                code = channel.split(":")[2]
-                asyncio.create_task(self.answer_fork(code, data))
+                teacher = self.teachers.get(code)
+                if teacher is not None:
+                    asyncio.create_task(self.answer_state(data, teacher.snapshot))
+            elif channel == roster_channel(code):
+                self.on_roster_message(code, data)
+            elif channel == learners_channel(code):
+                self.on_learners_message(code, data)
             else:
-                self.on_room_message(channel.split(":")[2], data)
+                self.on_room_message(code, data)
 
     def on_room_message(self, code: str, data: str) -> None:
         kind, _, text = data.partition("\n")
@@ -172,10 +184,13 @@ class RedisRoomHub(RoomHub):
             if origin == self.id:
                 return  # published from here: this replica's followers have it already
         if kind == TEACHER:
+            teacher_id, _, lab = text.partition("\n")
             teacher = self.teachers.get(code)
-            if teacher is not None and teacher.id != text:
+            if teacher is not None and teacher.id != teacher_id:
                 self.drop_teacher(code)
                 teacher.revoked()
+            if lab:
+                self.fanout.move(code, lab)
         elif kind == END:
             teacher = self.teachers.pop(code, None)
             if teacher is not None:
@@ -196,8 +211,12 @@ class RedisRoomHub(RoomHub):
             self.wake.clear()
             try:
                 await self.beat()
+                for code in list(self.remote.unreachable):
+                    self.reach(code, True)
             except REDIS_FAULTS:
                 log.warning("redis heartbeat failed; retrying")
+                for code in list(self.teachers):
+                    self.reach(code, False)
                 await asyncio.sleep(min(1.0, interval))
                 self.wake.set()  # again soon: rooms may need restoring
 
@@ -241,6 +260,9 @@ class RedisRoomHub(RoomHub):
         self.outbox.lost(code)  # the next frame goes whole to every replica
         log.warning("room restored after redis lost it", extra={"room": code})
 
+    def reach(self, code: str, ok: bool, elsewhere: int | None = None) -> None:
+        self.remote.update(code, self.teachers.get(code), ok, elsewhere)
+
     def lost_room(self, code: str) -> None:
         """Redis forgot the room and another took its code: this one is over; its teacher
         and its followers here are told (followers elsewhere see it missing)."""
@@ -272,44 +294,62 @@ class RedisRoomHub(RoomHub):
 
     async def open(self, lab: str, teacher: Teacher) -> tuple[str, str]:
         self.check_capacity(teacher.client)
+        if not await self.slots.claim(self.settings.max_rooms):
+            self.rooms_full()
         key = secrets.token_urlsafe(16)
         record = {"lab": lab, "key": key_hash(key), "teacher": teacher.id}
-        async with self.reachable():
-            while True:
-                code = new_code()
-                if await self.redis.set(room_key(code), json.dumps(record), nx=True, ex=self.ttl):
-                    break
-            await self.become_teacher(code, teacher, record)
+        try:
+            async with self.reachable():
+                while True:
+                    code = new_code()
+                    if await self.redis.set(
+                        room_key(code), json.dumps(record), nx=True, ex=self.ttl
+                    ):
+                        break
+                await self.become_teacher(code, teacher, record)
+        except RoomError:
+            self.slots.refresh()  # the slot it claimed is not taken after all
+            raise
         return code, key
 
     async def become_teacher(self, code: str, teacher: Teacher, record: dict[str, Any]) -> None:
         self.teachers[code] = teacher
         self.records[code] = record
         async with self.deadline():
-            await self.pubsub.subscribe(room_key(code), ask_channel(code))
+            await self.pubsub.subscribe(room_key(code), ask_channel(code), roster_channel(code))
 
     def drop_teacher(self, code: str) -> None:
-        self.teachers.pop(code, None)
+        self.remote.forget(code)
+        if self.teachers.pop(code, None) is not None:
+            self.slots.refresh()  # its slot is free for every replica now
         self.records.pop(code, None)
         self.outbox.forget(code)
         if code not in self.fanout.boxes:
             self.fanout.last.pop(code, None)
 
-    async def teach(self, code: str, key: str, teacher: Teacher) -> str:
+    async def teach(self, code: str, key: str, teacher: Teacher, lab: str) -> None:
         record = await self.room(code)
         if record is None or not key_matches(key, record["key"]):
             raise RoomError("bad_room_key", "That room code and teacher key do not match.")
-        record["teacher"] = teacher.id
+        record_lab = record["lab"]
+        moved = record_lab != lab
+        record["teacher"], record["lab"] = teacher.id, lab
         async with self.deadline():
             await self.redis.set(room_key(code), json.dumps(record), ex=self.ttl)
+            if moved:  # the old lesson's frames must not reach late joiners of the new one
+                await self.redis.delete(last_key(code))
+        if moved:
+            self.outbox.forget(code)
+            self.fanout.labs[code] = record_lab
+            self.fanout.move(code, lab)
         previous = self.teachers.get(code)
         await self.become_teacher(code, teacher, record)
         if previous is not None and previous is not teacher:
             previous.revoked()
-        # Teachers of this room on other replicas step down when they hear this.
+        # Teachers of this room on other replicas step down when they hear this, and its
+        # followers everywhere go to the teacher's lesson.
         async with self.deadline():
-            await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}")
-        return record["lab"]
+            await self.redis.publish(room_key(code), f"{TEACHER}\n{teacher.id}\n{lab}")
 
     async def leave(self, code: str, teacher: Teacher) -> None:
         """No heartbeat refreshes the room any more: it expires after NP_ROOM_IDLE_SECONDS."""
@@ -352,25 +392,13 @@ class RedisRoomHub(RoomHub):
                             pipe.publish(room_key(code), f"{kind}\n{self.id}\n{text}")
                         pipe.hset(last_key(code), mapping=items)
                         pipe.expire(last_key(code), self.ttl)
-                        await pipe.execute()
+                        heard = (await pipe.execute())[0]
+                    # Replicas that heard it, this one aside: followers elsewhere.
+                    self.reach(code, True, elsewhere=heard - 1)
                 except REDIS_FAULTS:
                     # Dropped: followers elsewhere get a whole frame once Redis is back.
                     self.outbox.lost(code)
-
-    async def answer_fork(self, code: str, reply: str) -> None:
-        teacher = self.teachers.get(code)
-        if teacher is None or not reply.startswith("np:reply:"):
-            return
-        try:
-            state = await teacher.snapshot()
-        except Exception:  # noqa: BLE001 - the student's request times out with a clear error
-            log.exception("snapshot for a fork failed", extra={"room": code})
-            return
-        with contextlib.suppress(*REDIS_FAULTS):
-            async with self.deadline(), self.redis.pipeline(transaction=False) as pipe:
-                pipe.rpush(reply, json.dumps(state))
-                pipe.expire(reply, FORK_TIMEOUT_SECONDS * 10)
-                await pipe.execute()
+                    self.reach(code, False)
 
     # --- the students -----------------------------------------------------------------------
 
@@ -399,19 +427,10 @@ class RedisRoomHub(RoomHub):
         teacher = self.teachers.get(code)
         if teacher is not None:
             return await teacher.snapshot()
-        reply = f"np:reply:{secrets.token_hex(12)}"
-        try:
-            async with self.deadline():
-                asked = await self.redis.publish(ask_channel(code), reply)
-            if not asked:
-                raise RoomError("no_teacher", "The teacher is not connected right now.")
-            async with asyncio.timeout(FORK_TIMEOUT_SECONDS + self.timeout):
-                answer = await self.redis.blpop([reply], timeout=FORK_TIMEOUT_SECONDS)
-        except REDIS_FAULTS:
-            answer = None
-        if answer is None:
+        state = await self.ask_state(ask_channel(code), lambda reply: reply)
+        if state is None:
             raise RoomError("no_teacher", "The teacher is not connected right now.")
-        return json.loads(answer[1])
+        return state
 
     async def reap(self) -> None:
         """Redis expires rooms by itself (see `heartbeat`)."""

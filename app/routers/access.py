@@ -1,26 +1,25 @@
 """`/access`: the entry page of a workshop with an access code (NP_ACCESS_CODE)."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.inbound import read_capped
+from app.rootpath import root_of, safe_next
 from app.routers.pages import render
-from app.security import ACCESS_COOKIE, ACCESS_COOKIE_SECONDS, access_token, code_matches
+from app.security import (
+    ACCESS_COOKIE,
+    ACCESS_COOKIE_SECONDS,
+    access_token,
+    code_matches,
+    embeddable,
+)
 from app.ws.limits import GuessThrottle
 
 router = APIRouter(tags=["pages"])
 
 MAX_FORM_BYTES = 2_048
-
-
-def safe_next(target: str) -> str:
-    """Only a path on this site: a crafted `next` must not become an open redirect."""
-    parts = urlsplit(target)
-    ok = not parts.scheme and not parts.netloc and target.startswith("/")
-    # "//host" and "/\host" are other sites to a browser.
-    return target if ok and not target.startswith("//") and "\\" not in target else "/"
 
 
 def client_address(request: Request) -> str:
@@ -35,8 +34,9 @@ def guesses(request: Request) -> GuessThrottle:
 
 
 @router.get("/access", response_class=HTMLResponse)
-def access_page(request: Request, next: str = "/") -> Response:
-    return render(request, "access.html", page="access", next=safe_next(next), failed=False)
+def access_page(request: Request, next: str = "") -> Response:
+    target = safe_next(next, root_of(request.scope))
+    return render(request, "access.html", page="access", next=target, failed=False)
 
 
 @router.post("/access")
@@ -45,7 +45,7 @@ async def access_submit(request: Request) -> Response:
     if body is None:
         return Response("Form too large.", status_code=413)
     form = parse_qs(body.decode("utf-8", "replace"))
-    target = safe_next(form.get("next", ["/"])[0])
+    target = safe_next(form.get("next", [""])[0], root_of(request.scope))
     settings = request.app.state.settings
     throttle, address = guesses(request), client_address(request)
     # Refused unchecked while the address has no wrong guess left: a right code let through
@@ -61,12 +61,15 @@ async def access_submit(request: Request) -> Response:
         response.status_code = 401
         return response
     response = RedirectResponse(target, status_code=303)
+    secure = request.url.scheme == "https"
+    # In another site's frame (NP_FRAME_ANCESTORS) a Lax cookie would never be sent back.
+    cross_site = secure and embeddable(settings)
     response.set_cookie(
         ACCESS_COOKIE,
         access_token(settings),
         max_age=ACCESS_COOKIE_SECONDS,
         httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
+        samesite="none" if cross_site else "lax",
+        secure=secure,
     )
     return response

@@ -1,26 +1,32 @@
-"""Weights export: a lab's state in, its network's weights out as NumPy `.npz` or JSON.
+"""Exports of a lab's network: its weights as NumPy `.npz` or JSON, and the network as a
+PyTorch script, a Keras script or a Jupyter notebook (app/codegen).
 
 Stateless on purpose: the page sends the state it got from `get_state`; a fresh lab
-restores it (validated exactly like `set_state`) and names its arrays (`Lab.weights`).
-So the endpoint is the same for every lab with weights, and no session is touched.
+restores it (validated exactly like `set_state`) and names its arrays (`Lab.weights`) or
+describes itself to the code generator (`app/labs/<lesson>/code_export.py`). So the
+endpoints are the same for every lab, and no session is touched.
 """
 
 import io
 import json
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 import numpy as np
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 
+from app import codegen, i18n
 from app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
 from app.labs import Lab
-from app.protocol import LabError, describe_validation_error
+from app.labs.common.lessons import code_exporter
+from app.labs.common.saved_state import read_state, restore_saved
+from app.protocol import LabError
 from app.settings import Settings
 
 router = APIRouter(prefix="/export", tags=["export"])
+T = TypeVar("T")
 
 
 def problem(status: int, code: str, message: str, **params: object) -> JSONResponse:
@@ -28,17 +34,15 @@ def problem(status: int, code: str, message: str, **params: object) -> JSONRespo
     return JSONResponse({"code": code, "message": message, "params": params}, status_code=status)
 
 
+def restored(lab_class: type[Lab], data: object, settings: Settings, use: Callable[[Lab], T]) -> T:
+    """What `use` makes of a lab restored from a posted state: checked like every saved state
+    (`read_state`), and whatever the lab or `use` refuses is `bad_state`, never a 500."""
+    state = read_state(lab_class.State, data, settings.max_abs_value)
+    return restore_saved(lab_class(settings), state, use)
+
+
 def lab_weights(lab_class: type[Lab], data: object, settings: Settings) -> dict[str, np.ndarray]:
-    lab = lab_class(settings)
-    try:
-        state = lab.State.model_validate(data)
-    except ValidationError as exc:
-        detail = describe_validation_error(exc)
-        raise LabError(
-            "bad_state", f"That saved state does not fit: {detail}", detail=detail
-        ) from None
-    lab.restore(state)
-    return lab.weights()
+    return restored(lab_class, data, settings, lab_class.weights)
 
 
 def npz_bytes(weights: dict[str, np.ndarray]) -> bytes:
@@ -47,14 +51,9 @@ def npz_bytes(weights: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-@router.post("/{lab_name}/weights.{fmt}")
-async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Request):
+async def posted_json(request: Request) -> object | JSONResponse:
+    """The posted state as parsed JSON, or the problem response that refuses it."""
     settings: Settings = request.app.state.settings
-    lab_class = request.app.state.runtime.labs.get(lab_name)
-    if lab_class is None:
-        return problem(404, "unknown_lab", f"No lab named '{lab_name}'.")
-    if not lab_class.has_weights():
-        return problem(404, "no_weights", "This page has no network weights to export.")
     # Read no more than the cap (a chunked upload is never buffered whole), and refuse deep
     # nesting before the parser recurses into it (RecursionError was a 500).
     body = await read_capped(request, settings.max_message_bytes)
@@ -73,9 +72,29 @@ async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Re
             limit=MAX_JSON_DEPTH,
         )
     try:
-        data = json.loads(body)
+        return json.loads(body)
     except ValueError:
         return problem(400, "invalid_json", "The message is not valid JSON.")
+
+
+def known_lab(request: Request, lab_name: str) -> type[Lab] | JSONResponse:
+    lab_class = request.app.state.runtime.labs.get(lab_name)
+    if lab_class is None:
+        return problem(404, "unknown_lab", f"No lab named '{lab_name}'.")
+    return lab_class
+
+
+@router.post("/{lab_name}/weights.{fmt}")
+async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Request):
+    lab_class = known_lab(request, lab_name)
+    if isinstance(lab_class, JSONResponse):
+        return lab_class
+    if not lab_class.has_weights():
+        return problem(404, "no_weights", "This page has no network weights to export.")
+    data = await posted_json(request)
+    if isinstance(data, JSONResponse):
+        return data
+    settings: Settings = request.app.state.settings
     try:
         weights = await run_in_threadpool(lab_weights, lab_class, data, settings)
     except LabError as exc:
@@ -87,4 +106,48 @@ async def export_weights(lab_name: str, fmt: Literal["npz", "json"], request: Re
         content,
         media_type="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{lab_name}-weights.npz"'},
+    )
+
+
+def code_text(
+    lab_class: type[Lab], describe: Callable, data: object, settings: Settings, fmt: str, lang: str
+) -> str:
+    return codegen.render(restored(lab_class, data, settings, describe), fmt, lang)
+
+
+MEDIA_TYPES = {"py": "text/x-python; charset=utf-8", "ipynb": "application/x-ipynb+json"}
+
+
+@router.post("/{lab_name}/{kind}.{ext}")
+async def export_code(
+    lab_name: str,
+    kind: Literal["pytorch", "keras", "notebook"],
+    ext: Literal["py", "ipynb"],
+    request: Request,
+):
+    """The network as code: `pytorch.py`, `keras.py` or `notebook.ipynb`, explained in the
+    page's language (`?lang=`, else the learner's as for pages)."""
+    fmt = f"{kind}.{ext}"
+    lab_class = known_lab(request, lab_name)
+    if isinstance(lab_class, JSONResponse):
+        return lab_class
+    if fmt not in codegen.FORMATS:
+        return problem(404, "unknown_format", f"No export named '{fmt}'.")
+    describe = code_exporter(lab_class)
+    if describe is None:
+        return problem(404, "no_weights", "This page has no network to export.")
+    data = await posted_json(request)
+    if isinstance(data, JSONResponse):
+        return data
+    settings: Settings = request.app.state.settings
+    lang = i18n.choose_language(request, settings.default_language)
+    try:
+        text = await run_in_threadpool(code_text, lab_class, describe, data, settings, fmt, lang)
+    except LabError as exc:
+        return problem(422, exc.code, exc.message, **exc.params)
+    filename = f"{lab_name}_{kind}.{ext}"
+    return Response(
+        text.encode("utf-8"),
+        media_type=MEDIA_TYPES[ext],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

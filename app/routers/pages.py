@@ -4,7 +4,7 @@ Each lesson's page is routed from its `LESSON` (`lesson_router`, included by app
 """
 
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from app import i18n, join
 from app.labs import Lesson
-from app.labs.common.lessons import tour_link
+from app.labs.common.lessons import code_exporter, tour_link
+from app.rootpath import root_of, safe_next
 
 router = APIRouter(tags=["pages"])
 
@@ -46,6 +47,7 @@ def render(request: Request, template: str, **context) -> HTMLResponse:
         "tour": tour,  # guided tour, share and export: see tours.py, share.js
         "trainable": lab is not None and labs[lab].trainable,
         "has_weights": lab is not None and labs[lab].has_weights(),
+        "has_code": lab is not None and code_exporter(labs[lab]) is not None,
         "here": here_without_lang(request),
         # Where students join a room: never the teacher's loopback when a better one exists.
         "join_url": join.shown(join.join_url(request, settings)),
@@ -103,12 +105,10 @@ def lesson_page(lesson: Lesson):
 
 
 @router.get("/lang/{code}")
-def set_language(code: str, next: str = "/") -> RedirectResponse:
+def set_language(request: Request, code: str, next: str = "") -> RedirectResponse:
     """Remember the language in a cookie, then go back to the page the switch was on."""
     # Only same-site paths: a crafted `next` must not turn this into an open redirect.
-    target = urlsplit(next)
-    safe_next = next if not target.scheme and not target.netloc and next.startswith("/") else "/"
-    response = RedirectResponse(safe_next, status_code=303)
+    response = RedirectResponse(safe_next(next, root_of(request.scope)), status_code=303)
     if code in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, code, max_age=ONE_YEAR, samesite="lax")
     return response

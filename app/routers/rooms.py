@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.rooms import RoomError, normalize_code
+from app.rootpath import root_of
 from app.routers.access import client_address
 from app.routers.pages import render
 
@@ -34,7 +35,7 @@ async def join_room(request: Request, code: str = "") -> Response:
     if lab in runtime.labs:
         lesson = request.app.state.lessons.get(lab)
         page = lesson.route if lesson else f"/{lab}"  # a page-less lab (tests) by its name
-        return RedirectResponse(f"{page}?room={code}", status_code=303)
+        return RedirectResponse(f"{root_of(request.scope)}{page}?room={code}", status_code=303)
     if code:
         runtime.room_guesses.failed(address)
     response = render(request, "room.html", page="room", code=code, missing=bool(code))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, WebSocket
 from app.runtime import Runtime
 from app.security import access_granted, origin_allowed
 from app.ws import protocol as p
-from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_UNAVAILABLE
+from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_RESTART, CLOSE_UNAVAILABLE
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)
@@ -47,11 +47,15 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
             CLOSE_POLICY,
         )
         return
+    if runtime.draining:  # this replica is stopping: the page tries again, elsewhere
+        await websocket.accept()
+        await websocket.close(code=CLOSE_RESTART)
+        return
     lab_class = runtime.labs.get(lab_name)
     if lab_class is None:
         await refuse(websocket, runtime, "unknown_lab", "There is no such lab.", CLOSE_POLICY)
         return
-    if not runtime.sessions.claim_slot():  # `open_session` gives the claim back
+    if not await runtime.claim_session():  # `open_session` gives the claim back
         await refuse(
             websocket,
             runtime,
@@ -64,7 +68,7 @@ async def lab_socket(websocket: WebSocket, lab_name: str) -> None:
     try:
         await websocket.accept()
     except BaseException:  # gone before the handshake completed: its slot is free again
-        runtime.sessions.release_slot()
+        await runtime.unclaim_session()
         raise
     try:
         session = await runtime.open_session(websocket, lab_class)

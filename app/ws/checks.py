@@ -6,6 +6,7 @@ connection stays open.
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.labrun.labhost import LabHandle
+from app.labs.common.saved_state import read_state
 from app.protocol import LabError, describe_validation_error
 from app.settings import Settings
 from app.ws.limits import TokenBucket
@@ -42,12 +43,7 @@ def read_command(
         raise LabError("invalid_message", f"Invalid message: {detail}", detail=detail) from None
 
 
-def validate_state(lab: LabHandle, data: dict) -> BaseModel:
-    """A whole saved state of `lab` (a shared link, a file, a room's teacher)."""
-    try:
-        return lab.State.model_validate(data)
-    except ValidationError as exc:
-        detail = describe_validation_error(exc)
-        raise LabError(
-            "bad_state", f"That saved state does not fit: {detail}", detail=detail
-        ) from None
+def validate_state(lab: LabHandle, data: dict, settings: Settings) -> BaseModel:
+    """A whole saved state of `lab` (a shared link, a file, a room's teacher), checked
+    alike for every lab (`app.labs.common.saved_state`)."""
+    return read_state(lab.State, data, settings.max_abs_value)

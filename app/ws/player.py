@@ -1,9 +1,10 @@
 """A session's training: `step` requests, and the play loop with its pacing.
 
 The loop trains a burst on a lab worker, sends one frame, and sleeps to keep the frame rate.
-How big a burst and which kind of frame is `FairShare`'s call: pure arithmetic on the pool's
-size, the number of playing sessions and what a step and a frame cost this lab
-(`TrainingCost`), so that in a full room training slows down before frames do.
+How big a burst, and whether the frame is a cheap one (`Parts` with stale maps and metrics),
+is `FairShare`'s call: pure arithmetic on the pool's size, the number of playing sessions and
+what a step and a frame cost this lab (`TrainingCost`), so that in a full room training slows
+down before frames do. Which parts a frame brings otherwise is the session's (`PageRecord`).
 """
 
 import asyncio
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING
 from starlette.websockets import WebSocketDisconnect
 
 from app.aio import cancel_quietly
-from app.labrun.labcalls import FrameKind
 from app.labrun.labhost import LabGone
 from app.protocol import LabError
 from app.settings import Settings
@@ -65,29 +65,29 @@ class FairShare:
         the same (meaningful when `crowded`)."""
         return self.workers / (max(1, self.players) * self.frames_per_second)
 
-    def burst(self, wanted: int, cost: TrainingCost, kind: FrameKind = "update") -> int:
-        """Steps for the next frame of `kind` (whose cost comes out of the share): the
+    def burst(self, wanted: int, cost: TrainingCost, light: bool = False) -> int:
+        """Steps for the next frame (cheap if `light`; its cost comes out of the share): the
         learner's `wanted` steps, within the pace frames keep (`TrainingCost.pace`) and the
         share when crowded; at least one."""
         if self.crowded:
             wanted = int(min(wanted, cost.allowance))
             if cost.step_seconds > 0:
-                framing = cost.light_seconds if kind == "light" else cost.frame_seconds
+                framing = cost.light_seconds if light else cost.frame_seconds
                 affordable = int((self.seconds - framing) / cost.step_seconds)
                 wanted = min(wanted, affordable)
         return max(1, wanted)
 
-    def frame_kind(self, kind: FrameKind, cost: TrainingCost, now: float) -> FrameKind:
-        """The next frame's kind while playing (`kind` when whole frames are the rule).
-        Crowded, and a whole frame not fitting the share: light frames, with a whole one as
-        often as the share affords (`TrainingCost.whole_every`) and at least every
-        WHOLE_FRAME_SECONDS (`now` is `time.monotonic()`). Never light while teaching: a
-        student who skipped a frame is sent a whole one."""
-        if kind == "room" or not self.crowded:
-            return kind
+    def light(self, teaching: bool, cost: TrainingCost, now: float) -> bool:
+        """Whether the next frame while playing is a cheap one. Crowded, and a whole frame
+        not fitting the share: cheap frames, with a whole one as often as the share affords
+        (`TrainingCost.whole_every`) and at least every WHOLE_FRAME_SECONDS (`now` is
+        `time.monotonic()`). Never while `teaching`: a student who skipped a frame is sent a
+        whole one."""
+        if teaching or not self.crowded:
+            return False
         if now - cost.whole_at >= WHOLE_FRAME_SECONDS:
-            return kind
-        return kind if cost.lights + 1 >= cost.whole_every(self.seconds) else "light"
+            return False
+        return cost.lights + 1 < cost.whole_every(self.seconds)
 
 
 class Player:
@@ -147,7 +147,7 @@ class Player:
             raise self.step_limit_error()
         self.step_steps = granted
         self.stepping = asyncio.create_task(
-            self.step_on(self.session.frame_kind, granted < asked), name=f"step-{self.session.id}"
+            self.step_on(granted < asked), name=f"step-{self.session.id}"
         )
 
     async def step_finished(self) -> None:
@@ -156,17 +156,17 @@ class Player:
         if self.stepping is not None and not self.stepping.done():
             await asyncio.wait([self.stepping])
 
-    async def step_slice(self, kind: FrameKind) -> bool:
+    async def step_slice(self) -> bool:
         """One slice of the `step` request; True when it is done (its frame was sent)."""
         n = min(self.slice_steps(), self.step_steps)
         self.step_steps -= n
-        return await self.train_slice(n, self.step_steps == 0, True, kind)
+        return await self.train_slice(n, self.step_steps == 0, True)
 
-    async def step_on(self, kind: FrameKind, limited: bool) -> None:
+    async def step_on(self, limited: bool) -> None:
         """The `step` request's slices, its frame and status (and `step_limit` when the
         steps-per-second budget granted fewer steps than asked)."""
         try:
-            while not await self.step_slice(kind):
+            while not await self.step_slice():
                 pass
             await self.session.send_status()
             if limited:
@@ -189,9 +189,18 @@ class Player:
 
     # --- pacing -------------------------------------------------------------------------
 
+    def frames_per_second(self) -> float:
+        """The frame cap; in a crowd (more sessions play than there are workers) the lower
+        NP_CROWDED_FRAMES_PER_SECOND: frames a second the eye still follows, and each frame's
+        share of the workers goes to a larger burst of training."""
+        pool, s = self.session.runtime.pool, self.settings
+        if pool.players > pool.workers:
+            return min(s.frames_per_second, s.crowded_frames_per_second)
+        return s.frames_per_second
+
     def fair_share(self) -> FairShare:
         pool = self.session.runtime.pool
-        return FairShare(pool.workers, pool.players, self.settings.frames_per_second)
+        return FairShare(pool.workers, pool.players, self.frames_per_second())
 
     def wanted_steps(self) -> int:
         return min(
@@ -200,24 +209,24 @@ class Player:
             self.steps_per_request(),
         )
 
-    def steps_for_next_frame(self, kind: FrameKind = "update") -> int:
-        """The fair burst (`FairShare.burst`) for a frame of `kind`, taken from the
-        learner's steps-per-second budget (0 when it is spent)."""
+    def steps_for_next_frame(self, light: bool = False) -> int:
+        """The fair burst (`FairShare.burst`) for the next frame (cheap if `light`), taken
+        from the learner's steps-per-second budget (0 when it is spent)."""
         workspace = self.session.workspace
         return workspace.steps.take(
-            self.fair_share().burst(self.wanted_steps(), workspace.cost, kind)
+            self.fair_share().burst(self.wanted_steps(), workspace.cost, light)
         )
 
-    def play_frame_kind(self) -> FrameKind:
+    def light_frame(self) -> bool:
+        """Whether the play loop's next frame is a cheap one (`FairShare.light`)."""
+        teaching = self.session.workspace.room is not None
         cost = self.session.workspace.cost
-        return self.fair_share().frame_kind(self.session.frame_kind, cost, time.monotonic())
+        return self.fair_share().light(teaching, cost, time.monotonic())
 
-    def edit_frame_kind(self) -> FrameKind:
-        """An edit's frame: light too while the play loop sends light frames (the lab still
+    def edit_is_light(self) -> bool:
+        """An edit's frame: cheap too while the play loop sends cheap frames (the lab still
         puts in the maps that the edit itself changed)."""
-        if self.running and self.play_frame_kind() == "light":
-            return "light"
-        return self.session.frame_kind
+        return self.running and self.light_frame()
 
     # --- training -----------------------------------------------------------------------
 
@@ -231,36 +240,36 @@ class Player:
         return max(1, chunk)
 
     async def train_and_send(
-        self, steps: int, interactive: bool = True, kind: FrameKind | None = None
+        self, steps: int, interactive: bool = True, light: bool = False
     ) -> None:
-        """Train `steps` steps in slices (`slice_steps`), then send one frame (of `kind`,
-        by default the session's `frame_kind`). Between slices, other learners' calls take
-        their turn. Not `interactive`: a burst of the play loop."""
-        kind = kind or self.session.frame_kind
+        """Train `steps` steps in slices (`slice_steps`), then send one frame (cheap if
+        `light`). Between slices, other learners' calls take their turn. Not `interactive`:
+        a burst of the play loop."""
         while steps > 0:
             n = min(self.slice_steps(), steps)
             steps -= n
-            if await self.train_slice(n, steps == 0, interactive, kind):
+            if await self.train_slice(n, steps == 0, interactive, light):
                 return
 
-    async def train_slice(self, n: int, last: bool, interactive: bool, kind: FrameKind) -> bool:
+    async def train_slice(self, n: int, last: bool, interactive: bool, light: bool = False) -> bool:
         """Train `n` steps on a worker; send the frame when `last`, or when the lab stopped
         early (diverged, finished): True when a frame was sent (the training is over)."""
         session = self.session
         workspace = session.workspace
         lab, cost, pool = workspace.lab, workspace.cost, session.runtime.pool
         playing = not interactive
+        framing = session.framing(light)
 
         def train() -> str | None:
-            text, trained, framed = lab.train(n, kind if last else None, playing)
-            cost.record(trained, n, framed if last else None, kind == "light")
+            text, trained, framed = lab.train(n, framing if last else None, playing)
+            cost.record(trained, n, framed if last else None, light)
             return text
 
         workspace.dirty = True  # due for a checkpoint
         text = await pool.run(workspace.lane, train, interactive)
         session.metrics.steps.labels(session.lab_name).inc(n)
         if text is None and (lab.diverged or lab.finished):  # stopped early: show where
-            text = await pool.run(workspace.lane, lambda: lab.frame(kind), interactive)
+            text = await pool.run(workspace.lane, lambda: lab.frame(framing), interactive)
         if text is None:
             return False
         await session.send_frame_text(text)
@@ -303,19 +312,19 @@ class Player:
         previous = None
         try:
             while True:
-                period = max(1.0 / self.settings.frames_per_second, session.lab.play_period)
+                period = max(1.0 / self.frames_per_second(), session.lab.play_period)
                 started = time.monotonic()
                 if previous is not None:  # a frame is late when the last one took too long
                     late = started - previous > LATE * period
                     session.workspace.cost.pace(late, self.wanted_steps())
                 previous = started
                 try:
-                    kind = self.play_frame_kind()
-                    steps = self.steps_for_next_frame(kind)
+                    light = self.light_frame()
+                    steps = self.steps_for_next_frame(light)
                     if steps == 0:  # over the steps-per-second budget: wait for it to refill
                         await asyncio.sleep(session.workspace.steps.seconds_until(1))
                         continue
-                    await self.train_and_send(steps, False, kind)
+                    await self.train_and_send(steps, False, light)
                 except WebSocketDisconnect:
                     return  # the receive loop sees the close and cleans up
                 except LabGone as exc:  # its process died: rebuilt, shown (status too)

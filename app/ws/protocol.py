@@ -19,13 +19,18 @@ from app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
     GetState,
     Message,
     OpenRoom,
+    PageDraws,
     Pause,
     Ping,
     Play,
     Reset,
     Resume,
+    RoomPreset,
+    RoomReport,
+    RoomTour,
     SetSpeed,
     SetState,
+    Spotlight,
     Step,
     Teach,
     Unfollow,
@@ -100,7 +105,8 @@ class Room(Message):
 
     `role` is `teacher` (its frames are shown to the room; `key` only when the room was just
     opened), `student` (its screen shows the teacher's frames) or `none`; `ended` when the
-    room closed under it.
+    room closed under it; `moved` when the teacher opened the lesson `lab` (the student's
+    page goes there and follows on).
     """
 
     type: Literal["room"] = "room"
@@ -109,3 +115,28 @@ class Room(Message):
     lab: str | None = None
     key: str | None = None
     ended: bool = False
+    moved: bool = False
+
+
+class Roster(Message):
+    """The teacher's roster: learners that joined or changed since the last one (each as
+    `app.rooms.roster.entry` makes it), and the ids of those that left."""
+
+    type: Literal["roster"] = "roster"
+    learners: list[dict[str, Any]]
+    gone: list[str]
+
+
+class RoomPresetSent(Message):
+    """To a learner: the teacher sent everyone the preset `name` (a frame of it follows)."""
+
+    type: Literal["room_preset"] = "room_preset"
+    name: str
+
+
+class RoomReach(Message):
+    """To a room's teacher: whether its students on other replicas get its frames (false
+    while Redis is away; those on the teacher's own replica still do)."""
+
+    type: Literal["room_reach"] = "room_reach"
+    reachable: bool

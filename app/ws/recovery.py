@@ -91,14 +91,14 @@ class Recovery:
         """The learner's whole saved state (a link, a file) in place of the lab's: it is
         also the lab's checkpoint, for free."""
         session = self.session
-        state = validate_state(session.lab, data)
+        state = validate_state(session.lab, data, session.settings)
         await self.replace_lab(session.lab.restore, state)
         session.workspace.keep(state)
         session.workspace.dirty = False
 
     async def reset(self) -> None:
         session = self.session
-        await self.replace_lab(session.lab.reset, session.frame_kind)
+        await self.replace_lab(session.lab.reset, session.framing())
         session.workspace.dirty = True  # due for a checkpoint
 
     async def replace_lab(self, method, *args) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from app.aio import cancel_quietly
 from app.protocol import LabError
 from app.rooms import Mailbox, RoomError, RoomHub
-from app.rooms.hub import END, FRAME
+from app.rooms.hub import END, FRAME, MOVE, TOUR
 from app.ws import protocol as p
 from app.ws.checks import validate_state
 
@@ -73,14 +73,14 @@ class RoomLink:
         runtime.room_guesses.failed(session.client)
         runtime.room_guesses_by_session.failed(session.id)
 
-    async def lookup(self, code: str) -> str:
-        """The lab of the open room `code`, which must be this session's."""
+    async def lookup(self, code: str, same_lab: bool = True) -> str:
+        """The lab of the open room `code`, which must be this session's (`same_lab`)."""
         self.check_guesses()
         lab = await self.rooms.lookup(code)
         if lab is None:
             self.wrong_guess()
             raise RoomError("no_room", "There is no open room with that code.", code=code)
-        if lab != self.session.lab_name:
+        if same_lab and lab != self.session.lab_name:
             raise RoomError("room_other_lab", "That room is on another page.", code=code, lab=lab)
         return lab
 
@@ -97,6 +97,7 @@ class RoomLink:
             await session.send(p.Room(role="teacher", code=workspace.room, lab=session.lab_name))
             return
         teacher = workspace.make_teacher(session.runtime.pool, session.client)
+        session.class_view.teach(teacher)
         code, key = await self.rooms.open(session.lab_name, teacher)
         workspace.room, workspace.teacher = code, teacher
         log.info("room opened", extra={"room": code, "lab": session.lab_name})
@@ -114,24 +115,34 @@ class RoomLink:
         await self.session.send(p.Room(role="none", code=code, ended=True))
 
     async def teach(self, code: str, key: str) -> None:
-        lab = await self.lookup(code)
+        """Teach the room `code` from this page: another tab, a reload, or the teacher's
+        next lesson (the room, and its students, follow the teacher there)."""
+        await self.lookup(code, same_lab=False)
         session, workspace = self.session, self.session.workspace
+        lab = session.lab_name
         if workspace.room == code:  # already teaching it (a page that re-attaches after a reload)
             await session.send(p.Room(role="teacher", code=code, lab=lab))
             return
         if workspace.room is not None:
             await session.runtime.release(workspace)
         teacher = workspace.make_teacher(session.runtime.pool, session.client)
+        session.class_view.teach(teacher)
         try:
-            await self.rooms.teach(code, key, teacher)
+            await self.rooms.teach(code, key, teacher, lab)
         except RoomError as exc:
             if exc.code == "bad_room_key":
                 self.wrong_guess()
             raise
         workspace.room, workspace.teacher = code, teacher
-        log.info("room taken over with its key", extra={"room": code})
+        log.info("room taught from a page", extra={"room": code, "lab": lab})
         await session.send(p.Room(role="teacher", code=code, lab=lab))
         await self.show_own_lab()
+
+    async def tour(self, step: int | None) -> None:
+        """The teacher's tour step, for the room's students (and late joiners)."""
+        if self.session.workspace.room is None:
+            return  # a page's tour outside a room: nobody to show it to
+        await self.publish(TOUR, p.RoomTour(type="room_tour", step=step).model_dump_json())
 
     def taken_over(self, code: str) -> None:
         """The hub gave our room to another session (it had the key), or the room ended."""
@@ -142,29 +153,39 @@ class RoomLink:
 
     # --- following ----------------------------------------------------------------------
 
-    async def follow(self, code: str) -> None:
+    async def follow(self, code: str, name: str = "") -> None:
         session = self.session
         if session.workspace.room is not None:
             raise RoomError("room_teaching", "Close your own room before following another.")
         lab = await self.lookup(code)
         await self.stop_following()
         await session.player.stop()
-        mailbox = Mailbox()
+        mailbox = Mailbox(lab)
         await self.rooms.follow(code, mailbox)
         self.following = Following(code, lab, mailbox)
         await session.send(p.Room(role="student", code=code, lab=lab))
         self.following.forwarder = asyncio.create_task(
             self.forward(self.following), name=f"follow-{session.id}"
         )
+        await session.class_view.join(code, name)
 
     async def forward(self, following: Following) -> None:
         """Send the teacher's newest frames and statuses as they come, skipping stale ones."""
         session = self.session
         while True:
             for kind, text in await following.mailbox.get():
+                if kind == MOVE:  # the teacher opened another lesson: the page goes there
+                    self.following = None
+                    await self.rooms.unfollow(following.code, following.mailbox)
+                    await session.class_view.leave()  # its page rejoins from the new lesson
+                    await session.send(
+                        p.Room(role="student", code=following.code, lab=text, moved=True)
+                    )
+                    return
                 if kind == END:
                     self.following = None
                     await self.rooms.unfollow(following.code, following.mailbox)
+                    await session.class_view.leave()
                     await session.send(p.Room(role="none", code=following.code, ended=True))
                     await self.show_own_lab()
                     return
@@ -174,6 +195,7 @@ class RoomLink:
 
     async def unfollow(self) -> None:
         await self.stop_following()
+        await self.session.class_view.leave()
         await self.session.send(p.Room(role="none"))
         await self.show_own_lab()
 
@@ -190,10 +212,11 @@ class RoomLink:
         if self.following is None:
             raise LabError("not_following", "Fork copies a room you follow; follow one first.")
         session, code = self.session, self.following.code
-        state = validate_state(session.lab, await self.rooms.fetch_state(code))
+        state = validate_state(session.lab, await self.rooms.fetch_state(code), session.settings)
         await self.stop_following()
         await session.send(p.Room(role="none", code=code))
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))
         session.workspace.keep(state)
         await session.send_status()
+        await session.class_view.report(p.RoomReport(type="room_report"))  # now on their own
         log.info("room forked", extra={"room": code})

@@ -19,7 +19,7 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
-from app.labrun.labcalls import FrameKind
+from app.labrun.labcalls import Framing
 from app.labrun.labhost import LabHandle
 from app.logs import session_id
 from app.protocol import LabError
@@ -30,8 +30,10 @@ from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.backlog import Backlog
 from app.ws.checks import read_command
+from app.ws.classview import ClassView
 from app.ws.limits import TokenBucket
 from app.ws.outbox import Outbox
+from app.ws.page import PageRecord
 from app.ws.player import Player, max_steps_per_frame
 from app.ws.recovery import Recovery
 from app.ws.roomlink import RoomLink
@@ -43,17 +45,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
-# not go on (the page reconnects), 1013 try again later; 4000 (private range): this
-# session's work continues in another connection.
+# not go on (the page reconnects), 1012 service restart (this replica stops: the page
+# reconnects at once, to another one, and resumes), 1013 try again later; 4000 (private
+# range): this session's work continues in another connection.
 CLOSE_IDLE = 1000
 CLOSE_POLICY = 1008
 CLOSE_UNAVAILABLE = 1011
+CLOSE_RESTART = 1012
 CLOSE_FULL = 1013
 CLOSE_REPLACED = 4000
 
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
-FOLLOWER_COMMANDS = (p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume)
+FOLLOWER_COMMANDS = (
+    p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws, p.RoomReport
+)
 
 
 def public_limits(settings: Settings) -> dict[str, float | int]:
@@ -90,11 +96,14 @@ class Session:
         self.resume_token = secrets.token_urlsafe(16)  # a secret: never logged
         self.outbox = Outbox(websocket, self.settings.send_timeout_seconds)
         self.limiter = TokenBucket(self.settings.max_messages_per_second)
+        self.page = PageRecord()  # what the tab holds of the lab's frames
         self.player = Player(self)
-        self.room_link = RoomLink(self)
         self.backlog = Backlog(self)  # commands behind a long step
         self.recovery = Recovery(self)  # the lab rebuilt, restored or reset
         self.handed_over = False  # its workspace was resumed by another connection
+        self.moved = False  # its work left this replica (drain): nothing to park here
+        self.room_link = RoomLink(self)
+        self.class_view = ClassView(self)
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -106,6 +115,8 @@ class Session:
     def attach(self, workspace: Workspace) -> None:
         self.workspace = workspace
         workspace.on_revoked = self.room_link.taken_over
+        if workspace.teacher is not None:  # a resumed teacher: its room's roster comes here
+            self.class_view.teach(workspace.teacher)
 
     def detach(self) -> Workspace:
         """Hand the workspace back (to be parked); this session is over."""
@@ -133,6 +144,7 @@ class Session:
         """A frame of this session's own lab: to the tab, and to the room it teaches (while
         teaching, `text` is a room's pair of frames: the tab is sent the small one)."""
         await self.send_text(room_frames.split(text)[0])
+        self.page.shown()
         self.metrics.frames.labels(self.lab_name, "lab").inc()
         await self.room_link.publish(FRAME, text)
 
@@ -156,15 +168,17 @@ class Session:
         """`method(*args)` of this session's lab handle, on its lane (after earlier calls)."""
         return await self.runtime.pool.run(self.workspace.lane, lambda: method(*args))
 
-    @property
-    def frame_kind(self) -> FrameKind:
-        """Frames after an edit: what changed, and while teaching a room, the whole frame
-        too (for students who join late, or whose screens skip frames)."""
-        return "room" if self.workspace.room is not None else "update"
+    def framing(self, light: bool = False) -> Framing:
+        """The next frame of this session's lab: the parts its page lacks in full, the others
+        where they changed (`light`: the cheap frame of a crowded server), and while teaching
+        a room, the room's whole frame too (for students who join late, or whose screens
+        skip frames)."""
+        return Framing(self.page.parts(light), self.workspace.room is not None)
 
     async def send_frame(self) -> None:
-        """A full frame: the page (new, or back from a room) may show nothing of this lab."""
-        await self.send_frame_text(await self.call_lab(self.lab.frame))
+        """Everything: the page (new, or back from a room) may show nothing of this lab."""
+        self.page.forget()
+        await self.send_frame_text(await self.call_lab(self.lab.frame, self.framing()))
 
     # --- the session's life -------------------------------------------------------------
 
@@ -221,6 +235,21 @@ class Session:
         await self.backlog.cancel()
         await self.player.stop()
         await self.room_link.stop_following()
+        await self.class_view.stop()
+
+    async def move_out(self) -> None:
+        """This replica stops (SIGTERM, app/drain.py): leave the tab's whole state in the
+        resume store (Redis), or without one in the page (restored wherever it reconnects),
+        then close with 1012 so that the page reconnects at once, to another replica."""
+        self.moved = True
+        await self.stop_work()
+        with contextlib.suppress(Exception):
+            state = (await self.call_lab(self.lab.snapshot)).model_dump(mode="json")
+            store = self.runtime.resume_store
+            if not await store.put(self.resume_token, self.lab_name, state, self.workspace.playing):
+                await self.send(p.State(lab=self.lab_name, state=state))
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=CLOSE_RESTART, reason="server restarting")
 
     async def close_idle(self) -> None:
         """Leave the page its state (to restore if the resume grace runs out), then close."""
@@ -261,6 +290,8 @@ class Session:
         match command:
             case p.Ping():
                 await self.send(p.Pong())
+            case p.PageDraws(parts=parts):
+                self.page.draws = frozenset(parts)  # the next frame leaves them out
             case p.Play():
                 await player.play()
             case p.Pause():
@@ -283,14 +314,23 @@ class Session:
                 await room_link.close_room()
             case p.Teach(code=code, key=key):
                 await room_link.teach(normalize_code(code), key)
-            case p.Follow(code=code):
-                await room_link.follow(normalize_code(code))
+            case p.Follow(code=code, name=name):
+                await room_link.follow(normalize_code(code), name)
             case p.Unfollow():
                 await room_link.unfollow()
             case p.Fork():
                 await room_link.fork()
+            case p.RoomTour(step=step):
+                await room_link.tour(step)
+            case p.RoomReport():
+                await self.class_view.report(command)
+            case p.Spotlight(learner=learner):
+                await self.class_view.spotlight(learner)
+            case p.RoomPreset(name=name):
+                await self.class_view.send_preset(name)
             case _:
-                text = await self.call_lab(self.lab.handle, command, player.edit_frame_kind())
+                framing = self.framing(player.edit_is_light())
+                text = await self.call_lab(self.lab.handle, command, framing)
                 self.workspace.dirty = True
                 await self.send_frame_text(text)
 

@@ -26,7 +26,7 @@ class TrainingCost:
 
     step_seconds: float = 0.0
     frame_seconds: float = 0.0  # a whole frame (with the maps, for labs that have them)
-    light_seconds: float = 0.0  # a light frame (see `Lab.light_frame`)
+    light_seconds: float = 0.0  # a light frame (the `LIGHT` parts: maps, metrics stale)
     #: Halved when a frame came late, grown by one when it was on time: the way TCP finds
     #: what a network can carry, this finds what the server can train without slowing frames,
     #: whatever else (other learners, other programs) is using the machine.

@@ -5,6 +5,7 @@ strokes (``strokes``), the generative pages' 5x5 patterns and 2-D distributions
 (``patterns``, ``distributions``) and the recurrent page's sequence tasks
 (``sequence_tasks``).
 
-Everything here is generated from a seed, so a preset or a tour can quote its numbers.
+Everything here is generated from a seed, so a preset or a tour can quote its numbers;
+except ``digits``: real handwriting, read from the file shipped beside it.
 Nothing is re-exported here, so ``import engine.data`` stays cheap.
 """

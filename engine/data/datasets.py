@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,6 +242,9 @@ class BatchSampler:
 
     def indices(self, step: int) -> np.ndarray:
         start = step * self.batch_size
+        epoch, offset = divmod(start, self.n)
+        if offset + self.batch_size <= self.n:  # within one epoch (most steps): a slice
+            return self.order(epoch)[offset : offset + self.batch_size]
         positions = np.arange(start, start + self.batch_size)
         epochs, offsets = np.divmod(positions, self.n)
         if epochs[0] == epochs[-1]:
@@ -281,9 +284,28 @@ def _number(text: str, line: int, column: str) -> float:
     )
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of each CSV record. Lines may end in "\n", "\r\n" or a lone "\r"
+    (old Mac files; newline="" as for a file); what the reader cannot read (a field over
+    its 131,072 characters) is a `CsvError`, not a crash."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CsvError(
+                "csv_unreadable", f"Line {line} cannot be read as CSV ({exc}).", line=line
+            ) from None
+        yield line, fields
+        line += 1
+
+
 def _read_rows(text: str, max_rows: int, max_abs: float) -> list[tuple[float, float, float]]:
     rows: list[tuple[float, float, float]] = []
-    for line, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for line, fields in _records(text):
         fields = [f.strip() for f in fields]
         if not any(fields):
             continue  # blank lines are harmless

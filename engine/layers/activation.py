@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from engine.activations import activation_backward, activation_forward, get_activation
@@ -15,6 +13,8 @@ class Activation(Layer):
 
     Trace: "z" (input), "a" (output); after backward also "da" and "dz".
     """
+
+    config_fields = ("activation",)
 
     def __init__(self, activation: str = "relu") -> None:
         super().__init__()
@@ -28,12 +28,8 @@ class Activation(Layer):
         return a
 
     def backward(self, da: np.ndarray) -> np.ndarray:
-        if "a" not in self.cache:
-            raise RuntimeError("Activation.backward called before forward")
+        a = self._from_forward("a")
         da = np.asarray(da, dtype=np.float64)
-        dz = activation_backward(self.activation, self.cache["z"], self.cache["a"], da)
+        dz = activation_backward(self.activation, self.cache["z"], a, da)
         self.cache["da"], self.cache["dz"] = da, dz
         return dz
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": "activation", "activation": self.activation}

@@ -11,18 +11,21 @@ A layer owns
     (``Sequential.predict`` does this so predictions don't clobber the trace the UI shows);
   * ``training``: True in training mode (matters for layers like dropout / batch norm).
 
-Subclasses implement ``forward`` and ``backward`` (and usually ``describe``); the rest is
-shared here.
+Subclasses implement ``forward`` and ``backward`` and name their constructor arguments in
+``config_fields`` (what ``describe`` reports); the rest is shared here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 
 class Layer:
+    #: The constructor arguments ``describe`` reports, kept as attributes of the same names.
+    config_fields: ClassVar[tuple[str, ...]] = ()
+
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
@@ -41,8 +44,12 @@ class Layer:
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
-        """JSON-able config, e.g. {"type": "dense", "n_in": 3, ...}."""
-        return {"type": type(self).__name__.lower()}
+        """JSON-able config, e.g. {"type": "dense", "n_in": 3, ...}: the class's name in lower
+        case and the ``config_fields``."""
+        return {
+            "type": type(self).__name__.lower(),
+            **{name: getattr(self, name) for name in self.config_fields},
+        }
 
     # --- shared ---------------------------------------------------------------------------
 
@@ -64,6 +71,24 @@ class Layer:
     def zero_grad(self) -> None:
         for g in self.grads.values():
             g.fill(0.0)
+
+    def _input(self, x: np.ndarray, *axes: int | str) -> np.ndarray:
+        """``x`` as float64, refused (ValueError) unless it has one axis per entry of ``axes``:
+        an int is the size that axis must have, a str names an axis of any size ("N")."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != len(axes) or any(
+            isinstance(a, int) and a != n for a, n in zip(axes, x.shape, strict=True)
+        ):
+            shape = ", ".join(map(str, axes))
+            name = type(self).__name__
+            raise ValueError(f"{name} expects input of shape ({shape}), got {x.shape}")
+        return x
+
+    def _from_forward(self, key: str) -> np.ndarray:
+        """What forward cached under ``key``: a backward before any forward is refused."""
+        if key not in self.cache:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self.cache[key]
 
     def _init_params(self, **params: np.ndarray) -> None:
         """Register parameters (as float64) and matching zero gradients."""

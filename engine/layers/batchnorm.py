@@ -21,8 +21,6 @@ biased one (divide by N), the same that normalized the batch.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from engine.layers.base import Layer
@@ -162,6 +160,8 @@ class BatchNorm(Layer):
     training mode "mean"/"std" are the batch's; in eval mode the running ones.
     """
 
+    config_fields = ("n_features", "momentum", "eps")
+
     def __init__(self, n_features: int, momentum: float = 0.9, eps: float = 1e-5) -> None:
         super().__init__()
         if int(n_features) < 1:
@@ -180,11 +180,7 @@ class BatchNorm(Layer):
         )
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != self.n_features:
-            raise ValueError(
-                f"BatchNorm expects input of shape (N, {self.n_features}), got {x.shape}"
-            )
+        x = self._input(x, "N", self.n_features)
         if x.shape[0] == 0:
             raise ValueError("BatchNorm needs a non-empty batch")
         # Copies: the optimizer updates params in place, the trace must keep what was used.
@@ -208,18 +204,9 @@ class BatchNorm(Layer):
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "out" not in self.cache:
-            raise RuntimeError("BatchNorm.backward called before forward")
+        self._from_forward("out")
         dout = np.asarray(dout, dtype=np.float64)
         backward = batchnorm_backward if self._normalized_by_batch else batchnorm_eval_backward
         dx, dgamma, dbeta = backward(dout, self.cache)
         self._set_grads(gamma=dgamma, beta=dbeta)
         return dx
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "type": "batchnorm",
-            "n_features": self.n_features,
-            "momentum": self.momentum,
-            "eps": self.eps,
-        }

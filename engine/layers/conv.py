@@ -116,6 +116,8 @@ class Conv2D(Layer):
     each channel's share of the sum (figure B-11's three matrices for an RGB image).
     """
 
+    config_fields = ("in_channels", "filters", "kernel_size", "stride", "padding", "init")
+
     def __init__(
         self,
         in_channels: int,
@@ -140,11 +142,7 @@ class Conv2D(Layer):
         self._init_params(w=get_initializer(init)(shape, rng), b=np.zeros(self.filters))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"Conv2D expects input of shape (N, {self.in_channels}, H, W), got {x.shape}"
-            )
+        x = self._input(x, "N", self.in_channels, "H", "W")
         z, (*_, windows) = conv2d_forward(
             x, self.params["w"], self.params["b"], self.stride, self.padding
         )
@@ -152,8 +150,7 @@ class Conv2D(Layer):
         return z
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "z" not in self.cache:
-            raise RuntimeError("Conv2D.backward called before forward")
+        self._from_forward("z")
         c = self.cache
         cache = (c["x"], self.params["w"], self.params["b"], self.stride, self.padding)
         dx, dw, db = conv2d_backward(np.asarray(dout, dtype=np.float64), (*cache, c["windows"]))
@@ -170,14 +167,3 @@ class Conv2D(Layer):
             out["products"] = products
             out["channel_maps"] = products.sum(axis=(-2, -1))
         return out
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "type": "conv2d",
-            "in_channels": self.in_channels,
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "stride": self.stride,
-            "padding": self.padding,
-            "init": self.init,
-        }

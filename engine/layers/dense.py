@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -47,6 +46,8 @@ class Dense(Layer):
     Pass ``rng`` to share one generator across layers, or ``seed`` for a fresh one.
     """
 
+    config_fields = ("n_in", "n_out", "activation", "init", "use_bias")
+
     def __init__(
         self,
         n_in: int,
@@ -76,17 +77,14 @@ class Dense(Layer):
         return self.params["b"] if self.use_bias else np.zeros(self.n_out)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != self.n_in:
-            raise ValueError(f"Dense expects input of shape (N, {self.n_in}), got {x.shape}")
+        x = self._input(x, "N", self.n_in)
         z, _ = dense_forward(x, self.params["w"], self.bias)
         a = activation_forward(self.activation, z)
         self.cache = {"x": x, "z": z, "a": a}
         return a
 
     def backward(self, da: np.ndarray) -> np.ndarray:
-        if "a" not in self.cache:
-            raise RuntimeError("Dense.backward called before forward")
+        self._from_forward("a")
         da = np.asarray(da, dtype=np.float64)
         c = self.cache
         dz = activation_backward(self.activation, c["z"], c["a"], da)
@@ -94,16 +92,6 @@ class Dense(Layer):
         self._set_grads(w=dw, **({"b": db} if self.use_bias else {}))
         c["da"], c["dz"] = da, dz
         return dx
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "type": "dense",
-            "n_in": self.n_in,
-            "n_out": self.n_out,
-            "activation": self.activation,
-            "init": self.init,
-            "use_bias": self.use_bias,
-        }
 
 
 def dense_stack_outputs(

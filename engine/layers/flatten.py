@@ -6,8 +6,6 @@ PyTorch's Flatten do) so a dense layer can take them as its inputs.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from engine.layers.base import Layer
@@ -35,9 +33,5 @@ class Flatten(Layer):
         return z
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "x" not in self.cache:
-            raise RuntimeError("Flatten.backward called before forward")
-        return flatten_backward(np.asarray(dout, dtype=np.float64), self.cache["x"].shape)
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": "flatten"}
+        x = self._from_forward("x")
+        return flatten_backward(np.asarray(dout, dtype=np.float64), x.shape)

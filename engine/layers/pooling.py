@@ -33,13 +33,35 @@ def pool2d_forward(
     ow = conv_output_size(x.shape[3], size, stride)
     windows = windows_of(x, size, size, stride, oh, ow)
     if mode == "max":
-        flat = windows.reshape(*windows.shape[:4], size * size)
-        argmax = np.argmax(flat, axis=-1)
-        out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]
+        out, argmax = _window_max(x, size, stride, oh, ow)
     else:
         argmax = None
         out = windows.mean(axis=(-2, -1))
     return out, (x, size, stride, mode, windows, argmax)
+
+
+def _window_max(
+    x: np.ndarray, size: int, stride: int, oh: int, ow: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's largest value and the flat index of its first largest pixel.
+
+    One strided slice of x per position inside the window (size * size of them), compared
+    element by element: the same numbers as an argmax over each window's pixels, without
+    copying the windows out (np.argmax along a last axis of 4 is slow for many windows).
+    """
+    best, arg = None, np.zeros((*x.shape[:2], oh, ow), dtype=np.intp)
+    for p in range(size):
+        for q in range(size):
+            v = x[
+                :, :, p : p + (oh - 1) * stride + 1 : stride, q : q + (ow - 1) * stride + 1 : stride
+            ]
+            if best is None:
+                best = v.copy()
+                continue
+            larger = v > best  # strictly: ties keep the first pixel, as np.argmax does
+            np.maximum(best, v, out=best)
+            np.copyto(arg, p * size + q, where=larger)
+    return best, arg
 
 
 def pool2d_backward(dout: np.ndarray, cache: tuple[Any, ...]) -> np.ndarray:
@@ -71,6 +93,8 @@ class Pool2D(Layer):
 
     mode: PoolMode
 
+    config_fields = ("size", "stride")
+
     def __init__(self, size: int = 2, stride: int | None = None) -> None:
         super().__init__()
         stride = size if stride is None else stride
@@ -79,9 +103,7 @@ class Pool2D(Layer):
         self.size, self.stride = int(size), int(stride)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 4:
-            raise ValueError(f"{type(self).__name__} expects (N, C, H, W), got {x.shape}")
+        x = self._input(x, "N", "C", "H", "W")
         z, (*_, windows, argmax) = pool2d_forward(x, self.size, self.stride, self.mode)
         self.cache = {"x": x, "z": z, "windows": windows}
         if argmax is not None:
@@ -89,14 +111,10 @@ class Pool2D(Layer):
         return z
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "z" not in self.cache:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        self._from_forward("z")
         c = self.cache
         cache = (c["x"], self.size, self.stride, self.mode, c["windows"], c.get("argmax"))
         return pool2d_backward(np.asarray(dout, dtype=np.float64), cache)
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": f"{self.mode}pool2d", "size": self.size, "stride": self.stride}
 
 
 class MaxPool2D(Pool2D):

@@ -167,6 +167,8 @@ class Recurrent(Layer):
     step_forward: ClassVar[Callable[..., tuple]]
     step_backward: ClassVar[Callable[..., tuple]]
 
+    config_fields = ("n_in", "n_hidden", "recurrent_scale", "clip_norm", "init")
+
     def __init__(
         self,
         n_in: int,
@@ -227,12 +229,9 @@ class Recurrent(Layer):
         return array[..., k * self.n_hidden : (k + 1) * self.n_hidden]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 3 or x.shape[2] != self.n_in or x.shape[1] < 1:
-            raise ValueError(
-                f"{type(self).__name__} expects input of shape (N, T >= 1, {self.n_in}), "
-                f"got {x.shape}"
-            )
+        x = self._input(x, "N", "T >= 1", self.n_in)
+        if x.shape[1] < 1:
+            raise ValueError(f"{type(self).__name__} needs at least one time step, got {x.shape}")
         state0 = tuple(np.zeros((x.shape[0], self.n_hidden)) for _ in range(self.N_STATE))
         p = self.params
         h, stacked = unroll_forward(type(self).step_forward, x, state0, p["wx"], p["wh"], p["b"])
@@ -240,11 +239,10 @@ class Recurrent(Layer):
         return h
 
     def backward(self, dh: np.ndarray) -> np.ndarray:
-        if "h" not in self.cache:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        h = self._from_forward("h")
         dh = np.asarray(dh, dtype=np.float64)
-        if dh.shape != self.cache["h"].shape:
-            raise ValueError(f"expected dh of shape {self.cache['h'].shape}, got {dh.shape}")
+        if dh.shape != h.shape:
+            raise ValueError(f"expected dh of shape {h.shape}, got {dh.shape}")
         steps = {k: v for k, v in self.cache.items() if k not in _BACKWARD_RECORD}
         dx, _, (dwx, dwh, db), record = unroll_backward(
             type(self).step_backward,
@@ -260,15 +258,8 @@ class Recurrent(Layer):
         return dx
 
     def describe(self) -> dict[str, Any]:
-        return {
-            "type": type(self).__name__.lower(),
-            "n_in": self.n_in,
-            "n_hidden": self.n_hidden,
-            "recurrent_scale": self.recurrent_scale,
-            "clip_norm": self.clip_norm,
-            "memory_bias": self.memory_bias if self.MEMORY_GATE else None,
-            "init": self.init,
-        }
+        # The plain RNN has no gate to take a memory bias (its default is not one it uses).
+        return {**super().describe(), "memory_bias": self.memory_bias if self.MEMORY_GATE else None}
 
 
 # What backward adds to the cache; not part of the step caches it replays.

@@ -30,20 +30,14 @@ class LastStep(Layer):
     """(N, T, H) -> (N, H): the last time step. No parameters."""
 
     def forward(self, h: np.ndarray) -> np.ndarray:
-        h = np.asarray(h, dtype=np.float64)
-        if h.ndim != 3:
-            raise ValueError(f"LastStep expects (N, T, H), got {h.shape}")
+        h = self._input(h, "N", "T", "H")
         out, _ = last_step_forward(h)
         self.cache = {"h": h, "out": out}
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        if "h" not in self.cache:
-            raise RuntimeError("LastStep.backward called before forward")
-        return last_step_backward(np.asarray(dout, dtype=np.float64), self.cache["h"].shape)
-
-    def describe(self) -> dict[str, Any]:
-        return {"type": "laststep"}
+        h = self._from_forward("h")
+        return last_step_backward(np.asarray(dout, dtype=np.float64), h.shape)
 
 
 class TimeDistributed(Layer):
@@ -61,9 +55,7 @@ class TimeDistributed(Layer):
         self.grads = layer.grads
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 3:
-            raise ValueError(f"TimeDistributed expects (N, T, F), got {x.shape}")
+        x = self._input(x, "N", "T", "F")
         n, steps, _ = x.shape
         out = self.layer.forward(x.reshape(n * steps, -1))
         self.cache = self.layer.cache

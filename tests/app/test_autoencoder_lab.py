@@ -5,7 +5,6 @@ import pytest
 
 from app.data.images import digits, patterns
 from app.labs.autoencoder.commands import (
-    AutoencoderState,
     Decode,
     SetArchitecture,
     SetDataset,
@@ -17,10 +16,10 @@ from app.labs.autoencoder.lab import AutoencoderLab
 from app.labs.common.training_checks import OptimizerSpec
 from app.protocol import LabError
 from app.settings import Settings
-from tests.labutil import refused
+from tests.labutil import burst_stops_at_the_last_good_step, refused, restored
 
 
-def test_the_digits_come_from_scikit_learn_scaled_to_0_1_and_loaded_once():
+def test_the_digits_are_the_shipped_ones_scaled_to_0_1_and_loaded_once():
     data = digits()
     assert data.images.shape == (1797, 64) and data.side == 8
     assert data.images.min() == 0.0 and data.images.max() == 1.0
@@ -142,12 +141,11 @@ def test_limits_are_clear_errors_and_nothing_changes(lab, command, code):
 def test_snapshot_and_restore_rebuild_the_same_page(lab):
     lab.train(25)
     lab.handle(Decode(type="decode", x=0.1, y=0.2))
-    state = AutoencoderState.model_validate_json(lab.snapshot().model_dump_json())
-    other = AutoencoderLab(Settings())
-    other.restore(state)
+    other = restored(lab)
     mine, theirs = lab.frame(), other.frame()
     assert theirs.reconstructions == mine.reconstructions and theirs.step == 25
     assert theirs.probe == mine.probe
+    state = lab.snapshot()
     broken = state.model_copy(update={"weights": state.weights[:-1]})
     with pytest.raises(LabError) as err:
         other.restore(broken)
@@ -184,21 +182,13 @@ def test_divergence_stops_training_at_the_last_good_step_and_counts_only_those()
     # the reference takes one step at a time and keeps the weights after each good one.
     settings = Settings(max_abs_value=0.6)
     fast = SetOptimizer(type="set_optimizer", optimizer=OptimizerSpec(name="sgd", learning_rate=10))
-    reference = AutoencoderLab(settings)
-    reference.handle(fast)
-    good, last_good = 0, params(reference)
-    while good < 200:
-        reference.train(1)
-        if reference.diverged:
-            break
-        good += 1
-        last_good = params(reference)
-    assert 0 < good < 200  # it does diverge, after some good steps
-    lab = AutoencoderLab(settings)
-    lab.handle(fast)
-    lab.train(200)
-    assert lab.diverged
+
+    def make_lab():
+        lab = AutoencoderLab(settings)
+        lab.handle(fast)
+        return lab
+
+    lab, good = burst_stops_at_the_last_good_step(make_lab, params, most=200)
     frame = lab.frame()
-    assert lab.step_count == frame.step == good
+    assert frame.step == good
     assert frame.history["step"][-1] == good  # the history ends at the last good step
-    assert all(np.array_equal(a, b) for a, b in zip(params(lab), last_good, strict=True))

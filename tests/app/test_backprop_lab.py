@@ -9,9 +9,9 @@ from app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
 from app.labs.backprop.lab import BackpropLab
 from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
 from app.protocol import LabError
-from app.settings import Settings
 from engine.gradcheck import numerical_model_gradients, rel_error
-from tests.wsutil import open_lab, receive_until
+from tests.labutil import restored
+from tests.wsutil import ask, open_lab, receive_until
 
 
 def test_the_books_example_forward_and_loss(lab):
@@ -161,11 +161,21 @@ def test_targets_are_editable_and_checked(lab):
     assert info.value.code == "bad_index"
 
 
+@pytest.mark.parametrize("problem", ["binary", "multilabel"])
+def test_a_target_between_the_classes_has_no_accuracy_but_a_frame(lab, problem):
+    # Found by tests/app/test_fuzz_labs.py: the frame raised (binary accuracy needs 0 or 1).
+    lab.handle(SetProblem(type="set_problem", problem=problem))
+    assert lab.frame().metrics.accuracy is not None
+    lab.handle(SetTarget(type="set_target", value=0.5))
+    frame = lab.frame()
+    assert frame.metrics.accuracy is None and frame.metrics.misclassification is None
+    assert frame.metrics.mse > 0
+
+
 def test_snapshot_and_restore(lab):
     lab.handle(SetProblem(type="set_problem", problem="multilabel"))
     lab.train(5)
-    other = BackpropLab(Settings())
-    other.restore(BackpropLab.State.model_validate(lab.snapshot().model_dump(mode="json")))
+    other = restored(lab)
     assert other.frame().prediction == lab.frame().prediction
     data = lab.snapshot().model_dump() | {"targets": [[1.0]]}
     with pytest.raises(LabError) as info:
@@ -176,10 +186,8 @@ def test_snapshot_and_restore(lab):
 def test_loss_switch_while_playing_over_the_websocket(client):
     with open_lab(client, "backprop") as (ws, first):
         assert first["book"]["stages"][1]["prediction"] == pytest.approx(4.0)
-        ws.send_json({"type": "set_problem", "problem": "regression01"})
-        receive_until(ws, "frame")
-        ws.send_json({"type": "play"})
-        receive_until(ws, "frame")
+        ask(ws, {"type": "set_problem", "problem": "regression01"})
+        ask(ws, {"type": "play"})
         ws.send_json({"type": "set_loss", "loss": "binary_crossentropy"})
         for _ in range(50):
             frame = receive_until(ws, "frame")

@@ -11,7 +11,7 @@ from app.protocol import LabError
 from app.settings import Settings
 from engine.guard import params_within
 from engine.layers import BatchNorm, Dense
-from tests.labutil import refused
+from tests.labutil import refused, restored, train_until_diverged
 
 
 def configure(lab: BatchNormLab, **changes) -> None:
@@ -152,11 +152,7 @@ def test_divergence_stops_training_and_keeps_the_last_finite_state():
     lab = BatchNormLab(Settings())
     # Deep ReLU layers with 5x the usual weights and a large step blow up the plain run.
     configure(lab, activation="relu", depth=10, weight_scale=5, learning_rate=3, seed=1)
-    for _ in range(10):
-        lab.train(5)
-        if lab.diverged:
-            break
-    assert lab.diverged
+    train_until_diverged(lab, steps=5, rounds=10)
     frame = lab.frame()
     assert frame.diverged == ["plain"]
     assert frame.step == lab.step_count < 50
@@ -173,15 +169,13 @@ def test_snapshot_restores_the_same_page_in_a_new_lab(lab):
     lab.handle(SetView(type="set_view", view="post"))
     lab.handle(SetMode(type="set_mode", mode="eval"))
     lab.handle(Select(type="select", layer=4, neuron=2, batch=3, sample=9))
-    state = lab.snapshot()
-    other = BatchNormLab(Settings())
-    other.restore(BatchNormLab.State.model_validate(state.model_dump(mode="json")))
+    other = restored(lab)
     assert other.frame() == lab.frame()
     # And both continue identically.
     lab.train(5)
     other.train(5)
     assert other.frame() == lab.frame()
-    assert len(state.model_dump_json()) < Settings().max_message_bytes - 2_000
+    assert len(lab.snapshot().model_dump_json()) < Settings().max_message_bytes - 2_000
 
 
 @pytest.mark.parametrize(
@@ -238,11 +232,7 @@ def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
     # At the largest step with 5x ReLU weights the plain run sat at 4e211 unflagged while
     # only NaN counted; past NP_MAX_ABS_VALUE it now stops at the last sane weights.
     configure(lab, activation="relu", weight_scale=5, learning_rate=10)
-    for _ in range(20):
-        lab.train(10)
-        if lab.diverged:
-            break
-    assert lab.diverged
+    train_until_diverged(lab, steps=10, rounds=20)
     limit = lab.settings.max_abs_value
     assert all(params_within(run.model, limit) for run in lab.runs)
     text = lab.frame().model_dump_json()

@@ -5,7 +5,14 @@ import json
 import pytest
 
 from app.settings import Settings
-from tests.wsutil import assert_error, open_lab, receive_until
+from tests.wsutil import (
+    ask,
+    assert_error,
+    open_lab,
+    play_until_diverged,
+    receive_until,
+    step_then_play,
+)
 
 
 def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
@@ -23,32 +30,15 @@ def test_greeting_frame_carries_histograms_curves_and_the_formula(client):
 
 def test_step_trains_both_runs_and_play_streams_until_paused(client):
     with open_lab(client, "batchnorm") as (session, first):
-        session.send_json({"type": "step", "steps": 20})
-        frame = receive_until(session, "frame")
-        assert frame["step"] == 20
+        frame = step_then_play(session, 20, steps_per_frame=5)
         assert frame["curve"]["steps"][-1] == 20
         assert frame["runs"][1]["layers"][0]["counts"] != first["runs"][1]["layers"][0]["counts"]
-        assert receive_until(session, "status")["step"] == 20
-
-        session.send_json({"type": "set_speed", "steps_per_frame": 5})
-        assert receive_until(session, "status")["steps_per_frame"] == 5
-        session.send_json({"type": "play"})
-        assert receive_until(session, "status")["running"] is True
-        steps = [receive_until(session, "frame")["step"] for _ in range(3)]
-        assert steps == sorted(steps) and steps[0] >= 25 and steps[0] % 5 == 0
-        session.send_json({"type": "pause"})
-        status = receive_until(session, "status", limit=50)
-        while status["running"]:
-            status = receive_until(session, "status", limit=50)
-        assert status["step"] >= 35
 
 
 def test_mode_view_selection_and_configure(client):
     with open_lab(client, "batchnorm") as (session, _):
-        session.send_json({"type": "step", "steps": 30})
-        train = receive_until(session, "frame")
-        session.send_json({"type": "set_mode", "mode": "eval"})
-        ev = receive_until(session, "frame")
+        train = ask(session, {"type": "step", "steps": 30})
+        ev = ask(session, {"type": "set_mode", "mode": "eval"})
         assert ev["mode"] == "eval"
         assert ev["formula"]["u"] == ev["formula"]["running_mean"]
         assert ev["formula"]["batch_mean"] == train["formula"]["u"]
@@ -56,16 +46,16 @@ def test_mode_view_selection_and_configure(client):
         assert receive_until(session, "frame")["edges"][0] == pytest.approx(
             [k / 24 for k in range(25)], abs=1e-6
         )
-        session.send_json({"type": "select", "layer": 3, "neuron": 1, "batch": 2, "sample": 4})
-        formula = receive_until(session, "frame")["formula"]
+        formula = ask(
+            session, {"type": "select", "layer": 3, "neuron": 1, "batch": 2, "sample": 4}
+        )["formula"]
         assert (formula["layer"], formula["neuron"], formula["batch"], formula["sample"]) == (
             3,
             1,
             2,
             4,
         )
-        session.send_json({"type": "configure", "depth": 6, "activation": "relu"})
-        frame = receive_until(session, "frame")
+        frame = ask(session, {"type": "configure", "depth": 6, "activation": "relu"})
         assert frame["step"] == 0
         assert len(frame["runs"][0]["layers"]) == 6
         assert frame["config"]["activation"] == "relu"
@@ -106,12 +96,10 @@ def test_state_round_trips_through_get_state_and_set_state(client):
     with open_lab(client, "batchnorm") as (session, _):
         session.send_json({"type": "configure", "depth": 6, "seed": 4})
         session.send_json({"type": "step", "steps": 25})
-        session.send_json({"type": "set_mode", "mode": "eval"})
-        before = receive_until(session, "frame")
+        before = ask(session, {"type": "set_mode", "mode": "eval"})
         while before["mode"] != "eval":
             before = receive_until(session, "frame")
-        session.send_json({"type": "get_state"})
-        state = receive_until(session, "state")
+        state = ask(session, {"type": "get_state"}, "state")
         assert state["lab"] == "batchnorm"
         assert len(json.dumps(state["state"])) < Settings().max_message_bytes
     with open_lab(client, "batchnorm") as (session, first):
@@ -135,20 +123,7 @@ def test_divergence_is_reported_and_no_nan_reaches_the_client(client):
         )
         receive_until(session, "frame")
         session.send_json({"type": "set_speed", "steps_per_frame": 10})
-        session.send_json({"type": "play"})
-        texts = []
-        while True:
-            text = session.receive_text()
-            texts.append(text)
-            message = json.loads(text)
-            if message["type"] == "error":
-                assert message["code"] == "diverged"
-                break
-        status = receive_until(session, "status")
-        assert status == {**status, "running": False, "diverged": True}
-        frames = [json.loads(t) for t in texts if '"frame"' in t]
-        assert all("NaN" not in t and "Infinity" not in t for t in texts)
+        frames, _ = play_until_diverged(session)
         assert frames[-1]["diverged"] == ["plain"]
-        session.send_json({"type": "reset"})
-        frame = receive_until(session, "frame")
+        frame = ask(session, {"type": "reset"})
         assert frame["step"] == 0 and frame["diverged"] == []

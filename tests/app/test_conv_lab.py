@@ -7,25 +7,12 @@ import numpy as np
 import pytest
 
 from app import i18n
-from app.labs.conv.commands import (
-    LoadKernelPreset,
-    LoadPreset,
-    Paint,
-    SetConv,
-    SetHeadPool,
-    SetKernel,
-    SetKernelCell,
-    SetKernelSize,
-    SetMode,
-    SetPool,
-    SetRelu,
-    ShowWindow,
-)
 from app.labs.conv.lab import ConvLab
 from app.labs.conv.presets import BOOK_IMAGE
 from app.protocol import LabError
 from app.settings import Settings
 from engine.conv import conv2d, pool2d
+from tests.labutil import command, send
 from tests.labutil import refused as refused_without_change
 
 
@@ -82,9 +69,9 @@ def test_the_diagonal_note_points_at_the_right_cell(lab):
 
 
 def test_painting_a_stroke_recomputes_the_whole_pipeline(lab):
-    lab.handle(LoadPreset(type="load_preset", name="blank"))
+    send(lab, "load_preset", name="blank")
     assert lab.frame().conv.map == [[0.0] * 4] * 4
-    lab.handle(Paint(type="paint", cells=[(0, 0), (1, 1), (2, 2)], value=2))
+    send(lab, "paint", cells=[(0, 0), (1, 1), (2, 2)], value=2)
     frame = lab.frame()
     image = np.zeros((5, 5))
     image[[0, 1, 2], [0, 1, 2]] = 2
@@ -93,15 +80,15 @@ def test_painting_a_stroke_recomputes_the_whole_pipeline(lab):
     assert frame.conv.map[0][0] == 4 and frame.conv.map[2][2] == 2  # 2 + 2, then 2 + 0
     assert frame.pools[0].out == pool2d(expected, 2, 2, "max").tolist()
     assert frame.modified and "note.conv_book_figures" not in frame.notes
-    lab.handle(Paint(type="paint", cells=[(0, 0)], value=0))  # the eraser
+    send(lab, "paint", cells=[(0, 0)], value=0)  # the eraser
     assert lab.frame().conv.map[0][0] == 2
 
 
 def test_bad_paint_is_refused_with_a_reason(lab):
-    refused(lab, Paint(type="paint", cells=[(0, 0)], value=3), "conv_level")
-    error = refused(lab, Paint(type="paint", cells=[(0, 0), (5, 1)], value=1), "bad_index")
+    refused(lab, command(ConvLab, "paint", cells=[(0, 0)], value=3), "conv_level")
+    error = refused(lab, command(ConvLab, "paint", cells=[(0, 0), (5, 1)], value=1), "bad_index")
     assert error.params == {"what": "row", "value": 5, "last": 4}
-    refused(lab, Paint(type="paint", cells=[(0, 0)], value=1, channel=1), "bad_index")
+    refused(lab, command(ConvLab, "paint", cells=[(0, 0)], value=1, channel=1), "bad_index")
 
 
 @pytest.mark.parametrize(
@@ -117,7 +104,7 @@ def test_bad_paint_is_refused_with_a_reason(lab):
     ],
 )
 def test_invalid_stride_and_padding_are_explained_not_computed(lab, stride, padding, code, params):
-    error = refused(lab, SetConv(type="set_conv", stride=stride, padding=padding), code)
+    error = refused(lab, command(ConvLab, "set_conv", stride=stride, padding=padding), code)
     assert params.items() <= error.params.items()
     option = [o for o in lab.frame().options if (o.stride, o.padding) == (stride, padding)]
     if option:  # the same explanation is offered in the options table before any click
@@ -125,11 +112,11 @@ def test_invalid_stride_and_padding_are_explained_not_computed(lab, stride, padd
 
 
 def test_valid_settings_give_the_output_size_formula(lab):
-    lab.handle(SetConv(type="set_conv", stride=3, padding=0))  # (5 - 2) / 3 + 1 = 2
+    send(lab, "set_conv", stride=3, padding=0)  # (5 - 2) / 3 + 1 = 2
     frame = lab.frame()
     assert (frame.conv.out, len(frame.conv.map)) == (2, 2)
     assert frame.conv.origins[1][1] == [3, 3]
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))  # (5 + 2 - 2) / 1 + 1 = 6
+    send(lab, "set_conv", stride=1, padding=1)  # (5 + 2 - 2) / 1 + 1 = 6
     frame = lab.frame()
     assert frame.conv.out == 6 and len(frame.conv.padded[0]) == 7
     assert frame.conv.map == conv2d(BOOK_IMAGE, [[1, 0], [0, 1]], 1, 1).tolist()
@@ -143,12 +130,12 @@ def test_valid_settings_give_the_output_size_formula(lab):
 
 
 def test_pooling_that_does_not_fit_is_refused_and_left_out_cells_are_reported(lab):
-    lab.handle(SetConv(type="set_conv", stride=3, padding=0))  # a 2x2 map
-    error = refused(lab, SetPool(type="set_pool", size=3, stride=1), "pool_too_large")
+    send(lab, "set_conv", stride=3, padding=0)  # a 2x2 map
+    error = refused(lab, command(ConvLab, "set_pool", size=3, stride=1), "pool_too_large")
     assert error.params == {"pool": 3, "map": 2}
-    refused(lab, SetPool(type="set_pool", size=4, stride=1), "conv_pool_size_range")
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))  # a 6x6 map
-    lab.handle(SetPool(type="set_pool", size=3, stride=2))  # windows at 0 and 2: column 5 is out
+    refused(lab, command(ConvLab, "set_pool", size=4, stride=1), "conv_pool_size_range")
+    send(lab, "set_conv", stride=1, padding=1)  # a 6x6 map
+    send(lab, "set_pool", size=3, stride=2)  # windows at 0 and 2: column 5 is out
     frame = lab.frame()
     assert frame.pools[0].covered == [5, 5]
     assert len(frame.pools[0].out) == 2
@@ -156,30 +143,30 @@ def test_pooling_that_does_not_fit_is_refused_and_left_out_cells_are_reported(la
 
 
 def test_kernel_editing_presets_and_sizes(lab):
-    lab.handle(SetKernelCell(type="set_kernel_cell", i=0, j=1, value=-1.5))
+    send(lab, "set_kernel_cell", i=0, j=1, value=-1.5)
     frame = lab.frame()
     assert frame.kernels == [[[1, -1.5], [0, 1]]]
     assert frame.kernel_presets == [None]
     assert frame.conv.map == conv2d(BOOK_IMAGE, [[1, -1.5], [0, 1]]).tolist()
-    lab.handle(SetKernelSize(type="set_kernel_size", size=2))  # the same size keeps it
+    send(lab, "set_kernel_size", size=2)  # the same size keeps it
     assert lab.frame().kernels == [[[1, -1.5], [0, 1]]]
-    lab.handle(LoadKernelPreset(type="load_kernel_preset", name="vertical_edge"))
+    send(lab, "load_kernel_preset", name="vertical_edge")
     assert lab.frame().kernel_presets == ["vertical_edge"]
-    lab.handle(SetKernelSize(type="set_kernel_size", size=3))
+    send(lab, "set_kernel_size", size=3)
     frame = lab.frame()
     assert frame.kernels == [[[1, 0, -1]] * 3] and frame.kernel_presets == ["vertical_edge"]
     assert frame.conv.out == 3 and frame.notice is None
-    lab.handle(SetKernel(type="set_kernel", values=[[0, 1], [1, 0]]))  # grey: size follows
+    send(lab, "set_kernel", values=[[0, 1], [1, 0]])  # grey: size follows
     assert lab.frame().kernel_presets == ["anti_diagonal"]
 
 
 def test_a_kernel_size_that_breaks_the_settings_resets_them_and_says_so(lab):
-    lab.handle(SetConv(type="set_conv", stride=3, padding=0))
-    lab.handle(SetKernelSize(type="set_kernel_size", size=3))  # (5 - 3) / 3 does not fit
+    send(lab, "set_conv", stride=3, padding=0)
+    send(lab, "set_kernel_size", size=3)  # (5 - 3) / 3 does not fit
     frame = lab.frame()
     assert (frame.stride, frame.padding, frame.pool_size, frame.pool_stride) == (1, 0, 2, 2)
     assert frame.notice.key == "conv.notice_settings_reset"
-    lab.handle(SetRelu(type="set_relu", on=False))
+    send(lab, "set_relu", on=False)
     assert lab.frame().notice is None  # said once
 
 
@@ -194,33 +181,33 @@ def test_a_kernel_size_that_breaks_the_settings_resets_them_and_says_so(lab):
     ],
 )
 def test_invalid_kernels_are_refused(lab, values, code):
-    refused(lab, SetKernel(type="set_kernel", values=values), code)
+    refused(lab, command(ConvLab, "set_kernel", values=values), code)
 
 
 def test_other_refusals(lab):
-    refused(lab, SetKernelSize(type="set_kernel_size", size=5), "conv_kernel_size")
-    refused(lab, SetKernelCell(type="set_kernel_cell", i=2, j=0, value=1), "bad_index")
-    refused(lab, SetKernelCell(type="set_kernel_cell", i=0, j=0, value=-10.5), "value_too_large")
-    lab.handle(SetMode(type="set_mode", mode="rgb"))
+    refused(lab, command(ConvLab, "set_kernel_size", size=5), "conv_kernel_size")
+    refused(lab, command(ConvLab, "set_kernel_cell", i=2, j=0, value=1), "bad_index")
+    refused(lab, command(ConvLab, "set_kernel_cell", i=0, j=0, value=-10.5), "value_too_large")
+    send(lab, "set_mode", mode="rgb")
     error = refused(
-        lab, SetKernel(type="set_kernel", values=[[1.0] * 3] * 3), "conv_kernel_size_mismatch"
+        lab, command(ConvLab, "set_kernel", values=[[1.0] * 3] * 3), "conv_kernel_size_mismatch"
     )
     assert error.params == {"size": 2}
 
 
 def test_relu_turns_negative_map_cells_to_zero(lab):
-    lab.handle(LoadKernelPreset(type="load_kernel_preset", name="vertical_edge"))
+    send(lab, "load_kernel_preset", name="vertical_edge")
     on = lab.frame()
     assert min(map(min, on.conv.map)) < 0
     assert on.activated == np.maximum(on.conv.map, 0).tolist()
-    lab.handle(SetRelu(type="set_relu", on=False))
+    send(lab, "set_relu", on=False)
     off = lab.frame()
     assert off.activated == off.conv.map
     assert off.pools[1].out == pool2d(off.conv.map, 2, 2, "avg").tolist()
 
 
 def test_colour_mode_adds_one_map_per_channel(lab):
-    lab.handle(LoadPreset(type="load_preset", name="colour"))
+    send(lab, "load_preset", name="colour")
     frame = lab.frame()
     assert frame.mode == "rgb" and frame.channels == 3
     assert frame.kernel_presets == ["diagonal", "vertical_edge", "horizontal_edge"]
@@ -230,11 +217,11 @@ def test_colour_mode_adds_one_map_per_channel(lab):
     assert np.allclose(np.sum(frame.conv.channel_maps, axis=0), frame.conv.map)
     assert "note.conv_rgb_channels" in frame.notes
     # One stroke paints one channel; a grey preset can fill one channel or all three.
-    lab.handle(Paint(type="paint", cells=[(4, 4)], value=2, channel=2))
+    send(lab, "paint", cells=[(4, 4)], value=2, channel=2)
     assert lab.frame().image[2][4][4] == 2
-    lab.handle(LoadPreset(type="load_preset", name="blank", channel=0))
+    send(lab, "load_preset", name="blank", channel=0)
     assert np.sum(lab.frame().image[0]) == 0 and np.sum(lab.frame().image[1]) > 0
-    lab.handle(SetMode(type="set_mode", mode="gray"))  # grey keeps its own picture
+    send(lab, "set_mode", mode="gray")  # grey keeps its own picture
     assert lab.frame().image == [[list(map(float, row)) for row in BOOK_IMAGE]]
 
 
@@ -251,14 +238,14 @@ def test_the_head_reads_the_flatten_vector_and_is_trained_for_the_pipeline(lab):
     # The same pipeline in the engine's layers gives the same flatten vector.
     features = lab.pipeline().feature_model().forward(np.array(frame.image)[None])
     assert features[0].tolist() == frame.flatten
-    lab.handle(SetHeadPool(type="set_head_pool", pool="avg"))
+    send(lab, "set_head_pool", pool="avg")
     assert lab.frame().flatten == [1, 0.75, 1, 0.75]
 
 
 def test_a_better_pipeline_lets_the_head_recognise_strokes(lab):
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))  # 9 numbers reach the head
+    send(lab, "set_conv", stride=1, padding=1)  # 9 numbers reach the head
     for name in ("vertical", "horizontal", "cross"):
-        lab.handle(LoadPreset(type="load_preset", name=name))
+        send(lab, "load_preset", name=name)
         head = lab.frame().head
         assert head.classes[head.predicted] == f"conv.class.{name}", head.probabilities
 
@@ -266,17 +253,17 @@ def test_a_better_pipeline_lets_the_head_recognise_strokes(lab):
 def test_the_head_says_no_clear_stroke_for_a_blank(lab):
     """A head that knows only strokes names one for anything: it has a "none" class."""
     for conv in ({"stride": 1, "padding": 0}, {"stride": 1, "padding": 1}):
-        lab.handle(SetConv(type="set_conv", **conv))
-        lab.handle(LoadPreset(type="load_preset", name="blank"))
+        send(lab, "set_conv", **conv)
+        send(lab, "load_preset", name="blank")
         head = lab.frame().head
         assert head.classes[head.predicted] == "conv.class.none", head.probabilities
         assert head.probabilities[head.predicted] > 0.9
 
 
 def test_state_round_trips_and_bad_states_are_refused(lab):
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))
-    lab.handle(Paint(type="paint", cells=[(2, 2)], value=1))
-    lab.handle(SetMode(type="set_mode", mode="rgb"))
+    send(lab, "set_conv", stride=1, padding=1)
+    send(lab, "paint", cells=[(2, 2)], value=1)
+    send(lab, "set_mode", mode="rgb")
     state = lab.snapshot()
     other = ConvLab(Settings())
     other.restore(ConvLab.State.model_validate(json.loads(state.model_dump_json())))
@@ -293,17 +280,17 @@ def test_state_round_trips_and_bad_states_are_refused(lab):
 
 
 def test_no_number_in_the_frame_is_nan_or_infinite(lab):
-    lab.handle(SetKernel(type="set_kernel", values=[[10, -10], [10, -10]]))
-    lab.handle(Paint(type="paint", cells=[(r, 0) for r in range(5)], value=2))
+    send(lab, "set_kernel", values=[[10, -10], [10, -10]])
+    send(lab, "paint", cells=[(r, 0) for r in range(5)], value=2)
     text = lab.frame().model_dump_json()
     assert "NaN" not in text and "Infinity" not in text
 
 
 def test_reset_returns_to_the_current_picture_with_the_books_settings(lab):
-    lab.handle(LoadPreset(type="load_preset", name="vertical"))
-    lab.handle(Paint(type="paint", cells=[(0, 0)], value=1))
-    lab.handle(LoadKernelPreset(type="load_kernel_preset", name="blur"))
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))
+    send(lab, "load_preset", name="vertical")
+    send(lab, "paint", cells=[(0, 0)], value=1)
+    send(lab, "load_kernel_preset", name="blur")
+    send(lab, "set_conv", stride=1, padding=1)
     lab.reset()
     frame = lab.frame()
     assert frame.preset == "vertical" and not frame.modified
@@ -314,33 +301,33 @@ def test_reset_returns_to_the_current_picture_with_the_books_settings(lab):
 def test_the_one_filter_note_appears_when_the_head_misses_new_strokes(lab):
     frame = lab.frame()
     assert frame.head.test_accuracy < 0.8 and "note.conv_one_filter" in frame.notes
-    lab.handle(SetConv(type="set_conv", stride=1, padding=1))
+    send(lab, "set_conv", stride=1, padding=1)
     frame = lab.frame()
     assert frame.head.test_accuracy >= 0.8, frame.head
     assert "note.conv_one_filter" not in frame.notes
 
 
 def test_the_books_figures_show_their_windows(lab):
-    lab.handle(LoadPreset(type="load_preset", name="b15_second_window"))
+    send(lab, "load_preset", name="b15_second_window")
     frame = lab.frame()
     assert frame.preset == "b15_second_window" and not frame.modified
     assert frame.window == 1 and frame.image[0] == [list(map(float, r)) for r in BOOK_IMAGE]
     # B-15: the window over 1 0 / 0 1 of the book's image gives 1x1 + 0x0 + 0x0 + 1x1 = 2.
     assert frame.conv.windows[0][1][0] == [[1, 0], [0, 1]] and frame.conv.map[0][1] == 2
-    lab.handle(LoadPreset(type="load_preset", name="b19_average_pooling"))
+    send(lab, "load_preset", name="b19_average_pooling")
     frame = lab.frame()
     assert frame.pool_window == 1 and frame.pools[1].out[0][1] == 0.75  # (0 + 2 + 1 + 0) / 4
-    lab.handle(ShowWindow(type="show_window", conv=5, pool=3))
+    send(lab, "show_window", conv=5, pool=3)
     assert (lab.frame().window, lab.frame().pool_window) == (5, 3)
     assert not lab.frame().modified  # looking is not changing
-    refused(lab, ShowWindow(type="show_window", conv=16), "bad_index")
-    refused(lab, ShowWindow(type="show_window", pool=4), "bad_index")
+    refused(lab, command(ConvLab, "show_window", conv=16), "bad_index")
+    refused(lab, command(ConvLab, "show_window", pool=4), "bad_index")
     shared = lab.snapshot()
     lab.reset()  # the figure again, with its own windows
     assert (lab.frame().window, lab.frame().pool_window) == (15, 1)
     lab.restore(shared)
     assert (lab.frame().window, lab.frame().pool_window) == (5, 3)
-    lab.handle(SetKernelSize(type="set_kernel_size", size=3))  # a 3x3 map: 9 windows
+    send(lab, "set_kernel_size", size=3)  # a 3x3 map: 9 windows
     assert lab.frame().window == 5
-    lab.handle(SetConv(type="set_conv", stride=2, padding=0))  # 2x2: the last window
+    send(lab, "set_conv", stride=2, padding=0)  # 2x2: the last window
     assert lab.frame().window == 3

@@ -10,6 +10,16 @@ def test_home_links_section_b6_to_the_convolution_page(client):
     assert 'href="/conv"' in html
 
 
+def test_b6_goes_on_to_handwritten_digits_from_the_conv_page_and_the_lesson_map(client):
+    conv = client.get("/conv", headers={"accept-language": "en"}).text
+    assert 'href="/digits" data-testid="to-digits"' in conv
+    home = client.get("/", headers={"accept-language": "en"}).text
+    assert 'data-testid="lesson-link-B.6+"' in home and 'href="/digits"' in home
+    digits = client.get("/digits", headers={"accept-language": "en"}).text
+    assert "B.6 A convolutional network learns handwriting" in digits
+    assert 'href="/conv"' in digits
+
+
 def test_conv_page_renders_in_both_languages_without_external_resources(client):
     en = client.get("/conv", headers={"accept-language": "en"}).text
     ko = client.get("/conv", headers={"accept-language": "ko"}).text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.wsutil import assert_error, open_lab, receive_until
+from tests.wsutil import ask, assert_error, open_lab, receive_until
 
 
 def test_first_frame_is_the_books_example(client):
@@ -16,8 +16,7 @@ def test_first_frame_is_the_books_example(client):
 
 def test_one_stroke_is_one_message_and_one_frame(client):
     with open_lab(client, "conv") as (ws, _):
-        ws.send_json({"type": "paint", "cells": [[0, 1], [1, 2]], "value": 2})
-        frame = receive_until(ws, "frame")
+        frame = ask(ws, {"type": "paint", "cells": [[0, 1], [1, 2]], "value": 2})
         # Cell (0, 1) adds pixels (0, 1) and (1, 2): 2 + 2 (they were 1 and 1).
         assert frame["image"][0][0][1] == 2 and frame["image"][0][1][2] == 2
         assert frame["conv"]["map"][0][1] == 4
@@ -58,8 +57,7 @@ def test_pooling_that_no_longer_fits_is_refused(client):
     with open_lab(client, "conv") as (ws, _):
         ws.send_json({"type": "set_conv", "stride": 3, "padding": 0})
         assert receive_until(ws, "frame")["conv"]["out"] == 2
-        ws.send_json({"type": "set_pool", "size": 3, "stride": 1})
-        error = receive_until(ws, "error")
+        error = ask(ws, {"type": "set_pool", "size": 3, "stride": 1}, "error")
         assert error["code"] == "pool_too_large"
         assert error["params"] == {"pool": 3, "map": 2}
 
@@ -68,12 +66,10 @@ def test_state_round_trips(client):
     with open_lab(client, "conv") as (ws, _):
         ws.send_json({"type": "load_preset", "name": "colour"})
         ws.send_json({"type": "set_kernel_size", "size": 3})
-        ws.send_json({"type": "set_conv", "stride": 1, "padding": 1})
-        receive_until(ws, "frame")
+        ask(ws, {"type": "set_conv", "stride": 1, "padding": 1})
         receive_until(ws, "frame")
         before = receive_until(ws, "frame")
-        ws.send_json({"type": "get_state"})
-        state = receive_until(ws, "state")["state"]
+        state = ask(ws, {"type": "get_state"}, "state")["state"]
     with open_lab(client, "conv") as (ws, _):
         ws.send_json({"type": "set_state", "state": state})
         assert receive_until(ws, "frame") == before

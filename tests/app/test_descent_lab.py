@@ -11,7 +11,8 @@ from app.labs.descent.commands import LoadPreset, SelectWeight, SetWeightValue, 
 from app.labs.descent.lab import DescentLab
 from app.protocol import LabError
 from app.settings import Settings
-from tests.wsutil import open_lab, receive_until
+from tests.labutil import restored
+from tests.wsutil import ask, open_lab, receive_until
 
 W_OUT = WeightRef(layer=0, param="w", index=[0, 0])
 
@@ -153,9 +154,7 @@ def test_the_trail_is_capped(lab):
 def test_snapshot_and_restore(lab):
     lab.handle(LoadPreset(type="load_preset", name="b3_network"))
     lab.train(3)
-    other = DescentLab(Settings())
-    other.restore(DescentLab.State.model_validate(lab.snapshot().model_dump(mode="json")))
-    assert other.frame().point == lab.frame().point
+    assert restored(lab).frame().point == lab.frame().point
 
 
 def test_play_streams_frames_with_the_surface_only_when_it_changes(client):
@@ -163,8 +162,7 @@ def test_play_streams_frames_with_the_surface_only_when_it_changes(client):
         assert first["surface"] is None and first["marks"][0]["slope"] == 6
         ws.send_json({"type": "load_preset", "name": "bowl"})
         assert receive_until(ws, "frame")["surface"] is not None
-        ws.send_json({"type": "play"})
-        frame = receive_until(ws, "frame")
+        frame = ask(ws, {"type": "play"})
         assert frame["surface"] is None and frame["surface_unchanged"] is True
         ws.send_json({"type": "pause"})
         assert receive_until(ws, "status", limit=100)["running"] is False

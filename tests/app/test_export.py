@@ -70,7 +70,8 @@ def test_a_state_beyond_the_limits_is_refused(client):
     state["weights"][0]["w"][0][0] = 1e9
     response = client.post("/export/neurons/weights.npz", json=state)
     assert response.status_code == 422
-    assert response.json()["code"] == "value_too_large"
+    assert response.json()["code"] == "bad_state"  # checked like set_state (test_saved_states)
+    assert "weights.0.w.0.0: 1e+09" in response.json()["message"]
 
 
 def test_labs_without_weights_say_so():

@@ -29,9 +29,14 @@ COMMAND_TYPES = sorted(
 )
 
 
+#: How long an answer may take on a loaded machine (two test suites on two cores) before a
+#: test fails: a limit, not a pace; an answer that comes returns at once.
+PATIENCE = 60
+
+
 def greet(ws) -> None:
     for expected in ("hello", "frame", "status"):
-        assert json.loads(ws.recv(timeout=5))["type"] == expected
+        assert json.loads(ws.recv(timeout=PATIENCE))["type"] == expected
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,10 @@ class Learner(threading.Thread):
     def run(self) -> None:
         self.ws.send(json.dumps({"type": "play"}))
         while not self.stopping.is_set():
-            msg = json.loads(self.ws.recv(timeout=5))
+            try:
+                msg = json.loads(self.ws.recv(timeout=1))
+            except TimeoutError:
+                continue  # a loaded server's frames come late, not never: the test judges
             if msg["type"] == "frame":
                 self.frames += 1
                 self.last_step = msg["step"]
@@ -135,7 +143,7 @@ def test_a_thousand_malformed_messages_get_errors_and_never_a_crash(attacker, le
     for message in messages:
         attacker.send(message)
     for _ in messages:
-        answer = json.loads(attacker.recv(timeout=5))
+        answer = json.loads(attacker.recv(timeout=PATIENCE))
         assert answer["type"] == "error"
         assert answer["code"] in {"invalid_json", "invalid_message", "not_text"}
         assert isinstance(answer["message"], str) and answer["message"]
@@ -144,16 +152,16 @@ def test_a_thousand_malformed_messages_get_errors_and_never_a_crash(attacker, le
 def test_the_learner_beside_the_attacker_kept_training_and_the_server_is_fine(
     server, attacker, learner
 ):
+    wait_for(lambda: learner.frames > 0 and learner.last_step > 0)  # it was training
     frames, step = learner.frames, learner.last_step
-    assert frames > 0 and step > 0  # it was training while the fuzzer ran (test above)
     attacker.send(json.dumps({"type": "ping"}))
-    assert json.loads(attacker.recv(timeout=5)) == {"type": "pong"}
+    assert json.loads(attacker.recv(timeout=PATIENCE)) == {"type": "pong"}
     with connect(f"ws://{server}/ws/trainable") as third:
         greet(third)
         third.send(json.dumps({"type": "step", "steps": 3}))
-        assert json.loads(third.recv(timeout=5))["step"] == 3
+        assert json.loads(third.recv(timeout=PATIENCE))["step"] == 3
     wait_for(lambda: learner.frames > frames and learner.last_step > step)  # still streaming
-    with urllib.request.urlopen(f"http://{server}/healthz", timeout=5) as response:
+    with urllib.request.urlopen(f"http://{server}/healthz", timeout=PATIENCE) as response:
         assert json.load(response) == {"status": "ok"}
 
 
@@ -161,10 +169,10 @@ def test_a_10_mb_message_gets_a_clear_error_and_the_session_goes_on(server):
     with connect(f"ws://{server}/ws/trainable", max_size=None) as ws:
         greet(ws)
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5, "pad": "x" * 10_000_000}))
-        error = json.loads(ws.recv(timeout=10))
+        error = json.loads(ws.recv(timeout=PATIENCE))
         assert error["code"] == "too_large" and error["params"] == {"limit": 256_000}
         ws.send(json.dumps({"type": "set_learning_rate", "value": 0.5}))
-        assert json.loads(ws.recv(timeout=5))["learning_rate"] == 0.5
+        assert json.loads(ws.recv(timeout=PATIENCE))["learning_rate"] == 0.5
 
 
 def test_beyond_the_transport_cap_the_connection_closes_with_1009():
@@ -173,10 +181,10 @@ def test_beyond_the_transport_cap_the_connection_closes_with_1009():
     with serving(app, ws_max_size=500_000) as host, connect(f"ws://{host}/ws/trainable") as ws:
         greet(ws)
         ws.send(json.dumps({"type": "ping", "pad": "x" * 300_000}))
-        assert json.loads(ws.recv(timeout=5))["code"] == "too_large"
+        assert json.loads(ws.recv(timeout=PATIENCE))["code"] == "too_large"
         ws.send(json.dumps({"type": "ping", "pad": "x" * 600_000}))
         with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=5)
+            ws.recv(timeout=PATIENCE)
         assert closed.value.rcvd.code == 1009
 
 
@@ -212,8 +220,8 @@ def test_beyond_the_transport_cap_the_connection_closes_with_1009():
         (
             '{"type": "set_state", "state": {"learning_rate": 1e9, "weights": '
             '[{"w": [[1, 1, 1], [1, 1, 1]], "b": [0, 0, 0]}, {"w": [[1], [1], [1]], "b": [0]}]}}',
-            "value_too_large",
-            "learning rate",
+            "bad_state",
+            "learning_rate: 1e+09",
         ),
         ('{"type": "set_learning_rate", "value": 1e9}', "value_too_large", "learning rate"),
     ],
@@ -233,10 +241,10 @@ def test_non_finite_and_huge_numbers_are_refused_with_a_clear_message(
     with connect(f"ws://{server}/ws/trainable") as ws:
         greet(ws)
         ws.send(message)
-        error = json.loads(ws.recv(timeout=5))
+        error = json.loads(ws.recv(timeout=PATIENCE))
         assert error["code"] == code and fragment in error["message"].lower()
         ws.send(json.dumps({"type": "step", "steps": 1}))
-        frame = json.loads(ws.recv(timeout=5))
+        frame = json.loads(ws.recv(timeout=PATIENCE))
         assert frame["learning_rate"] == 0.1  # nothing changed
         assert all(abs(v) < 1e3 for layer in frame["weights"] for row in layer["w"] for v in row)
 
@@ -249,9 +257,9 @@ def test_a_tab_closed_before_its_greeting_ends_its_session_quietly(caplog):
     with serving(app) as host:
         uvicorn_log.addHandler(caplog.handler)  # after uvicorn has configured its loggers
         with connect(f"ws://{host}/ws/slow_frame") as ws:
-            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+            assert json.loads(ws.recv(timeout=PATIENCE))["type"] == "hello"
         sessions = app.state.runtime.sessions
-        wait_for(lambda: not sessions.sessions, timeout=5)
+        wait_for(lambda: not sessions.sessions)
         with connect(f"ws://{host}/ws/trainable") as ws:  # the server carries on
             greet(ws)
     uvicorn_log.removeHandler(caplog.handler)

@@ -7,7 +7,6 @@ import pytest
 from app.labs.common.training_checks import OptimizerSpec
 from app.labs.gan.commands import (
     DrawPoints,
-    GanState,
     SetData,
     SetNetworks,
     SetNoise,
@@ -22,7 +21,7 @@ from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
-from tests.labutil import refused
+from tests.labutil import burst_stops_at_the_last_good_step, refused, restored, train_until_diverged
 
 
 def nearest_distance(fake, real) -> float:
@@ -185,6 +184,11 @@ def test_the_image_gan_on_strokes(lab):
     assert images.side == 5 and len(images.samples[0]) == 25 and images.glyphs[0] == "|"
 
 
+def params(lab) -> list:
+    """Copies of every weight of G and D."""
+    return [p.copy() for layer in lab.gan.layers() for p in layer.params.values()]
+
+
 def absurd_rates(lab):
     """Both networks on SGD at learning rate 10: training diverges within a few steps."""
     for network in ("generator", "discriminator"):
@@ -199,11 +203,7 @@ def absurd_rates(lab):
 
 def test_absurd_learning_rates_diverge_and_the_weights_are_put_back(lab):
     absurd_rates(lab)
-    for _ in range(20):
-        lab.train(50)
-        if lab.diverged:
-            break
-    assert lab.diverged
+    train_until_diverged(lab, steps=50, rounds=20)
     frame = lab.frame()
     assert np.all(np.isfinite(frame.plane.heatmap)) and np.all(np.isfinite(frame.plane.fake))
     assert params_within(lab.gan.layers(), lab.settings.max_abs_value)
@@ -245,12 +245,11 @@ def test_noise_kind_and_size(lab):
 
 def test_snapshot_and_restore(lab):
     lab.train(30)
-    state = GanState.model_validate_json(lab.snapshot().model_dump_json())
-    other = GanLab(Settings())
-    other.restore(state)
+    other = restored(lab)
     mine, theirs = lab.frame(), other.frame()
     assert theirs.plane.fake == mine.plane.fake and theirs.plane.heatmap == mine.plane.heatmap
     assert theirs.iteration == 30
+    state = lab.snapshot()
     broken = state.model_copy(update={"discriminator": state.generator})
     with pytest.raises(LabError) as err:
         other.restore(broken)
@@ -289,25 +288,14 @@ def test_switching_to_images_of_another_size_rebuilds_the_networks(lab, first, s
     assert np.all(np.isfinite(images.samples)) and np.all(np.isfinite(images.scores))
 
 
-
-def test_divergence_stops_training_at_the_last_good_step_and_counts_only_those(lab):
+def test_divergence_stops_training_at_the_last_good_step_and_counts_only_those():
     # Issue 18 item 3: train(100) said step 100 while the weights were back at iteration 0.
-    # The reference takes one step at a time and keeps the weights after each good one.
-    reference = GanLab(Settings())
-    absurd_rates(reference)
-    good, last_good = 0, [p.copy() for L in reference.gan.layers() for p in L.params.values()]
-    while good < 100:
-        reference.train(1)
-        if reference.diverged:
-            break
-        good += 1
-        last_good = [p.copy() for L in reference.gan.layers() for p in L.params.values()]
-    assert 0 < good < 100  # it does diverge, after some good steps
-    absurd_rates(lab)
-    lab.train(100)
-    assert lab.diverged
+    def make_lab():
+        lab = GanLab(Settings())
+        absurd_rates(lab)
+        return lab
+
+    lab, good = burst_stops_at_the_last_good_step(make_lab, params, most=100)
     frame = lab.frame()
-    assert lab.step_count == frame.iteration == good
+    assert frame.iteration == good
     assert frame.history["step"][-1] == good  # the history ends at the last good step
-    kept = [p for L in lab.gan.layers() for p in L.params.values()]
-    assert all(np.array_equal(a, b) for a, b in zip(kept, last_good, strict=True))

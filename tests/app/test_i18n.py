@@ -53,7 +53,7 @@ def test_every_literal_key_used_by_a_page_exists():
 
 
 PAGES = ("", "neurons", "backprop", "descent", "playground", "batchnorm", "conv", "rnn")
-PAGES += ("autoencoder", "gan")
+PAGES += ("autoencoder", "gan", "digits")
 TEMPLATE_PREFIX = re.compile(r"""\bt\(\s*`([a-z0-9_.]+)\$\{""")
 
 

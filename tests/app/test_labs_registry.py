@@ -20,14 +20,14 @@ def test_every_concrete_lab_is_registered_under_its_name():
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Lab) and not inspect.isabstract(cls) and "name" in vars(cls):
                 found[cls.name] = cls
-    # neurons, playground, backprop, descent, batchnorm, conv, rnn, autoencoder, gan
-    assert len(found) >= 9
+    # neurons, playground, backprop, descent, batchnorm, conv, digits, rnn, autoencoder, gan
+    assert len(found) >= 10
     assert found == LABS
 
 
-def test_the_nine_lessons_are_folders_with_a_lesson():
+def test_the_ten_lessons_are_folders_with_a_lesson():
     assert sorted(LESSONS) == sorted(
-        ["neurons", "backprop", "descent", "playground", "batchnorm", "conv", "rnn"]
+        ["neurons", "backprop", "descent", "playground", "batchnorm", "conv", "digits", "rnn"]
         + ["autoencoder", "gan"]
     )
     for name, lesson in LESSONS.items():

@@ -2,23 +2,13 @@
 
 import pytest
 
-from app.labs.neurons.commands import (
-    LoadPreset,
-    Randomize,
-    SetActivation,
-    SetArchitecture,
-    SetBias,
-    SetInput,
-    SetWeight,
-)
 from app.labs.neurons.lab import NeuronsLab
 from app.protocol import LabError
-from app.settings import Settings
+from tests.labutil import command, restored, send
 
 
 def load(lab: NeuronsLab, name: str):
-    lab.handle(LoadPreset(type="load_preset", name=name))
-    return lab.frame()
+    return send(lab, "load_preset", name=name)
 
 
 def test_b2_weighted_sum_is_0_9(lab):
@@ -63,7 +53,7 @@ def test_b1_stroke_outputs_a_probability(lab):
 
 def test_editing_a_weight_changes_the_trace_and_clears_the_note(lab):
     load(lab, "b2_plain_sum")
-    lab.handle(SetWeight(type="set_weight", layer=0, i=1, j=0, value=0.5))
+    send(lab, "set_weight", layer=0, i=1, j=0, value=0.5)
     frame = lab.frame()
     assert frame.layers[0].z[0] == pytest.approx(1 - 1 + 3)
     assert frame.modified and frame.note is None
@@ -73,9 +63,9 @@ def test_editing_a_weight_changes_the_trace_and_clears_the_note(lab):
 
 def test_bias_input_and_activation_edits(lab):
     load(lab, "b2_weighted")
-    lab.handle(SetBias(type="set_bias", layer=0, j=0, value=-1.0))
-    lab.handle(SetInput(type="set_input", i=2, value=1.0))  # B1 = 1 - 1 + 0.3 - 1 = -0.7
-    lab.handle(SetActivation(type="set_activation", layer=0, activation="relu"))
+    send(lab, "set_bias", layer=0, j=0, value=-1.0)
+    send(lab, "set_input", i=2, value=1.0)  # B1 = 1 - 1 + 0.3 - 1 = -0.7
+    send(lab, "set_activation", layer=0, activation="relu")
     hidden = lab.frame().layers[0]
     assert hidden.z[0] == pytest.approx(-0.7)
     assert hidden.a[0] == 0.0
@@ -83,7 +73,7 @@ def test_bias_input_and_activation_edits(lab):
 
 def test_architecture_change_keeps_existing_weights(lab):
     load(lab, "b2_weighted")
-    lab.handle(SetArchitecture(type="set_architecture", hidden=[4, 2]))
+    send(lab, "set_architecture", hidden=[4, 2])
     frame = lab.frame()
     assert [len(layer.a) for layer in frame.layers] == [4, 2, 1]
     # The first three columns of layer 0 are the book's weights still.
@@ -92,21 +82,21 @@ def test_architecture_change_keeps_existing_weights(lab):
 
 
 def test_randomize_is_deterministic_under_a_seed(lab):
-    lab.handle(Randomize(type="randomize", seed=7))
+    send(lab, "randomize", seed=7)
     first = lab.frame().layers[0].w
-    lab.handle(Randomize(type="randomize", seed=7))
+    send(lab, "randomize", seed=7)
     assert lab.frame().layers[0].w == first
 
 
 @pytest.mark.parametrize(
     ("command", "code"),
     [
-        (SetWeight(type="set_weight", layer=5, i=0, j=0, value=1.0), "bad_index"),
-        (SetWeight(type="set_weight", layer=0, i=3, j=0, value=1.0), "bad_index"),
-        (SetInput(type="set_input", i=0, value=1e9), "value_too_large"),
-        (SetArchitecture(type="set_architecture", hidden=[3] * 7), "too_many_layers"),
-        (SetArchitecture(type="set_architecture", hidden=[9]), "neurons_per_layer"),
-        (SetArchitecture(type="set_architecture", hidden=[0]), "neurons_per_layer"),
+        (command(NeuronsLab, "set_weight", layer=5, i=0, j=0, value=1.0), "bad_index"),
+        (command(NeuronsLab, "set_weight", layer=0, i=3, j=0, value=1.0), "bad_index"),
+        (command(NeuronsLab, "set_input", i=0, value=1e9), "value_too_large"),
+        (command(NeuronsLab, "set_architecture", hidden=[3] * 7), "too_many_layers"),
+        (command(NeuronsLab, "set_architecture", hidden=[9]), "neurons_per_layer"),
+        (command(NeuronsLab, "set_architecture", hidden=[0]), "neurons_per_layer"),
     ],
 )
 def test_out_of_range_edits_are_refused_with_a_code(lab, command, code):
@@ -118,8 +108,8 @@ def test_out_of_range_edits_are_refused_with_a_code(lab, command, code):
 def test_relative_edits_add_up(lab):
     load(lab, "b2_weighted")
     for _ in range(10):
-        lab.handle(SetWeight(type="set_weight", layer=0, i=1, j=0, value=0.1, relative=True))
-    lab.handle(SetBias(type="set_bias", layer=0, j=0, value=-0.5, relative=True))
+        send(lab, "set_weight", layer=0, i=1, j=0, value=0.1, relative=True)
+    send(lab, "set_bias", layer=0, j=0, value=-0.5, relative=True)
     hidden = lab.frame().layers[0]
     assert hidden.w[1][0] == pytest.approx(1.5)
     assert hidden.b[0] == pytest.approx(-0.5)
@@ -128,13 +118,10 @@ def test_relative_edits_add_up(lab):
 
 def test_snapshot_restores_the_same_network_in_a_new_lab(lab):
     load(lab, "b1_stroke")
-    lab.handle(SetArchitecture(type="set_architecture", hidden=[4, 2]))
-    lab.handle(SetWeight(type="set_weight", layer=1, i=3, j=1, value=-0.75))
-    lab.handle(SetInput(type="set_input", i=0, value=45.0))
-    state = lab.snapshot()
-    other = NeuronsLab(Settings())
-    other.restore(NeuronsLab.State.model_validate(state.model_dump(mode="json")))
-    assert other.frame() == lab.frame()
+    send(lab, "set_architecture", hidden=[4, 2])
+    send(lab, "set_weight", layer=1, i=3, j=1, value=-0.75)
+    send(lab, "set_input", i=0, value=45.0)
+    assert restored(lab).frame() == lab.frame()
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,12 @@
 import json
 import logging
 
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.logs import ContextFilter, JsonFormatter, session_id
+from app.main import create_app
+from app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 
@@ -85,3 +88,16 @@ def test_the_json_formatter_writes_one_object_per_line():
     assert "\n" not in line
     assert entry["event"] == "hello you" and entry["session"] == "abc123"
     assert entry["room"] == "K7P2QX" and entry["level"] == "info"
+
+
+def test_metrics_report_the_server_and_each_lab_process():
+    settings = Settings(lab_processes=True, lab_workers=2)
+    with TestClient(create_app(settings)) as client:
+        # A session in each lab process: both have imported the labs and built one.
+        with open_lab(client, "neurons"), open_lab(client, "neurons"):
+            values = scrape(client)
+        assert values["process_resident_memory_bytes"] > 10e6
+        assert values["process_open_fds"] > 0
+        for index in ("0", "1"):
+            assert values[f"np_lab_process_resident_memory_bytes{{process={index}}}"] > 1e6
+            assert values[f"np_lab_process_cpu_seconds_total{{process={index}}}"] > 0

@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.labrun.labcalls import Framing
 from app.labrun.labhost import LocalLab
+from app.labs.common.base import EVERYTHING, LIGHT
 from app.settings import Settings
 from app.ws.limits import TokenBucket
 from app.ws.player import WHOLE_FRAME_SECONDS, FairShare, Player
@@ -44,9 +46,8 @@ def test_crowded_the_burst_is_what_fits_the_share_after_the_frame():
     # 0.5 ms, a light frame of 2 ms leaves 76.
     share = FairShare(workers=4, players=10, frames_per_second=10)
     cost = costing(step_ms=0.5, frame_ms=10, light_ms=2)
-    assert share.burst(100, cost, "update") == 60
-    assert share.burst(100, cost, "room") == 60
-    assert share.burst(100, cost, "light") == 76
+    assert share.burst(100, cost) == 60
+    assert share.burst(100, cost, light=True) == 76
     # A frame over the share alone: still one step, so training moves.
     assert share.burst(100, costing(step_ms=0.5, frame_ms=50)) == 1
 
@@ -67,23 +68,25 @@ def test_crowded_frames_are_light_with_a_whole_one_at_least_once_a_second():
     # whole frame comes every k = ceil((20 - 2) / (10 - 2 - 0.5)) = 3 frames.
     share = FairShare(workers=2, players=8, frames_per_second=25)
     cost = costing(step_ms=0.5, frame_ms=20, light_ms=2)
-    assert share.burst(100, cost, "light") == 16  # (10 - 2) / 0.5
+    assert share.burst(100, cost, light=True) == 16  # (10 - 2) / 0.5
     assert cost.whole_every(share.seconds) == 3
     cost.whole_at, cost.lights = 100.0, 0
-    assert share.frame_kind("update", cost, now=100.1) == "light"
+    assert share.light(False, cost, now=100.1) is True
     cost.lights = 2
-    assert share.frame_kind("update", cost, now=100.2) == "update"
+    assert share.light(False, cost, now=100.2) is False
     cost.lights = 0
-    assert share.frame_kind("update", cost, now=100.0 + WHOLE_FRAME_SECONDS) == "update"
-    assert share.frame_kind("room", cost, now=100.1) == "room"  # never light while teaching
+    assert share.light(False, cost, now=100.0 + WHOLE_FRAME_SECONDS) is False
+    assert share.light(True, cost, now=100.1) is False  # never light while teaching
     roomy = FairShare(workers=2, players=2, frames_per_second=25)
-    assert roomy.frame_kind("update", cost, now=100.1) == "update"
+    assert roomy.light(False, cost, now=100.1) is False
 
 
 def bare_player(players: int, step_seconds: float, frame_seconds: float) -> Player:
     """The player of a session without a socket, playing beside `players - 1` others on
     2 workers at 20 frames a second, at 100 steps a frame."""
-    settings = Settings(lab_workers=2, frames_per_second=20, max_steps_per_second=2000)
+    settings = Settings(
+        lab_workers=2, frames_per_second=20, crowded_frames_per_second=20, max_steps_per_second=2000
+    )
     workspace = Workspace(lab=LocalLab(TrainableLab(settings)), steps=TokenBucket(2000))
     workspace.steps_per_frame = 100
     workspace.cost = TrainingCost(step_seconds=step_seconds, frame_seconds=frame_seconds)
@@ -157,15 +160,17 @@ def test_a_full_room_sends_light_frames_between_whole_ones():
     # from k = 2.4 / 0.7 on: every 4th frame is whole.
     assert cost.whole_every(player.fair_share().seconds) == 4
     cost.record(0.0, 0, 2.5e-3)  # a whole frame was just sent
-    kinds = []
+    lights = []
     for _ in range(8):
-        kinds.append(player.play_frame_kind())
-        light = kinds[-1] == "light"
+        lights.append(player.light_frame())
+        light = lights[-1]
         cost.record(2e-4, 1, 1e-4 if light else 2.5e-3, light)
-    assert kinds == ["light", "light", "light", "update"] * 2
+    assert lights == [True, True, True, False] * 2
+    player.session.page.shown()  # the page holds a frame: the cheap one leaves maps, metrics
+    assert player.session.framing(light=True).parts == LIGHT
     # A light frame leaves room for more steps than a whole one.
-    assert player.steps_for_next_frame("light") == 4  # (1 - 0.1) / 0.2
-    assert player.steps_for_next_frame("update") == 1
+    assert player.steps_for_next_frame(light=True) == 4  # (1 - 0.1) / 0.2
+    assert player.steps_for_next_frame() == 1
 
 
 def test_maps_still_come_once_a_second_when_even_light_frames_do_not_fit():
@@ -173,15 +178,25 @@ def test_maps_still_come_once_a_second_when_even_light_frames_do_not_fit():
     cost = player.session.workspace.cost
     assert cost.whole_every(player.fair_share().seconds) == math.inf
     cost.record(0.0, 0, 5e-3)
-    assert player.play_frame_kind() == "light"
+    assert player.light_frame() is True
     cost.whole_at -= WHOLE_FRAME_SECONDS
-    assert player.play_frame_kind() == "update"
+    assert player.light_frame() is False
 
 
 def test_whole_frames_when_they_fit_and_room_pairs_while_teaching():
-    assert bare_player(2, 1e-3, 50e-3).play_frame_kind() == "update"  # a worker each
-    assert bare_player(3, 1e-4, 1e-3).play_frame_kind() == "update"  # 33 ms a frame: fits
+    assert bare_player(2, 1e-3, 50e-3).light_frame() is False  # a worker each
+    assert bare_player(3, 1e-4, 1e-3).light_frame() is False  # 33 ms a frame: fits
     teaching = bare_player(100, 2e-4, 2.5e-3)
     teaching.session.workspace.room = "ABCDEF"
     # Never light while teaching: a student who skipped a frame is sent a whole one.
-    assert teaching.play_frame_kind() == "room"
+    assert teaching.light_frame() is False
+    assert teaching.session.framing() == Framing(EVERYTHING, room=True)  # the page is new
+
+
+def test_a_crowd_plays_at_the_crowded_frame_rate_with_larger_bursts():
+    player = bare_player(100, 1e-4, 5e-4)
+    player.session.runtime.settings = Settings(lab_workers=2, crowded_frames_per_second=10)
+    assert player.frames_per_second() == 10
+    # 2 workers / (100 players x 10 frames/s) = 2 ms a frame: (2 - 0.5) ms / 0.1 ms = 15 steps.
+    assert player.steps_for_next_frame() == 15
+    assert bare_player(2, 1e-4, 5e-4).frames_per_second() == 20  # a worker each: the cap

@@ -1,12 +1,14 @@
-"""The playground's kinds of frame: what changed, everything, light (no maps), and a room's
-pair of the changes and the whole frame."""
+"""The playground's frames by the parts asked for: what changed, everything, light (stale
+maps and metrics), none of the maps (the page draws them), and a room's pair of the changes
+and the whole frame."""
 
 import json
 
 import numpy as np
 import pytest
 
-from app.labrun.labcalls import HandleCommand, LabCall, RenderFrame, Train
+from app.labrun.labcalls import Framing, HandleCommand, LabCall, RenderFrame, Train
+from app.labs.common.base import EVERYTHING, LIGHT, PARTS, Parts
 from app.labs.common.heatmaps import decode
 from app.labs.neurons.commands import SetWeight
 from app.labs.playground import frame as view
@@ -64,7 +66,7 @@ def test_a_new_learning_rate_computes_no_map(lab, map_passes):
 
 def test_a_light_frame_leaves_the_maps_out_and_the_next_whole_one_catches_up(lab, map_passes):
     lab.train(30)
-    light = lab.light_frame()
+    light = lab.frame(LIGHT)
     assert light.step == 30 and no_maps(light) and map_passes == []
     assert light.metrics.train_loss == pytest.approx(
         lab.evaluate(lab.train_features, lab.train_targets)[0]
@@ -77,19 +79,19 @@ def test_a_light_frame_leaves_the_maps_out_and_the_next_whole_one_catches_up(lab
 
 def test_a_light_frame_still_shows_what_an_edit_did_to_the_maps(lab, map_passes):
     lab.train(10)
-    lab.light_frame()
+    lab.frame(LIGHT)
     lab.handle(SetWeight(type="set_weight", layer=2, i=0, j=0, value=3.0))
-    edited = lab.light_frame()
+    edited = lab.frame(LIGHT)
     assert map_passes == [10] and edited.output is not None
     np.testing.assert_allclose(decode(edited.output.map), surface(lab), atol=0.5 / 255 + 1e-6)
     lab.handle(SetNetwork(type="set_network", learning_rate=0.2))  # changes no map
-    assert no_maps(lab.light_frame()) and map_passes == [10]
+    assert no_maps(lab.frame(LIGHT)) and map_passes == [10]
 
 
 def test_a_full_frame_carries_everything_and_the_stream_goes_on_from_it(lab):
     lab.train(20)
     lab.frame()
-    full = lab.full_frame()
+    full = lab.frame(EVERYTHING)
     assert full.kind == "full" and all_maps(full)
     assert full.config is not None and full.data is not None and full.input_maps is not None
     assert full.history_reset and [p[0] for p in full.history] == [0, 20]
@@ -116,23 +118,36 @@ def test_playing_records_no_step_through_but_a_single_step_does(lab):
     assert walk is not None and walk.complete
 
 
-def test_the_lab_host_renders_the_kind_it_is_asked_for(lab):
-    text, trained, framed = Train(5, "light", playing=True).apply(lab)
+def test_the_lab_host_renders_the_parts_it_is_asked_for(lab):
+    text, trained, framed = Train(5, Framing(LIGHT), playing=True).apply(lab)
     light = json.loads(text)
     assert light["step"] == 5 and light["output"] is None and trained > 0 and framed > 0
-    assert json.loads(RenderFrame("update").apply(lab))["output"] is not None
-    assert json.loads(RenderFrame("full").apply(lab))["kind"] == "full"
+    assert json.loads(RenderFrame(Framing()).apply(lab))["output"] is not None
+    assert json.loads(RenderFrame().apply(lab))["kind"] == "full"
     assert Train(1, None, playing=False).apply(lab)[0] is None  # a slice of a longer request
+
+
+def test_a_page_that_draws_its_maps_is_sent_none_nor_a_room_of_such_pages(map_passes):
+    lab = PlaygroundLab(Settings())
+    draws = frozenset({"maps"})
+    first = lab.frame(Parts(whole=PARTS - draws, without=draws))
+    assert first.kind == "full" and first.config is not None and first.data is not None
+    assert no_maps(first) and first.input_maps is None and first.layers
+    lab.handle(Inspect(type="inspect", layer=0, j=1))
+    small, whole = room_frame(lab, Train(5, Framing(Parts(without=draws), room=True)))
+    assert small["step"] == whole["step"] == 5 and whole["kind"] == "full"
+    assert whole["output"] is None and whole["input_maps"] is None and whole["inspected"] is None
+    assert map_passes == []  # not one pass over the grid
 
 
 def test_before_light_frames_the_losses_are_measured_every_other_burst(lab):
     lab.train(5)
     first = lab.frame()
     lab.play(1, light=True)
-    skipped = lab.light_frame()  # shows the losses last measured, adds no curve point
+    skipped = lab.frame(LIGHT)  # shows the losses last measured, adds no curve point
     assert skipped.step == 6 and skipped.metrics == first.metrics and skipped.history == []
     lab.play(1, light=True)
-    measured = lab.light_frame()
+    measured = lab.frame(LIGHT)
     assert measured.step == 7 and [point[0] for point in measured.history] == [7]
     assert measured.metrics.train_loss == pytest.approx(
         lab.evaluate(lab.train_features, lab.train_targets)[0]
@@ -164,6 +179,9 @@ def draw(page: dict, frame: dict) -> dict:
     return page
 
 
+ROOM = Framing(room=True)  # a teacher's page that keeps up
+
+
 def room_frame(lab, call: LabCall) -> tuple[dict, dict]:
     """The lab host's answer while teaching a room (playing, for `Train`): (small, whole)."""
     text = call.apply(lab)
@@ -178,10 +196,10 @@ def test_a_rooms_whole_frame_shows_what_every_small_frame_before_it_added_up_to(
     in_step = {}
 
     def train(steps: int) -> Train:
-        return Train(steps, "room", playing=True)
+        return Train(steps, ROOM, playing=True)
 
     def handle(command) -> HandleCommand:
-        return HandleCommand(command, "room")
+        return HandleCommand(command, ROOM)
 
     edits = [
         train(5),

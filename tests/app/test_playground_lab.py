@@ -17,10 +17,10 @@ from app.labs.playground.commands import (
 )
 from app.labs.playground.frame import MAP_SIZE, grid_features
 from app.labs.playground.lab import PlaygroundLab
-from app.labs.playground.spec import PlaygroundState
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid, softmax
+from tests.labutil import restored
 
 
 def set_data(lab, **fields):
@@ -284,9 +284,7 @@ def test_state_round_trip_reproduces_the_predictions(lab):
     set_network(lab, features=["x1", "x2", "x1_x2"], optimizer="adam", learning_rate=0.01)
     lab.train(40)
     lab.handle(SetView(type="set_view", show_test=True))
-    state = PlaygroundState.model_validate_json(lab.snapshot().model_dump_json())
-    other = PlaygroundLab(Settings())
-    other.restore(state)
+    other = restored(lab)
     assert other.step_count == 40
     np.testing.assert_array_equal(grid_predictions(other), grid_predictions(lab))
     ours, theirs = lab.frame(), other.frame()

@@ -12,6 +12,26 @@ def run(coro):
     return asyncio.run(coro)
 
 
+def holding(gate: threading.Event) -> tuple:
+    """A call that holds its worker until `gate` is set, and the event set once it runs."""
+    started = threading.Event()
+
+    def hold() -> bool:
+        started.set()
+        return gate.wait()
+
+    return hold, started
+
+
+async def until(condition, limit: float = 60.0) -> None:
+    """Wait for a state (a call started, calls queued), not for a time: the worker threads
+    of a loaded machine may take long to get going. `limit`: when the test gives up."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "the state never came"
+        await asyncio.sleep(0.001)
+
+
 async def with_pool(workers: int, body):
     pool = LabPool(workers)
     pool.start()
@@ -52,8 +72,9 @@ def test_interactive_calls_jump_ahead_and_lanes_take_turns():
 
     async def body(pool):
         first, a, b = Lane(), Lane(), Lane()
-        blocker = asyncio.ensure_future(pool.run(first, gate.wait))  # holds the one worker
-        await asyncio.sleep(0.05)
+        hold, started = holding(gate)
+        blocker = asyncio.ensure_future(pool.run(first, hold))  # holds the one worker
+        await until(started.is_set)
         calls = [
             pool.run(a, lambda: order.append("a-bg1"), interactive=False),
             pool.run(a, lambda: order.append("a-bg2"), interactive=False),
@@ -61,7 +82,7 @@ def test_interactive_calls_jump_ahead_and_lanes_take_turns():
             pool.run(b, lambda: order.append("b-edit"), interactive=True),
         ]
         tasks = [asyncio.ensure_future(c) for c in calls]
-        await asyncio.sleep(0.05)
+        await until(lambda: a.pending() == b.pending() == 2)  # all four queued
         gate.set()
         await asyncio.gather(blocker, *tasks)
 
@@ -107,11 +128,13 @@ def test_stop_fails_waiting_calls_and_refuses_new_ones():
     async def body():
         pool = LabPool(1)
         pool.start()
-        blocker = asyncio.ensure_future(pool.run(Lane(), gate.wait))
-        waiting = asyncio.ensure_future(pool.run(Lane(), lambda: "never"))
-        await asyncio.sleep(0.02)
+        hold, started = holding(gate)
+        blocker = asyncio.ensure_future(pool.run(Lane(), hold))
+        waiting_lane = Lane()
+        waiting = asyncio.ensure_future(pool.run(waiting_lane, lambda: "never"))
+        await until(lambda: started.is_set() and waiting_lane.interactive)
         stopper = asyncio.get_running_loop().run_in_executor(None, pool.stop)
-        await asyncio.sleep(0.02)
+        await until(lambda: pool.stopping)
         gate.set()
         await stopper
         assert await blocker is True

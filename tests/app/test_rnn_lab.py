@@ -5,26 +5,13 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.rnn.commands import (
-    Focus,
-    RnnState,
-    SetCursor,
-    SetHidden,
-    SetLength,
-    SetSample,
-    SetSymbols,
-)
 from app.labs.rnn.lab import RnnLab
 from app.protocol import LabError
 from app.settings import Settings
 from engine.activations import sigmoid
 from engine.guard import params_within
 from engine.model import recurrent_layer
-
-
-def send(lab: RnnLab, command_type: str, **fields):
-    lab.handle(RnnLab.commands.validate_python({"type": command_type, **fields}))
-    return lab.frame()
+from tests.labutil import command, restored, send, train_until_diverged
 
 
 def strict_json(frame) -> dict:
@@ -163,11 +150,7 @@ def test_divergence_is_caught_and_no_nan_reaches_the_page(lab):
     send(lab, "set_task", task="series")
     send(lab, "set_recurrent_scale", scale=5.0)
     send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
-    for _ in range(10):
-        lab.train(20)
-        if lab.diverged:
-            break
-    assert lab.diverged
+    train_until_diverged(lab, steps=20, rounds=10)
     frame = lab.frame()
     assert frame.diverged in ("rnn", "lstm", "gru")
     data = strict_json(frame)
@@ -203,12 +186,12 @@ def test_settings_rebuild_the_networks_within_limits(lab):
 @pytest.mark.parametrize(
     ("command", "code"),
     [
-        (SetHidden(type="set_hidden", hidden=17), "rnn_hidden"),
-        (SetLength(type="set_length", length=5), "rnn_fixed_length"),
-        (SetSymbols(type="set_symbols", symbols=7), "rnn_symbols"),
-        (SetSample(type="set_sample", index=7), "rnn_sample"),
-        (SetCursor(type="set_cursor", steps=3), "rnn_step"),
-        (Focus(type="focus", step=0, unit=8), "rnn_unit"),
+        (command(RnnLab, "set_hidden", hidden=17), "rnn_hidden"),
+        (command(RnnLab, "set_length", length=5), "rnn_fixed_length"),
+        (command(RnnLab, "set_symbols", symbols=7), "rnn_symbols"),
+        (command(RnnLab, "set_sample", index=7), "rnn_sample"),
+        (command(RnnLab, "set_cursor", steps=3), "rnn_step"),
+        (command(RnnLab, "focus", step=0, unit=8), "rnn_unit"),
     ],
 )
 def test_out_of_range_commands_are_refused_with_a_code(lab, command, code):
@@ -241,9 +224,7 @@ def test_snapshot_restores_the_same_page_in_a_new_lab(lab):
     send(lab, "focus", step=4, unit=1)
     lab.train(6)
     before = lab.frame()
-    state = RnnState.model_validate(json.loads(lab.snapshot().model_dump_json()))
-    fresh = RnnLab(Settings())
-    fresh.restore(state)
+    fresh = restored(lab)
     after = fresh.frame()
     assert after.settings == before.settings and after.step == 6
     assert after.unroll == before.unroll and after.equation == before.equation
@@ -302,13 +283,10 @@ def test_presets_show_vanishing_and_exploding_gradients_and_the_lstms_memory(lab
 def test_weights_beyond_the_magnitude_limit_count_as_diverged(lab):
     # The exploding example at a huge step: the weights pass 1e6 long before they are
     # infinite (6e42 and a loss of 3e87 by step 70 when only NaN counted).
-    lab.handle(RnnLab.commands.validate_python({"type": "load_preset", "name": "b7_exploding"}))
+    send(lab, "load_preset", name="b7_exploding")
     send(lab, "set_optimizer", name="sgd", learning_rate=10.0)
-    for _ in range(5):
-        lab.train(20)
-        if lab.diverged:
-            break
-    assert lab.diverged and lab.step_count < 100
+    train_until_diverged(lab, steps=20, rounds=5)
+    assert lab.step_count < 100
     limit = lab.settings.max_abs_value
     for model in lab.models.values():
         assert params_within(model, limit)

@@ -1,10 +1,8 @@
 """The recurrent-networks lab over real websocket messages."""
 
-import json
-
 import pytest
 
-from tests.wsutil import open_lab, receive_until
+from tests.wsutil import ask, open_lab, play_frames, play_until_diverged, receive_until
 
 
 def test_session_opens_on_the_books_example(client):
@@ -23,11 +21,9 @@ def test_session_opens_on_the_books_example(client):
 
 def test_step_trains_all_three_networks_and_reports_the_gradient_per_step(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "set_task", "task": "memory"})
-        before = receive_until(ws, "frame")
+        before = ask(ws, {"type": "set_task", "task": "memory"})
         assert before["step"] == 0 and len(before["bptt"]["lstm"]["grad_norm"]) == 11
-        ws.send_json({"type": "step", "steps": 3})
-        frame = receive_until(ws, "frame")
+        frame = ask(ws, {"type": "step", "steps": 3})
         status = receive_until(ws, "status")
         assert frame["step"] == 3 and status["step"] == 3
         assert frame["history"]["steps"] == [1, 2, 3]
@@ -39,15 +35,8 @@ def test_step_trains_all_three_networks_and_reports_the_gradient_per_step(client
 
 def test_play_streams_frames_until_paused(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "play"})
-        assert receive_until(ws, "status")["running"] is True
-        steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
-        assert steps == sorted(steps) and steps[-1] >= 3
-        ws.send_json({"type": "pause"})
-        status = receive_until(ws, "status", limit=50)
-        while status["running"]:
-            status = receive_until(ws, "status", limit=50)
-        assert status["step"] >= steps[-1]
+        steps, _ = play_frames(ws, 3)
+        assert steps[-1] >= 3
 
 
 def test_clipping_over_the_socket(client):
@@ -57,11 +46,9 @@ def test_clipping_over_the_socket(client):
             {"type": "set_length", "length": 20},
             {"type": "set_recurrent_scale", "scale": 4},
         ):
-            ws.send_json(message)
-            frame = receive_until(ws, "frame")
+            frame = ask(ws, message)
         assert max(frame["bptt"]["rnn"]["grad_norm"]) > 1
-        ws.send_json({"type": "set_clip", "clip": 0.5})
-        frame = receive_until(ws, "frame")
+        frame = ask(ws, {"type": "set_clip", "clip": 0.5})
         assert frame["settings"]["clip"] == 0.5
         assert max(frame["bptt"]["rnn"]["grad_norm"]) <= 0.5 + 1e-9
         assert any(frame["bptt"]["rnn"]["clipped"])
@@ -95,39 +82,21 @@ def test_divergence_stops_training_and_never_sends_nan(client):
             {"type": "set_recurrent_scale", "scale": 5},
             {"type": "set_optimizer", "name": "sgd", "learning_rate": 10},
         ):
-            ws.send_json(message)
-            receive_until(ws, "frame")
-        ws.send_json({"type": "set_speed", "steps_per_frame": 20})
-        receive_until(ws, "status")
-        ws.send_json({"type": "play"})
-        texts = []
-        while True:
-            text = ws.receive_text()
-            texts.append(text)
-            message = json.loads(text)
-            if message["type"] == "error":
-                assert message["code"] == "diverged"
-                break
-        status = receive_until(ws, "status")
-        assert status["diverged"] is True and status["running"] is False
-        assert not any("NaN" in t or "Infinity" in t for t in texts)
-        frames = [json.loads(t) for t in texts if '"type":"frame"' in t]
+            ask(ws, message)
+        ask(ws, {"type": "set_speed", "steps_per_frame": 20}, "status")
+        frames, _ = play_until_diverged(ws)
         assert frames[-1]["diverged"] in ("rnn", "lstm", "gru")
 
 
 def test_state_round_trip_over_the_socket(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "set_task", "task": "memory"})
-        receive_until(ws, "frame")
-        ws.send_json({"type": "step", "steps": 4})
-        trained = receive_until(ws, "frame")
-        ws.send_json({"type": "get_state"})
-        state = receive_until(ws, "state")
+        ask(ws, {"type": "set_task", "task": "memory"})
+        trained = ask(ws, {"type": "step", "steps": 4})
+        state = ask(ws, {"type": "get_state"}, "state")
         assert state["lab"] == "rnn" and set(state["state"]["weights"]) == {"rnn", "lstm", "gru"}
     with open_lab(client, "rnn") as (ws, first):
         assert first["step"] == 0
-        ws.send_json({"type": "set_state", "state": state["state"]})
-        restored = receive_until(ws, "frame")
+        restored = ask(ws, {"type": "set_state", "state": state["state"]})
         assert restored["step"] == 4
         assert restored["unroll"] == trained["unroll"]
         assert restored["equation"] == trained["equation"]
@@ -136,8 +105,7 @@ def test_state_round_trip_over_the_socket(client):
 
 def test_a_state_from_another_page_is_refused(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "set_state", "state": {"preset": "b2_weighted"}})
-        error = receive_until(ws, "error")
+        error = ask(ws, {"type": "set_state", "state": {"preset": "b2_weighted"}}, "error")
         assert error["code"] == "bad_state"
 
 
@@ -148,8 +116,7 @@ def heavy_memory_task(ws) -> None:
         {"type": "set_hidden", "hidden": 16},
         {"type": "set_length", "length": 40},
     ):
-        ws.send_json(command)
-        receive_until(ws, "frame")
+        ask(ws, command)
 
 
 def test_a_long_step_is_capped_at_the_pages_limit(client):
@@ -200,8 +167,7 @@ def test_hello_tells_the_pages_own_step_cap(client):
 
 def test_play_keeps_the_pages_step_cap_per_frame(client):
     with open_lab(client, "rnn") as (ws, _):
-        ws.send_json({"type": "set_speed", "steps_per_frame": 100})
-        receive_until(ws, "status")
+        ask(ws, {"type": "set_speed", "steps_per_frame": 100}, "status")
         ws.send_json({"type": "play"})
         steps = [receive_until(ws, "frame")["step"] for _ in range(3)]
         ws.send_json({"type": "pause"})

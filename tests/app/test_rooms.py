@@ -116,7 +116,7 @@ def test_a_student_forks_the_teachers_state_into_their_own_session(client):
 
 
 def receive_until_room_defaults() -> dict:
-    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False}
+    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False, "moved": False}
 
 
 def test_leaving_a_room_brings_back_the_students_own_lab(client):
@@ -321,7 +321,7 @@ def test_rooms_opened_and_abandoned_do_not_lock_out_a_real_teacher(client):
     answers = [squat(client.app, f"203.0.113.{k}") for k in range(21)]
     assert [a["type"] for a in answers] == ["room"] * 20 + ["error"]
     assert answers[-1]["code"] == "rooms_full"
-    wait_for(lambda: rooms.room_count() == 0, timeout=15)
+    wait_for(lambda: rooms.room_count() == 0)
     with open_lab(client, "neurons") as (teacher, _):
         assert open_room(teacher)["role"] == "teacher"
 

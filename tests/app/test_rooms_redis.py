@@ -13,16 +13,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from app.ws.resume_store import resume_key
-from tests.liveserver import redis_available, running_redis
 from tests.wsutil import open_lab, receive_until, wait_for
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    if not redis_available():
-        pytest.skip("redis-server is not installed (make test installs it)")
-    with running_redis() as url:
-        yield url
 
 
 @pytest.fixture
@@ -95,6 +86,7 @@ def test_the_key_moves_the_room_between_replicas_and_closing_reaches_everyone(re
                 "lab": None,
                 "key": None,
                 "ended": True,
+                "moved": False,
             }
             second.send_json({"type": "set_input", "i": 1, "value": 0.25})
             frame = receive_until(student, "frame")

@@ -14,18 +14,12 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
-from tests.liveserver import redis_available, redis_process
+from tests.liveserver import redis_available
 from tests.wsutil import open_lab, receive_until, wait_for
 
 pytestmark = pytest.mark.skipif(not redis_available(), reason="redis-server is not installed")
 
 WATCHDOG_SECONDS = 12
-
-
-@pytest.fixture
-def server():
-    with redis_process() as process:
-        yield process
 
 
 def replicas(url: str):
@@ -58,16 +52,16 @@ def frames_before(ws, count: int, thawed: threading.Event) -> int:
     return received
 
 
-def test_a_frozen_redis_never_slows_the_teachers_frames(server):
+def test_a_frozen_redis_never_slows_the_teachers_frames(redis_server):
     """Redis frozen (SIGSTOP): main sent the teacher 1 frame in 5 s instead of 100 (every
     publish waited for Redis). Now the teacher and a follower on the same replica go on at
     the frame rate; a follower on the other replica picks up again once Redis is back."""
-    a, b = replicas(server.url)
+    a, b = replicas(redis_server.url)
     thawed = threading.Event()
 
     def thaw() -> None:
         thawed.set()
-        server.thaw()
+        redis_server.thaw()
 
     watchdog = threading.Timer(WATCHDOG_SECONDS, thaw)
     with (
@@ -82,14 +76,14 @@ def test_a_frozen_redis_never_slows_the_teachers_frames(server):
         follow(far, code)
         teacher.send_json({"type": "play"})
         receive_until(far, "frame")  # frames flow through Redis to the other replica
-        server.freeze()
+        redis_server.freeze()
         watchdog.start()
         try:
             assert frames_before(teacher, 40, thawed) == 40
             assert frames_before(near, 20, thawed) == 20
         finally:
             watchdog.cancel()
-            server.thaw()
+            redis_server.thaw()
         # Redis is back: the other replica's follower gets the teacher's frames again.
         teacher.send_json({"type": "pause"})
         status = receive_until(far, "status", limit=2_000)
@@ -99,17 +93,17 @@ def test_a_frozen_redis_never_slows_the_teachers_frames(server):
         assert receive_until(teacher, "pong", limit=2_000)
 
 
-def test_a_redis_restart_keeps_the_room(server):
+def test_a_redis_restart_keeps_the_room(redis_server):
     """Redis restarted empty: main lost the room silently (new students `no_room`, the
     others told "room ended" later, the teacher never). Now the teacher's replica writes the
     room again; followers on the other replica go on, and new students can join."""
-    a, b = replicas(server.url)
-    store = redis.Redis.from_url(server.url, decode_responses=True)
+    a, b = replicas(redis_server.url)
+    store = redis.Redis.from_url(redis_server.url, decode_responses=True)
     with a, b, open_lab(a, "neurons") as (teacher, _), open_lab(b, "neurons") as (student, _):
         code = open_room(teacher)
         follow(student, code)
         receive_until(student, "frame")
-        server.restart()
+        redis_server.restart()
         channel = f"np:room:{code}"
 
         def restored() -> bool:
@@ -118,7 +112,7 @@ def test_a_redis_restart_keeps_the_room(server):
             except redis.ConnectionError:
                 return False
 
-        wait_for(restored, timeout=20)
+        wait_for(restored)
         teacher.send_json({"type": "set_input", "i": 0, "value": 7.0})
         shown = receive_until(teacher, "frame")
         for _ in range(50):  # the student was never told the room ended: frames go on
@@ -136,27 +130,27 @@ def test_a_redis_restart_keeps_the_room(server):
     store.close()
 
 
-def test_a_room_whose_code_was_taken_after_a_restart_tells_its_teacher(server):
+def test_a_room_whose_code_was_taken_after_a_restart_tells_its_teacher(redis_server):
     """Redis restarted and, before the teacher's replica could write the room again,
     another room got its code: the teacher is told the room ended (never left unaware)."""
-    a, b = replicas(server.url)
+    a, b = replicas(redis_server.url)
     with a, b, open_lab(a, "neurons") as (teacher, _):
         hub = a.app.state.runtime.rooms
         code = open_room(teacher)
-        server.restart()
-        store = redis.Redis.from_url(server.url)
+        redis_server.restart()
+        store = redis.Redis.from_url(redis_server.url)
         store.set(f"np:room:{code}", '{"lab": "neurons", "key": "other", "teacher": "x"}')
         store.close()
-        wait_for(lambda: hub.room_count() == 0, timeout=20)
+        wait_for(lambda: hub.room_count() == 0)
         ended = receive_until(teacher, "room")
         assert ended["ended"] is True and ended["code"] == code
 
 
-def test_a_room_opened_while_redis_is_frozen_is_refused_in_time(server):
-    a, b = replicas(server.url)
+def test_a_room_opened_while_redis_is_frozen_is_refused_in_time(redis_server):
+    a, b = replicas(redis_server.url)
     with a, b, open_lab(a, "neurons") as (teacher, _):
-        server.freeze()
-        watchdog = threading.Timer(WATCHDOG_SECONDS, server.thaw)  # main waited for good
+        redis_server.freeze()
+        watchdog = threading.Timer(WATCHDOG_SECONDS, redis_server.thaw)  # main waited for good
         watchdog.start()
         try:
             started = time.monotonic()
@@ -165,5 +159,5 @@ def test_a_room_opened_while_redis_is_frozen_is_refused_in_time(server):
             assert time.monotonic() - started < 5
         finally:
             watchdog.cancel()
-            server.thaw()
+            redis_server.thaw()
         assert open_room(teacher)  # and once Redis is back, rooms open again

@@ -13,17 +13,20 @@ from tests.liveserver import serving
 CONNECTIONS = 40
 
 
-async def connect_all(address: str) -> list[dict]:
-    """Open CONNECTIONS websockets at once; the first message each one gets."""
+async def connect_all(*addresses: str) -> list[dict]:
+    """Open CONNECTIONS websockets at once (to each address in turn); the first message
+    each one gets."""
 
-    async def first_message(sockets: list) -> dict:
+    async def first_message(sockets: list, address: str) -> dict:
         ws = await websockets.connect(f"ws://{address}/ws/neurons", open_timeout=30)
         sockets.append(ws)
         return json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
 
     sockets: list = []
     try:
-        return await asyncio.gather(*(first_message(sockets) for _ in range(CONNECTIONS)))
+        return await asyncio.gather(
+            *(first_message(sockets, addresses[k % len(addresses)]) for k in range(CONNECTIONS))
+        )
     finally:  # every one stays open until all have answered: the refused ones are full
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
 

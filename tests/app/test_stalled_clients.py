@@ -58,7 +58,7 @@ def test_a_client_that_stops_reading_is_closed_and_frees_its_slot():
     with serving(app) as host, never_reading(host, "/ws/big_frame") as sock:
         wait_for(lambda: len(sessions) == 1)
         sock.sendall(masked_text_frame(json.dumps({"type": "play"})))  # 1 MB frames, 20 a second
-        wait_for(lambda: len(sessions) == 0, timeout=30)  # closed, though it never read
+        wait_for(lambda: len(sessions) == 0)  # closed, though it never read
         wait_for(lambda: len(sessions.parked) == 1)  # its work waits for a resume, as usual
         with connect(f"ws://{host}/ws/trainable") as ws:  # the server carries on
-            assert json.loads(ws.recv(timeout=5))["type"] == "hello"
+            assert json.loads(ws.recv(timeout=60))["type"] == "hello"

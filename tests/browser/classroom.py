@@ -47,9 +47,9 @@ def ready(page, name: str) -> None:
     """Wait until a page opened with ?tour=N shows the state of that tour step."""
     if name != "home":
         # The B.8 labs load their images on a lab process's first use: slow on a busy machine.
-        expect(page.get_by_test_id("tour")).to_be_visible(timeout=20_000)
+        expect(page.get_by_test_id("tour")).to_be_visible()
         # Some steps train hundreds of iterations first: give a loaded machine time.
-        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true", timeout=20_000)
+        expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
 
 
 def reveal(page, name: str) -> None:
@@ -64,7 +64,7 @@ def reveal(page, name: str) -> None:
         expect(page.get_by_test_id("formula")).to_contain_text("w =")
     elif name == "conv":
         # The head's chart comes once Plotly has loaded: measure its labels too.
-        expect(page.locator("#head-chart text.bartext").first).to_be_visible(timeout=20_000)
+        expect(page.locator("#head-chart text.bartext").first).to_be_visible()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
@@ -142,3 +142,14 @@ def visible_texts(page) -> list[dict]:
 
 def rendered_font_sizes(page) -> list[dict]:
     return page.evaluate(FONT_SIZES_JS)
+
+
+def open_room(page):
+    """Open a room from /neurons, as a teacher does: the big code's element, once shown."""
+    page.goto("/neurons")
+    expect(page.get_by_test_id("output-value")).not_to_be_empty()
+    page.get_by_test_id("room-menu").locator("summary").click()
+    page.get_by_test_id("room-open").click()
+    code = page.get_by_test_id("room-code-value")
+    expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+    return code

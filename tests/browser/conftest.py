@@ -27,7 +27,8 @@ CHROMIUM_ARGS = [
 # take to come before the test fails. Playwright's 5 s is too short for a loaded 2-core
 # machine (a lab process loading its images, Plotly's 4.6 MB parsing, two suites at once);
 # a passing wait returns as soon as the state is there, so this costs a green run nothing.
-expect.set_options(timeout=20_000)
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -42,22 +43,61 @@ def live_server():
 def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def patient_context(**options):
+            # The same limit for every wait of every page (goto, click, wait_for_function),
+            # not only `expect`'s: Playwright's own is 30 s.
+            context = new_context(**options)
+            context.set_default_timeout(WAIT_MS)
+            return context
+
+        browser.new_context = patient_context
         yield browser
         browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh context (no cookies, no storage) per test, English unless a test says otherwise."""
-    context = browser.new_context(
-        locale="en-US", viewport={"width": 1366, "height": 768}, base_url=live_server
-    )
-    page = context.new_page()
+def new_page(browser, live_server):
+    """Opens pages, each in a fresh context (no cookies, no storage, nothing shared with the
+    others): `new_page(locale="ko-KR", viewport=..., base_url=...)`. A JavaScript error on
+    any of them fails the test; every context is closed at its end."""
+    contexts = []
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
+
+    def open_page(locale: str = "en-US", **options):
+        options.setdefault("viewport", {"width": 1366, "height": 768})
+        options.setdefault("base_url", live_server)
+        context = browser.new_context(locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh page, English unless a test says otherwise."""
+    return new_page()
+
+
+@pytest.fixture
+def open_korean(new_page):
+    """`open_korean(path, heading)`: a fresh page whose browser asks for Korean, at `path`,
+    once its heading shows `heading`."""
+
+    def open_page(path: str, heading: str):
+        page = new_page(locale="ko-KR")
+        page.goto(path)
+        expect(page.locator("h1")).to_contain_text(heading)
+        return page
+
+    return open_page
 
 
 def screenshot(page, name: str) -> None:

@@ -10,25 +10,18 @@ from playwright.sync_api import expect
 
 from tests.browser.classroom import CLASSROOM_PAGES, FIRST_SCREEN, axe_violations, ready
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
 LOCALES = {"en": "en-US", "ko": "ko-KR"}
 
 
-def open_page(browser, live_server, path, lang="en", theme="light", **options):
-    context = browser.new_context(
-        locale=LOCALES[lang],
-        base_url=live_server,
-        viewport=options.pop("viewport", {"width": 1366, "height": 768}),
-        color_scheme=theme,  # no saved choice yet: the page follows the system's theme
-        **options,
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+def open_page(new_page, path, lang="en", theme="light", **options):
+    # No saved choice yet: the page follows the system's theme.
+    page = new_page(locale=LOCALES[lang], color_scheme=theme, **options)
     page.goto(path)
-    return context, page, errors
+    return page
 
 
 # axe in both themes and both languages (colours differ by theme, text by language);
@@ -39,23 +32,20 @@ AXE_RUNS = {("en", "light"), ("ko", "dark")}
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize(("name", "path"), CLASSROOM_PAGES)
-def test_no_serious_axe_violations_and_a_screenshot(browser, live_server, name, path, lang, theme):
+def test_no_serious_axe_violations_and_a_screenshot(new_page, name, path, lang, theme):
     url = path if name == "home" else f"{path}?tour=1"
-    context, page, errors = open_page(browser, live_server, url, lang, theme)
+    page = open_page(new_page, url, lang, theme)
     expect(page.locator("html")).to_have_attribute("data-theme", theme)
     ready(page, name)
     screenshot(page, f"{name}-{lang}-{theme}")
     if (lang, theme) in AXE_RUNS:
         assert axe_violations(page) == []
-    context.close()
-    assert not errors
 
 
 @pytest.mark.parametrize(("name", "path"), CLASSROOM_PAGES)
-def test_no_serious_axe_violations_in_projector_mode_with_dialogs(browser, live_server, name, path):
+def test_no_serious_axe_violations_in_projector_mode_with_dialogs(new_page, name, path):
     url = f"{path}?projector=1" if name == "home" else f"{path}?projector=1&tour=2"
-    viewport = {"width": 1920, "height": 1080}
-    context, page, errors = open_page(browser, live_server, url, viewport=viewport)
+    page = open_page(new_page, url, viewport={"width": 1920, "height": 1080})
     ready(page, name)
     page.keyboard.press("?")  # axe checks the page behind the dialog as well
     expect(page.get_by_test_id("help")).to_be_visible()
@@ -65,8 +55,6 @@ def test_no_serious_axe_violations_in_projector_mode_with_dialogs(browser, live_
         page.get_by_test_id("share-open").click()
         expect(page.get_by_test_id("share-link")).not_to_have_value("")
         assert axe_violations(page) == []
-    context.close()
-    assert not errors
 
 
 def test_focus_is_always_visible(page):
@@ -94,8 +82,7 @@ def test_focus_is_always_visible(page):
 
 
 def test_a_weight_is_edited_with_the_keyboard_alone(page):
-    page.goto("/neurons?preset=b2_weighted")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page, "?preset=b2_weighted")
     page.get_by_test_id("edge-0-1-0").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("editor-number")).to_be_focused()
@@ -107,10 +94,9 @@ def test_a_weight_is_edited_with_the_keyboard_alone(page):
     expect(page.get_by_test_id("editor")).to_be_hidden()
 
 
-def test_a_tablet_edits_weights_by_touch(browser, live_server):
-    context, page, errors = open_page(
-        browser,
-        live_server,
+def test_a_tablet_edits_weights_by_touch(new_page):
+    page = open_page(
+        new_page,
         "/neurons?preset=b2_weighted",
         viewport={"width": 1024, "height": 768},
         has_touch=True,
@@ -120,15 +106,12 @@ def test_a_tablet_edits_weights_by_touch(browser, live_server):
     page.get_by_test_id("edge-0-1-0").tap()
     editor = page.get_by_test_id("editor-number")
     expect(editor).to_be_visible()
-    editor.fill("1")
-    editor.press("Enter")
+    enter(editor, "1")
     expect(page.get_by_test_id("output-value")).to_have_text("3.9")
     # Touch targets are finger-sized.
     height = page.get_by_test_id("reset").bounding_box()["height"]
     assert height >= 44
     screenshot(page, "neurons-tablet")
-    context.close()
-    assert not errors
 
 
 @pytest.mark.parametrize(("name", "path"), CLASSROOM_PAGES)

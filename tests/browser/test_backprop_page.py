@@ -50,15 +50,11 @@ def test_loss_table_switches_problem_and_loss_live(page):
     screenshot(page, "backprop-binary")
 
 
-def test_korean_pages_use_the_books_terms(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/backprop")
-    expect(page.locator("h1")).to_contain_text("오차 역전파법")
+def test_korean_pages_use_the_books_terms(open_korean):
+    page = open_korean("/backprop", "오차 역전파법")
     expect(page.get_by_test_id("st-phase")).to_have_text("한 단계")
     expect(page.get_by_test_id("book-notes")).to_contain_text("3.32")
     page.goto("/descent")
     expect(page.locator("h1")).to_contain_text("경사 하강법")
     expect(page.get_by_test_id("point")).to_contain_text("기울기 ∂L/∂w = 6")
     screenshot(page, "descent-ko")
-    context.close()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter
 
 pytestmark = pytest.mark.browser
 
@@ -81,11 +82,9 @@ def test_eval_mode_shows_running_statistics_and_a_chosen_neuron(page):
 
     # Pick layer 3, neuron 2 by keyboard: the formula follows.
     layer = page.get_by_test_id("select-layer")
-    layer.fill("3")
-    layer.press("Enter")
+    enter(layer, "3")
     neuron = page.get_by_test_id("select-neuron")
-    neuron.fill("2")
-    neuron.press("Enter")
+    enter(neuron, "2")
     expect(page.get_by_test_id("formula-where")).to_contain_text("Layer 3, neuron 2, batch 1 of 16")
     page.get_by_test_id("mode-train").check()
     expect(page.get_by_test_id("formula-u")).to_contain_text("/ 32 =")
@@ -112,23 +111,17 @@ def test_settings_rebuild_the_network_and_limits_are_explained(page):
     expect(page.get_by_test_id("progress")).to_contain_text("Step 0")
     page.get_by_test_id("config-activation").select_option("relu")
     depth = page.get_by_test_id("config-depth")
-    depth.fill("10")
-    depth.press("Enter")
+    enter(depth, "10")
     expect(page.get_by_test_id("stat-plain-mean-9")).to_have_text(NUMBER)
     expect(page.locator("#histograms .barlayer .trace")).to_have_count(20)
-    depth.fill("11")
-    depth.press("Enter")
+    enter(depth, "11")
     expect(page.locator("#toast")).to_contain_text("at most 10 hidden layers")
     page.get_by_test_id("view-post").check()
     expect(page.get_by_test_id("note")).to_contain_text("Regularization")
 
 
-def test_korean_page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/batchnorm")
-    expect(page.locator("h1")).to_contain_text("배치 정규화")
+def test_korean_page(open_korean):
+    page = open_korean("/batchnorm", "배치 정규화")
     expect(page.get_by_test_id("note")).to_contain_text("normalization")
     expect(page.get_by_test_id("stat-batchnorm-std-0")).to_have_text("1")
     screenshot(page, "batchnorm-ko-light")
-    context.close()

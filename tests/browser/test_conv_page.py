@@ -152,12 +152,10 @@ def test_colour_mode_shows_three_channel_maps_and_their_sum(page):
     screenshot(page, "conv-en-rgb")
 
 
-def test_korean_page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
+def test_korean_page(new_page):
+    page = new_page(locale="ko-KR")
     open_conv(page)
     expect(page.locator("h1")).to_contain_text("합성곱")
     expect(page.get_by_test_id("position")).to_have_text("16개 중 1번째 창")
     expect(page.get_by_test_id("notes")).to_contain_text("그림 B-15")
     screenshot(page, "conv-ko-light")
-    context.close()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +30,11 @@ def test_too_large_a_rate_grows_then_diverges_and_reset_recovers(page):
     page.goto("/descent")
     expect(page.get_by_test_id("point")).to_contain_text("loss L = 9")
     lr = page.get_by_test_id("st-lr")
-    lr.fill("1.5")
-    lr.press("Enter")
+    enter(lr, "1.5")
     expect(lr).to_have_value("1.5")
     page.get_by_test_id("st-speed").select_option("1")
     page.get_by_test_id("st-play").click()
-    expect(page.get_by_test_id("st-diverged")).to_be_visible(timeout=15000)
+    expect(page.get_by_test_id("st-diverged")).to_be_visible()
     expect(page.get_by_test_id("behaviour")).to_contain_text("Growing")
     assert "NaN" not in page.get_by_test_id("point").inner_text()
     page.get_by_test_id("st-diverged").get_by_role("button").click()

@@ -8,13 +8,14 @@ from playwright.sync_api import expect
 
 from app.data.images import digits
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module", autouse=True)
 def digits_loaded():
-    """Load scikit-learn's digits before the clock of the first expect() starts (the live
+    """Load the shipped digits before the clock of the first expect() starts (the live
     server runs in this process, so it shares the cache)."""
     digits()
 
@@ -29,6 +30,14 @@ def wait_until_redrawn(page, testid: str, before: str) -> None:
         "([id, old]) => document.querySelector(`[data-testid='${id}']`).toDataURL() !== old",
         arg=[testid, before],
     )
+
+
+def open_gan(page):
+    """The GAN page once its first frame is drawn (iteration 0): the iteration counter."""
+    page.goto("/gan")
+    counter = page.get_by_test_id("counter")
+    expect(counter).to_contain_text("Iteration 0")
+    return counter
 
 
 def test_autoencoder_trains_decodes_a_clicked_point_and_rebuilds_a_drawing(page):
@@ -77,14 +86,12 @@ def test_autoencoder_bottleneck_slider_and_denoising(page):
     expect(page.get_by_test_id("inputs-0")).to_be_hidden()
     page.get_by_test_id("noise").fill("0.4")
     expect(page.get_by_test_id("inputs-0")).to_be_visible()
-    page.get_by_test_id("hidden").fill("999")
-    page.get_by_test_id("hidden").press("Enter")
+    enter(page.get_by_test_id("hidden"), "999")
     expect(page.locator("#toast")).to_contain_text("1 to 128 neurons")
 
 
 def test_gan_steps_d_only_then_g_only_and_plays(page):
-    page.goto("/gan")
-    counter = page.get_by_test_id("counter")
+    counter = open_gan(page)
     expect(counter).to_have_text("Iteration 0 · D updates 0 · G updates 0")
     expect(page.get_by_test_id("d-loss")).to_have_text("–")
     heatmap = pixels(page, "plane")
@@ -110,8 +117,7 @@ def test_gan_steps_d_only_then_g_only_and_plays(page):
 
 
 def test_gan_slow_motion_names_each_phase_then_digits_show_scored_samples(page):
-    page.goto("/gan")
-    expect(page.get_by_test_id("counter")).to_contain_text("Iteration 0")
+    open_gan(page)
     page.get_by_test_id("slow-motion").check()
     expect(page.get_by_test_id("phases")).to_be_visible()
     for phase, words in [
@@ -139,11 +145,7 @@ def test_gan_slow_motion_names_each_phase_then_digits_show_scored_samples(page):
     screenshot(page, "gan-digits-en-light")
 
 
-def test_korean_gan_page_links_back_to_the_autoencoder(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/gan")
-    expect(page.locator("h1")).to_contain_text("생성자")
+def test_korean_gan_page_links_back_to_the_autoencoder(open_korean):
+    page = open_korean("/gan", "생성자")
     expect(page.get_by_test_id("counter")).to_contain_text("반복 0")
     expect(page.get_by_test_id("to-autoencoder")).to_have_attribute("href", "/autoencoder")
-    context.close()

@@ -99,10 +99,8 @@ def test_a_missing_translation_would_be_caught():
     assert [m["text"] for m in untranslated(items, "en")] == ["안내 투어"]
 
 
-def test_language_defaults_from_the_browser(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
+def test_language_defaults_from_the_browser(new_page):
+    page = new_page(locale="ko-KR")
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.locator("h1")).to_have_text(i18n.catalog("ko")["home.heading"])
-    context.close()

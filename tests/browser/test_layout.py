@@ -140,12 +140,9 @@ def settle(page, name):
 
 
 @pytest.mark.parametrize(("screen", "lang", "theme"), RUNS)
-def test_every_page_fits_its_screen(browser, live_server, screen, lang, theme):
+def test_every_page_fits_its_screen(new_page, screen, lang, theme):
     viewport, query = SCREENS[screen]
-    context = browser.new_context(viewport=viewport, base_url=live_server, color_scheme=theme)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = new_page(viewport=viewport, color_scheme=theme)
     failures = []
     for name, path in PAGES:
         page.goto(f"{path}?{'&'.join(p for p in (f'lang={lang}', query) if p)}")
@@ -166,6 +163,4 @@ def test_every_page_fits_its_screen(browser, live_server, screen, lang, theme):
             for chart in page.evaluate(PLOT_AREA_JS):
                 if chart["share"] < 0.4:
                     failures.append(f"{name}: chart {chart['id']} plots on {chart['share']:.0%}")
-    context.close()
-    assert not errors, errors
     assert not failures, "\n".join(failures)

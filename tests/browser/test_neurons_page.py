@@ -6,15 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
 
 def test_book_numbers_appear_and_a_weight_edit_updates_the_output(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
     # R1 = B1 + B2 + B3 = 0.9 + 2 + 2, computed by the engine.
-    expect(output).to_have_text("4.9")
+    output = open_neurons(page, "?preset=b2_weighted")
     expect(page.get_by_test_id("node-0-0")).to_contain_text("0.9")
 
     # Hover B1: the weighted sum written out with the book's numbers.
@@ -27,8 +26,7 @@ def test_book_numbers_appear_and_a_weight_edit_updates_the_output(page):
     page.get_by_test_id("edge-0-1-0").click()
     number = page.get_by_test_id("editor-number")
     expect(number).to_be_focused()
-    number.fill("1")
-    number.press("Enter")
+    enter(number, "1")
     # B1 = 1 - 2 + 0.9 = -0.1, so R1 = -0.1 + 2 + 2 = 3.9
     expect(output).to_have_text("3.9")
     expect(page.get_by_test_id("node-0-0")).to_contain_text("−0.1")
@@ -36,8 +34,7 @@ def test_book_numbers_appear_and_a_weight_edit_updates_the_output(page):
 
 
 def test_keyboard_nudges_a_weight_and_relu_switches_off(page):
-    page.goto("/neurons?preset=b2_relu")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page, "?preset=b2_relu")
     edge = page.get_by_test_id("edge-0-1-0")  # w = 0.5 from G2 to B1
     edge.focus()
     for _ in range(10):  # 0.5 -> 1.5 in steps of 0.1
@@ -64,28 +61,21 @@ def test_stroke_example_reads_as_a_probability_and_grows_a_hidden_layer(page):
 
 
 def test_plain_sum_preset_shows_the_gentle_note(page):
-    page.goto("/neurons?preset=b2_plain_sum")
-    expect(page.get_by_test_id("output-value")).to_have_text("6")
+    open_neurons(page, "?preset=b2_plain_sum", output="6")
     expect(page.get_by_test_id("note")).to_contain_text("B1 + B2 + B3")
 
 
-def test_korean_page_and_language_switch(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/neurons")
-    expect(page.locator("h1")).to_contain_text("가중치")
+def test_korean_page_and_language_switch(open_korean):
+    page = open_korean("/neurons", "가중치")
     expect(page.get_by_test_id("output-value")).to_have_text("4.9")
     screenshot(page, "neurons-ko-light")
     page.get_by_test_id("lang-en").click()
     expect(page.locator("h1")).to_contain_text("weights")
-    context.close()
 
 
 def test_an_invalid_input_is_explained_not_sent(page):
-    page.goto("/neurons")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
-    page.get_by_test_id("input-0").fill("1e300")
-    page.get_by_test_id("input-0").press("Enter")
+    open_neurons(page)
+    enter(page.get_by_test_id("input-0"), "1e300")
     page.get_by_test_id("input-0").blur()
     expect(page.locator("#toast")).to_contain_text("between")
     expect(page.get_by_test_id("output-value")).to_have_text("4.9")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.classroom import CLASSROOM_PAGES, ready, rendered_font_sizes, reveal
 from tests.browser.conftest import screenshot
+from tests.browser.steps import open_neurons
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +16,8 @@ FULL_HD = {"width": 1920, "height": 1080}
 
 
 @pytest.mark.parametrize(("name", "path"), CLASSROOM_PAGES)
-def test_projector_renders_body_text_of_at_least_24_px_at_1920x1080(
-    browser, live_server, name, path
-):
-    context = browser.new_context(locale="ko-KR", viewport=FULL_HD, base_url=live_server)
-    page = context.new_page()
+def test_projector_renders_body_text_of_at_least_24_px_at_1920x1080(new_page, name, path):
+    page = new_page(locale="ko-KR", viewport=FULL_HD)
     page.goto(f"{path}?projector=1" if name == "home" else f"{path}?projector=1&tour=2")
     expect(page.locator("html")).to_have_attribute("data-projector", "on")
     ready(page, name)
@@ -29,7 +27,6 @@ def test_projector_renders_body_text_of_at_least_24_px_at_1920x1080(
     small = [s for s in sizes if s["px"] < 24 - 0.01]
     assert small == [], small
     screenshot(page, f"{name}-ko-projector")
-    context.close()
 
 
 def test_projector_switch_is_remembered_and_reduces_the_controls(page):
@@ -75,9 +72,7 @@ def test_theme_switch_is_complete_and_remembered(page):
 
 
 def test_keyboard_shortcuts_and_their_help(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
+    output = open_neurons(page, "?preset=b2_weighted")
     page.get_by_test_id("edge-0-1-0").focus()
     page.keyboard.press("ArrowUp")  # the edge's own key: 0.5 -> 0.6
     expect(output).to_have_text("4.7")

@@ -14,6 +14,12 @@ BPTT = "() => document.getElementById('bptt-chart').data.map((trace) => trace.y)
 GATE_F = "() => document.getElementById('gate-f').data[0].z"
 
 
+def open_memory_task(page) -> None:
+    """The page on the memory task, once its first frame shows a sequence to remember."""
+    page.goto("/rnn?task=memory")
+    expect(page.get_by_test_id("unroll")).to_contain_text("remember!")
+
+
 def test_books_example_with_the_gentle_note(page):
     page.goto("/rnn")
     expect(page.locator("h1")).to_contain_text("Recurrent networks")
@@ -28,8 +34,7 @@ def test_books_example_with_the_gentle_note(page):
 
 
 def test_training_changes_the_gate_heatmaps_and_the_gradient_chart(page):
-    page.goto("/rnn?task=memory")
-    expect(page.get_by_test_id("unroll")).to_contain_text("remember!")
+    open_memory_task(page)
     expect(page.get_by_test_id("status")).to_have_text("Training step 0")
     page.wait_for_function("() => document.getElementById('gate-f')?.data?.[0]?.z?.length === 8")
     # The charts follow the frames at most every 400 ms (core/plotly.js): wait for the task's.
@@ -60,7 +65,7 @@ def test_training_changes_the_gate_heatmaps_and_the_gradient_chart(page):
 
 
 def test_the_forward_pass_steps_through_time_and_a_value_explains_itself(page):
-    page.goto("/rnn?task=memory")
+    open_memory_task(page)
     expect(page.get_by_test_id("cursor-label")).to_have_text("11 of 11 steps computed")
     page.get_by_test_id("first-step").click()
     expect(page.get_by_test_id("cursor-label")).to_have_text("1 of 11 steps computed")
@@ -80,8 +85,7 @@ def test_the_forward_pass_steps_through_time_and_a_value_explains_itself(page):
 
 
 def test_large_recurrent_weights_explode_and_clipping_caps_the_chart(page):
-    page.goto("/rnn?task=memory")
-    expect(page.get_by_test_id("unroll")).to_contain_text("remember!")
+    open_memory_task(page)
     page.evaluate(
         "() => { const s = document.getElementById('scale'); s.value = 4;"
         " s.dispatchEvent(new Event('change')); }"
@@ -94,12 +98,8 @@ def test_large_recurrent_weights_explode_and_clipping_caps_the_chart(page):
     assert max(rnn) <= 0.5 + 1e-9
 
 
-def test_korean_page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server)
-    page = context.new_page()
-    page.goto("/rnn")
-    expect(page.locator("h1")).to_contain_text("순환 신경망")
+def test_korean_page(open_korean):
+    page = open_korean("/rnn", "순환 신경망")
     expect(page.get_by_test_id("unroll")).to_contain_text("주민")
     expect(page.get_by_test_id("target")).to_contain_text("번호")
     screenshot(page, "rnn-words-ko-light")
-    context.close()

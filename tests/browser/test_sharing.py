@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from app.labs import TOURS
 from app.settings import Settings
 from tests.browser.classroom import ready
+from tests.browser.steps import edit_weight, enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
@@ -31,25 +32,14 @@ def build_a_network(page) -> None:
     page.goto("/neurons?tour=relu_on")
     expect(page.get_by_test_id("tour-count")).to_have_text("Step 4 of 8")
     expect(page.get_by_test_id("output-value")).to_have_text("4.9")
-    page.get_by_test_id("edge-0-2-0").click()
-    page.get_by_test_id("editor-number").fill("-0.7")
-    page.get_by_test_id("editor-number").press("Enter")
+    edit_weight(page, "edge-0-2-0", "-0.7")
     page.get_by_test_id("add-layer").click()
     expect(page.get_by_test_id("node-1-2")).to_be_visible()
-    page.get_by_test_id("input-1").fill("2.5")
-    page.get_by_test_id("input-1").press("Enter")
+    enter(page.get_by_test_id("input-1"), "2.5")
     expect(page.get_by_test_id("node--1-1")).to_have_attribute("aria-label", "G2 = 2.5")
 
 
-def fresh_page(browser, live_server):
-    """A new browser context: no cookies, no storage, nothing shared with the first."""
-    context = browser.new_context(locale="en-US", base_url=live_server)
-    return context, context.new_page()
-
-
-def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
-    page, browser, live_server, tmp_path
-):
+def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(page, new_page, tmp_path):
     build_a_network(page)
     before = drawing(page)
     output = page.get_by_test_id("output-value").text_content()
@@ -68,7 +58,7 @@ def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
     assert shared["lab"] == "neurons" and shared["tour"] == 3
     assert shared["state"]["inputs"] == [1, 2.5, 3]
 
-    context, other = fresh_page(browser, live_server)
+    other = new_page()  # no cookies, no storage, nothing shared with the first
     other.goto(url)
     expect(other.get_by_test_id("output-value")).to_have_text(output)
     expect(other.get_by_test_id("node-1-2")).to_be_visible()
@@ -78,11 +68,9 @@ def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
     expect(other.get_by_test_id("edge-0-2-0")).to_have_attribute(
         "aria-label", "Weight from G3 to B1.1: −0.7"
     )
-    context.close()
 
-    context, other = fresh_page(browser, live_server)
-    other.goto("/neurons")
-    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    other = new_page()  # no cookies, no storage, nothing shared with the first
+    open_neurons(other)
     other.get_by_test_id("share-open").click()
     other.get_by_test_id("state-upload").set_input_files(saved)
     expect(other.get_by_test_id("node-1-2")).to_be_visible()
@@ -94,7 +82,6 @@ def test_a_link_and_a_file_restore_the_same_network_in_a_fresh_browser(
         files=[{"name": "x.json", "mimeType": "application/json", "buffer": b'{"lab": "rnn"}'}]
     )
     expect(other.locator("#toast")).to_contain_text("not a saved state")
-    context.close()
 
 
 def test_a_broken_link_starts_fresh_with_a_message(page):
@@ -123,9 +110,7 @@ def test_the_drawing_exports_to_png(page, tmp_path):
 @pytest.mark.parametrize("fmt", ["npz", "json"])
 def test_weights_download_as_numpy_and_json(page, tmp_path, fmt):
     page.goto("/neurons?preset=b2_weighted")
-    page.get_by_test_id("edge-0-1-0").click()
-    page.get_by_test_id("editor-number").fill("0.25")
-    page.get_by_test_id("editor-number").press("Enter")
+    edit_weight(page, "edge-0-1-0", "0.25")
     expect(page.get_by_test_id("node-0-0")).to_have_attribute("aria-label", "B1 = 1.4")
     page.get_by_test_id("share-open").click()
     with page.expect_download() as info:
@@ -149,9 +134,7 @@ def lab_state(page) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(TOURS))
-def test_every_tour_pages_link_restores_its_state_in_a_fresh_browser(
-    page, browser, live_server, name
-):
+def test_every_tour_pages_link_restores_its_state_in_a_fresh_browser(page, new_page, name):
     """The last tour step that sets something up, shared: the fresh page's lab holds the same
     state (network, weights, data, settings) and shows the same step. A state that does not
     fit in one websocket message (NP_MAX_MESSAGE_BYTES) cannot be sent back: then the first
@@ -169,9 +152,8 @@ def test_every_tour_pages_link_restores_its_state_in_a_fresh_browser(
     page.get_by_test_id("share-open").click()
     link = page.get_by_test_id("share-link")
     expect(link).to_have_value(re.compile("#s="))
-    context, other = fresh_page(browser, live_server)
+    other = new_page()  # no cookies, no storage, nothing shared with the first
     other.goto(link.input_value())
     ready(other, name)
     expect(other.get_by_test_id("tour-count")).to_have_text(f"Step {step + 1} of {len(tour.steps)}")
     assert lab_state(other) == state
-    context.close()

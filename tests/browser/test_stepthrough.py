@@ -6,14 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.steps import enter, open_neurons
 
 pytestmark = pytest.mark.browser
 
 
 def test_neurons_page_steps_through_one_full_iteration(page):
     # b2_weighted: output 4.9, target 3, MSE, SGD with learning rate 0.01.
-    page.goto("/neurons?preset=b2_weighted")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page, "?preset=b2_weighted")
     expect(page.get_by_test_id("loss-now")).to_contain_text("3.61")  # (4.9 - 3)^2
     step = page.get_by_test_id("st-phase")
 
@@ -48,14 +48,11 @@ def test_neurons_page_steps_through_one_full_iteration(page):
 
 
 def test_a_learning_rate_too_large_says_diverged_and_reset_recovers(page):
-    page.goto("/neurons?preset=b2_weighted")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page, "?preset=b2_weighted")
     lr = page.get_by_test_id("st-lr")
-    lr.fill("1000")
-    lr.press("Enter")
+    enter(lr, "1000")
     expect(page.locator("#toast")).to_contain_text("at most 10")
-    lr.fill("10")
-    lr.press("Enter")
+    enter(lr, "10")
     page.get_by_test_id("st-play").click()
     expect(page.get_by_test_id("st-diverged")).to_be_visible()
     expect(page.get_by_test_id("st-play")).to_have_text("Play")

@@ -23,6 +23,17 @@ GAMMA_Z_BETA = re.compile(
 
 # What the engine's numbers read at each step (see `shows`).
 EXPECTED: dict[tuple[str, str], dict[str, str | re.Pattern]] = {
+    # The digits page: the same test digit and networks on every machine; training numbers
+    # are quoted from the frame by the tour itself.
+    ("digits", "digits"): {"shown-digit": "Test digit 1 of 359: a 5", "conv-params": "1,370"},
+    ("digits", "filters"): {"progress": "Step 300 · epoch 6"},
+    ("digits", "pooling"): {"stage-2": "Max pooling 18×4×4"},
+    ("digits", "flatten"): {"flatten": re.compile("^Flatten: 128 numbers")},
+    ("digits", "compare"): {
+        "progress": "Step 600 · epoch 13",
+        "conv-params": "180",
+        "dense-params": "160",
+    },
     ("neurons", "plain_sum"): {"node-0-0": "B1 = 2", "output-value": "6"},
     ("neurons", "weights"): {"node-0-0": "B1 = 0.9", "output-value": "4.9"},
     ("neurons", "weight_zero"): {
@@ -243,7 +254,7 @@ def test_the_tour_runs_start_to_end_with_the_keyboard(page, name):
         first_sentence = re.split(r"\.\s", catalog[f"tour.{name}.{step.key}.body"])[0]
         expect(page.get_by_test_id("tour-body")).to_contain_text(first_sentence)
         expect(page.get_by_test_id(f"tour-dot-{k}")).to_have_attribute("aria-current", "step")
-        expect(panel).to_have_attribute("data-ready", "true", timeout=20_000)  # steps that train
+        expect(panel).to_have_attribute("data-ready", "true")  # steps that train
         shows(page, EXPECTED.get((name, step.key), {}))
         for testid in step.highlight:
             if page.get_by_test_id(testid).count():
@@ -290,7 +301,7 @@ def test_the_batchnorm_tour_quotes_the_trained_numbers_its_page_shows(browser, l
     page = context.new_page()
     page.goto("/batchnorm?tour=training")
     panel, body = page.get_by_test_id("tour"), page.get_by_test_id("tour-body")
-    expect(panel).to_have_attribute("data-ready", "true", timeout=20_000)
+    expect(panel).to_have_attribute("data-ready", "true")
     expect(page.get_by_test_id("progress")).to_contain_text("150")
     summary = page.get_by_test_id("summary-batchnorm").text_content()
     loss, accuracy = re.findall(r"\d+(?:\.\d+)?", summary.split(":", 1)[1])
@@ -300,7 +311,7 @@ def test_the_batchnorm_tour_quotes_the_trained_numbers_its_page_shows(browser, l
     expect(body).to_contain_text(f"{accuracy}%" if lang == "ko" else f"{accuracy} %")
 
     page.get_by_test_id("tour-next").click()  # Γ Z + B, learned
-    expect(panel).to_have_attribute("data-ready", "true", timeout=20_000)
+    expect(panel).to_have_attribute("data-ready", "true")
     formula = page.get_by_test_id("formula-out").text_content()
     gamma, z, beta, out = (float(n.replace("−", "-")) for n in GAMMA_Z_BETA.match(formula).groups())
     assert gamma * z + beta == pytest.approx(out, abs=0.006), formula  # the written sum holds

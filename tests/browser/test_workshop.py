@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from app.main import create_app
 from app.settings import Settings
 from tests.browser.conftest import screenshot
+from tests.browser.steps import edit_weight, open_neurons, open_room
 from tests.liveserver import serving
 from tests.wsutil import wait_for
 
@@ -40,8 +41,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
     page.add_init_script(WATCH_CSP)
-    page.goto("/neurons")
-    expect(page.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(page)
     page.evaluate(
         """() => new Promise((resolve, reject) => {
             const script = document.createElement("script");
@@ -82,13 +82,8 @@ def test_plotly_draws_every_chart_kind_under_the_content_security_policy(page):
 
 
 def test_a_reload_keeps_the_learners_work(page):
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
-    page.get_by_test_id("edge-0-1-0").click()
-    number = page.get_by_test_id("editor-number")
-    number.fill("1")
-    number.press("Enter")
+    output = open_neurons(page, "?preset=b2_weighted")
+    edit_weight(page, "edge-0-1-0", "1")
     expect(output).to_have_text("3.9")
     page.reload()
     # The server gave the reloaded page its old session back, not the preset afresh.
@@ -96,78 +91,61 @@ def test_a_reload_keeps_the_learners_work(page):
     expect(page.locator("html")).to_have_attribute("data-connection", "open")
     # Another tab (no sessionStorage) starts fresh.
     other = page.context.new_page()
-    other.goto("/neurons?preset=b2_weighted")
-    expect(other.get_by_test_id("output-value")).to_have_text("4.9")
+    open_neurons(other, "?preset=b2_weighted")
     other.close()
 
 
-def test_a_teacher_room_from_open_to_fork(browser, live_server):
-    teacher_ctx = browser.new_context(locale="en-US", base_url=live_server)
-    student_ctx = browser.new_context(locale="en-US", base_url=live_server)
-    teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
-    errors = []
-    for p in (teacher, student):
-        p.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        teacher.goto("/neurons?preset=b2_weighted")
-        expect(teacher.get_by_test_id("output-value")).to_have_text("4.9")
-        teacher.get_by_test_id("room-menu").locator("summary").click()
-        teacher.get_by_test_id("room-open").click()
-        big = teacher.get_by_test_id("room-code-value")
-        expect(big).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-        code = big.inner_text()
-        expect(teacher.get_by_test_id("room-code-big")).to_contain_text("/room")
-        screenshot(teacher, "room-code-projector")
-        teacher.get_by_test_id("room-hide-code").click()
-        expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+def test_a_teacher_room_from_open_to_fork(new_page):
+    teacher, student = new_page(), new_page()
+    open_neurons(teacher, "?preset=b2_weighted")
+    code = open_room(teacher)
+    expect(teacher.get_by_test_id("room-code-big")).to_contain_text("/room")
+    screenshot(teacher, "room-code-projector")
+    teacher.get_by_test_id("room-hide-code").click()
+    expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
 
-        # The student types the code in the header on the home page.
-        student.goto("/")
-        student.get_by_test_id("room-menu").locator("summary").click()
-        student.get_by_test_id("room-code-input").fill(code.lower())
-        student.get_by_test_id("room-join").click()
-        expect(student).to_have_url(re.compile(rf"/neurons\?room={code}$"))
-        expect(student.get_by_test_id("room-bar-text")).to_contain_text(f"Watching room {code}")
-        expect(student.get_by_test_id("room-fork")).to_be_visible()
-        expect(student.get_by_test_id("room-close")).to_be_hidden()  # teacher controls
+    # The student types the code in the header on the home page.
+    student.goto("/")
+    student.get_by_test_id("room-menu").locator("summary").click()
+    student.get_by_test_id("room-code-input").fill(code.lower())
+    student.get_by_test_id("room-join").click()
+    expect(student).to_have_url(re.compile(rf"/neurons\?room={code}$"))
+    expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+        f"Following the teacher in room {code}"
+    )
+    expect(student.get_by_test_id("room-fork")).to_be_visible()
+    expect(student.get_by_test_id("room-close")).to_be_hidden()  # teacher controls
 
-        # The teacher edits; the student's screen follows.
-        teacher.get_by_test_id("edge-0-1-0").click()
-        teacher.get_by_test_id("editor-number").fill("1")
-        teacher.get_by_test_id("editor-number").press("Enter")
-        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
-        expect(student.get_by_test_id("output-value")).to_have_text("3.9")
-        screenshot(student, "room-student-following")
+    # The teacher edits; the student's screen follows.
+    edit_weight(teacher, "edge-0-1-0", "1")
+    expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+    expect(student.get_by_test_id("output-value")).to_have_text("3.9")
+    screenshot(student, "room-student-following")
 
-        # The student cannot change the teacher's network...
-        student.get_by_test_id("edge-0-0-0").click()
-        student.get_by_test_id("editor-number").fill("5")
-        student.get_by_test_id("editor-number").press("Enter")
-        expect(student.locator("#toast")).to_contain_text("Fork it")
-        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+    # The student cannot change the teacher's network: their controls are locked...
+    expect(student.get_by_test_id("room-following")).to_be_visible()
+    student.get_by_test_id("edge-0-0-0").click()
+    expect(student.get_by_test_id("editor-number")).to_be_disabled()
+    student.keyboard.press("r")  # a key that would reset: refused by the server
+    expect(student.locator("#toast")).to_contain_text("Fork it")
+    expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
 
-        # ...but can fork it and play with their own copy.
-        student.get_by_test_id("room-fork").click()
-        expect(student.get_by_test_id("room-bar")).to_be_hidden()
-        expect(student.locator("#toast")).to_contain_text("your own copy")
-        expect(student).to_have_url(re.compile(r"/neurons$"))
-        student.get_by_test_id("edge-0-0-0").click()
-        student.get_by_test_id("editor-number").fill("2")
-        student.get_by_test_id("editor-number").press("Enter")
-        # B1 = 2 - 2 + 0.9 = 0.9, so R1 = 0.9 + 2 + 2
-        expect(student.get_by_test_id("output-value")).to_have_text("4.9")
-        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+    # ...but can fork it and play with their own copy.
+    student.get_by_test_id("room-fork").click()
+    expect(student.get_by_test_id("room-bar")).to_be_hidden()
+    expect(student.locator("#toast")).to_contain_text("your own copy")
+    expect(student).to_have_url(re.compile(r"/neurons$"))
+    edit_weight(student, "edge-0-0-0", "2")
+    # B1 = 2 - 2 + 0.9 = 0.9, so R1 = 0.9 + 2 + 2
+    expect(student.get_by_test_id("output-value")).to_have_text("4.9")
+    expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
 
-        # A teacher who reloads is still the room's teacher.
-        teacher.reload()
-        expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
-        expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
-        teacher.get_by_test_id("room-close").click()
-        expect(teacher.get_by_test_id("room-bar")).to_be_hidden()
-    finally:
-        teacher_ctx.close()
-        student_ctx.close()
-    assert not errors, errors
+    # A teacher who reloads is still the room's teacher.
+    teacher.reload()
+    expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+    expect(teacher.get_by_test_id("output-value")).to_have_text("3.9")
+    teacher.get_by_test_id("room-close").click()
+    expect(teacher.get_by_test_id("room-bar")).to_be_hidden()
 
 
 @pytest.fixture(scope="module")
@@ -180,17 +158,12 @@ def forgetful_server():
 
 
 def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
-    browser, forgetful_server
+    new_page, forgetful_server
 ):
     address, app = forgetful_server
-    context = browser.new_context(locale="en-US", base_url=address)
-    page = context.new_page()
-    page.goto("/neurons?preset=b2_weighted")
-    output = page.get_by_test_id("output-value")
-    expect(output).to_have_text("4.9")
-    page.get_by_test_id("edge-0-1-0").click()
-    page.get_by_test_id("editor-number").fill("1")
-    page.get_by_test_id("editor-number").press("Enter")
+    page = new_page(base_url=address)
+    output = open_neurons(page, "?preset=b2_weighted")
+    edit_weight(page, "edge-0-1-0", "1")
     expect(output).to_have_text("3.9")
     # The learner switches to another window: the page keeps the lab's state for later.
     page.evaluate(
@@ -209,7 +182,6 @@ def test_when_the_server_forgot_the_session_the_tab_restores_its_saved_state(
     page.goto(url)
     expect(page.locator("#toast")).to_contain_text("last saved work was restored")
     expect(output).to_have_text("3.9")
-    context.close()
 
 
 MAX_PIXEL_DIFFERENCE = """async (canvas, url) => {
@@ -228,92 +200,75 @@ MAX_PIXEL_DIFFERENCE = """async (canvas, url) => {
 }"""
 
 
-def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+def xor_after_one_step(page):
+    """Open the playground, choose XOR and train one step: the plot, once it shows step 1."""
     page.goto("/playground", wait_until="domcontentloaded")
     plot = page.get_by_test_id("plot")
-    expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
+    expect(plot).to_have_attribute("data-step", "0")
     page.get_by_test_id("dataset").select_option("xor")
     expect(page.get_by_test_id("dataset-about")).to_contain_text("same sign")
     page.get_by_test_id("step").click()
     expect(plot).to_have_attribute("data-step", "1")
+    return plot
+
+
+def test_a_reloaded_playground_draws_the_same_plane_from_its_full_frame(page):
+    plot = xor_after_one_step(page)
     before = plot.evaluate("canvas => canvas.toDataURL()")
     loss = page.get_by_test_id("train-loss").inner_text()
     page.reload(wait_until="domcontentloaded")
     # The server gave the page its session back: the XOR points, step 1 and every map,
     # although the page had nothing of them and the lab sends only what changed.
-    expect(page.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
+    expect(page.get_by_test_id("dataset")).to_have_value("xor")
     expect(plot).to_have_attribute("data-step", "1")
     expect(page.get_by_test_id("train-loss")).to_have_text(loss)
     # The same picture, but for the surface's colours within a level or two: the page last
     # drew the surface as of an earlier step (a map one level of 255 away is not resent).
     assert plot.evaluate(MAX_PIXEL_DIFFERENCE, before) <= 3
-    assert not errors, errors
 
 
-def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(browser, live_server):
-    teacher_ctx = browser.new_context(locale="en-US", base_url=live_server)
-    student_ctx = browser.new_context(locale="en-US", base_url=live_server)
-    late_ctx = browser.new_context(locale="en-US", base_url=live_server)
-    teacher, student = teacher_ctx.new_page(), student_ctx.new_page()
-    errors = []
-    for p in (teacher, student):
-        p.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        teacher.goto("/playground", wait_until="domcontentloaded")
-        plot = teacher.get_by_test_id("plot")
-        expect(plot).to_have_attribute("data-step", "0", timeout=20_000)
-        teacher.get_by_test_id("dataset").select_option("xor")
-        expect(teacher.get_by_test_id("dataset-about")).to_contain_text("same sign")
-        teacher.get_by_test_id("step").click()
-        expect(plot).to_have_attribute("data-step", "1")
-        teacher.get_by_test_id("room-menu").locator("summary").click()
-        teacher.get_by_test_id("room-open").click()
-        code = teacher.get_by_test_id("room-code-value")
-        expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-        teacher.get_by_test_id("room-hide-code").click()
-        # The student opens the page after all that: its first frame is the room's last one.
-        student.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
-        shown = student.get_by_test_id("plot")
-        expect(student.get_by_test_id("room-bar-text")).to_contain_text("Watching room")
-        expect(student.get_by_test_id("dataset")).to_have_value("xor", timeout=20_000)
-        expect(shown).to_have_attribute("data-step", "1")
-        picture = plot.evaluate("canvas => canvas.toDataURL()")
-        assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
-        # The teacher steps on; the student's screen follows.
-        teacher.get_by_test_id("step").click()
-        expect(shown).to_have_attribute("data-step", "2")
-        expect(student.get_by_test_id("train-loss")).to_have_text(
-            teacher.get_by_test_id("train-loss").inner_text()
-        )
-        # The teacher plays a while: a student who keeps up is sent only what changed, and
-        # still draws the same plane and the same loss curve as the teacher.
-        play = teacher.get_by_test_id("play")
-        play.click()
-        expect(plot).not_to_have_attribute("data-step", re.compile(r"^[0-9]$"))
-        play.click()
-        expect(play).to_have_attribute("aria-pressed", "false")
-        teacher.evaluate(ALL_FRAMES_DRAWN)  # the last frame of the burst
-        expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
-        picture = plot.evaluate("canvas => canvas.toDataURL()")
-        assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
-        teachers_curve = teacher.evaluate(LOSS_CURVE)
-        assert teachers_curve is not None
-        student.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)
-        # A student who comes now is sent the whole frame made beside the teacher's last one.
-        late = late_ctx.new_page()
-        late.on("pageerror", lambda exc: errors.append(str(exc)))
-        late.goto(f"/playground?room={code.inner_text()}", wait_until="domcontentloaded")
-        expect(late.get_by_test_id("plot")).to_have_attribute(
-            "data-step", plot.get_attribute("data-step"), timeout=20_000
-        )
-        expect(late.get_by_test_id("dataset")).to_have_value("xor")
-        assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
-        # Its chart is drawn once Plotly has loaded (lazily): wait for the same curve.
-        late.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)
-    finally:
-        teacher_ctx.close()
-        student_ctx.close()
-        late_ctx.close()
-    assert not errors, errors
+def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_page):
+    teacher, student = new_page(), new_page()
+    plot = xor_after_one_step(teacher)
+    code = open_room(teacher)
+    teacher.get_by_test_id("room-hide-code").click()
+    # The student opens the page after all that: its first frame is the room's last one.
+    student.goto(f"/playground?room={code}", wait_until="domcontentloaded")
+    shown = student.get_by_test_id("plot")
+    expect(student.get_by_test_id("room-bar-text")).to_contain_text(
+        "Following the teacher in room"
+    )
+    expect(student.get_by_test_id("dataset")).to_have_value("xor")
+    expect(shown).to_have_attribute("data-step", "1")
+    picture = plot.evaluate("canvas => canvas.toDataURL()")
+    assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+    # The teacher steps on; the student's screen follows.
+    teacher.get_by_test_id("step").click()
+    expect(shown).to_have_attribute("data-step", "2")
+    expect(student.get_by_test_id("train-loss")).to_have_text(
+        teacher.get_by_test_id("train-loss").inner_text()
+    )
+    # The teacher plays a while: a student who keeps up is sent only what changed, and
+    # still draws the same plane and the same loss curve as the teacher.
+    play = teacher.get_by_test_id("play")
+    play.click()
+    expect(plot).not_to_have_attribute("data-step", re.compile(r"^[0-9]$"))
+    play.click()
+    expect(play).to_have_attribute("aria-pressed", "false")
+    teacher.evaluate(ALL_FRAMES_DRAWN)  # the last frame of the burst
+    expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
+    picture = plot.evaluate("canvas => canvas.toDataURL()")
+    assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+    teachers_curve = teacher.evaluate(LOSS_CURVE)
+    assert teachers_curve is not None
+    student.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)
+    # A student who comes now is sent the whole frame made beside the teacher's last one.
+    late = new_page()
+    late.goto(f"/playground?room={code}", wait_until="domcontentloaded")
+    expect(late.get_by_test_id("plot")).to_have_attribute(
+        "data-step", plot.get_attribute("data-step")
+    )
+    expect(late.get_by_test_id("dataset")).to_have_value("xor")
+    assert late.get_by_test_id("plot").evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+    # Its chart is drawn once Plotly has loaded (lazily): wait for the same curve.
+    late.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)

@@ -155,6 +155,8 @@ def test_csv_with_header_binary_minus_one_and_multiclass():
         ("1,2e7,0\n", "csv_value_too_large", {"line": 1, "limit": 1e6}),
         ("\n\nx1,x2,label\n", "csv_empty", {}),
         ("", "csv_empty", {}),
+        # Found by tests/app/test_fuzz_labs.py: the csv module's own errors were crashes.
+        ("1,2,0\n3," + "4" * 200_000 + ",1\n", "csv_unreadable", {"line": 2}),
     ],
 )
 def test_bad_csv_says_what_and_where(text, code, params):
@@ -164,6 +166,11 @@ def test_bad_csv_says_what_and_where(text, code, params):
     assert params.items() <= info.value.params.items()
     if "line" in params:
         assert f"Line {params['line']}" in info.value.message
+
+
+def test_csv_lines_may_end_as_on_any_system():
+    points = parse("x1,x2,label\r1,2,0\r\n3,4,1\n5,6,0")  # a lone "\r" was a crash
+    assert points.x.tolist() == [[1, 2], [3, 4], [5, 6]]
 
 
 def test_csv_row_limit_and_label_checks():

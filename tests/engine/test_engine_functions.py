@@ -14,7 +14,9 @@ from engine.losses import (
     binary_crossentropy,
     categorical_crossentropy,
     get_loss,
+    loss_terms,
     mse,
+    sample_losses,
 )
 
 finite = st.floats(-1e4, 1e4, allow_nan=False)
@@ -114,3 +116,21 @@ def test_categorical_crossentropy_values():
     assert huge == pytest.approx(2000.0)
     with pytest.raises(ValueError, match="integer labels"):
         categorical_crossentropy(p, np.array([0, 3]))
+
+
+@pytest.mark.parametrize(
+    ("name", "from_logits", "target"),
+    [
+        ("binary_crossentropy", True, np.array([[1.0], [0.0], [1.0], [0.0]])),
+        ("binary_crossentropy", False, np.array([[1.0], [0.0], [1.0], [0.0]])),
+        ("mse", False, np.array([[0.5], [-2.0], [3.0], [0.0]])),
+    ],
+)
+def test_sample_losses_are_the_terms_of_the_written_out_loss(name, from_logits, target):
+    pred = (
+        np.array([[40.0], [-3.0], [0.2], [0.7]])
+        if from_logits
+        else np.array([[0.9], [0.2], [0.6], [0.01]])
+    )
+    expected = loss_terms(name, pred, target, from_logits)["terms"]
+    assert np.array_equal(sample_losses(name, pred, target, from_logits), expected)

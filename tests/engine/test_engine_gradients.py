@@ -5,7 +5,7 @@ import pytest
 
 from engine import losses
 from engine.activations import ACTIVATION_NAMES
-from engine.gradcheck import check_layer, check_loss, numerical_gradient, rel_error
+from engine.gradcheck import check_layer, check_loss, check_params, numerical_gradient, rel_error
 from engine.layers import Activation, Dense
 from engine.model import mlp
 
@@ -24,6 +24,27 @@ def test_numerical_gradient_of_known_function_and_restores_input():
 def test_rel_error_is_scale_free_and_zero_for_equal_zeros():
     assert rel_error(np.zeros(3), np.zeros(3)) == 0.0
     assert rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.2])) == pytest.approx(0.2 / 4.2)
+
+
+def test_check_params_finds_a_wrong_gradient():
+    layer = Dense(2, 1, seed=0)
+    x = np.array([[1.0, 2.0]])
+
+    def backward():
+        layer.forward(x)
+        layer.backward(np.ones((1, 1)))
+
+    def loss():
+        return float(layer.forward(x).sum())
+
+    errors = check_params([layer], loss, backward)
+    assert set(errors) == {(0, "w"), (0, "b")} and max(errors.values()) < 1e-8
+
+    def wrong_backward():
+        backward()
+        layer.grads["w"] *= 2
+
+    assert check_params([layer], loss, wrong_backward)[(0, "w")] > 0.1
 
 
 @pytest.mark.parametrize("activation", SMOOTH)
@@ -111,15 +132,14 @@ def test_sequential_end_to_end_gradients(loss, acts, from_logits):
     loss_fn = losses.get_loss(loss)
     kw = {"from_logits": True} if from_logits else {}
 
-    def objective(_):
+    def objective():
         return loss_fn(model.forward(x), y, **kw)[0]
 
     _, dpred = loss_fn(model.forward(x), y, **kw)
     dx = model.backward(dpred)
     x_num = numerical_gradient(lambda v: loss_fn(model.forward(v), y, **kw)[0], x.copy())
     assert rel_error(dx, x_num) < TOL
-    for i, layer in enumerate(model.layers):
-        for key, param in layer.params.items():
-            analytic = layer.grads[key].copy()
-            err = rel_error(analytic, numerical_gradient(objective, param))
-            assert err < TOL, (i, key, err)
+    errors = check_params(
+        model.layers, objective, lambda: model.backward(loss_fn(model.forward(x), y, **kw)[1])
+    )
+    assert max(errors.values()) < TOL, errors

@@ -5,17 +5,9 @@ import numpy as np
 import pytest
 
 from engine.data import sequence_tasks
-from engine.gradcheck import check_layer, numerical_gradient, rel_error
+from engine.gradcheck import check_layer, check_params, numerical_gradient, rel_error
 from engine.layers import GRU, LSTM, RNN, Dense, LastStep, TimeDistributed
 from engine.layers.recurrent import CELLS, clip_by_norm, get_cell
-from engine.layers.recurrent_cells import (
-    gru_step_backward,
-    gru_step_forward,
-    lstm_step_backward,
-    lstm_step_forward,
-    rnn_step_backward,
-    rnn_step_forward,
-)
 from engine.losses import categorical_crossentropy, mse
 from engine.metrics import accuracy
 from engine.model import recurrent_layer, sequence_model
@@ -82,19 +74,19 @@ def _step_check(forward, backward, inputs, n_state):
 def test_rnn_step_functions():
     rng = np.random.default_rng(0)
     inputs = [rng.standard_normal(s) for s in [(N, D), (N, H), (D, H), (H, H), (H,)]]
-    _step_check(rnn_step_forward, rnn_step_backward, inputs, 1)
+    _step_check(RNN.step_forward, RNN.step_backward, inputs, 1)
 
 
 def test_lstm_step_functions():
     rng = np.random.default_rng(0)
     shapes = [(N, D), (N, H), (N, H), (D, 4 * H), (H, 4 * H), (4 * H,)]
-    _step_check(lstm_step_forward, lstm_step_backward, [rng.standard_normal(s) for s in shapes], 2)
+    _step_check(LSTM.step_forward, LSTM.step_backward, [rng.standard_normal(s) for s in shapes], 2)
 
 
 def test_gru_step_functions():
     rng = np.random.default_rng(0)
     shapes = [(N, D), (N, H), (D, 3 * H), (H, 3 * H), (3 * H,)]
-    _step_check(gru_step_forward, gru_step_backward, [rng.standard_normal(s) for s in shapes], 1)
+    _step_check(GRU.step_forward, GRU.step_backward, [rng.standard_normal(s) for s in shapes], 1)
 
 
 @pytest.mark.parametrize("cell", list(CELLS))
@@ -114,13 +106,12 @@ def test_sequence_model_gradients_with_a_loss(cell, readout):
         def loss_of(out):
             return mse(out, y)
 
-    _, dout = loss_of(model.forward(x))
-    model.backward(dout)
-    for layer in model.layers:
-        for key, param in layer.params.items():
-            analytic = layer.grads[key].copy()
-            numeric = numerical_gradient(lambda _: loss_of(model.forward(x))[0], param)
-            assert rel_error(analytic, numeric) < TOL, (type(layer).__name__, key)
+    errors = check_params(
+        model.layers,
+        lambda: loss_of(model.forward(x))[0],
+        backward=lambda: model.backward(loss_of(model.forward(x))[1]),
+    )
+    assert max(errors.values()) < TOL, errors
 
 
 def test_time_distributed_applies_the_same_dense_at_every_step():

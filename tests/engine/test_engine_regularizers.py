@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.gradcheck import numerical_gradient, rel_error
+from engine.gradcheck import check_params, numerical_gradient, rel_error
 from engine.model import mlp
 from engine.optimizers import Optimizer
 from engine.regularizers import PENALTIES, Regularizer, l1, l2
@@ -39,15 +39,10 @@ def test_model_gradients_include_the_penalty(name, loss, from_logits, outputs):
     x = rng.normal(size=(6, 3))
     y = rng.integers(0, 3, 6) if outputs == 3 else rng.integers(0, 2, (6, 1)).astype(float)
     reg = Regularizer(name, 0.05)
-    model.loss_and_gradients(x, y, loss, from_logits, reg)
-    analytic = [{k: g.copy() for k, g in layer.grads.items()} for layer in model.layers]
-
-    def objective(_):
-        return model.loss_and_gradients(x, y, loss, from_logits, reg)
-
-    for layer, grads in zip(model.layers, analytic, strict=True):
-        for key, param in layer.params.items():
-            assert rel_error(grads[key], numerical_gradient(objective, param)) < 1e-6, key
+    errors = check_params(
+        model.layers, lambda: model.loss_and_gradients(x, y, loss, from_logits, reg)
+    )
+    assert max(errors.values()) < 1e-6, errors
     without = mlp([3, 4, 4, outputs], ["tanh", "relu", "linear"], seed=2)
     plain = without.loss_and_gradients(x, y, loss, from_logits)
     total = model.loss_and_gradients(x, y, loss, from_logits, reg)

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from app.labs.autoencoder.commands import AutoencoderState
 from app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
+from app.labs.common.base import CHANGES, Parts
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import finite_or_none, rounded
 from engine.autoencoder import add_noise, edge_strength, plane_projection
 from engine.losses import mse
@@ -89,17 +91,11 @@ class AutoencoderRendering:
     VIEW_FIELDS = frozenset({"weights", "step", "probe", "drawing", "preset"})
 
     def modified(self) -> bool:
-        """Trained since the example was loaded, or set up differently."""
         name = self.config.preset
-        if name is None:
-            return False
-        example = AutoencoderState(**AUTOENCODER_PRESETS[name])
-        same = self.config.model_dump(exclude=self.VIEW_FIELDS) == example.model_dump(
-            exclude=self.VIEW_FIELDS
-        )
-        return self.step_count > 0 or not same
+        example = None if name is None else AutoencoderState(**AUTOENCODER_PRESETS[name])
+        return left_example(self.config, example, self.step_count > 0, self.VIEW_FIELDS)
 
-    def frame(self) -> AutoencoderFrame:
+    def frame(self, parts: Parts = CHANGES) -> AutoencoderFrame:
         data, model = self.data, self.model
         shown = data.images[data.per_label(SHOWN_PER_LABEL[data.name])]
         inputs = add_noise(shown, self.config.noise, np.random.default_rng(SHOWN_NOISE_SEED))

@@ -145,8 +145,6 @@ class AutoencoderLab(AutoencoderRendering, Lab):
         previous = self.snapshot()  # to put back if the weights do not fit
         self.build(state)
         if state.weights is not None:
-            for value in (v for d in state.weights for row in d.w for v in row):
-                self.check_value(value, "weight")
             try:
                 self.model.set_weights([d.model_dump() for d in state.weights])
             except ValueError as exc:

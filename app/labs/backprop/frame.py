@@ -16,6 +16,7 @@ from app.labs.backprop.presets import (
     BOOK_Y,
     PROBLEMS,
 )
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.batch_network import (
     ForwardLayer,
     LayerWeights,
@@ -106,7 +107,7 @@ def loss_table() -> list[TableRow]:
 class BackpropRendering:
     """The part of `BackpropLab` that renders the frame, with the book's worked example."""
 
-    def frame(self) -> BackpropFrame:
+    def frame(self, parts: Parts = CHANGES) -> BackpropFrame:
         out, layers = forward_view(self.model, self.x)
         return BackpropFrame(
             problem=self.problem.name,
@@ -142,7 +143,8 @@ class BackpropRendering:
         accuracy = None
         if self.problem.name == "multiclass":
             accuracy = metrics.accuracy(out, self.y)
-        elif self.problem.name in CLASSIFICATION:  # one yes/no decision per output
+        elif self.problem.name in CLASSIFICATION and np.isin(self.y, (0, 1)).all():
+            # One yes/no decision per output; a target the learner set to 0.5 is no class.
             accuracy = metrics.accuracy(out.reshape(-1), self.y.reshape(-1))
         return Metrics(
             accuracy=accuracy,

@@ -112,9 +112,7 @@ class BackpropLab(BackpropRendering, StepThroughLab):
     def batch(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x, self.y
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case SetProblem(problem=name):
                 self.load(PROBLEMS[name])
@@ -146,7 +144,7 @@ class BackpropLab(BackpropRendering, StepThroughLab):
     def restore(self, state: BackpropState) -> None:
         problem = PROBLEMS[state.problem]
         like = build_model(problem.activations, self.preset_weights(problem))
-        model = restore_model(problem.activations, state.weights, like, self.settings.max_abs_value)
+        model = restore_model(problem.activations, state.weights, like)
         targets = np.array(state.targets, dtype=float)
         if targets.shape != np.shape(problem.y):
             raise LabError("bad_state", "The targets do not fit the batch.", detail="targets")

@@ -47,18 +47,27 @@ BOOK_W2: Matrix = ((1.0,), (0.5,))
 BOOK_X: Matrix = ((2.0, 1.0),)
 BOOK_Y: Matrix = ((3.0,),)
 
+
+def sigmoid_output_problem(name: str, losses: tuple[str, ...], y: Matrix) -> Problem:
+    """The 2-2-1 network with a sigmoid output on the four points: the binary row and the
+    row of values between 0 and 1 share it, only their targets (and losses) differ."""
+    return Problem(
+        name=name,
+        losses=losses,
+        activations=("tanh", "sigmoid"),
+        weights=(HIDDEN_2X2, ((0.8,), (-0.6,))),
+        biases=((0.0, 0.0), (0.0,)),
+        x=FOUR_X,
+        y=y,
+        learning_rate=0.5,
+    )
+
+
 PROBLEMS: dict[str, Problem] = {
     p.name: p
     for p in (
-        Problem(
-            name="binary",
-            losses=("binary_crossentropy",),
-            activations=("tanh", "sigmoid"),
-            weights=(HIDDEN_2X2, ((0.8,), (-0.6,))),
-            biases=((0.0, 0.0), (0.0,)),
-            x=FOUR_X,
-            y=((1.0,), (0.0,), (0.0,), (1.0,)),
-            learning_rate=0.5,
+        sigmoid_output_problem(
+            "binary", ("binary_crossentropy",), ((1.0,), (0.0,), (0.0,), (1.0,))
         ),
         Problem(
             name="multiclass",
@@ -92,15 +101,8 @@ PROBLEMS: dict[str, Problem] = {
             # exactly the book's hand-picked adjustment (the gradients are 16 and 8).
             learning_rate=0.0125,
         ),
-        Problem(
-            name="regression01",
-            losses=("mse", "binary_crossentropy"),
-            activations=("tanh", "sigmoid"),
-            weights=(HIDDEN_2X2, ((0.8,), (-0.6,))),
-            biases=((0.0, 0.0), (0.0,)),
-            x=FOUR_X,
-            y=((0.9,), (0.2,), (0.1,), (0.7,)),
-            learning_rate=0.5,
+        sigmoid_output_problem(
+            "regression01", ("mse", "binary_crossentropy"), ((0.9,), (0.2,), (0.1,), (0.7,))
         ),
     )
 }

@@ -1,12 +1,13 @@
 """What the B.5 page may send: the configuration both networks share, its commands, and the
 whole state (`set_state`, shared links)."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from app.labs.batchnorm.presets import PRESETS
 from app.labs.common.curve import CurveState
+from app.labs.common.saved_state import READINGS, Statistics
 from app.protocol import FiniteFloat, Message
 from engine.data.disc_datasets import DATASET_NAMES
 
@@ -87,6 +88,8 @@ class LoadPreset(Message):
 # --- whole state --------------------------------------------------------------------------
 
 Weights = list[dict[str, list[FiniteFloat] | list[list[FiniteFloat]]]]
+# The engine BatchNorm's buffers: measured, not set.
+RUNNING_STATISTICS = Statistics(frozenset({"running_mean", "running_var"}))
 
 
 class BatchNormState(Message):
@@ -96,6 +99,6 @@ class BatchNormState(Message):
     mode: Mode = "train"
     selection: Selection = Field(default_factory=Selection)
     step: int = Field(0, ge=0)
-    plain: Weights = Field(max_length=200)
-    batchnorm: Weights = Field(max_length=200)
-    curve: CurveState = Field(default_factory=CurveState)
+    plain: Annotated[Weights, RUNNING_STATISTICS] = Field(max_length=200)
+    batchnorm: Annotated[Weights, RUNNING_STATISTICS] = Field(max_length=200)
+    curve: Annotated[CurveState, READINGS] = Field(default_factory=CurveState)

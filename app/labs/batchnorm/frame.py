@@ -18,6 +18,8 @@ from app.labs.batchnorm.networks import (
     probe,
 )
 from app.labs.batchnorm.presets import PRESETS
+from app.labs.common.base import CHANGES, Parts
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from engine.histogram import counts, shared_edges
 from engine.layers import BatchNorm
@@ -98,7 +100,7 @@ class BatchNormFrame(BaseModel):
 class BatchNormRendering:
     """The part of `BatchNormLab` that probes both networks and renders the frame."""
 
-    def frame(self) -> BatchNormFrame:
+    def frame(self, parts: Parts = CHANGES) -> BatchNormFrame:
         # Huge but finite weights may still overflow on the way: those values are left
         # out of the bins (and counted as `nonfinite`), never sent.
         with np.errstate(all="ignore"):
@@ -167,9 +169,8 @@ class BatchNormRendering:
 
     def modified(self) -> bool:
         """Trained since the example was loaded, or its settings changed (a restored state)."""
-        if self.preset is None:
-            return False
-        return self.step_count > 0 or self.config != Config(**PRESETS[self.preset])
+        example = None if self.preset is None else Config(**PRESETS[self.preset])
+        return left_example(self.config, example, self.step_count > 0)
 
     def bn_eps(self) -> float:
         return next(la.eps for la in self.runs[1].model.layers if isinstance(la, BatchNorm))

@@ -33,13 +33,14 @@ from app.labs.batchnorm.networks import (
 )
 from app.labs.batchnorm.presets import DEFAULT_PRESET, PRESETS
 from app.labs.common.base import Lab
+from app.labs.common.configured import Configured
 from app.labs.common.curve import LossCurve
 from app.protocol import LabError, command_adapter
 from engine.data.disc_datasets import make_dataset
 from engine.guard import diverged
 
 
-class BatchNormLab(BatchNormRendering, Lab):
+class BatchNormLab(BatchNormRendering, Configured, Lab):
     name = "batchnorm"
     commands = command_adapter(Configure, SetView, SetMode, Select, LoadPreset)
     State = BatchNormState
@@ -102,15 +103,10 @@ class BatchNormLab(BatchNormRendering, Lab):
         limits = self.limits()
         return Selection(**{k: min(v, limits[k]) for k, v in selection.model_dump().items()})
 
-    def reset(self) -> None:
-        self.start(self.config)
-
     def handle(self, command: BaseModel) -> None:
         match command:
             case Configure():
-                changes = command.model_dump(exclude={"type"}, exclude_none=True)
-                self.start(Config.model_validate({**self.config.model_dump(), **changes}))
-                self.preset = None
+                self.configure(command)
             case LoadPreset(name=name):
                 self.view, self.mode, self.selection = "pre", "train", Selection()
                 self.start(Config(**PRESETS[name]))
@@ -197,15 +193,6 @@ class BatchNormLab(BatchNormRendering, Lab):
             curve.load(state.curve)
         except ValueError as exc:
             raise LabError("bad_state", f"The state does not fit: {exc}", detail=str(exc)) from None
-        self.check_value(
-            max(
-                float(np.abs(p).max())
-                for run in runs
-                for layer in run.model.layers
-                for p in layer.params.values()
-            ),
-            "weight",
-        )
         self.start(state.config)
         self.preset = state.preset
         self.runs, self.curve = runs, curve

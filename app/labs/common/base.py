@@ -5,7 +5,8 @@ thread, one call at a time, so a lab never needs locks of its own.
 """
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, TypeAdapter
@@ -13,6 +14,42 @@ from pydantic import BaseModel, TypeAdapter
 from app.protocol import LabError
 from app.settings import Settings
 from engine.model import Sequential
+
+#: The parts of a frame that a page keeps from one frame to the next (for labs whose frames
+#: carry only what changed: the playground): its settings, its points, the whole loss curve
+#: (else only the new points), the maps, and the metrics over every point.
+Part = Literal["config", "data", "history", "maps", "metrics"]
+PARTS: frozenset[Part] = frozenset(("config", "data", "history", "maps", "metrics"))
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What the next frame brings, chosen by the session from what its page holds.
+
+    `whole`: the parts the page does not hold, sent in full whatever changed. The others come
+    only where they changed since the lab's last frame, except `stale` ones (left as the page
+    has them unless it has none or a command changed them: a crowded server's cheap frame)
+    and `without` ones (never sent: the page draws them itself from the frame's numbers).
+    `follower`: not a new frame but the lab's last one with everything it left out filled
+    in, as a page that missed frames needs it (a room's followers); it changes no record.
+    Labs whose frames are whole every time ignore all this.
+    """
+
+    whole: frozenset[Part] = frozenset()
+    stale: frozenset[Part] = frozenset()
+    without: frozenset[Part] = frozenset()
+    follower: bool = False
+
+    def sends(self, part: Part) -> bool:
+        return part not in self.without
+
+
+#: A frame of what changed; a frame for a page that holds nothing; the cheap frame.
+CHANGES = Parts()
+EVERYTHING = Parts(whole=PARTS)
+LIGHT = Parts(stale=frozenset(("maps", "metrics")))
+#: The room's frame for followers, made beside each frame of its teacher's.
+FOLLOWER = Parts(whole=PARTS, follower=True)
 
 
 class Lab(ABC):
@@ -31,6 +68,9 @@ class Lab(ABC):
         self.settings = settings
         self.step_count = 0
         self.diverged = False
+        #: Seconds of the last `train`/`play` spent measuring for the frame (the playground's
+        #: losses over every point): the frame's cost, not the steps' (see `Train`).
+        self.measure_seconds = 0.0
         #: Set when training stopped on its own, not by the learner (e.g. a GAN whose
         #: discriminator can no longer tell real from generated): the session stops playing
         #: and the frame says why. Cleared by the session when play starts again.
@@ -44,26 +84,14 @@ class Lab(ABC):
     def reset(self) -> None:
         """Back to the initial state of the current preset."""
 
+    #: Whether its frames carry only what changed (and so tell `Parts` apart); a lab whose
+    #: every frame is whole gives the same frame whatever the parts.
+    partial_frames: ClassVar[bool] = False
+
     @abstractmethod
-    def frame(self) -> BaseModel:
-        """Everything the page draws, computed by the engine."""
-
-    def full_frame(self) -> BaseModel:
-        """A frame that a page showing nothing yet can draw alone: after a reconnect, or when
-        it comes back from following a room. Labs whose frames carry only what changed (the
-        playground) override it; for the others every frame is whole."""
-        return self.frame()
-
-    def whole_frame(self, frame: BaseModel) -> BaseModel:
-        """`frame`, the one just made, with what it left out (as unchanged) filled in: what a
-        room's student who missed a frame is sent. Builds nothing the next frame depends on."""
-        return frame
-
-    def light_frame(self) -> BaseModel:
-        """A cheaper frame for a crowded server, sent while playing between whole ones. Labs
-        whose frames have an expensive part the page can keep (the playground's maps)
-        override it."""
-        return self.frame()
+    def frame(self, parts: Parts = CHANGES) -> BaseModel:
+        """Everything the page draws, computed by the engine; for labs with
+        `partial_frames`, the `parts` the session chose from what its page holds."""
 
     @abstractmethod
     def snapshot(self) -> BaseModel:
@@ -102,8 +130,8 @@ class Lab(ABC):
 
     def play(self, steps: int, light: bool = False) -> None:
         """Training while playing; labs that record a single step for the page (the
-        playground's step-through) skip that here. `light`: a light frame follows (a full
-        room), so a lab may also measure less (see `PlaygroundLab.play`)."""
+        playground's step-through) skip that here. `light`: a frame with stale metrics
+        follows (a full room), so a lab may also measure less (see `PlaygroundLab.play`)."""
         self.train(steps)
 
     @staticmethod

@@ -57,18 +57,16 @@ def weights_of(model: Sequential) -> list[LayerWeights]:
 
 
 def restore_model(
-    activations: Sequence[str], weights: Sequence[LayerWeights], like: Sequential, limit: float
+    activations: Sequence[str], weights: Sequence[LayerWeights], like: Sequential
 ) -> Sequential:
-    """A saved network, refused (LabError bad_state) unless it has the shape of `like`."""
+    """A saved network, refused (LabError bad_state) unless it has the shape of `like` (its
+    numbers were checked with the whole state: `app.labs.common.saved_state`)."""
     try:
         model = build_model(activations, weights)
     except ValueError as exc:
         raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
     if model.describe() != like.describe():
         raise LabError("bad_state", "The network has another shape.", detail="shape")
-    for layer in model.layers:
-        if any(np.max(np.abs(p)) > limit for p in layer.params.values()):
-            raise LabError("bad_state", f"A weight is beyond {limit:g}.", detail="weights")
     return model
 
 

@@ -9,7 +9,7 @@ adding a lesson touches no shared file: its folder, template, script and catalog
 import importlib
 import importlib.util
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,6 +90,11 @@ def folder_value(folder: str, module: str, name: str, default: Any) -> Any:
     if importlib.util.find_spec(f"{folder}.{module}") is None:
         return default
     return getattr(importlib.import_module(f"{folder}.{module}"), name, default)
+
+
+def code_exporter(lab: type[Lab]) -> Callable[[Lab], Any] | None:
+    """`describe(lab)` of the lesson's `code_export.py` (app/codegen), if its folder has one."""
+    return folder_value(lab.__module__.rpartition(".")[0], "code_export", "describe", None)
 
 
 def discover_lessons(packages: Iterable[str] = LESSON_PACKAGES) -> dict[str, Lesson]:

@@ -112,7 +112,8 @@ def check_loss_fits(model: Sequential, loss: str, from_logits: bool = False) -> 
 
 def check_targets(loss: str, y: np.ndarray) -> None:
     """Cross-entropy compares probabilities: its targets must lie between 0 and 1."""
-    if loss == "binary_crossentropy" and not np.all((y >= 0) & (y <= 1)):
+    y = np.asarray(y)  # the method, not np.all: this runs every training step
+    if loss == "binary_crossentropy" and not ((y >= 0) & (y <= 1)).all():
         raise LabError(
             "target_not_probability",
             "With binary cross-entropy every target must be between 0 and 1.",
@@ -250,6 +251,13 @@ class Trainer:
         return [{k: p.copy() for k, p in layer.params.items()} for layer in model.layers]
 
     @staticmethod
+    def _keep(model: Sequential, params: list[dict[str, np.ndarray]]) -> None:
+        """Copy the model's weights into `params` (arrays of the same shapes), in place."""
+        for layer, kept in zip(model.layers, params, strict=True):
+            for key, value in layer.params.items():
+                np.copyto(kept[key], value)
+
+    @staticmethod
     def _write(model: Sequential, params: list[dict[str, np.ndarray]]) -> None:
         for layer, values in zip(model.layers, params, strict=True):
             for key, value in values.items():
@@ -290,20 +298,24 @@ class Trainer:
         if steps <= 0 or self.diverged:
             return
         self.cancel()  # a finished walk no longer matches the weights about to change
-        for _ in range(steps - 1 if record_last else steps):
-            x, y = batch()
-            self.check_batch(model, y)
-            old = self._params(model)
-            # Overflow is what diverging looks like: it is caught below, not warned about.
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        check_loss_fits(model, self.loss, self.from_logits)  # the same for the whole burst
+        old = self._params(model)  # the weights before each step, to go back to
+        limit = self.settings.max_abs_value
+        # Overflow is what diverging looks like: it is caught below, not warned about. Set
+        # once for the burst (entering it costs more than a small network's step).
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(steps - 1 if record_last else steps):
+                x, y = batch()
+                check_targets(self.loss, y)
+                self._keep(model, old)
                 value = model.train_step(
                     x, y, self.loss, self.optimizer, self.from_logits, self.regularizer
                 )
-            if diverged(value, model, self.settings.max_abs_value):
-                self._write(model, old)
-                self.diverge()
-                return
-            self.stepped()
+                if diverged(value, model, limit):
+                    self._write(model, old)
+                    self.diverge()
+                    return
+                self.stepped()
         if record_last:
             self.begin(model, *batch())
             self.finish(model)
@@ -322,8 +334,8 @@ class Trainer:
 class StepThroughLab(Lab):
     """A lab whose page trains its `model` on `batch()` with the step-through controls.
 
-    Subclasses create `self.trainer` and `self.model`, implement `batch()`, and pass
-    commands to `handle_training` first.
+    Subclasses create `self.trainer` and `self.model`, implement `batch()` and
+    `handle_lesson()`: their own commands, those the step-through controls leave.
     """
 
     trainable = True
@@ -332,6 +344,14 @@ class StepThroughLab(Lab):
 
     def batch(self) -> tuple[np.ndarray, np.ndarray]:
         """The inputs (N, n_in) and targets the network trains on."""
+        raise NotImplementedError
+
+    def handle(self, command: BaseModel) -> None:
+        if not self.handle_training(command):
+            self.handle_lesson(command)
+
+    def handle_lesson(self, command: BaseModel) -> None:
+        """Apply one of the lesson's own commands (not a step-through one)."""
         raise NotImplementedError
 
     def handle_training(self, command: BaseModel) -> bool:

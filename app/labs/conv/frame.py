@@ -7,6 +7,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
 from app.labs.conv.head import HEADS, Pipeline
 from app.labs.conv.presets import (
     BOOK_IMAGE,
@@ -148,7 +149,7 @@ class ConvRendering:
             self.head_pipeline = pipeline
         return self.head, self.head_net
 
-    def frame(self) -> ConvFrame:
+    def frame(self, parts: Parts = CHANGES) -> ConvFrame:
         trace = conv2d_trace(self.image, self.kernels, self.stride, self.padding)
         activated = activation_forward("relu" if self.relu else "linear", trace.out)
         pools = {mode: pool2d_trace(activated, self.pool_size, self.pool_stride, mode)

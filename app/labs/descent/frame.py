@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.batch_network import (
     ForwardLayer,
     forward_view,
@@ -155,7 +156,7 @@ class DescentRendering:
     def n_weights(self) -> int:
         return sum(p.size for layer in self.model.layers for p in layer.params.values())
 
-    def frame(self) -> DescentFrame:
+    def frame(self, parts: Parts = CHANGES) -> DescentFrame:
         out, layers = forward_view(self.model, self.x)
         point = self.trail[-1]
         surface = self.surface_view()

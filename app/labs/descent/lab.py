@@ -72,9 +72,7 @@ class DescentLab(DescentRendering, StepThroughLab):
     def coords(self) -> list[landscape.Coordinate]:
         return [ref.coord() for ref in self.selected]
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])
@@ -127,7 +125,7 @@ class DescentLab(DescentRendering, StepThroughLab):
     def restore(self, state: DescentState) -> None:
         preset = PRESETS[state.preset]
         like = build_model(preset.activations, [LayerWeights(w=w) for w in preset.weights])
-        model = restore_model(preset.activations, state.weights, like, self.settings.max_abs_value)
+        model = restore_model(preset.activations, state.weights, like)
         self.trainer.check_learning_rate(state.training.learning_rate)
         self.load(preset)
         self.model = model

@@ -8,6 +8,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from app.data.images import image_set
+from app.labs.common.base import CHANGES, Parts
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import finite_or_none, rounded
 from app.labs.gan.commands import family, preset_state
 from engine.data.distributions import noise_grid
@@ -110,16 +112,12 @@ class GanRendering:
     VIEW_FIELDS = frozenset({"generator", "discriminator", "iteration", "slow_motion", "preset"})
 
     def modified(self) -> bool:
-        """Trained since the example was loaded, or set up differently."""
         name = self.config.preset
-        if name is None:
-            return False
-        fields = self.config.model_dump(exclude=self.VIEW_FIELDS)
-        example = preset_state(name).model_dump(exclude=self.VIEW_FIELDS)
-        r = self.trainer.readings
-        return r.d_updates + r.g_updates > 0 or fields != example
+        example = None if name is None else preset_state(name)
+        trained = self.trainer.readings.d_updates + self.trainer.readings.g_updates > 0
+        return left_example(self.config, example, trained, self.VIEW_FIELDS)
 
-    def frame(self) -> GanFrame:
+    def frame(self, parts: Parts = CHANGES) -> GanFrame:
         r = self.trainer.readings
         kind = family(self.config.data)
         generated = self.gan.generate(self.shown_noise)

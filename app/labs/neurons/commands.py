@@ -15,24 +15,25 @@ PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 ActivationName = Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
 
 
-class SetWeight(Message):
-    """Weight from neuron `i` of layer `layer` - 1 (or input i) to neuron `j` of `layer`."""
+class ParameterEdit(Message):
+    """A new value for one parameter of neuron `j` of layer `layer`: a weight or its bias."""
 
-    type: Literal["set_weight"]
     layer: int = Field(ge=0)
-    i: int = Field(ge=0)
     j: int = Field(ge=0)
     value: FiniteFloat
     #: Add `value` instead of replacing: key presses and scrolls may outrun frames.
     relative: bool = False
 
 
-class SetBias(Message):
+class SetWeight(ParameterEdit):
+    """Weight from neuron `i` of layer `layer` - 1 (or input i) to neuron `j` of `layer`."""
+
+    type: Literal["set_weight"]
+    i: int = Field(ge=0)
+
+
+class SetBias(ParameterEdit):
     type: Literal["set_bias"]
-    layer: int = Field(ge=0)
-    j: int = Field(ge=0)
-    value: FiniteFloat
-    relative: bool = False
 
 
 class SetInput(Message):

@@ -6,6 +6,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
 from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
 from app.labs.common.training import (
     check_loss_fits,
@@ -44,7 +45,7 @@ class NeuronsFrame(BaseModel):
 class NeuronsRendering:
     """The part of `NeuronsLab` that renders the traced forward pass."""
 
-    def frame(self) -> NeuronsFrame:
+    def frame(self, parts: Parts = CHANGES) -> NeuronsFrame:
         out, trace = self.model.forward(self.x[None, :], trace=True)
         layers = []
         for layer, record in zip(self.model.layers, trace, strict=True):

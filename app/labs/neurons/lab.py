@@ -97,9 +97,7 @@ class NeuronsLab(NeuronsRendering, StepThroughLab):
         """One sample: the current inputs and their wanted outputs."""
         return self.x[None, :], self.target[None, :]
 
-    def handle(self, command: BaseModel) -> None:
-        if self.handle_training(command):
-            return
+    def handle_lesson(self, command: BaseModel) -> None:
         match command:
             case LoadPreset(name=name):
                 self.load(PRESETS[name])
@@ -183,8 +181,6 @@ class NeuronsLab(NeuronsRendering, StepThroughLab):
             )
         if len(state.activations) != len(state.weights):
             raise LabError("bad_state", "One activation is needed per layer.", detail="layers")
-        for value in [*state.inputs, *(v for d in state.weights for r in d.w for v in r)]:
-            self.check_value(value, "value")
         hidden = [len(d.b) for d in state.weights[:-1]]
         sizes = [len(state.inputs), *hidden, len(state.weights[-1].b)]
         self.check_architecture(hidden)

@@ -33,74 +33,59 @@ ONES_3X3 = ((1.0, 1.0, 1.0),) * 3
 # the other two keep the plain sum so the difference is visible side by side.
 WEIGHTED_3X3 = ((1.0, 1.0, 1.0), (0.5, 1.0, 1.0), (0.3, 1.0, 1.0))
 OUT_ONES = ((1.0,), (1.0,), (1.0,))
+# B.1's first hidden layer: illustrative hand-set weights, not fitted to data.
+STROKE_HIDDEN = ((0.04, 0.01, -0.02), (0.01, 0.02, 0.005), (0.03, -0.01, 0.04))
+STROKE_HIDDEN_BIASES = (-3.0, -4.0, -1.0)
+
+
+def b2_network(name: str, activation: str, hidden_weights, note: str | None = None):
+    """B.2's network: inputs G1, G2, G3 = 1, -2, 3 into three hidden nodes (`hidden_weights`,
+    with `activation`) that the output node adds up."""
+    return NetworkPreset(
+        name=name,
+        input_names=BOOK_INPUTS,
+        inputs=(1.0, -2.0, 3.0),
+        activations=(activation, "linear"),
+        weights=(hidden_weights, OUT_ONES),
+        note=note,
+    )
+
+
+def b1_network(name: str, activations: tuple[str, ...], weights, biases):
+    """B.1's stroke network: one patient's age, mean glucose and BMI through the first hidden
+    layer, then the later layers (`weights`, `biases`) to a sigmoid read as a probability."""
+    return NetworkPreset(
+        name=name,
+        input_names=("input.age", "input.glucose", "input.bmi"),
+        inputs=(67.0, 228.7, 36.6),
+        activations=activations,
+        weights=(STROKE_HIDDEN, *weights),
+        biases=(STROKE_HIDDEN_BIASES, *biases),
+        target=(1.0,),  # a stroke (1) or not (0)
+        loss="binary_crossentropy",
+        learning_rate=0.0001,
+    )
+
 
 PRESETS: dict[str, NetworkPreset] = {
     p.name: p
     for p in (
         # B.2, before weights: every node is the plain sum of the one before it.
-        NetworkPreset(
-            name="b2_plain_sum",
-            input_names=BOOK_INPUTS,
-            inputs=(1.0, -2.0, 3.0),
-            activations=("linear", "linear"),
-            weights=(ONES_3X3, OUT_ONES),
-            note="note.b2_plain_sum",
-        ),
+        b2_network("b2_plain_sum", "linear", ONES_3X3, note="note.b2_plain_sum"),
         # B.2, figure B-2: weights 1, 0.5, 0.3 give B1 = 0.9.
-        NetworkPreset(
-            name="b2_weighted",
-            input_names=BOOK_INPUTS,
-            inputs=(1.0, -2.0, 3.0),
-            activations=("linear", "linear"),
-            weights=(WEIGHTED_3X3, OUT_ONES),
-        ),
+        b2_network("b2_weighted", "linear", WEIGHTED_3X3),
         # B.2, figure B-3: ReLU on the hidden layer; f(0.9) = 0.9 passes ("on").
-        NetworkPreset(
-            name="b2_relu",
-            input_names=BOOK_INPUTS,
-            inputs=(1.0, -2.0, 3.0),
-            activations=("relu", "linear"),
-            weights=(WEIGHTED_3X3, OUT_ONES),
-        ),
+        b2_network("b2_relu", "relu", WEIGHTED_3X3),
         # The "off" switch: a weight of 1.5 on G2 makes B1's sum negative, ReLU gives 0.
-        NetworkPreset(
-            name="b2_relu_off",
-            input_names=BOOK_INPUTS,
-            inputs=(1.0, -2.0, 3.0),
-            activations=("relu", "linear"),
-            weights=(((1.0, 1.0, 1.0), (1.5, 1.0, 1.0), (0.3, 1.0, 1.0)), OUT_ONES),
-        ),
+        b2_network("b2_relu_off", "relu", ((1.0, 1.0, 1.0), (1.5, 1.0, 1.0), (0.3, 1.0, 1.0))),
         # B.1, figure B-1: age, mean glucose and BMI -> stroke (1) or not (0).
-        # Illustrative hand-set weights, not fitted to data; the sigmoid reads as a probability.
-        NetworkPreset(
-            name="b1_stroke",
-            input_names=("input.age", "input.glucose", "input.bmi"),
-            inputs=(67.0, 228.7, 36.6),
-            activations=("relu", "sigmoid"),
-            weights=(
-                ((0.04, 0.01, -0.02), (0.01, 0.02, 0.005), (0.03, -0.01, 0.04)),
-                ((0.8,), (0.6,), (-0.5,)),
-            ),
-            biases=((-3.0, -4.0, -1.0), (-2.0,)),
-            target=(1.0,),
-            loss="binary_crossentropy",
-            learning_rate=0.0001,
-        ),
+        b1_network("b1_stroke", ("relu", "sigmoid"), [((0.8,), (0.6,), (-0.5,))], [(-2.0,)]),
         # B.1, multi-layer: the same inputs through two hidden layers (a "deep" model).
-        NetworkPreset(
-            name="b1_deep",
-            input_names=("input.age", "input.glucose", "input.bmi"),
-            inputs=(67.0, 228.7, 36.6),
-            activations=("relu", "relu", "sigmoid"),
-            weights=(
-                ((0.04, 0.01, -0.02), (0.01, 0.02, 0.005), (0.03, -0.01, 0.04)),
-                ((0.5, -0.3, 0.2), (0.4, 0.6, -0.2), (-0.3, 0.2, 0.7)),
-                ((0.9,), (0.7,), (-0.6,)),
-            ),
-            biases=((-3.0, -4.0, -1.0), (0.0, -0.2, 0.1), (-1.5,)),
-            target=(1.0,),
-            loss="binary_crossentropy",
-            learning_rate=0.0001,
+        b1_network(
+            "b1_deep",
+            ("relu", "relu", "sigmoid"),
+            [((0.5, -0.3, 0.2), (0.4, 0.6, -0.2), (-0.3, 0.2, 0.7)), ((0.9,), (0.7,), (-0.6,))],
+            [(0.0, -0.2, 0.1), (-1.5,)],
         ),
     )
 }

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 MAP_SIZE = 100  # cells per side of the decision surface (TensorFlow Playground's size)
 THUMB_EVERY = 5  # a neuron's small map keeps every 5th cell: 20 x 20
-DECIMALS = 4  # weights and coordinates as shown; the state keeps full precision
+DECIMALS = 4  # coordinates as shown; the state keeps full precision
 #: What a frame must carry for a page that shows nothing yet: settings, points, the whole
 #: loss curve and every map (see `PlaygroundLab.changed`).
 FULL = frozenset({"config", "data", "history", "maps"})
@@ -72,6 +72,8 @@ class ConfigView(BaseModel):
 
 
 class LayerView(BaseModel):
+    """A layer's weights at full precision: the page computes its maps from them."""
+
     activation: str
     w: list[list[float]]  # (n_in, n_out): w[i][j] from neuron i before to neuron j
     b: list[float]
@@ -266,16 +268,20 @@ def compute_maps(lab: "PlaygroundLab", features: np.ndarray) -> Maps:
     )
 
 
-def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
-    """The next frame for the page; `maps=False` (a light frame, in a crowded server) leaves
-    the maps out unless the page has none."""
+def build_frame(
+    lab: "PlaygroundLab", maps: bool = True, fresh: bool = True, without: frozenset = frozenset()
+) -> PlaygroundFrame:
+    """The next frame for the page. `maps=False` (a cheap frame, in a crowded server) leaves
+    the maps out unless the page has none; `fresh=False` gives the metrics last measured;
+    "maps" in `without`: no map at all (the page draws them from the weights)."""
     data, network = lab.data, lab.network
     features = grid_features(data.extent, tuple(network.features))
     changed, sent = lab.changed, lab.sent_maps
+    drawn = "maps" not in without
     if "maps" in changed:
         sent.clear()  # new shapes or a new page: it needs every map again
     source = map_inputs(lab)
-    if sent.source != source and (maps or sent.source is None):
+    if drawn and sent.source != source and (maps or sent.source is None):
         shown = compute_maps(lab, features)
         sent.source = source
     else:
@@ -285,13 +291,13 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
     fields: dict[str, Any] = {}
     if "config" in changed or "data" in changed:
         fields["config"] = config_view(lab)
-    if "maps" in changed:
+    if "maps" in changed and drawn:
         fields["input_maps"] = input_maps(features)
     if "data" in changed:
         fields["data"] = data_view(lab)
     n_train = max(1, len(data.train_y))
     return PlaygroundFrame(
-        kind="full" if changed >= FULL else "update",
+        kind="full" if changed >= FULL - without else "update",
         step=lab.step_count,
         epoch=round(lab.step_count * lab.sampler.batch_size / n_train, 2),
         diverged=lab.diverged,
@@ -301,15 +307,15 @@ def build_frame(lab: "PlaygroundLab", maps: bool = True) -> PlaygroundFrame:
         layers=[
             LayerView(
                 activation=layer.activation,
-                w=rounded(layer.params["w"], DECIMALS),
-                b=rounded(layer.params["b"], DECIMALS),
+                w=layer.params["w"].tolist(),
+                b=layer.params["b"].tolist(),
             )
             for layer in lab.model.layers
         ],
         output=shown.output,
         neuron_maps=shown.neuron_maps,
         inspected=shown.inspected,
-        metrics=Metrics(**lab.metrics(fresh=maps)),
+        metrics=Metrics(**lab.metrics(fresh=fresh)),
         history=lab.history if full_history else lab.history[lab.history_sent :],
         history_reset=full_history,
         step_through=lab.trainer.step_through_view(),
@@ -364,12 +370,15 @@ def sent_map(sent: SentMaps, key: object) -> Heatmap | None:
     return from_bytes(cells, lo, hi)
 
 
-def whole_frame(lab: "PlaygroundLab", frame: PlaygroundFrame) -> PlaygroundFrame:
+def whole_frame(
+    lab: "PlaygroundLab", frame: PlaygroundFrame, without: frozenset = frozenset()
+) -> PlaygroundFrame:
     """`frame` (the one just built) with everything it left out filled in: settings, points,
     the whole curve, and each map as last sent. A page that was sent every frame up to this
     one shows exactly what a page shown only this whole one does; so a room's student who
     missed frames (or joined late) is sent this, and the others the small `frame` itself.
-    Builds nothing the next frame depends on: the stream goes on from `frame`."""
+    Builds nothing the next frame depends on: the stream goes on from `frame`. "maps" in
+    `without`: the pages draw the maps themselves, none is filled in."""
     if frame.kind == "full":
         return frame
     sent = lab.sent_maps
@@ -392,7 +401,7 @@ def whole_frame(lab: "PlaygroundLab", frame: PlaygroundFrame) -> PlaygroundFrame
             "kind": "full",
             "config": config_view(lab),
             "data": data_view(lab),
-            "input_maps": input_maps(features),
+            "input_maps": None if "maps" in without else input_maps(features),
             "output": output,
             "neuron_maps": [
                 [m or sent_map(sent, (k, j)) for j, m in enumerate(layer)]

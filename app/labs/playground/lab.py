@@ -15,7 +15,7 @@ recorded for the page; a burst while playing is not, so that its frames stay sma
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import sequential_weights
+from app.labs.common.base import CHANGES, Parts, sequential_weights
 from app.labs.common.heatmaps import SentMaps
 from app.labs.common.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
 from app.labs.neurons.commands import SetBias, SetWeight
@@ -61,6 +61,7 @@ REBUILDING_FIELDS = {"features", "hidden", "init_seed"}
 
 class PlaygroundLab(PlaygroundTraining, StepThroughLab):
     name = "playground"
+    partial_frames = True
     commands = command_adapter(
         SetData,
         SetNetwork,
@@ -89,6 +90,7 @@ class PlaygroundLab(PlaygroundTraining, StepThroughLab):
         self.metrics_cache: tuple[int, dict] | None = None  # (step, metrics)
         self.sent_maps = SentMaps()  # what the page already shows
         self.maps_due = False  # the last command changed what the maps show
+        self.last_frame: view.PlaygroundFrame | None = None  # a room's followers get it whole
         self.unmeasured = 0  # bursts played since the losses were last measured
         self.preset: str | None = None  # the example last loaded
         # TensorFlow Playground's 500 points, unless the host allows fewer.
@@ -116,8 +118,6 @@ class PlaygroundLab(PlaygroundTraining, StepThroughLab):
         )
         model = self.build_model(state.network, data)
         if state.weights is not None:
-            for value in (v for d in state.weights for v in [*np.ravel(d.w), *d.b]):
-                self.check_value(value, "weight")
             try:
                 model.set_weights([d.model_dump() for d in state.weights])
             except ValueError as exc:
@@ -250,9 +250,7 @@ class PlaygroundLab(PlaygroundTraining, StepThroughLab):
         try:
             self.carry_out(command)
         finally:
-            # A light frame still shows what the command changed on the maps (a new weight,
-            # the neuron pointed at); a new learning rate or a clicked point leaves them out.
-            self.maps_due = view.map_inputs(self) != before
+            self.maps_due = view.map_inputs(self) != before  # see `frame`
 
     def carry_out(self, command: BaseModel) -> None:
         self.metrics_cache = None  # any command may change the points or the weights
@@ -414,26 +412,26 @@ class PlaygroundLab(PlaygroundTraining, StepThroughLab):
 
     # --- the frame ----------------------------------------------------------------------------
 
-    def frame(self, maps: bool = True) -> view.PlaygroundFrame:
-        """What changed since the last frame (see `playground_frame`)."""
+    def frame(self, parts: Parts = CHANGES) -> view.PlaygroundFrame:
+        """The frame `parts` asks for (see `Parts`): what changed since the last frame, the
+        parts the page lacks in full; or, for a room's followers, the last frame whole."""
+        if parts.follower and self.last_frame is not None:
+            return view.whole_frame(self, self.last_frame, parts.without)
+        self.changed |= parts.whole & view.FULL
+        # A cheap frame still shows what a command changed on the maps (a new weight, the
+        # neuron pointed at); a new learning rate or a clicked point leaves them out.
+        due = self.maps_due
         # Weights within the magnitude limit can still overflow a deep net's grid values;
         # the views turn non-finite values into None or the end of a colour scale.
         with np.errstate(over="ignore", invalid="ignore"):
-            frame = view.build_frame(self, maps)
+            frame = view.build_frame(
+                self,
+                maps="maps" not in parts.stale or due,
+                fresh="metrics" not in parts.stale or due,
+                without=parts.without,
+            )
         self.changed.clear()
         self.maps_due = False
         self.history_sent = len(self.history)
+        self.last_frame = frame
         return frame
-
-    def full_frame(self) -> view.PlaygroundFrame:
-        """Everything, for a page that shows nothing yet; the stream goes on from it."""
-        self.changed |= view.FULL
-        return self.frame()
-
-    def whole_frame(self, frame: view.PlaygroundFrame) -> view.PlaygroundFrame:
-        return view.whole_frame(self, frame)
-
-    def light_frame(self) -> view.PlaygroundFrame:
-        """The numbers without the maps (they cost most of a frame), for a crowded server;
-        after a command that changed what the maps show, with them."""
-        return self.frame(maps=self.maps_due)

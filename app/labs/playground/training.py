@@ -3,11 +3,13 @@
 every point (in one pass, cached per step) and keeps the loss curve."""
 
 import math
+import time
 
 import numpy as np
 
 from engine.activations import sigmoid
-from engine.losses import evaluate, loss_terms
+from engine.layers.dense import dense_stack_outputs
+from engine.losses import evaluate, sample_losses
 from engine.metrics import accuracy, correct
 
 #: Loss-curve points kept; beyond this, every other one is dropped (the curve's shape stays).
@@ -56,12 +58,15 @@ class PlaygroundTraining:
             self.sync()
         if self.step_count == start_step:
             return
+        self.measure_seconds = 0.0
         if not measure:
             self.unmeasured += 1
             return
         self.unmeasured = 0
+        started = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             healthy = self.record()
+        self.measure_seconds = time.perf_counter() - started
         if not healthy:
             self.metrics_cache = None
             self.model.set_weights(saved)
@@ -95,8 +100,9 @@ class PlaygroundTraining:
             return cache[1]
         # Every point in one pass (a frame's metrics are most of a crowded server's work):
         # each point's loss and whether it is classified right, then the means of each set.
-        logits = self.model.predict(self.all_features)
-        terms = loss_terms(self.loss_name, logits, self.all_targets, self.from_logits)["terms"]
+        # The pure forward functions: the numbers of `model.predict`, without its bookkeeping.
+        logits = dense_stack_outputs(self.model.layers, self.all_features, np.float64)[-1]
+        terms = sample_losses(self.loss_name, logits, self.all_targets, self.from_logits)
         right = None
         if self.data.problem != "regression":  # a logit above 0 is a probability above 0.5
             right = correct(logits, self.all_targets, 0.0 if self.from_logits else 0.5)

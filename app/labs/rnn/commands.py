@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from app.labs.common.saved_state import READINGS
 from app.labs.rnn.presets import PRESETS
 from app.labs.rnn.tasks import DEFAULT_LENGTH, TASK_NAMES
 from app.protocol import FiniteFloat, Message
@@ -169,4 +170,4 @@ class RnnState(Message):
     preset: PresetName | None = None  # the example last loaded
     step: int = Field(0, ge=0)
     weights: dict[CellName, Weights]
-    history: LossHistory = Field(default_factory=LossHistory)
+    history: Annotated[LossHistory, READINGS] = Field(default_factory=LossHistory)

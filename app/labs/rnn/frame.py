@@ -10,6 +10,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from app.labs.common.base import CHANGES, Parts
+from app.labs.common.examples import left_example
 from app.labs.common.numbers import rounded
 from app.labs.rnn.commands import LossHistory, RnnSettings
 from app.labs.rnn.presets import PRESETS
@@ -111,7 +113,7 @@ class RnnFrame(BaseModel):
 class RnnRendering:
     """The part of `RnnLab` that renders the frame of what the page shows."""
 
-    def frame(self) -> RnnFrame:
+    def frame(self, parts: Parts = CHANGES) -> RnnFrame:
         # Near divergence the weights can be huge: overflow becomes inf, sent as null.
         with np.errstate(all="ignore"):
             return self.render()
@@ -148,11 +150,8 @@ class RnnRendering:
     VIEW_SETTINGS = frozenset({"cell", "sample", "cursor", "focus_step", "focus_unit"})
 
     def modified(self) -> bool:
-        """Trained since the example was loaded, or set up differently."""
-        if self.preset is None:
-            return False
-        example = RnnSettings(**PRESETS[self.preset]).model_dump(exclude=self.VIEW_SETTINGS)
-        return self.step_count > 0 or self.config.model_dump(exclude=self.VIEW_SETTINGS) != example
+        example = None if self.preset is None else RnnSettings(**PRESETS[self.preset])
+        return left_example(self.config, example, self.step_count > 0, self.VIEW_SETTINGS)
 
     def stats(self, cell: str) -> CellStats:
         loss, acc = self.metrics[cell]

@@ -55,6 +55,13 @@ from engine.optimizers import Optimizer
 TIMING_SMOOTHING = 0.1  # weight of the newest step in the running time per step
 
 
+def refuse_past(index: int, count: int, code: str, message: str, /, **detail: int) -> None:
+    """Refuse an index at or past the end of `count` things (an example, a time step, a
+    unit); the page's catalog gets `detail` and the last index there is."""
+    if index >= count:
+        raise LabError(code, message, **detail, last=count - 1)
+
+
 class RnnLab(RnnRendering, Lab):
     name = "rnn"
     trainable = True
@@ -201,26 +208,16 @@ class RnnLab(RnnRendering, Lab):
                 self.build()
             case SetSample(index=index):
                 count = len(self.task.eval_x)
-                if index >= count:
-                    raise LabError(
-                        "rnn_sample",
-                        f"There are {count} examples: choose 0 to {count - 1}.",
-                        count=count,
-                        last=count - 1,
-                    )
+                message = f"There are {count} examples: choose 0 to {count - 1}."
+                refuse_past(index, count, "rnn_sample", message, count=count)
                 self.config = c.model_copy(update={"sample": index, "cursor": None})
             case SetCursor(steps=steps):
                 self.check_step(steps - 1)
                 self.config = c.model_copy(update={"cursor": steps})
             case Focus(step=step, unit=unit):
                 self.check_step(step)
-                if unit >= c.hidden:
-                    raise LabError(
-                        "rnn_unit",
-                        f"The network has {c.hidden} hidden units (0 to {c.hidden - 1}).",
-                        hidden=c.hidden,
-                        last=c.hidden - 1,
-                    )
+                message = f"The network has {c.hidden} hidden units (0 to {c.hidden - 1})."
+                refuse_past(unit, c.hidden, "rnn_unit", message, hidden=c.hidden)
                 self.config = c.model_copy(update={"focus_step": step, "focus_unit": unit})
             case _:
                 raise LabError("unknown_command", f"Unknown command {command!r}.")
@@ -266,13 +263,8 @@ class RnnLab(RnnRendering, Lab):
 
     def check_step(self, step: int) -> None:
         length = self.task.length
-        if step >= length:
-            raise LabError(
-                "rnn_step",
-                f"This sequence has {length} time steps (0 to {length - 1}).",
-                length=length,
-                last=length - 1,
-            )
+        message = f"This sequence has {length} time steps (0 to {length - 1})."
+        refuse_past(step, length, "rnn_step", message, length=length)
 
     # --- training ------------------------------------------------------------------------
 
@@ -365,12 +357,6 @@ class RnnLab(RnnRendering, Lab):
             raise LabError(
                 "bad_state", "Weights are needed for rnn, lstm and gru.", detail="weights"
             )
-        for weights in state.weights.values():
-            for layer in weights:
-                for values in layer.values():
-                    for row in values:
-                        for value in row if isinstance(row, list) else [row]:
-                            self.check_value(value, "weight")
         history = state.history
         if set(history.loss) != set(CELL_NAMES) or any(
             len(values) != len(history.steps) for values in history.loss.values()

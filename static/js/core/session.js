@@ -2,7 +2,8 @@
 // downloads. Classroom modules (tour.js, share.js, keys.js, room.js) listen to the events this
 // module dispatches on `document`: "np:open" ({session, first, resumed, restored}),
 // "np:message" ({msg, session}) and "np:room" (the `room` message).
-import { $ } from "./dom.js";
+import { decompress } from "./compression.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
 
 const root = document.documentElement;
@@ -37,8 +38,12 @@ function emit(name, detail) {
 
 // --- the websocket session ------------------------------------------------------------
 // Close codes from the server (docs/protocol.md): 1008 refused for good, 1009 message too
-// large for the transport, 1013 server full, 1000 "idle", 4000 continued in another tab.
-const CLOSE = { IDLE: 1000, POLICY: 1008, TOO_BIG: 1009, FULL: 1013, REPLACED: 4000 };
+// large for the transport, 1012 this server stops (the work waits for us elsewhere), 1013
+// server full, 1000 "idle", 4000 continued in another tab.
+const CLOSE = { IDLE: 1000, POLICY: 1008, TOO_BIG: 1009, RESTART: 1012, FULL: 1013, REPLACED: 4000 };
+// After a 1012, come back within this long: at once, but not a whole class in the same
+// millisecond.
+const RESTART_SPREAD_MS = 1000;
 const FULL_RETRY_MS = 60000;
 
 // What a tab keeps for its next page load: the resume token of its session (to take the
@@ -74,19 +79,12 @@ function deflatedMaps(value, found = []) {
   return found;
 }
 
-// `data` (bytes or text) through a CompressionStream or DecompressionStream, as a Response.
-export function through(stream, data) {
-  return new Response(new Blob([data]).stream().pipeThrough(stream));
-}
-
 export function base64Bytes(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 export async function inflate(map) {
-  const packed = base64Bytes(map.data);
-  const inflated = await through(new DecompressionStream("deflate"), packed).arrayBuffer();
-  map.bytes = new Uint8Array(inflated);
+  map.bytes = await decompress(base64Bytes(map.data), "deflate");
   return map;
 }
 
@@ -164,6 +162,13 @@ export function connect(lab, handlers) {
     emit("np:open", { session, first: opened++ === 0, resumed, restored });
   }
 
+  // The room shows another page (the teacher opened it): go there, and follow from there.
+  function followOn(lab, code) {
+    if (!/^[a-z0-9_]+$/.test(lab ?? "")) return false;
+    location.assign(`${appPath(`/${lab}`)}?room=${encodeURIComponent(code)}`);
+    return true;
+  }
+
   function onMessage(msg) {
     switch (msg.type) {
       case "hello":
@@ -187,18 +192,18 @@ export function connect(lab, handlers) {
         }
         break;
       case "room":
+        if (msg.moved && followOn(msg.lab, msg.code)) {
+          sessionStorage.setItem("np-room-moved", msg.lab); // room.js says so on arrival
+          return;
+        }
         emit("np:room", msg);
         break;
       case "error":
         if (msg.code === "access_required") {
-          location.assign(`/access?next=${encodeURIComponent(location.pathname + location.search)}`);
+          location.assign(`${appPath("/access")}?next=${encodeURIComponent(location.pathname + location.search)}`);
           return;
         }
-        if (msg.code === "room_other_lab" && /^[a-z0-9_]+$/.test(msg.params.lab)) {
-          // The room shows another page: go there, and follow it from that page.
-          location.assign(`/${msg.params.lab}?room=${encodeURIComponent(msg.params.code)}`);
-          return;
-        }
+        if (msg.code === "room_other_lab" && followOn(msg.params.lab, msg.params.code)) return;
         break;
       default:
         if (!ready && (msg.type === "frame" || msg.type === "status")) {
@@ -227,7 +232,7 @@ export function connect(lab, handlers) {
 
   function open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    ws = new WebSocket(`${scheme}://${location.host}/ws/${lab}`);
+    ws = new WebSocket(`${scheme}://${location.host}${appPath(`/ws/${lab}`)}`);
     ready = false;
     held = [];
     ws.onopen = () => {
@@ -257,6 +262,13 @@ export function connect(lab, handlers) {
         };
         addEventListener("pointerdown", wake, true);
         addEventListener("keydown", wake, true);
+        return;
+      }
+      if (event.code === CLOSE.RESTART) {
+        root.dataset.connection = "moving";
+        toast(t("connection.moving"));
+        retry = 500;
+        setTimeout(open, Math.random() * RESTART_SPREAD_MS);
         return;
       }
       if (event.code === CLOSE.FULL) {

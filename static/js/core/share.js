@@ -3,13 +3,17 @@
 //   step) as a link, `#s=` + base64url(deflate-raw(JSON)), restored with `set_state` on load;
 // - the same state as a JSON file to download and open again;
 // - pictures of the figures marked [data-export]: SVG drawn through a canvas, Plotly by itself;
-// - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>).
+// - the network's weights as JSON or NumPy .npz (POST /export/<lab>/weights.<fmt>);
+// - the network as code: a PyTorch or Keras script or a Jupyter notebook, explained in the
+//   page's language (POST /export/<lab>/{pytorch.py,keras.py,notebook.ipynb}?lang=).
 // It also sets up a page's start: a shared link, else ?preset=NAME; then "np:ready".
-import { $, cssVar } from "./dom.js";
+import { compress, decompress } from "./compression.js";
+import { $, appPath } from "./dom.js";
 import { t } from "./i18n.js";
+import { svgCanvas } from "./picture.js";
 import { loadPlotly } from "./plotly.js";
 import {
-  base64Bytes, download, errorText, pageSession, params, through, toast,
+  base64Bytes, download, errorText, pageSession, params, toast,
 } from "./session.js";
 
 // The tour's step travels with the state: tour.js, on a page with a tour, says where it is.
@@ -50,12 +54,12 @@ function createShare() {
     return base64Bytes(text.replaceAll("-", "+").replaceAll("_", "/"));
   }
   async function pack(shared) {
-    const deflated = await through(new CompressionStream("deflate-raw"), JSON.stringify(shared));
-    return toBase64url(new Uint8Array(await deflated.arrayBuffer()));
+    const json = new TextEncoder().encode(JSON.stringify(shared));
+    return toBase64url(await compress(json, "deflate-raw"));
   }
   async function unpack(text) {
-    const inflated = await through(new DecompressionStream("deflate-raw"), fromBase64url(text));
-    return JSON.parse(await inflated.text());
+    const inflated = await decompress(fromBase64url(text), "deflate-raw");
+    return JSON.parse(new TextDecoder().decode(inflated));
   }
 
   // --- the page's state -------------------------------------------------------------------
@@ -159,38 +163,11 @@ function createShare() {
 
   // --- pictures ---------------------------------------------------------------------------
 
-  // Computed styles are copied inline: the picture must not depend on the page's stylesheet.
-  const SVG_STYLE = [
-    "display", "visibility", "opacity", "fill", "fill-opacity", "stroke", "stroke-width",
-    "stroke-dasharray", "stroke-linecap", "stroke-opacity", "paint-order", "font-family",
-    "font-size", "font-weight", "text-anchor", "dominant-baseline", "transform",
-  ];
-  async function svgPng(svg, scale = 2) {
-    const { width, height } = svg.viewBox.baseVal;
-    const clone = svg.cloneNode(true);
-    const source = [svg, ...svg.querySelectorAll("*")];
-    [clone, ...clone.querySelectorAll("*")].forEach((node, k) => {
-      const style = getComputedStyle(source[k]);
-      node.setAttribute("style", SVG_STYLE.map((p) => `${p}:${style.getPropertyValue(p)}`).join(";"));
-    });
-    clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-    clone.setAttribute("width", width * scale);
-    clone.setAttribute("height", height * scale);
-    const image = new Image();
-    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(
-      new XMLSerializer().serializeToString(clone))}`;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = width * scale;
-    canvas.height = height * scale;
-    const context = canvas.getContext("2d");
-    context.fillStyle = cssVar("--panel");
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
-  }
   async function figurePng(element) {
-    if (element instanceof SVGSVGElement) return svgPng(element);
+    if (element instanceof SVGSVGElement) {
+      const canvas = await svgCanvas(element, 2);
+      return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    }
     const url = await (await loadPlotly()).toImage(element, { format: "png", scale: 2 });
     return (await fetch(url)).blob();
   }
@@ -211,9 +188,10 @@ function createShare() {
 
   // --- weights ----------------------------------------------------------------------------
 
-  async function downloadWeights(format) {
+  // The state goes to the server, which answers with the file (or a translated error).
+  async function downloadExport(path, filename) {
     const { state } = await capture();
-    const response = await fetch(`/export/${lab}/weights.${format}`, {
+    const response = await fetch(appPath(path), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(state),
@@ -222,8 +200,12 @@ function createShare() {
       toast(errorText(await response.json()));
       return;
     }
-    download(await response.blob(), `${lab}-weights.${format}`);
+    download(await response.blob(), filename);
   }
+  const downloadWeights = (format) =>
+    downloadExport(`/export/${lab}/weights.${format}`, `${lab}-weights.${format}`);
+  const downloadCode = (kind, ext) => downloadExport(
+    `/export/${lab}/${kind}.${ext}?lang=${document.documentElement.lang}`, `${lab}_${kind}.${ext}`);
 
   // --- wiring -----------------------------------------------------------------------------
 
@@ -249,6 +231,9 @@ function createShare() {
   on("state-open", () => upload.click());
   on("weights-json", () => downloadWeights("json"));
   on("weights-npz", () => downloadWeights("npz"));
+  on("code-pytorch", () => downloadCode("pytorch", "py"));
+  on("code-keras", () => downloadCode("keras", "py"));
+  on("code-notebook", () => downloadCode("notebook", "ipynb"));
   upload.addEventListener("change", () => {
     if (upload.files.length) openStateFile(upload.files[0]);
     upload.value = "";

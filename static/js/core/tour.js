@@ -62,7 +62,32 @@ function createTour() {
     settle();
     highlight();
     reserveSpace();
+    told(index);
   }
+
+  // A teacher's room mirrors the step (core/room.js sends it); a student's page shows the
+  // teacher's step in its own language, and its own buttons stay off while it follows.
+  const following = () => document.documentElement.dataset.room === "student";
+  function told(step) {
+    panel.dataset.mirrored = String(following());
+    for (const button of [prevButton, nextButton, ...dots.querySelectorAll("button")]) {
+      if (following()) button.disabled = true;
+      else if (button !== prevButton) button.disabled = false;
+    }
+    document.dispatchEvent(new CustomEvent("np:tour", { detail: { step } }));
+  }
+  document.addEventListener("np:message", (e) => {
+    const msg = e.detail.msg;
+    if (msg.type !== "room_tour" || !following()) return;
+    if (msg.step === null) {
+      if (index >= 0) close();
+    } else {
+      show(msg.step, false); // the teacher's commands made the state the frames bring
+    }
+  });
+  document.addEventListener("np:room", () => {
+    if (index >= 0 && !following()) show(index, false); // forked or left: the buttons are ours
+  });
 
   // Numbers that training produced are never written into a step's text: they differ a
   // little from machine to machine. The step's `quotes` name where the frame holds them
@@ -100,7 +125,8 @@ function createTour() {
     panel.hidden = true;
     document.body.classList.remove("touring");
     highlight();
-    startButton?.focus();
+    if (!following()) startButton?.focus();
+    told(null);
   }
 
   // `data-ready` on the panel says when the step's state is on the page: the server answers
@@ -212,8 +238,8 @@ function createTour() {
   }
   new ResizeObserver(reserveSpace).observe(panel);
 
-  const next = () => (index === last ? close() : show(index + 1, true));
-  const prev = () => index > 0 && show(index - 1, true);
+  const next = () => !following() && (index === last ? close() : show(index + 1, true));
+  const prev = () => !following() && index > 0 && show(index - 1, true);
 
   const isOpen = () => index >= 0;
   // ← → (and a presenter remote's PageUp/PageDown) move through the steps, Esc closes.
@@ -229,6 +255,7 @@ function createTour() {
   nextButton.addEventListener("click", next);
   $("tour-close").addEventListener("click", close);
   startButton?.addEventListener("click", () => {
+    if (following()) return; // the teacher's tour shows here as the teacher moves
     if (index < 0) show(0, true);
     panel.querySelector("#tour-next").focus();
   });

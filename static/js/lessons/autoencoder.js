@@ -1,11 +1,8 @@
 // B.8.1 autoencoder: originals beside reconstructions, the latent plane (click to decode),
 // the loss curve, denoising, and the learner's own drawing, all from the engine's frames.
-import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
-import { plotlyReady } from "../core/plotly.js";
-import { connect } from "../core/session.js";
 import * as G from "./shared/generative.js";
 
 const latent = $("latent");
@@ -15,16 +12,7 @@ let cursor = null; // keyboard cursor on the latent plane, in plane coordinates
 let drawing = []; // the pad's pixels, 0 or 1
 let padSide = 0;
 
-// The first screen is charts: Plotly is there before the first frame, as when it was a
-// blocking script (core/plotly.js).
-await plotlyReady();
-const session = connect("autoencoder", {
-  open() { controls.open(); },
-  frame(msg) { render(msg); },
-  status(msg) { controls.status(msg); },
-});
-const controls = trainingControls(session, { labels: "generative" });
-const syncPreset = G.presetControl(session);
+const { session, syncPreset } = await G.openLab("autoencoder", render);
 const lossChart = G.curveChart($("loss-chart"),
   [{ key: "loss", label: "autoencoder.loss_series", color: "--output-node" }],
   t("autoencoder.loss_axis"));

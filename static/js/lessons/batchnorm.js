@@ -2,7 +2,7 @@
 // runs without and with BatchNorm, their loss curves, and one neuron's formula. Every
 // number comes in the frame; this script only lays them out.
 import { trainingControls } from "../core/controls.js";
-import { $, cssVar } from "../core/dom.js";
+import { $, cssVar, drawNewest } from "../core/dom.js";
 import { fmt, num as smallNum, TINY } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
 import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
@@ -28,7 +28,6 @@ function select(change) {
   wanted = { ...(wanted || frame.selection), ...change };
   session.send({ type: "select", ...wanted });
 }
-let pending = null; // the newest frame not drawn yet: draw at most once per display frame
 let shapeKey = "";
 
 // The first screen is charts: Plotly is there before the first frame, as when it was a
@@ -36,10 +35,7 @@ let shapeKey = "";
 await plotlyReady();
 const session = connect("batchnorm", {
   open() { controls.open(); },
-  frame(msg) {
-    if (pending === null) requestAnimationFrame(() => { render(pending); pending = null; });
-    pending = msg;
-  },
+  frame: drawNewest(render),
   error(msg) {
     wanted = null; // a refused selection must not stick
     toast(errorText(msg));

@@ -7,6 +7,7 @@ import { t } from "../core/i18n.js";
 import { withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
+import { MatrixView, PaintQueue, makePaintable } from "./shared/matrix.js";
 
 const CHANNELS = ["red", "green", "blue"];
 const PLAY_MS = 800;
@@ -33,151 +34,17 @@ const session = connect("conv", {
 const channelName = (c) => frame.channels === 1 ? t("conv.channel.gray") : t(`conv.channel.${CHANNELS[c]}`);
 const brush = () => +document.querySelector('input[name="brush"]:checked').value;
 
-// --- a matrix of cells. Interactive ones are grids with one tab stop (arrow keys move
-// inside); the others are plain tables a screen reader can walk through. ------------------
-
-class MatrixView {
-  constructor(container, { name, size, testid, kind, onFocusCell, onKey }) {
-    this.size = size; // [rows, cols]
-    const interactive = Boolean(onFocusCell || onKey);
-    this.root = document.createElement("div");
-    this.root.className = `matrix matrix--${kind}`;
-    this.root.setAttribute("role", interactive ? "grid" : "table");
-    this.root.setAttribute("aria-label", name);
-    this.root.dataset.testid = testid;
-    this.root.style.setProperty("--cols", size[1]);
-    this.cells = [];
-    for (let r = 0; r < size[0]; r++) {
-      const row = document.createElement("div");
-      row.setAttribute("role", "row");
-      row.className = "matrix-row";
-      const cells = [];
-      for (let c = 0; c < size[1]; c++) {
-        const cell = document.createElement("div");
-        cell.className = "cell";
-        cell.setAttribute("role", interactive ? "gridcell" : "cell");
-        if (interactive) cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
-        cell.dataset.r = r;
-        cell.dataset.c = c;
-        cell.dataset.testid = `${testid}-${r}-${c}`;
-        const value = document.createElement("span");
-        value.className = "cell-value";
-        cell.appendChild(value);
-        if (onFocusCell) {
-          cell.addEventListener("mouseenter", () => onFocusCell(r, c));
-          cell.addEventListener("focus", () => onFocusCell(r, c));
-        }
-        row.appendChild(cell);
-        cells.push(cell);
-      }
-      this.root.appendChild(row);
-      this.cells.push(cells);
-    }
-    this.root.addEventListener("keydown", (e) => {
-      const cell = e.target.closest(".cell");
-      if (!cell) return;
-      const r = +cell.dataset.r, c = +cell.dataset.c;
-      const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-      if (moves[e.key]) {
-        e.preventDefault();
-        this.focus(r + moves[e.key][0], c + moves[e.key][1]);
-      } else if (onKey) {
-        onKey(e, r, c);
-      }
-    });
-    container.appendChild(this.root);
-  }
-
-  focus(r, c) {
-    r = Math.max(0, Math.min(this.size[0] - 1, r));
-    c = Math.max(0, Math.min(this.size[1] - 1, c));
-    for (const row of this.cells) for (const cell of row) cell.tabIndex = -1;
-    this.cells[r][c].tabIndex = 0;
-    this.cells[r][c].focus();
-  }
-
-  set(values, label) {
-    values.forEach((row, r) => row.forEach((v, c) => {
-      const cell = this.cells[r][c];
-      cell.firstChild.textContent = fmt(v);
-      cell.setAttribute("aria-label", label(r, c, v));
-    }));
-  }
-
-  // Fill strength shows size and sign; the number is always written (never colour alone).
-  shade(values, { levels = false } = {}) {
-    const maxAbs = Math.max(1e-9, ...values.flat().map(Math.abs));
-    values.forEach((row, r) => row.forEach((v, c) => {
-      const cell = this.cells[r][c];
-      if (levels) {
-        cell.dataset.level = v;
-      } else {
-        cell.style.setProperty("--strength", (Math.abs(v) / maxAbs).toFixed(3));
-        cell.classList.toggle("cell--neg", v < 0);
-      }
-    }));
-  }
-
-  mark(className, predicate) {
-    this.cells.forEach((row, r) => row.forEach((cell, c) =>
-      cell.classList.toggle(className, !!predicate(r, c))));
-  }
-}
-
 // --- painting: pointer (mouse, pen, touch) and keyboard, one message per animation frame --
 
-let stroke = null; // {channel, cells: Map}
-let pendingPaint = null;
+const paints = new PaintQueue((cells, value, channel) =>
+  session.send({ type: "paint", cells, value, channel }));
 
+// The grid shows the padding too: only cells of the image itself are painted.
 function queuePaint(channel, r, c, value) {
   const p = frame.padding;
   const row = r - p, col = c - p;
   if (row < 0 || col < 0 || row >= frame.image[0].length || col >= frame.image[0][0].length) return;
-  if (pendingPaint && (pendingPaint.channel !== channel || pendingPaint.value !== value)) flushPaint();
-  if (!pendingPaint) {
-    pendingPaint = { channel, value, cells: new Map() };
-    requestAnimationFrame(flushPaint);
-  }
-  pendingPaint.cells.set(`${row},${col}`, [row, col]);
-}
-
-function flushPaint() {
-  if (!pendingPaint || pendingPaint.cells.size === 0) { pendingPaint = null; return; }
-  const { channel, value, cells } = pendingPaint;
-  pendingPaint = null;
-  session.send({ type: "paint", cells: [...cells.values()], value, channel });
-}
-
-function cellAt(view, e) {
-  const el = document.elementFromPoint(e.clientX, e.clientY);
-  const cell = el && el.closest(".cell");
-  return cell && view.root.contains(cell) ? [+cell.dataset.r, +cell.dataset.c] : null;
-}
-
-function makePaintable(view, channel) {
-  const grid = view.root;
-  grid.addEventListener("pointerdown", (e) => {
-    const at = cellAt(view, e);
-    if (!at) return;
-    e.preventDefault();
-    grid.setPointerCapture(e.pointerId);
-    stroke = { channel, seen: new Set() };
-    paintAt(at);
-  });
-  grid.addEventListener("pointermove", (e) => {
-    if (!stroke) return;
-    const at = cellAt(view, e);
-    if (at) paintAt(at);
-  });
-  const end = () => { stroke = null; };
-  grid.addEventListener("pointerup", end);
-  grid.addEventListener("pointercancel", end);
-  function paintAt([r, c]) {
-    const key = `${r},${c}`;
-    if (stroke.seen.has(key)) return;
-    stroke.seen.add(key);
-    queuePaint(channel, r, c, brush());
-  }
+  paints.add(channel, row, col, value);
 }
 
 function onGridKey(channel) {
@@ -211,7 +78,7 @@ function build() {
       name, size: [padded, padded], testid: `grid-${ch}`, kind: "input",
       onKey: onGridKey(ch),
     });
-    makePaintable(input, ch);
+    makePaintable(input, (r, c) => queuePaint(ch, r, c, brush()));
     operator(row, "⊛");
     const kernelBox = figure(row, frame.channels === 1 ? t("conv.kernel")
       : t("conv.kernel_of", { channel: channelName(ch) }));

@@ -1,11 +1,9 @@
 // B.8.2 GAN: the plane (D's heatmap, real and generated points, G's manifold and gradient
 // arrows) or a grid of generated images, with every control of one iteration.
-import { trainingControls } from "../core/controls.js";
 import { $, cssVar, setIfIdle } from "../core/dom.js";
 import { fmt } from "../core/format.js";
 import { t } from "../core/i18n.js";
-import { plotlyReady } from "../core/plotly.js";
-import { connect, toast } from "../core/session.js";
+import { toast } from "../core/session.js";
 import * as G from "./shared/generative.js";
 
 const plane = $("plane");
@@ -17,16 +15,7 @@ let stroke = false;
 let cursor = [0, 0];
 const visible = { heatmap: true, manifold: true, real: true, fake: true, arrows: true };
 
-// The first screen is charts: Plotly is there before the first frame, as when it was a
-// blocking script (core/plotly.js).
-await plotlyReady();
-const session = connect("gan", {
-  open() { controls.open(); },
-  frame(msg) { render(msg); },
-  status(msg) { controls.status(msg); },
-});
-const controls = trainingControls(session, { labels: "generative" });
-const syncPreset = G.presetControl(session);
+const { session, syncPreset } = await G.openLab("gan", render);
 const lossChart = G.curveChart($("loss-chart"), [
   { key: "d_loss", label: "gan.d_loss", color: "--gan-d" },
   { key: "g_loss", label: "gan.g_loss", color: "--gan-g", dash: "dot" },

@@ -1,12 +1,15 @@
 // The 2-D playground: draws the engine's frames (decision surface, every neuron's map, edges,
 // loss curves) and sends the learner's choices back. Frames carry only what changed: the
-// settings (`config`) and points (`data`) are kept from the last frame that had them.
+// settings (`config`) and points (`data`) are kept from the last frame that had them. The
+// maps are computed here from each frame's weights (core/planemaps.js, the engine's forward
+// pass over the plane): the page tells the server so (`page_draws`), which then sends none.
 import { trainingControls } from "../core/controls.js";
 import { $, svgElement } from "../core/dom.js";
 import { factor, fmt, percent, writeLines } from "../core/format.js";
 import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
 import { layerRow, networkView } from "../core/network.js";
+import { planeMaps } from "../core/planemaps.js";
 import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
@@ -29,9 +32,9 @@ let wantedTimer = 0;
 let data = null; // the latest points
 let inputMaps = null; // one small map per enabled feature
 let frame = null; // the latest frame
-let output = null; // the latest decision surface (a frame leaves out maps that look the same)
-let neuronMaps = []; // the latest small map of every neuron, [layer][j]
-let inspectedMap = null; // the pointed-at neuron's full map, {layer, j, map}, while pointed at
+let maps = null; // every map of the latest frame's network (planeMaps)
+let output = null; // the decision surface
+let neuronMaps = []; // the small map of every neuron, [layer][j]
 let limits = {}; // from hello
 let shapeKey = "";
 let hovered = null; // {layer, j}: the neuron shown in the big plot (layer -1: a feature)
@@ -56,6 +59,10 @@ const session = connect("playground", {
   },
 });
 const send = (msg) => session.send(msg);
+// Every (re)connection is a new session on the server, which sends maps until told.
+document.addEventListener("np:open", (event) => {
+  if (event.detail.session === session) send({ type: "page_draws", parts: ["maps"] });
+});
 
 // --- names -------------------------------------------------------------------------------
 
@@ -106,7 +113,7 @@ function paintOutputMap(canvas, surfaceMap, discrete) {
     const scales = heatmap.classScales(colours.classes.slice(0, config.classes),
       colours.background, colours.strength, discrete);
     const strength = heatmap.bytes(surfaceMap.map);
-    const classes = heatmap.bytes({ data: surfaceMap.classes });
+    const classes = surfaceMap.classBytes || heatmap.bytes({ data: surfaceMap.classes });
     heatmap.paint(canvas, surfaceMap.map.size, (k) => scales[classes[k]][strength[k]]);
   } else if (surfaceMap.kind === "probability") {
     heatmap.paintDiverging(canvas, surfaceMap.map, heatmap.divergingScale(colours.classes[0],
@@ -135,18 +142,15 @@ function onFrame(msg) {
   if (msg.config && String(msg.config.network.features) === String(wantedFeatures)) {
     wantedFeatures = null;
   }
-  if (msg.input_maps) inputMaps = msg.input_maps;
   if (msg.data) data = msg.data;
   frame = msg;
   view.showTest = $("show-test").checked = msg.view.show_test;
   view.discretize = $("discretize").checked = msg.view.discretize;
-  if (msg.output) output = msg.output;
-  if (msg.inspected) inspectedMap = msg.inspected;
-  msg.neuron_maps.forEach((maps, l) => maps.forEach((map, j) => {
-    if (!map) return;
-    neuronMaps[l] = neuronMaps[l] || [];
-    neuronMaps[l][j] = map;
-  }));
+  maps = planeMaps(msg.layers, {
+    features: config.network.features, extent: data.extent, problem: config.problem,
+    valueScale: data.value_scale,
+  });
+  ({ input: inputMaps, output, neurons: neuronMaps } = maps);
   if (!colours) readColours();
   if (msg.config) applyConfig();
   if (msg.data || msg.config) updateDataControls();
@@ -331,7 +335,6 @@ function showNeuron(layer, j) {
 function hideNeuron(layer, j) {
   if (!hovered || hovered.layer !== layer || hovered.j !== j) return;
   hovered = null;
-  inspectedMap = null; // the server sends the next one afresh
   send({ type: "inspect", layer: null });
   redrawPlot();
 }
@@ -560,12 +563,18 @@ function toData(px, py) {
   return [((px - a.x) / a.w) * 2 * e - e, e - ((py - a.y) / a.h) * 2 * e];
 }
 
+// Whether the latest network has that neuron (or feature): a pointer may outlive a change.
+function shown(layer, j) {
+  if (layer < 0) return j < maps.input.length;
+  return layer < maps.neurons.length && j < maps.neurons[layer].length;
+}
+
 function redrawPlot() {
   if (!frame || !data) return;
   const ctx = plot.getContext("2d");
   ctx.clearRect(0, 0, plot.width, plot.height);
-  const inspected = hovered && inspectedMap && inspectedMap.layer === hovered.layer &&
-    inspectedMap.j === hovered.j ? inspectedMap : null;
+  const inspected = hovered && shown(hovered.layer, hovered.j)
+    ? { ...hovered, map: maps.inspect(hovered.layer, hovered.j) } : null;
   if (inspected) {
     if (inspected.layer === frame.layers.length - 1) paintNeuronMap(surface, inspected.layer, inspected.j, inspected.map);
     else heatmap.paintDiverging(surface, inspected.map, signedScale(view.discretize));

@@ -3,7 +3,7 @@
 // for all three, gate heatmaps, the written-out cell equations and measured comparisons.
 // Every number comes from the frame; this script only lays them out.
 import { trainingControls } from "../core/controls.js";
-import { $, cssVar, setIfIdle } from "../core/dom.js";
+import { $, cssVar, drawNewest, setIfIdle } from "../core/dom.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
@@ -21,7 +21,6 @@ const equation = $("equation");
 let frame = null;
 let shapeKey = "";
 let gateKey = "";
-let pendingFrame = null;
 
 // The first screen is charts: Plotly is there before the first frame, as when it was a
 // blocking script (core/plotly.js).
@@ -31,11 +30,7 @@ const session = connect("rnn", {
     const task = params.get("task");
     if (task && !frame) s.send({ type: "set_task", task });
   },
-  frame(msg) {
-    // Frames can outrun painting while training: draw the newest once per animation frame.
-    if (pendingFrame === null) requestAnimationFrame(() => { render(pendingFrame); pendingFrame = null; });
-    pendingFrame = msg;
-  },
+  frame: drawNewest(render),
   status(msg) { controls.status(msg); },
 });
 const controls = trainingControls(session, {

@@ -1,11 +1,26 @@
 // Shared by the autoencoder and GAN pages: pixel images, a 2-D plane on a canvas, the
 // optimizer and example choosers, and throttled Plotly curves. Every number drawn comes from
 // a frame.
+import { trainingControls } from "../../core/controls.js";
 import { $, cssVar, setIfIdle } from "../../core/dom.js";
 import { t } from "../../core/i18n.js";
-import { withPlotly } from "../../core/plotly.js";
-import { toast } from "../../core/session.js";
+import { plotlyReady, withPlotly } from "../../core/plotly.js";
+import { connect, toast } from "../../core/session.js";
 import { chartFont, chartMargin } from "../../core/theme.js";
+
+// Opens the page's lab once Plotly is there (the first screen is charts, drawn before the
+// first frame as when Plotly was a blocking script: core/plotly.js): `render` draws each
+// frame, the training controls and the example chooser follow the lab.
+export async function openLab(name, render) {
+  await plotlyReady();
+  const session = connect(name, {
+    open() { controls.open(); },
+    frame(msg) { render(msg); },
+    status(msg) { controls.status(msg); },
+  });
+  const controls = trainingControls(session, { labels: "generative" });
+  return { session, controls, syncPreset: presetControl(session) };
+}
 
 // A canvas sized for the screen's pixel density; returns its 2-D context in CSS pixels.
 export function fitCanvas(canvas) {

@@ -1,0 +1,9 @@
+"""The page's network as PyTorch, Keras and a notebook (app/codegen): trained on its batch."""
+
+from app.codegen import CodeExport
+from app.labs.common.code_export import step_through_export
+
+
+def describe(lab) -> CodeExport:
+    x, y = lab.batch()
+    return step_through_export(lab, x, y, batch_size=len(x))
