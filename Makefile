@@ -17,7 +17,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR := .npm
 AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 
-.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly screens
+.PHONY: run test lint lock bench bench-compare chromium redis nginx axe clean vendor-plotly screens frames
 
 # Dependencies come from the lock files (exact versions, the same on every machine and in the
 # Docker image); the project itself is installed over them, editable, without resolving again.
@@ -128,6 +128,11 @@ NAMES ?=
 # artifacts/screens/ (bench/screens.py; ARGS="--lang ko --theme dark" for the others).
 screens: $(VENV)/.test chromium
 	$(PY) -m bench.screens $(ARGS)
+
+# Frames per second in the browser while each page trains (bench/frames.py; the table in
+# docs/performance.md).
+frames: $(VENV)/.test chromium
+	$(PY) -m bench.frames $(ARGS)
 
 bench-compare: $(VENV)/.test
 	$(PY) -m bench.compare $(BASE) $(NAMES)

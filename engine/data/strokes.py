@@ -2,7 +2,9 @@
 
 Each image holds one stroke (vertical, horizontal, diagonal "\\", anti-diagonal "/") or a
 cross "+", drawn with the book's intensities 1 and 2 (larger is darker) at a random place
-and length, sometimes with one stray pixel. Deterministic under a seed.
+and length, sometimes with one stray pixel; or none: an empty image or a few scattered
+pixels that line up nowhere, so that a head trained on them can say "no clear stroke"
+instead of naming a stroke for a blank. Deterministic under a seed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 SIZE = 5
-STROKE_CLASSES: tuple[str, ...] = ("vertical", "horizontal", "diagonal", "anti_diagonal", "cross")
+STROKE_CLASSES: tuple[str, ...] = (
+    "vertical",
+    "horizontal",
+    "diagonal",
+    "anti_diagonal",
+    "cross",
+    "none",
+)
+MAX_SCATTERED = 2  # pixels of a "none" image at most (more, and the book's pipeline
+# of one 2x2 filter can no longer tell them from short strokes)
 
 
 def _segment(rng: np.random.Generator, min_length: int = 3) -> range:
@@ -40,6 +51,8 @@ def stroke_image(kind: str, rng: np.random.Generator) -> np.ndarray:
                 image[t, t + offset] = _ink(rng)
         if kind == "anti_diagonal":
             image = image[:, ::-1].copy()
+    elif kind == "none":
+        image = _scattered(rng)
     elif kind == "cross":
         row, col = (int(v) for v in rng.integers(1, SIZE - 1, 2))
         for t in range(SIZE):
@@ -47,10 +60,25 @@ def stroke_image(kind: str, rng: np.random.Generator) -> np.ndarray:
             image[t, col] = _ink(rng)
     else:
         raise ValueError(f"unknown stroke {kind!r}; choose one of {', '.join(STROKE_CLASSES)}")
-    if rng.random() < 0.3:  # a stray pixel, so that the classes are not perfectly clean
+    # A stray pixel, so that the classes are not perfectly clean ("none" has its own).
+    if kind != "none" and rng.random() < 0.3:
         r, c = (int(v) for v in rng.integers(0, SIZE, 2))
         if image[r, c] == 0:
             image[r, c] = 1
+    return image
+
+
+def _scattered(rng: np.random.Generator) -> np.ndarray:
+    """No stroke: 0 to MAX_SCATTERED pixels, none of them touching another along a row, a
+    column or a diagonal (three touching ones would be the start of a stroke)."""
+    image = np.zeros((SIZE, SIZE))
+    count = int(rng.integers(0, MAX_SCATTERED + 1))
+    for cell in rng.permutation(SIZE * SIZE):
+        if (image > 0).sum() == count:
+            break
+        r, c = divmod(int(cell), SIZE)
+        if not image[max(r - 1, 0) : r + 2, max(c - 1, 0) : c + 2].any():
+            image[r, c] = _ink(rng)
     return image
 
 

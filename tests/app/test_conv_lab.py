@@ -228,11 +228,11 @@ def test_colour_mode_adds_one_map_per_channel(lab):
 def test_the_head_reads_the_flatten_vector_and_is_trained_for_the_pipeline(lab):
     frame = lab.frame()
     head = frame.head
-    assert head.classes == [f"conv.class.{n}" for n in ("vertical", "horizontal", "diagonal",
-                                                        "anti_diagonal", "cross")]  # fmt: skip
+    strokes = ("vertical", "horizontal", "diagonal", "anti_diagonal", "cross", "none")
+    assert head.classes == [f"conv.class.{n}" for n in strokes]
     assert math.isclose(sum(head.probabilities), 1.0)
     assert head.predicted == int(np.argmax(head.probabilities))
-    assert (head.features, head.hidden, head.samples) == (4, 16, 200)
+    assert (head.features, head.hidden, head.samples) == (4, 16, 240)
     # The book's single diagonal filter leaves 4 numbers; the head still learns most strokes.
     assert head.train_accuracy >= 0.85 and head.test_accuracy >= 0.6
     # The same pipeline in the engine's layers gives the same flatten vector.
@@ -248,6 +248,16 @@ def test_a_better_pipeline_lets_the_head_recognise_strokes(lab):
         send(lab, "load_preset", name=name)
         head = lab.frame().head
         assert head.classes[head.predicted] == f"conv.class.{name}", head.probabilities
+
+
+def test_the_head_says_no_clear_stroke_for_a_blank(lab):
+    """A head that knows only strokes names one for anything: it has a "none" class."""
+    for conv in ({"stride": 1, "padding": 0}, {"stride": 1, "padding": 1}):
+        send(lab, "set_conv", **conv)
+        send(lab, "load_preset", name="blank")
+        head = lab.frame().head
+        assert head.classes[head.predicted] == "conv.class.none", head.probabilities
+        assert head.probabilities[head.predicted] > 0.9
 
 
 def test_state_round_trips_and_bad_states_are_refused(lab):

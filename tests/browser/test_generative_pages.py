@@ -43,7 +43,9 @@ def open_gan(page):
 def test_autoencoder_trains_decodes_a_clicked_point_and_rebuilds_a_drawing(page):
     page.goto("/autoencoder")
     expect(page.get_by_test_id("originals-9")).to_be_visible()
-    expect(page.get_by_test_id("blur")).to_contain_text("blurred")
+    # Untrained, the page does not claim the book's "a little blurred" of its grey noise.
+    expect(page.get_by_test_id("blur")).to_contain_text("Not trained yet")
+    expect(page.get_by_test_id("blur")).not_to_contain_text("blurred")
     expect(page.get_by_test_id("to-gan")).to_have_attribute("href", "/gan")
     expect(page.get_by_test_id("shape")).to_contain_text("64 → 32 → 2 → 32 → 64")
     before = pixels(page, "reconstructions-0")
@@ -54,6 +56,9 @@ def test_autoencoder_trains_decodes_a_clicked_point_and_rebuilds_a_drawing(page)
     expect(page.get_by_test_id("run-state")).to_have_text("Paused")
     wait_until_redrawn(page, "reconstructions-0", before)
     expect(page.get_by_test_id("loss-value")).to_contain_text("Last batch loss")
+    steps = int(re.search(r"\d+", page.get_by_test_id("ae-step").text_content()).group())
+    said = "as the book says" if steps >= 100 else f"{steps} steps so far"
+    expect(page.get_by_test_id("blur")).to_contain_text(said)
 
     # Click the latent plane: the decoder turns that point into an image.
     empty = pixels(page, "probe")

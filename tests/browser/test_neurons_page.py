@@ -46,8 +46,14 @@ def test_keyboard_nudges_a_weight_and_relu_switches_off(page):
 
 
 def test_stroke_example_reads_as_a_probability_and_grows_a_hidden_layer(page):
-    page.goto("/neurons?preset=b1_stroke")
+    page.goto("/neurons")  # G1, G2, G3 first: the fields follow the example's input names
+    expect(page.get_by_label("G1", exact=True)).to_have_value("1")
+    page.get_by_test_id("preset").select_option("b1_stroke")
     expect(page.get_by_test_id("output-decision")).to_contain_text("stroke")
+    # The input fields are named like the input nodes (figure B-1), not G1/G2/G3.
+    for name, value in (("Age", "67"), ("Mean glucose", "228.7"), ("BMI", "36.6")):
+        expect(page.get_by_label(name, exact=True)).to_have_value(value)
+    expect(page.get_by_label("G1", exact=True)).to_have_count(0)
     expect(page.get_by_test_id("arch-kind")).to_contain_text("single-layer")
     page.get_by_test_id("add-layer").click()
     expect(page.get_by_test_id("arch-kind")).to_contain_text("multi-layer")

@@ -116,7 +116,8 @@ KEY_NUMBERS: dict[str, dict[str, Expected]] = {
             "pool-avg-formula": re.compile(r"\(0 \+ 2 \+ 1 \+ 0\) ÷ 4 = 0\.75$"),
         },
         "b20_flatten": {"flatten": re.compile(r"^2x1 .*2x2 .*3x3 .*2x4 ")},
-        "b21_dense_head": {"head-says": re.compile(r"\(probability 0\.417\)$")},
+        # The head's best guess stays under 0.6: it admits it sees no clear stroke.
+        "b21_dense_head": {"head-says": re.compile(r"^The head sees no clear stroke: .*0\.563\)$")},
     },
     "digits": {
         # Untrained networks from seed 0: the CNN's parameters, and the dense network's of

@@ -37,6 +37,10 @@ def test_training_changes_the_gate_heatmaps_and_the_gradient_chart(page):
     open_memory_task(page)
     expect(page.get_by_test_id("status")).to_have_text("Training step 0")
     page.wait_for_function("() => document.getElementById('gate-f')?.data?.[0]?.z?.length === 8")
+    # The charts follow the frames at most every 400 ms (core/plotly.js): wait for the task's.
+    page.wait_for_function(
+        "() => document.getElementById('bptt-chart')?.data?.[0]?.y?.length === 11"
+    )
     gates_before = page.evaluate(GATE_F)
     bptt_before = page.evaluate(BPTT)
     assert len(bptt_before) == 3 and len(bptt_before[0]) == 11  # three networks, 11 steps

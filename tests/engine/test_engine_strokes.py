@@ -21,7 +21,7 @@ def test_every_class_has_its_shape():
 
 def test_dataset_is_balanced_deterministic_and_in_the_books_levels():
     x, y = stroke_dataset(10, seed=3)
-    assert x.shape == (50, 1, 5, 5)
+    assert x.shape == (10 * len(STROKE_CLASSES), 1, 5, 5)
     assert np.bincount(y).tolist() == [10] * len(STROKE_CLASSES)
     assert set(np.unique(x)) <= {0.0, 1.0, 2.0}
     x2, y2 = stroke_dataset(10, seed=3)
@@ -31,13 +31,25 @@ def test_dataset_is_balanced_deterministic_and_in_the_books_levels():
 
 
 def test_colour_strokes_keep_their_shape_in_every_coloured_channel():
-    x, _ = stroke_dataset(8, channels=3, seed=0)
-    assert x.shape == (40, 3, 5, 5)
-    for image in x:
+    x, y = stroke_dataset(8, channels=3, seed=0)
+    assert x.shape == (8 * len(STROKE_CLASSES), 3, 5, 5)
+    for image in x[y != STROKE_CLASSES.index("none")]:
         lit = [c for c in range(3) if image[c].any()]
         assert lit  # at least one channel carries the stroke
         for c in lit:
             np.testing.assert_array_equal(image[c], image[lit[0]])
+
+
+def test_no_stroke_is_a_blank_or_pixels_that_touch_nowhere():
+    rng = np.random.default_rng(0)
+    counts = set()
+    for _ in range(200):
+        image = stroke_image("none", rng)
+        lit = np.argwhere(image > 0)
+        counts.add(len(lit))
+        for a in lit:  # no two lit pixels are neighbours, even diagonally
+            assert sum(np.max(np.abs(a - b)) <= 1 for b in lit) == 1
+    assert counts == {0, 1, 2}
 
 
 def test_unknown_strokes_and_empty_sets_are_refused():

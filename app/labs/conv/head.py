@@ -1,4 +1,5 @@
-"""The dense head of the convolution lab: flatten -> 16 ReLU -> 5 softmax (figure B-21).
+"""The dense head of the convolution lab: flatten -> 16 ReLU -> 6 softmax (figure B-21): the
+five strokes and "none", so that a blank or a scatter is not called a stroke.
 
 The head only sees what the learner's pipeline lets through (their kernel, stride, padding,
 ReLU and pooling), so it is trained by the engine on generated 5x5 strokes passed through
@@ -25,8 +26,8 @@ from engine.optimizers import Optimizer
 
 HIDDEN = 16
 LEARNING_RATE = 0.05
-TRAIN_PER_CLASS = 40  # 200 training strokes
-TEST_PER_CLASS = 40  # 200 fresh strokes the head never trained on
+TRAIN_PER_CLASS = 40  # 240 training images
+TEST_PER_CLASS = 40  # 240 fresh images the head never trained on
 TRAIN_SEED, TEST_SEED = 0, 1
 
 

@@ -26,7 +26,7 @@ STEPS = (
     step("average_pooling", preset("b19_average_pooling"), highlight=("pool-avg",)),
     # B-20: flatten: the column (2, 2, 3, 2).
     step("flatten", preset("b20_flatten"), highlight=("flatten",)),
-    # B-21: the column into dense layers, softmax over five strokes.
+    # B-21: the column into dense layers, softmax over five strokes and "none".
     step("dense_head", preset("b21_dense_head"), highlight=("head-says", "head-probabilities")),
     step("your_turn", highlight=("grid-0",)),
 )

@@ -1,5 +1,6 @@
 // The classroom layer of every page (templates/partials/head.html loads it): the theme and
-// projector switches, the keyboard, teacher rooms and the teacher's view of the class; lab pages add share.js, pages with a
+// projector switches, the keyboard, teacher rooms, the teacher's view of the class and the
+// one-screen layout; lab pages add share.js, pages with a
 // tour tour.js. It knows no lab: it listens to the events session.js dispatches, so a
 // lesson's module wires nothing.
 //
@@ -12,6 +13,7 @@ import { fmt } from "./format.js";
 import * as heatmap from "./heatmap.js";
 import { t } from "./i18n.js";
 import { setupKeys } from "./keys.js";
+import { setupLayout } from "./layout.js";
 import { setupRoom } from "./room.js";
 import { inflate, pageSession } from "./session.js";
 import { setProjector, setTheme, setupSwitches } from "./theme.js";
@@ -19,6 +21,7 @@ import { setProjector, setTheme, setupSwitches } from "./theme.js";
 setupSwitches();
 setupKeys();
 setupRoom();
+setupLayout();
 setupClassView();
 
 window.NP = {

@@ -54,3 +54,30 @@ export function withPlotly(chart, draw) {
     }
   }, () => {});
 }
+
+// `draw(...)` at most once every `ms` while frames stream: Plotly takes tens to hundreds of
+// milliseconds for a big figure (the batch-norm page's sixteen histograms, the RNN page's
+// charts), and drawn with every frame it held those pages under 10 frames/s; the eye follows
+// charts no faster (GAN Lab refreshes its plots so too). The newest call always runs: at
+// once, or when its time comes.
+export const CHART_MS = 400;
+export function throttled(draw, ms = CHART_MS) {
+  let last = -Infinity;
+  let timer = null;
+  let args = [];
+  const run = () => {
+    timer = null;
+    last = performance.now();
+    draw(...args);
+  };
+  return (...latest) => {
+    args = latest;
+    const wait = last + ms - performance.now();
+    if (wait <= 0) {
+      clearTimeout(timer);
+      run();
+    } else if (timer === null) {
+      timer = setTimeout(run, wait);
+    }
+  };
+}

@@ -28,6 +28,15 @@ export function chartFont() {
   return { color: cssVar("--fg"), family: cssVar("--font"), size };
 }
 
+// A chart's margins in units of its type size (--chart-font-size): room for the tick labels
+// and an axis title, so a projector's 24 px charts keep most of their box for the plot.
+// Axes that say `automargin: true` grow them where their labels need more.
+export function chartMargin({ l = 3.2, r = 0.6, t = 0.6, b = 2.6 } = {}) {
+  const size = chartFont().size || 13;
+  const px = (k) => Math.round(k * size);
+  return { l: px(l), r: px(r), t: px(t), b: px(b) };
+}
+
 // The header's two switches, with aria-pressed kept true to what the page shows.
 export function setupSwitches() {
   const theme = document.querySelector(".theme-toggle");

@@ -5,6 +5,7 @@
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { addKeys } from "./keys.js";
+import { revealInPanels } from "./layout.js";
 import { pageSession, params } from "./session.js";
 import { shareTourStep } from "./share.js";
 
@@ -175,6 +176,7 @@ function createTour() {
   // viewport above the bar. Candidates: stay, or bring any one element's top or bottom to
   // the band's edge; the first that shows the most wins (staying wins ties).
   function reveal() {
+    revealInPanels(document.querySelectorAll(".tour-highlight"));
     const boxes = [...document.querySelectorAll(".tour-highlight")]
       .map((el) => el.getBoundingClientRect())
       .filter((r) => r.width > 0 && r.height > 0)

@@ -33,11 +33,21 @@ function render(msg) {
   $("ae-step").textContent = t("autoencoder.step_count", { n: msg.step });
   $("loss-value").textContent = msg.loss === null
     ? t("autoencoder.loss_none") : t("autoencoder.loss_now", { loss: fmt(msg.loss) });
+  $("blur").textContent = blurText(msg);
+}
+
+// The book's "a little blurred" is said of a trained network: before training the copies
+// are noise from random weights, and during the first steps they are still taking shape.
+const TRAINED_STEPS = 100; // the b25 examples' copies read as digits from about here on
+function blurText(msg) {
   const b = msg.blur;
-  $("blur").textContent = t("autoencoder.blur", {
+  const numbers = {
     inputs: b.inputs, bottleneck: b.bottleneck, compression: fmt(b.compression),
-    sharpness: fmt(b.sharpness), error: fmt(b.error),
-  });
+    sharpness: fmt(b.sharpness), error: fmt(b.error), steps: msg.step,
+  };
+  if (msg.step === 0) return t("autoencoder.blur_untrained", numbers);
+  if (msg.step < TRAINED_STEPS) return t("autoencoder.blur_learning", numbers);
+  return t("autoencoder.blur", numbers);
 }
 
 function syncControls() {

@@ -5,9 +5,9 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar, drawNewest } from "../core/dom.js";
 import { fmt, num as smallNum, TINY } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
-import { chartFont } from "../core/theme.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 
 const RUNS = ["plain", "batchnorm"];
 const histogramsDiv = $("histograms");
@@ -213,12 +213,12 @@ function drawLoss(th) {
   }));
   const layout = {
     height: 260,
-    margin: { l: 50, r: 10, t: 10, b: 40 },
+    margin: chartMargin(),
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: th.fg, size: th.size },
     legend: { orientation: "h", x: 0, y: 1.12 },
-    xaxis: { title: { text: t("batchnorm.step_axis") }, gridcolor: th.grid, rangemode: "tozero" },
-    yaxis: { title: { text: t("batchnorm.loss_axis") }, gridcolor: th.grid, rangemode: "tozero" },
+    xaxis: { title: { text: t("batchnorm.step_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
+    yaxis: { title: { text: t("batchnorm.loss_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
   };
   withPlotly(lossDiv, (Plotly) =>
     Plotly.react(lossDiv, traces, layout, { displayModeBar: false, responsive: true }));
@@ -320,11 +320,17 @@ function render(msg) {
     buildStatsTable();
   }
   updateControls();
-  drawHistograms(th);
+  drawCharts(th);
   updateStatsTable();
-  drawLoss(th);
   renderFormula();
 }
+
+// The sixteen hatched histograms take Plotly some 150 ms: redrawn at most every CHART_MS
+// (core/plotly.js), the numbers, table and formula with every frame.
+const drawCharts = throttled((th) => {
+  drawHistograms(th);
+  drawLoss(th);
+});
 
 // --- sending ------------------------------------------------------------------------------
 

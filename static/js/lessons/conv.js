@@ -6,7 +6,7 @@ import { factor, fmt, percent } from "../core/format.js";
 import { t } from "../core/i18n.js";
 import { withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
-import { chartFont } from "../core/theme.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 import { MatrixView, PaintQueue, makePaintable } from "./shared/matrix.js";
 
 const CHANNELS = ["red", "green", "blue"];
@@ -419,13 +419,21 @@ function showFlatten() {
   });
 }
 
+// Below this probability the head's best guess is no decision (with six classes, a guess
+// under 60 % is a toss between two): the page says it sees no clear stroke rather than
+// naming one. Blanks and scatters the head itself calls "none" (its sixth class).
+const UNSURE = 0.6;
+
 function showHead() {
   const head = frame.head;
   const names = head.classes.map((key) => t(key));
   const best = head.predicted;
-  $("head-shape").textContent = t("conv.head_shape", { features: head.features, hidden: head.hidden });
-  $("head-says").textContent = t("conv.head_says", {
-    name: names[best], p: fmt(head.probabilities[best]),
+  $("head-shape").textContent = t("conv.head_shape", {
+    features: head.features, hidden: head.hidden, classes: head.classes.length,
+  });
+  const p = head.probabilities[best];
+  $("head-says").textContent = t(p < UNSURE ? "conv.head_unsure" : "conv.head_says", {
+    name: names[best], p: fmt(p),
   });
   $("head-trained").textContent = t("conv.head_trained", {
     samples: head.samples, steps: head.steps,
@@ -453,12 +461,14 @@ function showHead() {
     },
     hoverinfo: "y+text",
   }], {
-    margin: { l: 8 * rem, r: 3 * rem, t: 10, b: 3 * rem },
-    height: 14 * rem,
+    // The class names' width on the left (automargin), the percentages on the right.
+    margin: chartMargin({ l: 1, r: 2.6, t: 0.4, b: 1.6 }),
+    height: 18 * rem,
     paper_bgcolor: panel, plot_bgcolor: panel,
     font: chartFont(), // 24 px on the projector, like every other chart
-    xaxis: { range: [0, 1], title: { text: t("conv.probability") }, tickformat: ".0%" },
-    yaxis: { autorange: "reversed" },
+    // The ticks say "%"; the heading above names the chart (a title would take its room).
+    xaxis: { range: [0, 1], tickformat: ".0%", automargin: true },
+    yaxis: { autorange: "reversed", automargin: true },
   }, { displayModeBar: false, responsive: true }));
 }
 

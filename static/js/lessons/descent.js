@@ -7,7 +7,7 @@ import { t } from "../core/i18n.js";
 import { networkView, symbolName } from "../core/network.js";
 import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect } from "../core/session.js";
-import { chartFont } from "../core/theme.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
 
 const PLOT_CONFIG = { displayModeBar: false, responsive: true };
@@ -111,12 +111,12 @@ function markChosen() {
 
 function baseLayout(xTitle, yTitle) {
   return {
-    margin: { l: 55, r: 10, t: 10, b: 45 },
+    margin: chartMargin(),
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: chartFont(),
-    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
-    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
+    xaxis: { title: { text: xTitle }, automargin: true, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
+    yaxis: { title: { text: yTitle }, automargin: true, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
     showlegend: true,
     legend: { orientation: "h", y: -0.25 },
     uirevision: shapeKey + frame.preset,

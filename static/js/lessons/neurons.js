@@ -16,6 +16,7 @@ const formula = $("formula");
 
 let frame = null;
 let shapeKey = "";
+let inputNamesKey = ""; // the input fields are named like the input nodes (Age, not G1)
 let selected = null; // {kind: "weight", layer, i, j} or {kind: "bias", layer, j}
 let focusNode = null; // {layer, j}: layer -1 is the input column
 
@@ -49,7 +50,7 @@ const view = networkView(svg, {
   biasKey: (e, layer, j) => onEdgeKey(e, { kind: "bias", layer, j }),
   nodeEnter: (layer, j) => { focusNode = { layer, j }; showNodeFormula(); },
   // Projector mode changes the drawing's spacing: draw it again.
-  rebuild: () => { if (frame) { shapeKey = ""; render(frame); } },
+  rebuild: () => { if (frame) { shapeKey = inputNamesKey = ""; render(frame); } },
 });
 
 const steps = stepThrough({ session, view, nodeName: (layer, j) => nodeName(layer, j) });
@@ -69,6 +70,10 @@ function render(msg) {
     focusNode = null;
     view.build(columnSizes(), { titles: columnSizes().map((_, c) => columnTitle(c)) });
     buildLayerControls();
+  }
+  const names = JSON.stringify(frame.input_names);
+  if (names !== inputNamesKey) {
+    inputNamesKey = names;
     buildInputFields();
   }
   updateEdges();

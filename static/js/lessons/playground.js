@@ -12,7 +12,7 @@ import { layerRow, networkView } from "../core/network.js";
 import { planeMaps } from "../core/planemaps.js";
 import { plotlyReady, withPlotly } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
-import { chartFont } from "../core/theme.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
 
 const el = svgElement;
@@ -510,7 +510,7 @@ function chartLayout() {
   const grid = css(colours.grid);
   const font = chartFont(); // projector-sized in projector mode
   return {
-    margin: { l: 44, r: 8, t: 8, b: 32 }, height: Math.max(170, 13 * font.size),
+    margin: chartMargin({ l: 2.6, b: 2.4 }), height: Math.max(170, 13 * font.size),
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font,
     xaxis: { title: { text: t("playground.chart_x") }, zeroline: false, gridcolor: grid, automargin: true },

@@ -4,9 +4,10 @@
 // Every number comes from the frame; this script only lays them out.
 import { trainingControls } from "../core/controls.js";
 import { $, cssVar, drawNewest, setIfIdle } from "../core/dom.js";
+import { chartFont, chartMargin } from "../core/theme.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
 import { connect, params, toast } from "../core/session.js";
 
 const CELLS = ["rnn", "lstm", "gru"];
@@ -58,13 +59,15 @@ function baseLayout(xTitle, yTitle, logY) {
   const fg = cssVar("--fg");
   const grid = cssVar("--border");
   return {
-    margin: { l: 64, r: 16, t: 8, b: 48 },
+    margin: chartMargin({ l: 3.6, b: 2.8 }),
     paper_bgcolor: cssVar("--panel"),
     plot_bgcolor: cssVar("--panel"),
-    font: { color: fg, family: cssVar("--font"), size: parseFloat(cssVar("--chart-font-size")) || 13 },
-    xaxis: { title: { text: xTitle }, gridcolor: grid, zeroline: false },
-    yaxis: { title: { text: yTitle }, gridcolor: grid, type: logY ? "log" : "linear",
-      exponentformat: "power" },
+    font: chartFont(),
+    xaxis: { title: { text: xTitle }, gridcolor: grid, zeroline: false, automargin: true },
+    // Plain numbers on the log axis (0.01, 0.1, 1): exponents set as superscripts are drawn at
+    // 70 % of the type, under 24 px on the projector.
+    yaxis: { title: { text: yTitle }, gridcolor: grid, automargin: true, type: logY ? "log" : "linear",
+      exponentformat: "none" },
     legend: { orientation: "h", y: -0.3 },
     showlegend: true,
   };
@@ -82,10 +85,7 @@ function render(msg) {
   renderUnroll();
   renderPrediction();
   renderEquation();
-  renderBptt();
-  renderGates();
-  renderLoss();
-  renderSeries();
+  drawCharts();
   renderCompare();
   const note = $("note");
   note.hidden = !frame.note;
@@ -95,6 +95,15 @@ function render(msg) {
   diverged.hidden = !frame.diverged;
   diverged.textContent = frame.diverged ? t("rnn.diverged", { cell: cellName(frame.diverged) }) : "";
 }
+
+// The charts (gradients through time, gates, losses, series) at most every CHART_MS while
+// training streams frames (core/plotly.js): with every frame they held the page at 3 frames/s.
+const drawCharts = throttled(() => {
+  renderBptt();
+  renderGates();
+  renderLoss();
+  renderSeries();
+});
 
 const setValue = (id, value) => setIfIdle($(id), value);
 
@@ -362,7 +371,7 @@ function renderGates() {
     const z = units.map((_, j) => values.map((row) => row[j]));
     const layout = baseLayout(t("rnn.bptt_x"), "", false);
     layout.showlegend = false;
-    layout.margin = { l: 40, r: 8, t: 4, b: 40 };
+    layout.margin = chartMargin({ l: 2.4, t: 0.3, b: 2.4 });
     layout.yaxis = { type: "category", autorange: "reversed", gridcolor: cssVar("--border") };
     layout.xaxis.dtick = 1;
     layout.height = 70 + 22 * hidden;

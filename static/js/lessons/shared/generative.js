@@ -6,7 +6,7 @@ import { $, cssVar, setIfIdle } from "../../core/dom.js";
 import { t } from "../../core/i18n.js";
 import { plotlyReady, withPlotly } from "../../core/plotly.js";
 import { connect, toast } from "../../core/session.js";
-import { chartFont } from "../../core/theme.js";
+import { chartFont, chartMargin } from "../../core/theme.js";
 
 // Opens the page's lab once Plotly is there (the first screen is charts, drawn before the
 // first frame as when Plotly was a blocking script: core/plotly.js): `render` draws each
@@ -94,13 +94,13 @@ export function localPoint(element, event) {
 export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step")) {
   let pending = null, last = 0, timer = null;
   const layout = () => ({
-    margin: { l: 48, r: 8, t: 8, b: 36 },
-    height: 200,
+    margin: chartMargin(),
+    height: Math.max(200, 13 * chartFont().size), // the plot keeps most of the box
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: chartFont(),
-    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border") },
-    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero" },
+    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border"), automargin: true },
+    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero", automargin: true },
     legend: { orientation: "h", y: 1.15 },
     showlegend: series.length > 1,
   });
