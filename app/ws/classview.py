@@ -123,7 +123,8 @@ class ClassView:
         """One learner's network into the teacher's lab: the whole room sees it."""
         session = self.session
         code = self.teaching()
-        state = validate_state(session.lab, await self.rooms.member_state(code, learner))
+        data = await self.rooms.member_state(code, learner)
+        state = validate_state(session.lab, data, session.settings)
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))
         session.workspace.keep(state)
         await session.send_status()
