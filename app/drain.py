@@ -6,9 +6,10 @@ racing the page, which reconnects within half a second. So the signal comes here
 (`Drain.install`, while the app starts): the replica stops taking sessions (`/readyz` says
 503, new websockets are closed with 1012), then every open session leaves its whole state in
 the resume store (Redis; without it, in the page) *before* its socket is closed with 1012
-(`Session.move_out`). The page reconnects at once, the load balancer sends it to another
-replica, and that replica takes the work back from Redis. Then the signal goes on to uvicorn,
-which stops listening, waits for the connections to end and stops the lab processes.
+(`Departure.move_out`, app/ws/departure.py). The page reconnects at once, the load balancer
+sends it to another replica, and that replica takes the work back from Redis. Then the
+signal goes on to uvicorn, which stops listening, waits for the connections to end and
+stops the lab processes.
 """
 
 import asyncio

@@ -128,7 +128,7 @@ class Runtime:
             if not staying and not self.sessions.claimed:
                 return len(moved)
             moved.update(staying)
-            await asyncio.gather(*(s.move_out() for s in staying), return_exceptions=True)
+            await asyncio.gather(*(s.departure.move_out() for s in staying), return_exceptions=True)
             if not staying:
                 await asyncio.sleep(0.05)  # a session being made: wait for it
 
@@ -267,11 +267,11 @@ class Runtime:
 
     async def park(self, session: Session) -> None:
         """Keep a closed session's workspace for NP_RESUME_GRACE_SECONDS (see close_session)."""
-        await session.finish()
-        if session.handed_over:
+        await session.departure.finish()
+        if session.departure.handed_over:
             return
         workspace = session.detach()
-        if session.moved:  # its work is in the resume store or the page (drain): not here
+        if session.departure.moved:  # its work is in the resume store or the page (drain): not here
             await self.release(workspace)
             return
         if self.settings.resume_grace_seconds <= 0:
@@ -307,7 +307,7 @@ class Runtime:
         holder = self.sessions.live(token)
         if holder is not None and holder is not claimant and holder.lab_name == lab:
             await self.resume_store.drop(token)  # its checkpoint: the token is used up
-            return await holder.hand_over()
+            return await holder.departure.hand_over()
         stored = await self.resume_store.take(token, lab)
         if stored is None or lab not in self.labs:
             return None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, WebSocket
 from app.runtime import Runtime
 from app.security import access_granted, origin_allowed
 from app.ws import protocol as p
-from app.ws.session import CLOSE_FULL, CLOSE_POLICY, CLOSE_RESTART, CLOSE_UNAVAILABLE
+from app.ws.departure import CLOSE_FULL, CLOSE_POLICY, CLOSE_RESTART, CLOSE_UNAVAILABLE
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)

@@ -23,11 +23,23 @@ if TYPE_CHECKING:
 
 
 class ClassView:
+    #: The commands it carries out (the session's `dispatch` hands them here).
+    COMMANDS = (p.RoomReport, p.Spotlight, p.RoomPreset)
+
     def __init__(self, session: "Session") -> None:
         self.session = session
         self.member: Member | None = None
         self.code: str | None = None  # the room this session is a member of
         self.feed = RosterFeed(self.send_roster)
+
+    async def handle(self, command: p.RoomReport | p.Spotlight | p.RoomPreset) -> None:
+        match command:
+            case p.RoomReport():
+                await self.report(command)
+            case p.Spotlight(learner=learner):
+                await self.spotlight(learner)
+            case p.RoomPreset(name=name):
+                await self.send_preset(name)
 
     @property
     def rooms(self) -> RoomHub:
@@ -80,10 +92,7 @@ class ClassView:
             )
         except ValidationError as exc:
             raise LabError("bad_preset", "This page has no such preset.", name=name) from exc
-        framing = session.framing(session.player.edit_is_light())
-        text = await session.call_lab(session.lab.handle, command, framing)
-        session.workspace.dirty = True
-        await session.send_frame_text(text)
+        await session.edit(command)
 
     # --- the teacher ------------------------------------------------------------------------
 

@@ -1,6 +1,33 @@
-"""Token buckets: the shape of every rate limit (messages, training steps, wrong guesses)."""
+"""Limits: token buckets, the shape of every rate limit (messages, training steps, wrong
+guesses), and the limits a page is told in `hello` (to check input before sending it)."""
 
 import time
+
+from app.settings import Settings
+
+
+def max_steps_per_frame(settings: Settings) -> int:
+    """The most steps one frame may carry: the per-second budget spread over the frames."""
+    return max(1, int(settings.max_steps_per_second / settings.frames_per_second))
+
+
+def public_limits(settings: Settings, steps_per_request: int) -> dict[str, float | int]:
+    """The limits a page is told in `hello`; `steps_per_request`: its lab's own cap on a
+    request's steps (the RNN page's is lower than NP_MAX_STEPS_PER_REQUEST)."""
+    s = settings
+    return {
+        "max_layers": s.max_layers,
+        "max_neurons": s.max_neurons,
+        "max_inputs": s.max_inputs,
+        "max_data_points": s.max_data_points,
+        "max_message_bytes": s.max_message_bytes,
+        "max_messages_per_second": s.max_messages_per_second,
+        "max_steps_per_request": steps_per_request,
+        "max_steps_per_second": s.max_steps_per_second,
+        "max_steps_per_frame": max_steps_per_frame(s),
+        "frames_per_second": s.frames_per_second,
+        "max_abs_value": s.max_abs_value,
+    }
 
 
 class TokenBucket:

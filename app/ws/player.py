@@ -20,6 +20,7 @@ from app.labrun.labhost import LabGone
 from app.protocol import LabError
 from app.settings import Settings
 from app.ws import protocol as p
+from app.ws.limits import max_steps_per_frame
 from app.ws.workspace import TrainingCost
 
 if TYPE_CHECKING:
@@ -33,11 +34,6 @@ LATE = 1.25
 SLICE_SECONDS = 0.02
 #: In a full room, a playing session's maps are refreshed at least this often.
 WHOLE_FRAME_SECONDS = 1.0
-
-
-def max_steps_per_frame(settings: Settings) -> int:
-    """The most steps one frame may carry: the per-second budget spread over the frames."""
-    return max(1, int(settings.max_steps_per_second / settings.frames_per_second))
 
 
 @dataclass(frozen=True)
@@ -93,6 +89,9 @@ class FairShare:
 class Player:
     """Trains its session's lab: `step` requests now, and play/pause/speed of the loop."""
 
+    #: The commands it carries out (the session's `dispatch` hands them here).
+    COMMANDS = (p.Play, p.Pause, p.Step, p.SetSpeed)
+
     def __init__(self, session: "Session") -> None:
         self.session = session
         self.task: asyncio.Task | None = None  # the play loop
@@ -114,6 +113,17 @@ class Player:
             raise LabError("not_trainable", "This page has nothing to train.")
 
     # --- what the learner asks ----------------------------------------------------------
+
+    async def handle(self, command: p.Play | p.Pause | p.Step | p.SetSpeed) -> None:
+        match command:
+            case p.Play():
+                await self.play()
+            case p.Pause():
+                await self.pause()
+            case p.Step(steps=steps):
+                await self.step(steps)
+            case p.SetSpeed(steps_per_frame=n):
+                await self.set_speed(n)
 
     async def play(self) -> None:
         self.require_trainable()

@@ -26,8 +26,20 @@ log = logging.getLogger(__name__)
 
 
 class Recovery:
+    #: The commands it carries out (the session's `dispatch` hands them here).
+    COMMANDS = (p.SetState, p.Reset, p.Resume)
+
     def __init__(self, session: "Session") -> None:
         self.session = session
+
+    async def handle(self, command: p.SetState | p.Reset | p.Resume) -> None:
+        match command:
+            case p.SetState(state=data):
+                await self.set_state(data)
+            case p.Reset():
+                await self.reset()
+            case p.Resume(token=token):
+                await self.resume(token)
 
     async def carry_out(self, command: BaseModel) -> None:
         """The session's `dispatch`, and when the lab's process had died, rebuild the lab

@@ -11,9 +11,11 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel
+
 from app.aio import cancel_quietly
 from app.protocol import LabError
-from app.rooms import Mailbox, RoomError, RoomHub
+from app.rooms import Mailbox, RoomError, RoomHub, normalize_code
 from app.rooms.hub import END, FRAME, MOVE, TOUR
 from app.ws import protocol as p
 from app.ws.checks import validate_state
@@ -33,9 +35,29 @@ class Following:
 
 
 class RoomLink:
+    #: The commands it carries out (the session's `dispatch` hands them here).
+    COMMANDS = (p.OpenRoom, p.CloseRoom, p.Teach, p.Follow, p.Unfollow, p.Fork, p.RoomTour)
+
     def __init__(self, session: "Session") -> None:
         self.session = session
         self.following: Following | None = None
+
+    async def handle(self, command: BaseModel) -> None:
+        match command:
+            case p.OpenRoom():
+                await self.open_room()
+            case p.CloseRoom():
+                await self.close_room()
+            case p.Teach(code=code, key=key):
+                await self.teach(normalize_code(code), key)
+            case p.Follow(code=code, name=name):
+                await self.follow(normalize_code(code), name)
+            case p.Unfollow():
+                await self.unfollow()
+            case p.Fork():
+                await self.fork()
+            case p.RoomTour(step=step):
+                await self.tour(step)
 
     @property
     def rooms(self) -> RoomHub:

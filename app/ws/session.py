@@ -3,14 +3,15 @@
 The session reads and writes the wire, checks each message at the door (`app.ws.checks`:
 size, rate, shape) and hands it to whoever carries it out: its lab (every call on the
 server's lab workers, `app.labrun.pool`, in the order the learner sent them, so a long
-training burst never stalls other sessions), its `Player` (training and the play loop,
-`app.ws.player`) or its `RoomLink` (teaching, following and forking a room,
-`app.ws.roomlink`). A newer connection of the same tab may resume its workspace
-(`Runtime.claim`), or take it from this one (`hand_over`).
+training burst never stalls other sessions), or one of its parts that declares the command
+among its `COMMANDS`: its `Player` (training and the play loop, `app.ws.player`), its
+`Recovery` (resume, restore, reset: `app.ws.recovery`), its `RoomLink` (teaching, following
+and forking a room, `app.ws.roomlink`) or its `ClassView` (the roster, `app.ws.classview`).
+How it ends, and where its work goes, is its `Departure`'s (`app.ws.departure`): parked
+for a resume, moved out when the replica stops, or handed to a newer connection of the tab.
 """
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from typing import TYPE_CHECKING
@@ -24,17 +25,16 @@ from app.labrun.labhost import LabHandle
 from app.logs import session_id
 from app.protocol import LabError
 from app.rooms import frames as room_frames
-from app.rooms import normalize_code
 from app.rooms.hub import FRAME
-from app.settings import Settings
 from app.ws import protocol as p
 from app.ws.backlog import Backlog
 from app.ws.checks import read_command
 from app.ws.classview import ClassView
-from app.ws.limits import TokenBucket
+from app.ws.departure import Departure
+from app.ws.limits import TokenBucket, public_limits
 from app.ws.outbox import Outbox
 from app.ws.page import PageRecord
-from app.ws.player import Player, max_steps_per_frame
+from app.ws.player import Player
 from app.ws.recovery import Recovery
 from app.ws.roomlink import RoomLink
 from app.ws.workspace import Workspace
@@ -44,40 +44,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
-# not go on (the page reconnects), 1012 service restart (this replica stops: the page
-# reconnects at once, to another one, and resumes), 1013 try again later; 4000 (private
-# range): this session's work continues in another connection.
-CLOSE_IDLE = 1000
-CLOSE_POLICY = 1008
-CLOSE_UNAVAILABLE = 1011
-CLOSE_RESTART = 1012
-CLOSE_FULL = 1013
-CLOSE_REPLACED = 4000
-
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
 FOLLOWER_COMMANDS = (
     p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws, p.RoomReport
 )
-
-
-def public_limits(settings: Settings) -> dict[str, float | int]:
-    """The limits a page is told in `hello` (to check input before sending it)."""
-    s = settings
-    return {
-        "max_layers": s.max_layers,
-        "max_neurons": s.max_neurons,
-        "max_inputs": s.max_inputs,
-        "max_data_points": s.max_data_points,
-        "max_message_bytes": s.max_message_bytes,
-        "max_messages_per_second": s.max_messages_per_second,
-        "max_steps_per_request": s.max_steps_per_request,
-        "max_steps_per_second": s.max_steps_per_second,
-        "max_steps_per_frame": max_steps_per_frame(s),
-        "frames_per_second": s.frames_per_second,
-        "max_abs_value": s.max_abs_value,
-    }
 
 
 class Session:
@@ -100,10 +71,11 @@ class Session:
         self.player = Player(self)
         self.backlog = Backlog(self)  # commands behind a long step
         self.recovery = Recovery(self)  # the lab rebuilt, restored or reset
-        self.handed_over = False  # its workspace was resumed by another connection
-        self.moved = False  # its work left this replica (drain): nothing to park here
         self.room_link = RoomLink(self)
         self.class_view = ClassView(self)
+        self.departure = Departure(self)  # closing, parking, moving out, handing over
+        #: Who carries out which commands (the rest are the lab's own).
+        self.carriers = (self.player, self.recovery, self.room_link, self.class_view)
         self.workspace = workspace
         self.lab_name = workspace.lab.name
         self.attach(workspace)
@@ -189,9 +161,7 @@ class Session:
         self.outbox.reader = asyncio.current_task()
         reason = "closed"
         try:  # a tab closed before the greeting is sent is a normal end too
-            # This lab's own cap on a request's steps (the RNN page's is lower).
-            limits = public_limits(self.settings)
-            limits["max_steps_per_request"] = self.player.steps_per_request()
+            limits = public_limits(self.settings, self.player.steps_per_request())
             await self.send(
                 p.Hello(session=self.id, lab=self.lab_name, limits=limits, resume=self.resume_token)
             )
@@ -206,10 +176,11 @@ class Session:
                     if self.player.running or self.room_link.following:
                         continue
                     reason = "idle"
-                    await self.close_idle()
+                    await self.departure.close_idle()
                     return
-                if raw["type"] == "websocket.disconnect" or self.handed_over:
-                    reason = "handed over" if self.handed_over else "closed"
+                handed_over = self.departure.handed_over
+                if raw["type"] == "websocket.disconnect" or handed_over:
+                    reason = "handed over" if handed_over else "closed"
                     return
                 await self.on_raw(raw)
         except WebSocketDisconnect:
@@ -223,39 +194,6 @@ class Session:
             return
         finally:
             log.info("session closed", extra={"lab": self.lab_name, "reason": reason})
-
-    async def finish(self) -> None:
-        """The connection is gone: stop its work (unless another connection took it)."""
-        if not self.handed_over:
-            await self.stop_work()
-
-    async def stop_work(self) -> None:
-        """Stop training and following, remembering whether it trained (for a resume)."""
-        self.workspace.playing = self.player.running
-        await self.backlog.cancel()
-        await self.player.stop()
-        await self.room_link.stop_following()
-        await self.class_view.stop()
-
-    async def move_out(self) -> None:
-        """This replica stops (SIGTERM, app/drain.py): leave the tab's whole state in the
-        resume store (Redis), or without one in the page (restored wherever it reconnects),
-        then close with 1012 so that the page reconnects at once, to another replica."""
-        self.moved = True
-        await self.stop_work()
-        with contextlib.suppress(Exception):
-            state = (await self.call_lab(self.lab.snapshot)).model_dump(mode="json")
-            store = self.runtime.resume_store
-            if not await store.put(self.resume_token, self.lab_name, state, self.workspace.playing):
-                await self.send(p.State(lab=self.lab_name, state=state))
-        with contextlib.suppress(Exception):
-            await self.ws.close(code=CLOSE_RESTART, reason="server restarting")
-
-    async def close_idle(self) -> None:
-        """Leave the page its state (to restore if the resume grace runs out), then close."""
-        with contextlib.suppress(Exception):
-            await self.send_state()
-        await self.ws.close(code=CLOSE_IDLE, reason="idle")
 
     async def on_raw(self, raw: dict) -> None:
         try:
@@ -281,58 +219,31 @@ class Session:
             await self.reject(*p.INTERNAL_ERROR)
 
     async def dispatch(self, command: BaseModel) -> None:
-        player, room_link = self.player, self.room_link
-        if room_link.following and not isinstance(command, FOLLOWER_COMMANDS):
+        if self.room_link.following and not isinstance(command, FOLLOWER_COMMANDS):
             raise LabError(
                 "following",
                 "You are watching the teacher's screen: fork it to try things yourself.",
             )
+        for carrier in self.carriers:
+            if isinstance(command, carrier.COMMANDS):
+                await carrier.handle(command)
+                return
         match command:
             case p.Ping():
                 await self.send(p.Pong())
             case p.PageDraws(parts=parts):
                 self.page.draws = frozenset(parts)  # the next frame leaves them out
-            case p.Play():
-                await player.play()
-            case p.Pause():
-                await player.pause()
-            case p.Step(steps=steps):
-                await player.step(steps)
-            case p.SetSpeed(steps_per_frame=n):
-                await player.set_speed(n)
             case p.GetState():
                 await self.send_state()
-            case p.SetState(state=data):
-                await self.recovery.set_state(data)
-            case p.Reset():
-                await self.recovery.reset()
-            case p.Resume(token=token):
-                await self.recovery.resume(token)
-            case p.OpenRoom():
-                await room_link.open_room()
-            case p.CloseRoom():
-                await room_link.close_room()
-            case p.Teach(code=code, key=key):
-                await room_link.teach(normalize_code(code), key)
-            case p.Follow(code=code, name=name):
-                await room_link.follow(normalize_code(code), name)
-            case p.Unfollow():
-                await room_link.unfollow()
-            case p.Fork():
-                await room_link.fork()
-            case p.RoomTour(step=step):
-                await room_link.tour(step)
-            case p.RoomReport():
-                await self.class_view.report(command)
-            case p.Spotlight(learner=learner):
-                await self.class_view.spotlight(learner)
-            case p.RoomPreset(name=name):
-                await self.class_view.send_preset(name)
             case _:
-                framing = self.framing(player.edit_is_light())
-                text = await self.call_lab(self.lab.handle, command, framing)
-                self.workspace.dirty = True
-                await self.send_frame_text(text)
+                await self.edit(command)
+
+    async def edit(self, command: BaseModel) -> None:
+        """A command of the lab's own (an edit of its network, data or settings)."""
+        framing = self.framing(self.player.edit_is_light())
+        text = await self.call_lab(self.lab.handle, command, framing)
+        self.workspace.dirty = True
+        await self.send_frame_text(text)
 
     async def send_state(self) -> None:
         """The whole state of what this tab shows: its own lab, or the followed teacher's."""
@@ -343,14 +254,3 @@ class Session:
             return
         snapshot = await self.call_lab(self.lab.snapshot)
         await self.send(p.State(lab=self.lab_name, state=snapshot.model_dump(mode="json")))
-
-    # --- handing over -----------------------------------------------------------------------
-
-    async def hand_over(self) -> Workspace:
-        """Give this session's workspace to a newer connection of the same tab and close."""
-        self.handed_over = True  # first: the receive loop must not act on it any more
-        await self.stop_work()
-        workspace = self.detach()
-        with contextlib.suppress(Exception):
-            await self.ws.close(code=CLOSE_REPLACED, reason="continued in another connection")
-        return workspace
