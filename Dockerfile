@@ -7,9 +7,14 @@ WORKDIR /src
 # changes, not at every change of the code.
 COPY requirements.lock ./
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.lock
-COPY pyproject.toml README.md ./
+# The project's wheel holds the code and every file it serves (templates, static files,
+# catalogs, data): see setup.py.
+COPY pyproject.toml setup.py README.md ./
+COPY neural_playground ./neural_playground
 COPY app ./app
 COPY engine ./engine
+COPY templates ./templates
+COPY static ./static
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /project .
 
 FROM python:3.11-slim
@@ -38,15 +43,11 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index /wheels/*.whl && rm -rf /wheels
 COPY --from=build /project /project
 RUN pip install --no-cache-dir --no-index --no-deps /project/*.whl && rm -rf /project
-COPY templates ./templates
-COPY static ./static
-ENV NP_TEMPLATES_DIR=/srv/playground/templates \
-    NP_STATIC_DIR=/srv/playground/static
 USER playground
 EXPOSE 8000
 # NP_PORT may be changed with `docker run -e`: the check asks wherever the server listens.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"NP_PORT\"]}/healthz', timeout=2)"]
-# `python -m app` serves on NP_HOST:NP_PORT through uvicorn's own command line (so every
-# UVICORN_* variable works too) and drains on SIGTERM (docs/deploy.md).
-CMD ["python", "-m", "app"]
+# `neural-playground` (the project's command) serves on NP_HOST:NP_PORT through uvicorn's own
+# command line (so every UVICORN_* variable works too) and drains on SIGTERM (docs/deploy.md).
+CMD ["neural-playground"]

@@ -24,7 +24,7 @@ AXE := $(AXE_DIR)/axe-core-$(AXE_VERSION)
 LOCK      := requirements.lock
 TEST_LOCK := requirements-test.lock
 
-$(VENV)/.runtime: pyproject.toml $(LOCK)
+$(VENV)/.runtime: pyproject.toml setup.py $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r $(LOCK)
@@ -98,8 +98,9 @@ vendor-plotly: $(VENV)/.runtime
 	cp package/plotly-cartesian.min.js package/LICENSE package/package.json \
 	  $(CURDIR)/app/vendor/plotly/ && rm -rf $$tmp
 
+# The project's command (pyproject.toml), as installed: `neural-playground --help`.
 run: $(VENV)/.runtime
-	$(PY) -m app
+	$(VENV)/bin/neural-playground
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

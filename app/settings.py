@@ -6,12 +6,16 @@ Each field is read from an environment variable with the `NP_` prefix (for examp
 
 import secrets
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+# The folders of files (templates/, static/) sit beside this package's folder: in the
+# repository (an editable install maps the package onto app/), and in an installed wheel,
+# where setup.py puts all of them inside `neural_playground/`.
+ROOT = Path(str(resources.files(__package__))).parent
 
 
 class Settings(BaseSettings):
@@ -21,7 +25,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
-    # Files: templates and static assets live beside the packages, not inside them.
+    # Files: templates and static assets, shipped with the code (ROOT above).
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 

@@ -57,6 +57,10 @@ def test_dependencies_are_a_layer_of_their_own_installed_from_the_lock():
     project = next(i for i, run in enumerate(installs) if "/project/" in run)
     assert deps < project and "--no-deps" in installs[project]
     assert all("--no-index" in installs[i] for i in (deps, project))  # only what was built
+    # The wheel holds everything the server reads (setup.py): no folder is copied beside it.
+    for folder in ("neural_playground", "app", "engine", "templates", "static"):
+        assert f"COPY {folder} ./{folder}" in build
+    assert all(copy.startswith("--from=build ") for copy in instructions(final, "COPY"))
 
 
 def exec_form(args: str) -> list[str]:
@@ -75,18 +79,16 @@ def ready(port: int) -> bool:
         return False
 
 
-def test_cmd_serves_on_np_host_and_np_port_and_the_healthcheck_finds_it():
+def test_cmd_serves_on_np_host_and_np_port_and_the_healthcheck_finds_it(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    # The image's own paths do not exist here; everything else comes from the Dockerfile,
-    # and NP_HOST / NP_PORT as `docker run -e` would set them.
+    # Everything comes from the Dockerfile (the installed package finds its own files), and
+    # NP_HOST / NP_PORT as `docker run -e` would set them.
     env = {**os.environ, **env_of(final_stage()), "NP_HOST": "127.0.0.1", "NP_PORT": str(port)}
-    env.pop("NP_TEMPLATES_DIR")
-    env.pop("NP_STATIC_DIR")
     process = subprocess.Popen(
         exec_form(instructions(final_stage(), "CMD")[0]),
-        cwd=ROOT,
+        cwd=tmp_path,  # any folder: the image's WORKDIR holds no files of the project
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
