@@ -1,4 +1,4 @@
-"""`python -m app [--host H] [--port P]`: serve the playground (what `make run` calls).
+"""`neural-playground [--host H] [--port P]`: serve the playground (what `make run` calls).
 
 It runs uvicorn's own command line, so every `UVICORN_*` variable (e.g. `UVICORN_WORKERS`,
 `UVICORN_WS_MAX_SIZE`) works here as in the Docker image.
@@ -8,7 +8,7 @@ import argparse
 import importlib
 import os
 
-from app.settings import get_settings
+from neural_playground.app.settings import get_settings
 
 #: Transport defaults for a classroom, as in the Dockerfile: per-message compression costs
 #: the server about as much CPU as the training itself, and CPU is what a room runs out of.
@@ -17,7 +17,7 @@ TRANSPORT_DEFAULTS = {"UVICORN_WS_PER_MESSAGE_DEFLATE": "false"}
 
 def main() -> None:
     settings = get_settings()
-    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser = argparse.ArgumentParser(prog="neural-playground", description=__doc__)
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)
     args = parser.parse_args()
@@ -27,7 +27,8 @@ def main() -> None:
         print(f"Neural Playground: http://{args.host}:{args.port}{settings.root}/")
     uvicorn_cli = importlib.import_module("uvicorn.main").main
     uvicorn_cli(
-        ["app.main:app", "--host", args.host, "--port", str(args.port)], prog_name="python -m app"
+        ["neural_playground.app.main:app", "--host", args.host, "--port", str(args.port)],
+        prog_name="neural-playground",
     )
 
 

@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.runtime import Runtime
+    from neural_playground.app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

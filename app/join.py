@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
-from app.rootpath import root_of
-from app.settings import Settings
+from neural_playground.app.rootpath import root_of
+from neural_playground.app.settings import Settings
 
 LAN_CACHE_SECONDS = 30.0
 WILDCARDS = ("0.0.0.0", "::", "")

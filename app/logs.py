@@ -91,7 +91,7 @@ def configure_logging(fmt: str = "text", level: str = "info") -> None:
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    logger = logging.getLogger("app")
+    logger = logging.getLogger("neural_playground.app")
     logger.setLevel(level.upper())
     take_over(logger, handler, keep_others=True)
     if fmt == "json":

@@ -6,17 +6,27 @@ from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
-from app.assets import TYPES, Assets
-from app.labs import LESSONS, Lab, Lesson
-from app.labs.common.lessons import labs_of, lesson_map, tours_of
-from app.logs import RequestId, configure_logging
-from app.page_names import PAGE_NAMES
-from app.rootpath import RootPath
-from app.routers import access, export, health, metrics, pages, rooms, static, vendor, ws
-from app.runtime import Runtime
-from app.security import AccessGate, HostGate, SecurityHeaders
-from app.settings import Settings, get_settings
-from app.ws.limits import GuessThrottle
+from neural_playground.app.assets import TYPES, Assets
+from neural_playground.app.labs import LESSONS, Lab, Lesson
+from neural_playground.app.labs.common.lessons import labs_of, lesson_map, tours_of
+from neural_playground.app.logs import RequestId, configure_logging
+from neural_playground.app.page_names import PAGE_NAMES
+from neural_playground.app.rootpath import RootPath
+from neural_playground.app.routers import (
+    access,
+    export,
+    health,
+    metrics,
+    pages,
+    rooms,
+    static,
+    vendor,
+    ws,
+)
+from neural_playground.app.runtime import Runtime
+from neural_playground.app.security import AccessGate, HostGate, SecurityHeaders
+from neural_playground.app.settings import Settings, get_settings
+from neural_playground.app.ws.limits import GuessThrottle
 
 NOT_GZIPPED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, *TYPES.values(), "application/octet-stream")
 

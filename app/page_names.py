@@ -7,9 +7,9 @@ the engine or a lab defines.
 
 from typing import get_args
 
-from app.labs.playground.spec import HiddenActivation
-from engine.activations import ACTIVATION_NAMES
-from engine.data.features import FEATURE_NAMES
+from neural_playground.app.labs.playground.spec import HiddenActivation
+from neural_playground.engine.activations import ACTIVATION_NAMES
+from neural_playground.engine.data.features import FEATURE_NAMES
 
 PAGE_NAMES: dict[str, list[str]] = {
     "activations": list(ACTIVATION_NAMES),

@@ -13,22 +13,22 @@ from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI, WebSocket
 
-from app.aio import cancel_quietly
-from app.drain import Drain
-from app.labrun.labhost import CHANNELS, LabHost
-from app.labrun.pool import LabPool
-from app.labs.common.base import Lab
-from app.labs.common.saved_state import read_state
-from app.metrics import Metrics, watch_event_loop
-from app.protocol import LabError
-from app.rooms import make_hub
-from app.settings import Settings
-from app.shared_counts import SharedCount
-from app.ws.limits import GuessThrottle, TokenBucket
-from app.ws.registry import SessionRegistry
-from app.ws.resume_store import ResumeStore
-from app.ws.session import Session
-from app.ws.workspace import Workspace
+from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.drain import Drain
+from neural_playground.app.labrun.labhost import CHANNELS, LabHost
+from neural_playground.app.labrun.pool import LabPool
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.saved_state import read_state
+from neural_playground.app.metrics import Metrics, watch_event_loop
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms import make_hub
+from neural_playground.app.settings import Settings
+from neural_playground.app.shared_counts import SharedCount
+from neural_playground.app.ws.limits import GuessThrottle, TokenBucket
+from neural_playground.app.ws.registry import SessionRegistry
+from neural_playground.app.ws.resume_store import ResumeStore
+from neural_playground.app.ws.session import Session
+from neural_playground.app.ws.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

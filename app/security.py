@@ -25,8 +25,8 @@ from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.rootpath import root_of, route_path
-from app.settings import Settings
+from neural_playground.app.rootpath import root_of, route_path
+from neural_playground.app.settings import Settings
 
 # Two allowances, both for Plotly (and no script ever runs from a string):
 # - Plotly adds its own rules through an *empty* <style> element it fills with insertRule()
@@ -75,6 +75,7 @@ def security_headers(frame_ancestors: str = "'none'") -> tuple[tuple[bytes, byte
 def embeddable(settings: Settings) -> bool:
     """Other sites may frame the pages: cookies must then ride cross-site (SameSite=None)."""
     return any(src not in ("'none'", "'self'") for src in settings.frame_ancestors.split())
+
 
 #: Health probes (app/routers/health.py), answered whatever name they ask by.
 PROBES = ("/healthz", "/readyz")

@@ -7,10 +7,10 @@ import time
 
 import websockets
 
-from app.labs.batchnorm.commands import Configure, SetMode
-from app.labs.batchnorm.lab import BatchNormLab
-from app.settings import Settings
 from bench.server import running_server
+from neural_playground.app.labs.batchnorm.commands import Configure, SetMode
+from neural_playground.app.labs.batchnorm.lab import BatchNormLab
+from neural_playground.app.settings import Settings
 
 
 def per_call_ms(fn, seconds: float = 2.0) -> float:

@@ -4,12 +4,12 @@ import asyncio
 import statistics
 import time
 
-from app.labs.conv.commands import LoadPreset, SetConv, SetKernelSize, SetMode
-from app.labs.conv.head import Pipeline, train_head
-from app.labs.conv.lab import ConvLab
-from app.settings import Settings
 from bench.latency import measure, summary
 from bench.server import running_server
+from neural_playground.app.labs.conv.commands import LoadPreset, SetConv, SetKernelSize, SetMode
+from neural_playground.app.labs.conv.head import Pipeline, train_head
+from neural_playground.app.labs.conv.lab import ConvLab
+from neural_playground.app.settings import Settings
 
 
 def stroke(k: int) -> dict:

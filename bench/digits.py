@@ -7,10 +7,10 @@ import time
 
 import websockets
 
-from app.labs.digits.lab import DigitsLab
-from app.settings import Settings
 from bench.batchnorm import per_call_ms
 from bench.server import running_server
+from neural_playground.app.labs.digits.lab import DigitsLab
+from neural_playground.app.settings import Settings
 
 TARGET = 0.95
 STEPS_PER_FRAME = 20  # the page's default speed

@@ -4,8 +4,8 @@ import time
 
 import numpy as np
 
-from engine.model import mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.model import mlp
+from neural_playground.engine.optimizers import Optimizer
 
 
 def steps_per_second(sizes, activations, n_points, batch, loss, seconds=2.0) -> float:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from websockets.sync.client import connect
 
-from app.labs import LESSONS
 from bench.server import server_process
+from neural_playground.app.labs import LESSONS
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 120) -> None:

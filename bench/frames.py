@@ -14,9 +14,9 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
-from app.labs import LESSONS
 from bench.screens import ARGS, CHROMIUM
 from bench.server import running_server
+from neural_playground.app.labs import LESSONS
 
 # Each page's control that starts its animation (test ids, the first one present is pressed).
 STARTERS = ("play", "st-play")

@@ -6,10 +6,10 @@ how many learners one server can stream to at the capped frame rate.
 
 import time
 
-from app.labs.autoencoder.lab import AutoencoderLab
-from app.labs.gan.commands import SetData
-from app.labs.gan.lab import GanLab
-from app.settings import Settings
+from neural_playground.app.labs.autoencoder.lab import AutoencoderLab
+from neural_playground.app.labs.gan.commands import SetData
+from neural_playground.app.labs.gan.lab import GanLab
+from neural_playground.app.settings import Settings
 
 
 def rate(fn, seconds: float = 2.0) -> float:

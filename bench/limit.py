@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.model import mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.model import mlp
+from neural_playground.engine.optimizers import Optimizer
 
 SIZES = (2, 8, 8, 1)
 N_POINTS, BATCH, RATE = 500, 10, 0.03

@@ -27,8 +27,8 @@ import time
 
 from websockets.asyncio.client import connect
 
-from app.__main__ import TRANSPORT_DEFAULTS
 from bench.server import server_process
+from neural_playground.app.__main__ import TRANSPORT_DEFAULTS
 
 LEARNERS = (10, 50, 100, 200)
 LAB = "playground"

@@ -18,9 +18,9 @@ from urllib.parse import urljoin
 import brotli
 import httpx
 
-from app.i18n import IMPORT
-from app.labs import LESSONS
 from bench.server import server_process
+from neural_playground.app.i18n import IMPORT
+from neural_playground.app.labs import LESSONS
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="(/[^"]+)\"""")
 PLOTLY = re.compile(r"""["']([^"']*plotly\.min\.js)["']""")

@@ -11,10 +11,10 @@ import time
 
 import websockets
 
-from app.labs.playground.commands import SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.settings import Settings
 from bench.server import running_server
+from neural_playground.app.labs.playground.commands import SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.settings import Settings
 
 HIDDEN = [8, 8]
 

@@ -5,9 +5,9 @@ import time
 
 import numpy as np
 
-from engine.data.sequence_tasks import memory_batch, train_recall
-from engine.model import sequence_model
-from engine.optimizers import Optimizer
+from neural_playground.engine.data.sequence_tasks import memory_batch, train_recall
+from neural_playground.engine.model import sequence_model
+from neural_playground.engine.optimizers import Optimizer
 
 CELLS = ("rnn", "lstm", "gru")
 

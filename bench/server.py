@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def server_process(
-    app: str = "app.main:app", factory: bool = False, **env: str
+    app: str = "neural_playground.app.main:app", factory: bool = False, **env: str
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Serve `app` (an import path; a factory with `factory=True`); yield (host, process)."""
     with socket.socket() as s:

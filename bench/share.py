@@ -13,9 +13,9 @@ import zlib
 
 from fastapi.testclient import TestClient
 
-from app.labs.neurons.lab import NeuronsLab
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.labs.neurons.lab import NeuronsLab
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 
 
 def link_length(state: dict, tour: int | None = None) -> int:

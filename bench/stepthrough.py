@@ -6,15 +6,15 @@ import time
 
 import numpy as np
 
-from app.labs.common.training import StepPhase
-from app.labs.descent.commands import LoadPreset
-from app.labs.descent.lab import DescentLab
-from app.labs.neurons.lab import NeuronsLab
-from app.settings import Settings
-from engine.layers import Dense
-from engine.model import Sequential
-from engine.optimizers import Optimizer
-from engine.stepthrough import step_through
+from neural_playground.app.labs.common.training import StepPhase
+from neural_playground.app.labs.descent.commands import LoadPreset
+from neural_playground.app.labs.descent.lab import DescentLab
+from neural_playground.app.labs.neurons.lab import NeuronsLab
+from neural_playground.app.settings import Settings
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.stepthrough import step_through
 
 
 def per_call_ms(fn, seconds: float = 1.5) -> float:

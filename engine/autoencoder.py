@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from engine.losses import mse
-from engine.model import mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.losses import mse
+from neural_playground.engine.model import mlp
+from neural_playground.engine.optimizers import Optimizer
 
 
 class Autoencoder:

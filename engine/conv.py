@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.layers.conv import conv2d_forward, conv_output_size
-from engine.layers.flatten import flatten_forward
-from engine.layers.pooling import PoolMode, pool2d_forward
+from neural_playground.engine.layers.conv import conv2d_forward, conv_output_size
+from neural_playground.engine.layers.flatten import flatten_forward
+from neural_playground.engine.layers.pooling import PoolMode, pool2d_forward
 
 
 def _as_channels(x: np.ndarray | list, what: str) -> np.ndarray:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.activations import softmax
-from engine.layers import Activation, AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D
-from engine.layers.conv import conv_output_size
-from engine.losses import categorical_crossentropy
-from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.activations import softmax
+from neural_playground.engine.layers import Activation, AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D
+from neural_playground.engine.layers.conv import conv_output_size
+from neural_playground.engine.losses import categorical_crossentropy
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.optimizers import Optimizer
 
 POOLINGS: tuple[str, ...] = ("max", "avg", "none")
 POOL_SIZE = 2  # 2x2 windows with stride 2, as in figures B-17 to B-19

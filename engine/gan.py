@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.activations import sigmoid
-from engine.layers.base import Layer
-from engine.losses import binary_crossentropy
-from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.activations import sigmoid
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.losses import binary_crossentropy
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.optimizers import Optimizer
 
 NoiseSampler = Callable[[int, np.random.Generator], np.ndarray]
 DataSampler = Callable[[int, np.random.Generator], np.ndarray]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.losses import evaluate
+from neural_playground.engine.losses import evaluate
 
 
 def numerical_gradient(

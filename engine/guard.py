@@ -24,8 +24,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from engine.layers.base import Layer
-from engine.model import Sequential
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.model import Sequential
 
 #: What the checks accept as "the parameters": a model, its layers, or one dict
 #: name -> array per layer (e.g. an update computed but not written into the layers yet).

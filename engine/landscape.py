@@ -13,11 +13,11 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from engine.activations import activation_forward
-from engine.layers import Activation, Dense
-from engine.layers.dense import dense_forward
-from engine.losses import evaluate, loss_terms
-from engine.model import Sequential
+from neural_playground.engine.activations import activation_forward
+from neural_playground.engine.layers import Activation, Dense
+from neural_playground.engine.layers.dense import dense_forward
+from neural_playground.engine.losses import evaluate, loss_terms
+from neural_playground.engine.model import Sequential
 
 Coordinate = tuple[int, str, tuple[int, ...]]
 

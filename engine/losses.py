@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine.activations import sigmoid, softmax
+from neural_playground.engine.activations import sigmoid, softmax
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before taking logs (Keras' default),
 # so a confident wrong prediction gives a large but finite loss instead of inf.

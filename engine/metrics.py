@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import losses
+from neural_playground.engine import losses
 
 
 def _predicted_and_true_classes(

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from engine.layers.base import Layer
-from engine.layers.batchnorm import BatchNorm
-from engine.layers.dense import Dense
-from engine.layers.recurrent import Recurrent, get_cell
-from engine.layers.sequence import LastStep, TimeDistributed
-from engine.losses import evaluate
-from engine.optimizers import Optimizer
-from engine.regularizers import Regularizer
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.layers.batchnorm import BatchNorm
+from neural_playground.engine.layers.dense import Dense
+from neural_playground.engine.layers.recurrent import Recurrent, get_cell
+from neural_playground.engine.layers.sequence import LastStep, TimeDistributed
+from neural_playground.engine.losses import evaluate
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import Regularizer
 
 
 class Sequential:

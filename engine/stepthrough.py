@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from engine.activations import activation_backward
-from engine.layers.dense import Dense
-from engine.losses import evaluate, loss_terms
-from engine.model import Sequential
-from engine.optimizers import Optimizer
-from engine.regularizers import Regularizer
+from neural_playground.engine.activations import activation_backward
+from neural_playground.engine.layers.dense import Dense
+from neural_playground.engine.losses import evaluate, loss_terms
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import Regularizer
 
 # Optimizer state entries worth showing, per rule (see engine.optimizers).
 _SHOWN_STATE = {

@@ -5,9 +5,9 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
-from app.labs import LABS
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.labs import LABS
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import redis_available, redis_process, running_redis
 from tests.trainable_lab import TrainableLab
 

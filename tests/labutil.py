@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab
-from app.protocol import LabError
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.protocol import LabError
 
 
 def command(lab: Lab | type[Lab], command_type: str, **fields: Any) -> BaseModel:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

@@ -11,11 +11,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import CHANGES, Lab, Parts
-from app.labs.neurons.commands import SetWeight
-from app.protocol import FiniteFloat, LabError, Message, command_adapter
-from engine.model import mlp
-from engine.optimizers import Optimizer
+from neural_playground.app.labs.common.base import CHANGES, Lab, Parts
+from neural_playground.app.labs.neurons.commands import SetWeight
+from neural_playground.app.protocol import FiniteFloat, LabError, Message, command_adapter
+from neural_playground.engine.model import mlp
+from neural_playground.engine.optimizers import Optimizer
 
 
 class SetLearningRate(Message):

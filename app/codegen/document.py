@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
-from app import i18n
+from neural_playground.app import i18n
 
 from . import keras_code, torch_code
 from .literals import array_literal, arrays_block
@@ -54,7 +54,7 @@ def tensor(a):
     """NumPy -> torch, keeping float64 (and int64 class labels)."""
     return torch.as_tensor(np.asarray(a))
 '''
-    return '''import argparse
+    return """import argparse
 import json
 import os
 import sys
@@ -75,7 +75,7 @@ try:
     _keras_dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 except (ImportError, AttributeError):
     pass
-'''
+"""
 
 
 def network_code(export: CodeExport, framework: Framework) -> str:
@@ -111,15 +111,15 @@ def label(export: CodeExport, check) -> str:
 
 def check_code(export: CodeExport, framework: Framework) -> str:
     if framework == "torch":
-        predict = '''def predict(model, x):
+        predict = """def predict(model, x):
     model.eval()  # batch normalization uses its running statistics, as the page's predictions
     with torch.no_grad():
         return model(tensor(x)).numpy()
-'''
+"""
     else:
-        predict = '''def predict(model, x):
+        predict = """def predict(model, x):
     return keras.ops.convert_to_numpy(model(x, training=False))
-'''
+"""
     rows = "".join(
         f'        "{label(export, c)}": predict(build_{c.network}(), {c.inputs}),\n'
         for c in export.checks
@@ -140,7 +140,7 @@ def check():
 '''
 
 
-MAIN = '''if __name__ == "__main__":
+MAIN = """if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="compare with the page's predictions; exit 0 when they agree")
@@ -149,7 +149,7 @@ MAIN = '''if __name__ == "__main__":
     if args.check:
         sys.exit(0 if check() else 1)
     train(args.epochs)
-'''
+"""
 
 
 def sections(export: CodeExport, framework: Framework, lang: str) -> list[Section]:
@@ -174,8 +174,9 @@ def sections(export: CodeExport, framework: Framework, lang: str) -> list[Sectio
         Section(t("imports"), imports(framework)),
         Section(t(f"network_{framework}") + notes, network_code(export, framework)),
         Section(t("data"), data_code(export)),
-        Section(t("training", epochs=export.epochs),
-                f"EPOCHS = {export.epochs}\n\n\n{training}"),  # fmt: skip
+        Section(
+            t("training", epochs=export.epochs), f"EPOCHS = {export.epochs}\n\n\n{training}"
+        ),  # fmt: skip
         Section(t("check", tolerance=f"{TOLERANCE:g}"), check_code(export, framework)),
     ]
 

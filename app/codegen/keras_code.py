@@ -11,7 +11,7 @@ engine's `LastStep` is `return_sequences=False`.
 
 from __future__ import annotations
 
-from engine.layers import (
+from neural_playground.engine.layers import (
     GRU,
     LSTM,
     RNN,
@@ -25,7 +25,7 @@ from engine.layers import (
     MaxPool2D,
     TimeDistributed,
 )
-from engine.regularizers import Regularizer
+from neural_playground.engine.regularizers import Regularizer
 
 from .spec import Network
 from .torch_code import describe

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.model import Sequential
-from engine.optimizers import Optimizer
-from engine.regularizers import Regularizer
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import Regularizer
 
 
 @dataclass

@@ -12,8 +12,8 @@ channels, k, k), pads inside `nn.Conv2d`, floors pooled sizes and flattens (C, H
 
 from __future__ import annotations
 
-from engine import activations
-from engine.layers import (
+from neural_playground.engine import activations
+from neural_playground.engine.layers import (
     GRU,
     LSTM,
     RNN,
@@ -201,20 +201,27 @@ _CELL_HEAD = '''class Page{name}(nn.Module):
         h = x.new_zeros(x.shape[0], n_hidden)  # every sequence starts from zeros
 '''
 
-RNN_CELL = _CELL_HEAD.format(
-    name="RNN", g=1, order="h", doc="The page's RNN: h_t = tanh(x_t wx + h_(t-1) wh + b)."
-) + '''        states = []
+RNN_CELL = (
+    _CELL_HEAD.format(
+        name="RNN", g=1, order="h", doc="The page's RNN: h_t = tanh(x_t wx + h_(t-1) wh + b)."
+    )
+    + """        states = []
         for t in range(x.shape[1]):
             h = clip_gradient(torch.tanh(x[:, t] @ self.wx + h @ self.wh + self.b), self.clip_norm)
             states.append(h)
         return torch.stack(states, dim=1)
-'''
+"""
+)
 
-LSTM_CELL = _CELL_HEAD.format(
-    name="LSTM", g=4, order="i, f, o, g (nn.LSTM: i, f, g, o)",
-    doc="The page's LSTM: gates i, f, o (sigmoid), candidate g (tanh); c = f c + i g, "
-    "h = o tanh(c).",
-) + '''        c = x.new_zeros(x.shape[0], n_hidden)
+LSTM_CELL = (
+    _CELL_HEAD.format(
+        name="LSTM",
+        g=4,
+        order="i, f, o, g (nn.LSTM: i, f, g, o)",
+        doc="The page's LSTM: gates i, f, o (sigmoid), candidate g (tanh); c = f c + i g, "
+        "h = o tanh(c).",
+    )
+    + """        c = x.new_zeros(x.shape[0], n_hidden)
         states = []
         for t in range(x.shape[1]):
             a = x[:, t] @ self.wx + h @ self.wh + self.b
@@ -224,14 +231,19 @@ LSTM_CELL = _CELL_HEAD.format(
             h = clip_gradient(o * torch.tanh(c), self.clip_norm)
             states.append(h)
         return torch.stack(states, dim=1)
-'''
+"""
+)
 
-GRU_CELL = _CELL_HEAD.format(
-    name="GRU", g=3, order="z, r, n",
-    doc="The page's GRU: the reset gate r acts BEFORE the product, n = tanh(x wx_n + "
-    "(r h) wh_n + b_n)\n    (Keras' reset_after=False; nn.GRU applies r after it), and "
-    "h = z h_prev + (1 - z) n.",
-) + '''        states = []
+GRU_CELL = (
+    _CELL_HEAD.format(
+        name="GRU",
+        g=3,
+        order="z, r, n",
+        doc="The page's GRU: the reset gate r acts BEFORE the product, n = tanh(x wx_n + "
+        "(r h) wh_n + b_n)\n    (Keras' reset_after=False; nn.GRU applies r after it), and "
+        "h = z h_prev + (1 - z) n.",
+    )
+    + """        states = []
         for t in range(x.shape[1]):
             xw = x[:, t] @ self.wx
             zr = torch.sigmoid(xw[:, :2 * n_hidden] + h @ self.wh[:, :2 * n_hidden]
@@ -242,4 +254,5 @@ GRU_CELL = _CELL_HEAD.format(
             h = clip_gradient(z * h + (1 - z) * n, self.clip_norm)
             states.append(h)
         return torch.stack(states, dim=1)
-'''
+"""
+)

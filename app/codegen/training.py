@@ -9,7 +9,7 @@ clipping inside backpropagation through time, so its optimizer clips the whole g
 
 from __future__ import annotations
 
-from engine.optimizers import Optimizer
+from neural_playground.engine.optimizers import Optimizer
 
 from .spec import CodeExport, Supervised
 
@@ -42,9 +42,11 @@ def torch_loss(t: Supervised, sparse: bool) -> str:
     if t.loss == "mse":
         body = "return nn.functional.mse_loss(pred, target)  # mean over every element"
     elif t.loss == "binary_crossentropy":
-        body = ("return nn.functional.binary_cross_entropy_with_logits(pred, target)"
-                if t.from_logits else
-                "return nn.functional.binary_cross_entropy(pred.clamp(1e-7, 1 - 1e-7), target)")
+        body = (
+            "return nn.functional.binary_cross_entropy_with_logits(pred, target)"
+            if t.from_logits
+            else "return nn.functional.binary_cross_entropy(pred.clamp(1e-7, 1 - 1e-7), target)"
+        )
     elif t.from_logits:  # categorical: class indices or one-hot rows both work here
         body = "return nn.functional.cross_entropy(pred, target)"
     elif sparse:
@@ -92,8 +94,11 @@ def torch_training(export: CodeExport, t: Supervised) -> str:
             f"    return {t.regularizer.rate!r} * sum({form} for w in weights)\n"
         )
     penalized = " + penalty(model)" if penalty else ""
-    noisy = (f"(x + {t.input_noise!r} * torch.randn_like(x)).clamp(0, 1)  # denoising"
-             if t.input_noise else "x")
+    noisy = (
+        f"(x + {t.input_noise!r} * torch.randn_like(x)).clamp(0, 1)  # denoising"
+        if t.input_noise
+        else "x"
+    )
     return f'''{torch_loss(t, sparse)}{penalty}
 
 def make_optimizer(params):
@@ -132,8 +137,11 @@ def train(epochs):
 
 def keras_training(export: CodeExport, t: Supervised) -> str:
     sparse, frozen = _shared(export, t)
-    noisy = (f"np.clip({t.x} + {t.input_noise!r} * rng.standard_normal({t.x}.shape), 0, 1)"
-             if t.input_noise else t.x)
+    noisy = (
+        f"np.clip({t.x} + {t.input_noise!r} * rng.standard_normal({t.x}.shape), 0, 1)"
+        if t.input_noise
+        else t.x
+    )
     return f'''def make_optimizer():
     return {keras_optimizer(t.optimizer, t.clip_norm)}
 

@@ -9,9 +9,9 @@ from typing import Literal
 
 import numpy as np
 
-from engine.data.digits import MAX_INK, SIDE, load_digits
-from engine.data.patterns import SIDE as PATTERN_SIDE
-from engine.data.patterns import STROKE_GLYPHS, stroke_patterns
+from neural_playground.engine.data.digits import MAX_INK, SIDE, load_digits
+from neural_playground.engine.data.patterns import SIDE as PATTERN_SIDE
+from neural_playground.engine.data.patterns import STROKE_GLYPHS, stroke_patterns
 
 ImageSetName = Literal["digits", "patterns"]
 IMAGE_SET_NAMES: tuple[str, ...] = ("digits", "patterns")

@@ -12,9 +12,9 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, EVERYTHING, FOLLOWER, Lab, Parts
-from app.labs.common.saved_state import restore_saved
-from app.rooms import frames as room_frames
+from neural_playground.app.labs.common.base import CHANGES, EVERYTHING, FOLLOWER, Lab, Parts
+from neural_playground.app.labs.common.saved_state import restore_saved
+from neural_playground.app.rooms import frames as room_frames
 
 T = TypeVar("T")
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from app.labrun.labcalls import (
+from neural_playground.app.labrun.labcalls import (
     FRESH,
     UPDATE,
     ClearStop,
@@ -40,9 +40,9 @@ from app.labrun.labcalls import (
     TakeSnapshot,
     Train,
 )
-from app.labs.common.base import Lab
-from app.protocol import LabError
-from app.settings import Settings
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,8 @@ def serve(conns: list[Connection], settings: Settings, warmed: Any = None) -> No
     at most), and `warmed` is set once all are (the server is ready then).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us, not the terminal
-    lessons = importlib.import_module("app.labs")  # every lab's code now, not at a click
+    # Every lab's code now, not at a click
+    lessons = importlib.import_module("neural_playground.app.labs")
     cold = list(lessons.LABS.values()) if warmed is not None else []
     if warmed is not None and not cold:
         warmed.set()

@@ -5,8 +5,14 @@ Everything the app serves per lesson is derived from `LESSONS` here: the labs by
 used in `/ws/{name}`, the tours, and the lesson map.
 """
 
-from app.labs.common.base import Lab
-from app.labs.common.lessons import Lesson, discover_lessons, labs_of, lesson_map, tours_of
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.lessons import (
+    Lesson,
+    discover_lessons,
+    labs_of,
+    lesson_map,
+    tours_of,
+)
 
 LESSONS: dict[str, Lesson] = discover_lessons()
 LABS: dict[str, type[Lab]] = labs_of(LESSONS)

@@ -17,10 +17,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from app.protocol import LabError
-from app.rooms import frames as room_frames
-from app.rooms.roster import RosterHub
-from app.settings import Settings
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms import frames as room_frames
+from neural_playground.app.rooms.roster import RosterHub
+from neural_playground.app.settings import Settings
 
 # No 0/O, 1/I/L: codes are read off a projector and typed on phones.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -7,8 +7,8 @@ Redis costs memory bounded by rooms x kinds, not by time.
 
 import asyncio
 
-from app.rooms import frames as room_frames
-from app.rooms.hub import FRAME
+from neural_playground.app.rooms import frames as room_frames
+from neural_playground.app.rooms.hub import FRAME
 
 
 class PendingPublishes:

@@ -33,8 +33,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app.aio import cancel_quietly
-from app.rooms.hub import (
+from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.rooms.hub import (
     END,
     Fanout,
     Mailbox,
@@ -45,10 +45,15 @@ from app.rooms.hub import (
     key_matches,
     new_code,
 )
-from app.rooms.publishing import PendingPublishes, RemoteFollowers
-from app.rooms.redis_roster import REDIS_FAULTS, RedisRoster, learners_channel, roster_channel
-from app.settings import Settings
-from app.shared_counts import SharedCount
+from neural_playground.app.rooms.publishing import PendingPublishes, RemoteFollowers
+from neural_playground.app.rooms.redis_roster import (
+    REDIS_FAULTS,
+    RedisRoster,
+    learners_channel,
+    roster_channel,
+)
+from neural_playground.app.settings import Settings
+from neural_playground.app.shared_counts import SharedCount
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from app.protocol import LabError
-from app.rooms.roster import Member, RosterHub, apply_preset
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms.roster import Member, RosterHub, apply_preset
 
 log = logging.getLogger(__name__)
 

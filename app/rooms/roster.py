@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.protocol import LabError
+from neural_playground.app.protocol import LabError
 
 #: The teacher's page gets at most this many rosters a second.
 ROSTER_PER_SECOND = 4

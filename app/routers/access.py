@@ -5,17 +5,17 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.inbound import read_capped
-from app.rootpath import root_of, safe_next
-from app.routers.pages import render
-from app.security import (
+from neural_playground.app.inbound import read_capped
+from neural_playground.app.rootpath import root_of, safe_next
+from neural_playground.app.routers.pages import render
+from neural_playground.app.security import (
     ACCESS_COOKIE,
     ACCESS_COOKIE_SECONDS,
     access_token,
     code_matches,
     embeddable,
 )
-from app.ws.limits import GuessThrottle
+from neural_playground.app.ws.limits import GuessThrottle
 
 router = APIRouter(tags=["pages"])
 

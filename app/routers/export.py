@@ -17,13 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from app import codegen, i18n
-from app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
-from app.labs import Lab
-from app.labs.common.lessons import code_exporter
-from app.labs.common.saved_state import read_state, restore_saved
-from app.protocol import LabError
-from app.settings import Settings
+from neural_playground.app import codegen, i18n
+from neural_playground.app.inbound import MAX_JSON_DEPTH, read_capped, too_deep
+from neural_playground.app.labs import Lab
+from neural_playground.app.labs.common.lessons import code_exporter
+from neural_playground.app.labs.common.saved_state import read_state, restore_saved
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
 
 router = APIRouter(prefix="/export", tags=["export"])
 T = TypeVar("T")

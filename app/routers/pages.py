@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from app import i18n, join
-from app.labs import Lesson
-from app.labs.common.lessons import code_exporter, tour_link
-from app.rootpath import root_of, safe_next
+from neural_playground.app import i18n, join
+from neural_playground.app.labs import Lesson
+from neural_playground.app.labs.common.lessons import code_exporter, tour_link
+from neural_playground.app.rootpath import root_of, safe_next
 
 router = APIRouter(tags=["pages"])
 

@@ -3,10 +3,10 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.rooms import RoomError, normalize_code
-from app.rootpath import root_of
-from app.routers.access import client_address
-from app.routers.pages import render
+from neural_playground.app.rooms import RoomError, normalize_code
+from neural_playground.app.rootpath import root_of
+from neural_playground.app.routers.access import client_address
+from neural_playground.app.routers.pages import render
 
 router = APIRouter(tags=["pages"])
 

@@ -6,7 +6,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.assets import IMMUTABLE, REVALIDATE, Assets, choose_encoding
+from neural_playground.app.assets import IMMUTABLE, REVALIDATE, Assets, choose_encoding
 
 router = APIRouter(tags=["static"])
 

@@ -6,10 +6,15 @@ import logging
 
 from fastapi import APIRouter, WebSocket
 
-from app.runtime import Runtime
-from app.security import access_granted, origin_allowed
-from app.ws import protocol as p
-from app.ws.departure import CLOSE_FULL, CLOSE_POLICY, CLOSE_RESTART, CLOSE_UNAVAILABLE
+from neural_playground.app.runtime import Runtime
+from neural_playground.app.security import access_granted, origin_allowed
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.departure import (
+    CLOSE_FULL,
+    CLOSE_POLICY,
+    CLOSE_RESTART,
+    CLOSE_UNAVAILABLE,
+)
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
 
-from app.aio import cancel_quietly
-from app.ws import protocol as p
+from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.ws import protocol as p
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 
 class Backlog:

@@ -5,11 +5,11 @@ connection stays open.
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.labrun.labhost import LabHandle
-from app.labs.common.saved_state import read_state
-from app.protocol import LabError, describe_validation_error
-from app.settings import Settings
-from app.ws.limits import TokenBucket
+from neural_playground.app.labrun.labhost import LabHandle
+from neural_playground.app.labs.common.saved_state import read_state
+from neural_playground.app.protocol import LabError, describe_validation_error
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.limits import TokenBucket
 
 
 def read_command(

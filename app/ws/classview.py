@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from app.protocol import LabError
-from app.rooms import RoomHub, Teacher
-from app.rooms.roster import Member, RosterFeed, entry
-from app.ws import protocol as p
-from app.ws.checks import validate_state
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms import RoomHub, Teacher
+from neural_playground.app.rooms.roster import Member, RosterFeed, entry
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.checks import validate_state
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 
 class ClassView:

@@ -6,11 +6,11 @@ store when this replica stops (drain), or handed to a newer connection of the sa
 import contextlib
 from typing import TYPE_CHECKING
 
-from app.ws import protocol as p
-from app.ws.workspace import Workspace
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 # Close codes (RFC 6455 and the registry): 1008 policy violation, 1011 the server could
 # not go on (the page reconnects), 1012 service restart (this replica stops: the page

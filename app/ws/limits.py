@@ -3,7 +3,7 @@ guesses), and the limits a page is told in `hello` (to check input before sendin
 
 import time
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 
 
 def max_steps_per_frame(settings: Settings) -> int:

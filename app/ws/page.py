@@ -8,7 +8,7 @@ never sent. The session makes that choice from this record; the lab keeps track 
 changed since its last frame.
 """
 
-from app.labs.common.base import LIGHT, PARTS, Part, Parts
+from neural_playground.app.labs.common.base import LIGHT, PARTS, Part, Parts
 
 
 class PageRecord:

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocketDisconnect
 
-from app.aio import cancel_quietly
-from app.labrun.labhost import LabGone
-from app.protocol import LabError
-from app.settings import Settings
-from app.ws import protocol as p
-from app.ws.limits import max_steps_per_frame
-from app.ws.workspace import TrainingCost
+from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.labrun.labhost import LabGone
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.limits import max_steps_per_frame
+from neural_playground.app.ws.workspace import TrainingCost
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
+from neural_playground.app.protocol import (  # noqa: F401 - the session reads them as p.<Name>
     COMMON_COMMANDS,
     CloseRoom,
     Follow,

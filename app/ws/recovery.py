@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from app.labrun.labhost import LabGone, LabHandle
-from app.ws import protocol as p
-from app.ws.checks import validate_state
+from neural_playground.app.labrun.labhost import LabGone, LabHandle
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.checks import validate_state
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 log = logging.getLogger(__name__)
 

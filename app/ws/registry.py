@@ -12,10 +12,10 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.ws.workspace import Workspace
+from neural_playground.app.ws.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 
 @dataclass(eq=False)

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from app.aio import cancel_quietly
-from app.protocol import LabError
-from app.rooms import Mailbox, RoomError, RoomHub, normalize_code
-from app.rooms.hub import END, FRAME, MOVE, TOUR
-from app.ws import protocol as p
-from app.ws.checks import validate_state
+from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms import Mailbox, RoomError, RoomHub, normalize_code
+from neural_playground.app.rooms.hub import END, FRAME, MOVE, TOUR
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.checks import validate_state
 
 if TYPE_CHECKING:
-    from app.ws.session import Session
+    from neural_playground.app.ws.session import Session
 
 log = logging.getLogger(__name__)
 

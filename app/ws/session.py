@@ -20,34 +20,41 @@ from fastapi import WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 from starlette.websockets import WebSocketState
 
-from app.labrun.labcalls import Framing
-from app.labrun.labhost import LabHandle
-from app.logs import session_id
-from app.protocol import LabError
-from app.rooms import frames as room_frames
-from app.rooms.hub import FRAME
-from app.ws import protocol as p
-from app.ws.backlog import Backlog
-from app.ws.checks import read_command
-from app.ws.classview import ClassView
-from app.ws.departure import Departure
-from app.ws.limits import TokenBucket, public_limits
-from app.ws.outbox import Outbox
-from app.ws.page import PageRecord
-from app.ws.player import Player
-from app.ws.recovery import Recovery
-from app.ws.roomlink import RoomLink
-from app.ws.workspace import Workspace
+from neural_playground.app.labrun.labcalls import Framing
+from neural_playground.app.labrun.labhost import LabHandle
+from neural_playground.app.logs import session_id
+from neural_playground.app.protocol import LabError
+from neural_playground.app.rooms import frames as room_frames
+from neural_playground.app.rooms.hub import FRAME
+from neural_playground.app.ws import protocol as p
+from neural_playground.app.ws.backlog import Backlog
+from neural_playground.app.ws.checks import read_command
+from neural_playground.app.ws.classview import ClassView
+from neural_playground.app.ws.departure import Departure
+from neural_playground.app.ws.limits import TokenBucket, public_limits
+from neural_playground.app.ws.outbox import Outbox
+from neural_playground.app.ws.page import PageRecord
+from neural_playground.app.ws.player import Player
+from neural_playground.app.ws.recovery import Recovery
+from neural_playground.app.ws.roomlink import RoomLink
+from neural_playground.app.ws.workspace import Workspace
 
 if TYPE_CHECKING:
-    from app.runtime import Runtime
+    from neural_playground.app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 #: What a student may still send while following a room: everything else would change
 #: their own lab behind a screen that shows the teacher's.
 FOLLOWER_COMMANDS = (
-    p.Ping, p.GetState, p.Follow, p.Unfollow, p.Fork, p.Resume, p.PageDraws, p.RoomReport
+    p.Ping,
+    p.GetState,
+    p.Follow,
+    p.Unfollow,
+    p.Fork,
+    p.Resume,
+    p.PageDraws,
+    p.RoomReport,
 )
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from app.labrun.labhost import LabHandle
-from app.labrun.pool import LabPool, Lane
-from app.rooms import Teacher
-from app.ws.limits import TokenBucket
+from neural_playground.app.labrun.labhost import LabHandle
+from neural_playground.app.labrun.pool import LabPool, Lane
+from neural_playground.app.rooms import Teacher
+from neural_playground.app.ws.limits import TokenBucket
 
 
 @dataclass

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.metrics import accuracy
-from engine.model import sequence_model
-from engine.optimizers import Optimizer
+from neural_playground.engine.metrics import accuracy
+from neural_playground.engine.model import sequence_model
+from neural_playground.engine.optimizers import Optimizer
 
 # --- the stock price --------------------------------------------------------------------------
 

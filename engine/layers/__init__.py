@@ -1,14 +1,14 @@
 """Layer families. Each file holds one family: pure forward/backward functions + a class."""
 
-from engine.layers.activation import Activation
-from engine.layers.base import Layer
-from engine.layers.batchnorm import BatchNorm
-from engine.layers.conv import Conv2D
-from engine.layers.dense import Dense
-from engine.layers.flatten import Flatten
-from engine.layers.pooling import AvgPool2D, MaxPool2D
-from engine.layers.recurrent import GRU, LSTM, RNN, Recurrent
-from engine.layers.sequence import LastStep, TimeDistributed
+from neural_playground.engine.layers.activation import Activation
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.layers.batchnorm import BatchNorm
+from neural_playground.engine.layers.conv import Conv2D
+from neural_playground.engine.layers.dense import Dense
+from neural_playground.engine.layers.flatten import Flatten
+from neural_playground.engine.layers.pooling import AvgPool2D, MaxPool2D
+from neural_playground.engine.layers.recurrent import GRU, LSTM, RNN, Recurrent
+from neural_playground.engine.layers.sequence import LastStep, TimeDistributed
 
 __all__ = [
     "GRU",

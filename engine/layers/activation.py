@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import activation_backward, activation_forward, get_activation
-from engine.layers.base import Layer
+from neural_playground.engine.activations import (
+    activation_backward,
+    activation_forward,
+    get_activation,
+)
+from neural_playground.engine.layers.base import Layer
 
 
 class Activation(Layer):

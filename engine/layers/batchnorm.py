@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers.base import Layer
+from neural_playground.engine.layers.base import Layer
 
 Cache = dict[str, np.ndarray]
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from engine.initializers import get_initializer
-from engine.layers.base import Layer
+from neural_playground.engine.initializers import get_initializer
+from neural_playground.engine.layers.base import Layer
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:

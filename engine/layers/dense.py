@@ -6,9 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from engine.activations import activation_backward, activation_forward, get_activation
-from engine.initializers import get_initializer
-from engine.layers.base import Layer
+from neural_playground.engine.activations import (
+    activation_backward,
+    activation_forward,
+    get_activation,
+)
+from neural_playground.engine.initializers import get_initializer
+from neural_playground.engine.layers.base import Layer
 
 
 def dense_forward(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layers.base import Layer
+from neural_playground.engine.layers.base import Layer
 
 
 def flatten_forward(x: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:

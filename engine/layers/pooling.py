@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engine.layers.base import Layer
-from engine.layers.conv import conv_output_size, windows_of
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.layers.conv import conv_output_size, windows_of
 
 PoolMode = Literal["max", "avg"]
 POOL_MODES: tuple[str, ...] = ("max", "avg")

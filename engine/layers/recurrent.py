@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from engine.initializers import get_initializer, orthogonal
-from engine.layers.base import Layer
-from engine.layers.recurrent_cells import (
+from neural_playground.engine.initializers import get_initializer, orthogonal
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.layers.recurrent_cells import (
     StepCache,
     gru_step_backward,
     gru_step_forward,

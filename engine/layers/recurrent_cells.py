@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import sigmoid
+from neural_playground.engine.activations import sigmoid
 
 StepCache = dict[str, np.ndarray]
 

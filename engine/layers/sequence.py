@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.layers.base import Layer
+from neural_playground.engine.layers.base import Layer
 
 
 def last_step_forward(h: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:

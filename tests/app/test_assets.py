@@ -8,9 +8,9 @@ from pathlib import Path
 import brotli
 import pytest
 
-from app import assets
-from app.assets import Assets, choose_encoding
-from app.routers import vendor
+from neural_playground.app import assets
+from neural_playground.app.assets import Assets, choose_encoding
+from neural_playground.app.routers import vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}

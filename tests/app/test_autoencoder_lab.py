@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from app.data.images import digits, patterns
-from app.labs.autoencoder.commands import (
+from neural_playground.app.data.images import digits, patterns
+from neural_playground.app.labs.autoencoder.commands import (
     Decode,
     SetArchitecture,
     SetDataset,
@@ -12,10 +12,10 @@ from app.labs.autoencoder.commands import (
     SetNoise,
     SetOptimizer,
 )
-from app.labs.autoencoder.lab import AutoencoderLab
-from app.labs.common.training_checks import OptimizerSpec
-from app.protocol import LabError
-from app.settings import Settings
+from neural_playground.app.labs.autoencoder.lab import AutoencoderLab
+from neural_playground.app.labs.common.training_checks import OptimizerSpec
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
 from tests.labutil import burst_stops_at_the_last_good_step, refused, restored
 
 

@@ -5,11 +5,16 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
-from app.labs.backprop.lab import BackpropLab
-from app.labs.common.training import SetLearningRate, SetLoss, SetTarget, StepPhase
-from app.protocol import LabError
-from engine.gradcheck import numerical_model_gradients, rel_error
+from neural_playground.app.labs.backprop.commands import LoadBookStage, LoadPreset, SetProblem
+from neural_playground.app.labs.backprop.lab import BackpropLab
+from neural_playground.app.labs.common.training import (
+    SetLearningRate,
+    SetLoss,
+    SetTarget,
+    StepPhase,
+)
+from neural_playground.app.protocol import LabError
+from neural_playground.engine.gradcheck import numerical_model_gradients, rel_error
 from tests.labutil import restored
 from tests.wsutil import ask, open_lab, receive_until
 

@@ -4,13 +4,19 @@ numbers, train and eval statistics, divergence, and the whole state."""
 import numpy as np
 import pytest
 
-from app.labs.batchnorm.commands import Configure, LoadPreset, Select, SetMode, SetView
-from app.labs.batchnorm.lab import BatchNormLab
-from app.labs.common.curve import LossCurve
-from app.protocol import LabError
-from app.settings import Settings
-from engine.guard import params_within
-from engine.layers import BatchNorm, Dense
+from neural_playground.app.labs.batchnorm.commands import (
+    Configure,
+    LoadPreset,
+    Select,
+    SetMode,
+    SetView,
+)
+from neural_playground.app.labs.batchnorm.lab import BatchNormLab
+from neural_playground.app.labs.common.curve import LossCurve
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.guard import params_within
+from neural_playground.engine.layers import BatchNorm, Dense
 from tests.labutil import refused, restored, train_until_diverged
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 from tests.wsutil import (
     ask,
     assert_error,

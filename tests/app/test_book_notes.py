@@ -3,7 +3,7 @@ in both languages, in the text the page embeds."""
 
 import pytest
 
-from app import i18n
+from neural_playground.app import i18n
 from tests.app.test_i18n import embedded_catalog
 
 NOTES = [

@@ -10,7 +10,7 @@ import redis
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from app.ws.resume_store import resume_key
+from neural_playground.app.ws.resume_store import resume_key
 from tests.cluster import cluster, nginx_available
 from tests.liveserver import redis_available
 from tests.wsutil import greeted, recv_until, wait_for

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.codegen import FORMATS, TOLERANCE
-from app.labs import LABS
-from app.labs.common.lessons import code_exporter
-from app.labs.rnn.commands import RnnSettings
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.codegen import FORMATS, TOLERANCE
+from neural_playground.app.labs import LABS
+from neural_playground.app.labs.common.lessons import code_exporter
+from neural_playground.app.labs.rnn.commands import RnnSettings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 
 #: Every lesson with a network; each has its code export.
 LESSONS = sorted(name for name, lab in LABS.items() if code_exporter(lab) is not None)
@@ -144,8 +144,8 @@ def test_the_digits_are_written_compactly_and_read_back_as_the_pages_images(expo
     images it decodes are the page's, bit for bit."""
     import runpy
 
-    from app.labs.digits.code_export import CHECKED, TRAIN_ROWS
-    from app.labs.digits.data import digit_sets
+    from neural_playground.app.labs.digits.code_export import CHECKED, TRAIN_ROWS
+    from neural_playground.app.labs.digits.data import digit_sets
 
     script = exports["digits"]["pytorch.py"]
     assert script.stat().st_size < 120_000
@@ -160,10 +160,10 @@ def test_the_digits_are_written_compactly_and_read_back_as_the_pages_images(expo
 def test_every_shape_of_the_digits_cnn_exports_exactly(tmp_path):
     """Each preset (kernels 2 and 3, no padding, average or no pooling, two blocks, SGD) and a
     strided one: PyTorch and Keras both rebuild the page's two networks to ~1e-15."""
-    from app import codegen
-    from app.labs.digits.code_export import describe
-    from app.labs.digits.commands import Config
-    from app.labs.digits.presets import PRESETS
+    from neural_playground.app import codegen
+    from neural_playground.app.labs.digits.code_export import describe
+    from neural_playground.app.labs.digits.commands import Config
+    from neural_playground.app.labs.digits.presets import PRESETS
 
     configs = {name: Config(**change) for name, change in PRESETS.items()}
     configs["strided"] = Config(blocks=2, stride=2, kernel=2, padding=1, pool="avg")
@@ -217,9 +217,9 @@ def test_the_pytorch_cells_train_like_the_engine_clipping_included(tmp_path):
 
     import torch
 
-    from app import codegen
-    from app.labs.rnn.code_export import describe
-    from engine.optimizers import Optimizer
+    from neural_playground.app import codegen
+    from neural_playground.app.labs.rnn.code_export import describe
+    from neural_playground.engine.optimizers import Optimizer
 
     lab = LABS["rnn"](Settings())
     lab.config = RnnSettings(task="series", length=10, clip=0.05, optimizer="sgd")

@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from app import i18n
-from app.labs.conv.lab import ConvLab
-from app.labs.conv.presets import BOOK_IMAGE
-from app.protocol import LabError
-from app.settings import Settings
-from engine.conv import conv2d, pool2d
+from neural_playground.app import i18n
+from neural_playground.app.labs.conv.lab import ConvLab
+from neural_playground.app.labs.conv.presets import BOOK_IMAGE
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.conv import conv2d, pool2d
 from tests.labutil import command, send
 from tests.labutil import refused as refused_without_change
 

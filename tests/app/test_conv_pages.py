@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 
 
 def test_home_links_section_b6_to_the_convolution_page(client):

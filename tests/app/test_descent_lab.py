@@ -6,11 +6,16 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.training import SetLearningRate, StepPhase
-from app.labs.descent.commands import LoadPreset, SelectWeight, SetWeightValue, WeightRef
-from app.labs.descent.lab import DescentLab
-from app.protocol import LabError
-from app.settings import Settings
+from neural_playground.app.labs.common.training import SetLearningRate, StepPhase
+from neural_playground.app.labs.descent.commands import (
+    LoadPreset,
+    SelectWeight,
+    SetWeightValue,
+    WeightRef,
+)
+from neural_playground.app.labs.descent.lab import DescentLab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
 from tests.labutil import restored
 from tests.wsutil import ask, open_lab, receive_until
 

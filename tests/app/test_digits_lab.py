@@ -4,7 +4,7 @@ its state, and what it refuses."""
 import numpy as np
 import pytest
 
-from app.labs.digits.commands import (
+from neural_playground.app.labs.digits.commands import (
     ClearDrawing,
     Configure,
     DigitsState,
@@ -12,8 +12,8 @@ from app.labs.digits.commands import (
     Paint,
     Select,
 )
-from app.labs.digits.data import digit_sets
-from app.labs.digits.presets import PRESETS
+from neural_playground.app.labs.digits.data import digit_sets
+from neural_playground.app.labs.digits.presets import PRESETS
 from tests.labutil import refused
 
 
@@ -114,4 +114,3 @@ def test_the_state_round_trips_with_weights_drawing_and_curves(lab):
         other.restore(broken)
     assert getattr(info.value, "code", "") == "bad_state"
     assert other.frame() == lab.frame()
-

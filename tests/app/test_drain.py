@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from app.main import create_app
-from app.settings import Settings
-from app.ws.resume_store import resume_key
 from bench.server import server_process
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.resume_store import resume_key
 from tests.cluster import wait_ready
 from tests.wsutil import greeted, open_lab, receive_until, recv_until
 

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from app.inbound import MAX_JSON_DEPTH, too_deep
-from app.labs import LABS
-from app.labs.common.base import Lab
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.inbound import MAX_JSON_DEPTH, too_deep
+from neural_playground.app.labs import LABS
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from app.main import create_app
-from app.protocol import COMMON_COMMANDS
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.protocol import COMMON_COMMANDS
+from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
 from tests.trainable_lab import SlowFrameLab

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.sync.client import connect
 
-from app.labs import LABS, TOURS
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.labs import LABS, TOURS
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import serving
 
 #: Values that break assumptions: signs, zero, edges of int32/int64/float64, wrong types.

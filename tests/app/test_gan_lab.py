@@ -4,8 +4,8 @@ the book's stopping rule, mode collapse, divergence, state, limits."""
 import numpy as np
 import pytest
 
-from app.labs.common.training_checks import OptimizerSpec
-from app.labs.gan.commands import (
+from neural_playground.app.labs.common.training_checks import OptimizerSpec
+from neural_playground.app.labs.gan.commands import (
     DrawPoints,
     SetData,
     SetNetworks,
@@ -16,11 +16,11 @@ from app.labs.gan.commands import (
     StepDiscriminator,
     StepGenerator,
 )
-from app.labs.gan.lab import GanLab
-from app.protocol import LabError
-from app.settings import Settings
-from engine.activations import sigmoid
-from engine.guard import params_within
+from neural_playground.app.labs.gan.lab import GanLab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.activations import sigmoid
+from neural_playground.engine.guard import params_within
 from tests.labutil import burst_stops_at_the_last_good_step, refused, restored, train_until_diverged
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 
 
 @pytest.mark.parametrize(("path", "heading"), [("/autoencoder", "B.8.1"), ("/gan", "B.8.2")])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app import i18n
-from app.labs import TOURS
+from neural_playground.app import i18n
+from neural_playground.app.labs import TOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 # t("key", ...) in templates and scripts with a whole literal key; t("prefix." ~ var) is skipped.

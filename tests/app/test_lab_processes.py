@@ -6,11 +6,11 @@ import signal
 import pytest
 from fastapi.testclient import TestClient
 
-from app.labrun.labcalls import RenderFrame
-from app.labrun.labhost import LabCrash, RemoteLab
-from app.labs import LABS
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.labrun.labcalls import RenderFrame
+from neural_playground.app.labrun.labhost import LabCrash, RemoteLab
+from neural_playground.app.labs import LABS
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
 from tests.trainable_lab import BuggyLab
 from tests.wsutil import open_lab, receive_until, wait_for

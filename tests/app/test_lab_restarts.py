@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
 from tests.trainable_lab import BuggyLab
 from tests.wsutil import open_lab, receive_until, wait_for

@@ -7,15 +7,17 @@ import pkgutil
 
 import pytest
 
-import app.labs
-from app import i18n
-from app.labs import LABS, LESSONS, Lab
-from app.settings import Settings
+import neural_playground.app.labs
+from neural_playground.app import i18n
+from neural_playground.app.labs import LABS, LESSONS, Lab
+from neural_playground.app.settings import Settings
 
 
 def test_every_concrete_lab_is_registered_under_its_name():
     found = {}
-    for info in pkgutil.walk_packages(app.labs.__path__, prefix="app.labs."):
+    for info in pkgutil.walk_packages(
+        neural_playground.app.labs.__path__, prefix="neural_playground.app.labs."
+    ):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Lab) and not inspect.isabstract(cls) and "name" in vars(cls):
@@ -31,7 +33,7 @@ def test_the_ten_lessons_are_folders_with_a_lesson():
         + ["autoencoder", "gan"]
     )
     for name, lesson in LESSONS.items():
-        assert lesson.lab.__module__ == f"app.labs.{name}.lab"
+        assert lesson.lab.__module__ == f"neural_playground.app.labs.{name}.lab"
         assert lesson.route == f"/{name}"
 
 

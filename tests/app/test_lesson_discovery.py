@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from app.labs.common.lessons import LESSON_PACKAGES, discover_lessons
-from app.main import create_app
+from neural_playground.app.labs.common.lessons import LESSON_PACKAGES, discover_lessons
+from neural_playground.app.main import create_app
 from tests.wsutil import open_lab, receive_until
 
 #: The lesson's template, kept out of templates/ with the rest of the fixture.

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.labs.neurons.lab import NeuronsLab
-from app.protocol import LabError
+from neural_playground.app.labs.neurons.lab import NeuronsLab
+from neural_playground.app.protocol import LabError
 from tests.labutil import command, restored, send
 
 

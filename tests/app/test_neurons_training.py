@@ -7,13 +7,24 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.training import SetLearningRate, SetLoss, SetOptimizer, SetTarget, StepPhase
-from app.labs.neurons.commands import LoadPreset, Randomize, SetActivation, SetWeight
-from app.labs.neurons.lab import NeuronsLab
-from app.protocol import LabError
-from app.settings import Settings
-from engine.gradcheck import numerical_model_gradients, rel_error
-from engine.stepthrough import phases
+from neural_playground.app.labs.common.training import (
+    SetLearningRate,
+    SetLoss,
+    SetOptimizer,
+    SetTarget,
+    StepPhase,
+)
+from neural_playground.app.labs.neurons.commands import (
+    LoadPreset,
+    Randomize,
+    SetActivation,
+    SetWeight,
+)
+from neural_playground.app.labs.neurons.lab import NeuronsLab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.gradcheck import numerical_model_gradients, rel_error
+from neural_playground.engine.stepthrough import phases
 from tests.labutil import restored
 from tests.wsutil import ask, open_lab, play_until_diverged, receive_until
 

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from app.labs.common.numbers import finite_or_none, rounded
+from neural_playground.app.labs.common.numbers import finite_or_none, rounded
 
 
 def test_rounded_gives_nested_lists_of_plain_floats():

@@ -6,9 +6,9 @@ import logging
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.logs import ContextFilter, JsonFormatter, session_id
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.logs import ContextFilter, JsonFormatter, session_id
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 
@@ -55,7 +55,7 @@ def test_json_log_lines_carry_the_session_id_and_never_what_the_client_sent(lab_
     handler = logging.Handler()
     handler.emit = records.append
     handler.addFilter(ContextFilter())
-    logger = logging.getLogger("app")
+    logger = logging.getLogger("neural_playground.app")
     logger.addHandler(handler)
     level = logger.level
     logger.setLevel(logging.DEBUG)

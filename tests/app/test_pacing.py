@@ -6,14 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.labrun.labcalls import Framing
-from app.labrun.labhost import LocalLab
-from app.labs.common.base import EVERYTHING, LIGHT
-from app.settings import Settings
-from app.ws.limits import TokenBucket
-from app.ws.player import WHOLE_FRAME_SECONDS, FairShare, Player
-from app.ws.session import Session
-from app.ws.workspace import TrainingCost, Workspace
+from neural_playground.app.labrun.labcalls import Framing
+from neural_playground.app.labrun.labhost import LocalLab
+from neural_playground.app.labs.common.base import EVERYTHING, LIGHT
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.limits import TokenBucket
+from neural_playground.app.ws.player import WHOLE_FRAME_SECONDS, FairShare, Player
+from neural_playground.app.ws.session import Session
+from neural_playground.app.ws.workspace import TrainingCost, Workspace
 from tests.trainable_lab import TrainableLab
 
 

@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from app.labs.playground.spec import HiddenActivation
-from engine.activations import ACTIVATION_NAMES
-from engine.data.features import FEATURE_NAMES
+from neural_playground.app.labs.playground.spec import HiddenActivation
+from neural_playground.engine.activations import ACTIVATION_NAMES
+from neural_playground.engine.data.features import FEATURE_NAMES
 
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
 MODULE_SYNTAX = re.compile(r"^(import|export) ", re.M)

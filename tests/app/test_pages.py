@@ -4,9 +4,9 @@ import json
 
 from plotly.offline import get_plotlyjs_version
 
-from app.main import create_app
-from app.routers import vendor
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.routers import vendor
+from neural_playground.app.settings import Settings
 
 
 def test_healthz(client):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, play_until_diverged, receive_until, wait_for
 
 

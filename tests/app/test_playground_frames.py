@@ -7,17 +7,23 @@ import json
 import numpy as np
 import pytest
 
-from app.labrun.labcalls import Framing, HandleCommand, LabCall, RenderFrame, Train
-from app.labs.common.base import EVERYTHING, LIGHT, PARTS, Parts
-from app.labs.common.heatmaps import decode
-from app.labs.neurons.commands import SetWeight
-from app.labs.playground import frame as view
-from app.labs.playground import training as playground_training
-from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.rooms import frames
-from app.settings import Settings
-from engine.activations import sigmoid
+from neural_playground.app.labrun.labcalls import (
+    Framing,
+    HandleCommand,
+    LabCall,
+    RenderFrame,
+    Train,
+)
+from neural_playground.app.labs.common.base import EVERYTHING, LIGHT, PARTS, Parts
+from neural_playground.app.labs.common.heatmaps import decode
+from neural_playground.app.labs.neurons.commands import SetWeight
+from neural_playground.app.labs.playground import frame as view
+from neural_playground.app.labs.playground import training as playground_training
+from neural_playground.app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.rooms import frames
+from neural_playground.app.settings import Settings
+from neural_playground.engine.activations import sigmoid
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import io
 
 import numpy as np
 
-from app.labs.playground.commands import SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.settings import Settings
+from neural_playground.app.labs.playground.commands import SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.settings import Settings
 
 
 def test_playground_page_is_served_offline_in_both_languages(client):

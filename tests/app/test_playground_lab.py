@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from app.labs.common.heatmaps import decode
-from app.labs.playground.commands import (
+from neural_playground.app.labs.common.heatmaps import decode
+from neural_playground.app.labs.playground.commands import (
     AddPoint,
     ClearPoints,
     Inspect,
@@ -15,11 +15,11 @@ from app.labs.playground.commands import (
     SetNetwork,
     SetView,
 )
-from app.labs.playground.frame import MAP_SIZE, grid_features
-from app.labs.playground.lab import PlaygroundLab
-from app.protocol import LabError
-from app.settings import Settings
-from engine.activations import sigmoid, softmax
+from neural_playground.app.labs.playground.frame import MAP_SIZE, grid_features
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.activations import sigmoid, softmax
 from tests.labutil import restored
 
 
@@ -307,7 +307,7 @@ def test_a_state_that_does_not_fit_changes_nothing(lab):
 
 
 def test_editing_a_weight_updates_the_numbers_at_the_same_step(lab):
-    from app.labs.neurons.commands import SetBias, SetWeight
+    from neural_playground.app.labs.neurons.commands import SetBias, SetWeight
 
     lab.train(20)
     before = lab.frame()
@@ -341,7 +341,7 @@ def test_maps_that_look_the_same_are_not_sent_again(lab):
 
 
 def test_multiclass_output_is_resent_when_only_a_class_changes(lab):
-    from app.labs.common.heatmaps import SentMaps, quantize
+    from neural_playground.app.labs.common.heatmaps import SentMaps, quantize
 
     sent = SentMaps()
     cells = quantize(np.full((4, 4), 0.5), 0, 1)

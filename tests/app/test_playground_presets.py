@@ -4,11 +4,11 @@ it shows."""
 
 import pytest
 
-from app.labs.neurons.commands import SetWeight
-from app.labs.playground.commands import LoadPreset, SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.labs.playground.spec import PlaygroundState
-from app.settings import Settings
+from neural_playground.app.labs.neurons.commands import SetWeight
+from neural_playground.app.labs.playground.commands import LoadPreset, SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.labs.playground.spec import PlaygroundState
+from neural_playground.app.settings import Settings
 
 
 def loaded(name: str, settings: Settings | None = None) -> PlaygroundLab:

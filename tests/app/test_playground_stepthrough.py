@@ -6,11 +6,11 @@ import copy
 import numpy as np
 import pytest
 
-from app.labs.common.training import StepPhase
-from app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.settings import Settings
-from engine.gradcheck import numerical_model_gradients, rel_error
+from neural_playground.app.labs.common.training import StepPhase
+from neural_playground.app.labs.playground.commands import AddPoint, Inspect, SetData, SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.settings import Settings
+from neural_playground.engine.gradcheck import numerical_model_gradients, rel_error
 
 STEP_PHASE = StepPhase(type="step_phase")
 

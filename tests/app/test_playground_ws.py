@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until, wait_for
 
 

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from app.labrun.pool import LabPool, Lane, PoolStopped
+from neural_playground.app.labrun.pool import LabPool, Lane, PoolStopped
 
 
 def run(coro):

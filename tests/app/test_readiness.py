@@ -6,10 +6,10 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from app.labrun.labhost import warm_up
-from app.labs import LABS
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.labrun.labhost import warm_up
+from neural_playground.app.labs import LABS
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import redis_available, redis_process
 from tests.wsutil import wait_for
 
@@ -69,6 +69,6 @@ def test_an_unreachable_redis_makes_it_unready():
 @pytest.mark.parametrize("name", sorted(LABS))
 def test_warming_up_builds_and_draws_every_lab_without_an_error(name, caplog):
     # warm_up swallows what fails (a learner's own call will say it): so look at its log.
-    with caplog.at_level(logging.ERROR, logger="app.labrun.labhost"):
+    with caplog.at_level(logging.ERROR, logger="neural_playground.app.labrun.labhost"):
         warm_up(LABS[name], Settings())
     assert not caplog.records, caplog.text

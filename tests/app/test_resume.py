@@ -6,11 +6,11 @@ import threading
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from app.labrun.labhost import LocalLab
-from app.settings import Settings
-from app.ws.limits import TokenBucket
-from app.ws.registry import SessionRegistry
-from app.ws.workspace import Workspace
+from neural_playground.app.labrun.labhost import LocalLab
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.limits import TokenBucket
+from neural_playground.app.ws.registry import SessionRegistry
+from neural_playground.app.ws.workspace import Workspace
 from tests.trainable_lab import TrainableLab
 from tests.wsutil import receive_until, wait_for
 

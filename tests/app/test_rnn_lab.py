@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from app.labs.rnn.lab import RnnLab
-from app.protocol import LabError
-from app.settings import Settings
-from engine.activations import sigmoid
-from engine.guard import params_within
-from engine.model import recurrent_layer
+from neural_playground.app.labs.rnn.lab import RnnLab
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.activations import sigmoid
+from neural_playground.engine.guard import params_within
+from neural_playground.engine.model import recurrent_layer
 from tests.labutil import command, restored, send, train_until_diverged
 
 

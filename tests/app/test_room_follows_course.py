@@ -3,8 +3,8 @@ and carries the tour step; across two replicas through a real redis-server too."
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 

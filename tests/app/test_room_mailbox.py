@@ -3,8 +3,8 @@ whole one (see app.rooms.frames)."""
 
 import asyncio
 
-from app.rooms import frames
-from app.rooms.hub import END, FRAME, Fanout, Mailbox
+from neural_playground.app.rooms import frames
+from neural_playground.app.rooms.hub import END, FRAME, Fanout, Mailbox
 
 
 def pair(n: int) -> str:

@@ -5,8 +5,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from app.rooms.hub import CODE_ALPHABET
-from app.settings import Settings
+from neural_playground.app.rooms.hub import CODE_ALPHABET
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until, wait_for
 
 WEIGHT = {"type": "set_weight", "layer": 1, "i": 0, "j": 0}
@@ -352,8 +352,8 @@ def join_url_shown(client, host: str) -> str:
 @pytest.fixture
 def lan(monkeypatch):
     """This machine's LAN address, as app.join finds it (no real network in tests)."""
-    monkeypatch.setattr("app.join.find_lan_addresses", lambda: ["192.168.1.23"])
-    monkeypatch.setattr("app.join._lan", (0.0, []))
+    monkeypatch.setattr("neural_playground.app.join.find_lan_addresses", lambda: ["192.168.1.23"])
+    monkeypatch.setattr("neural_playground.app.join._lan", (0.0, []))
 
 
 @pytest.mark.parametrize("settings", [Settings(host="0.0.0.0")])

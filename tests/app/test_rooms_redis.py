@@ -10,9 +10,9 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from app.ws.resume_store import resume_key
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.resume_store import resume_key
 from tests.wsutil import open_lab, receive_until, wait_for
 
 

@@ -11,8 +11,8 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import redis_available
 from tests.wsutil import open_lab, receive_until, wait_for

@@ -4,8 +4,8 @@ network, a preset sent to everyone; in one process and across two replicas with 
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 THUMB = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD="

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from app.labs import LABS
-from app.labs.common.base import Lab
-from app.labs.common.saved_state import read_state, restore_saved
-from app.protocol import FiniteFloat, LabError, Message
-from app.settings import Settings
+from neural_playground.app.labs import LABS
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.saved_state import read_state, restore_saved
+from neural_playground.app.protocol import FiniteFloat, LabError, Message
+from neural_playground.app.settings import Settings
 from tests.wsutil import open_lab, receive_until
 
 HUGE = 1.7e308  # finite, so pydantic lets it through; a bias of it made `inf` outputs

@@ -11,15 +11,15 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from starlette.websockets import WebSocketDisconnect
 
-from app.main import create_app
-from app.security import (
+from neural_playground.app.main import create_app
+from neural_playground.app.security import (
     ACCESS_COOKIE,
     ACCESS_COOKIE_SECONDS,
     CONTENT_SECURITY_POLICY,
     access_token,
     token_valid,
 )
-from app.settings import Settings
+from neural_playground.app.settings import Settings
 from tests.liveserver import serving
 from tests.wsutil import assert_refused, open_lab, receive_until
 

@@ -12,7 +12,14 @@ from tests.liveserver import free_port
 def test_uvicorns_start_and_access_lines_are_json_like_the_apps():
     port = free_port()
     env = {**os.environ, "NP_LOG_FORMAT": "json", "NP_LAB_PROCESSES": "false"}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "neural_playground.app.main:app",
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
         lines: list[dict] = []

@@ -6,8 +6,8 @@ import json
 
 import websockets
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import serving
 
 CONNECTIONS = 40

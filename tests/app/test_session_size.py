@@ -3,7 +3,7 @@ its parts (player, recovery, roomlink, classview, departure). A new concern gets
 
 import inspect
 
-from app.ws.session import Session
+from neural_playground.app.ws.session import Session
 
 
 def test_session_class_is_at_most_250_lines():

@@ -10,8 +10,8 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.app.test_session_cap import CONNECTIONS, connect_all
 from tests.liveserver import redis_available, serving
 from tests.wsutil import open_lab, receive_until, wait_for

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from websockets.sync.client import connect
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
 from tests.liveserver import serving
 from tests.trainable_lab import BigFrameLab

@@ -6,11 +6,11 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from app import i18n
-from app.labs import LABS, TOURS
-from app.labs.common.lessons import Lesson, tour_link
-from app.labs.common.tours import Tour, TourStep
-from app.labs.neurons.lab import NeuronsLab
+from neural_playground.app import i18n
+from neural_playground.app.labs import LABS, TOURS
+from neural_playground.app.labs.common.lessons import Lesson, tour_link
+from neural_playground.app.labs.common.tours import Tour, TourStep
+from neural_playground.app.labs.neurons.lab import NeuronsLab
 from tests.wsutil import open_lab, receive_until
 
 

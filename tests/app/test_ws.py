@@ -6,9 +6,9 @@ import typing
 import pytest
 from pydantic import ValidationError
 
-from app.labs import LABS, TOURS
-from app.settings import Settings
-from app.ws.protocol import PROTOCOL_VERSION, Message
+from neural_playground.app.labs import LABS, TOURS
+from neural_playground.app.settings import Settings
+from neural_playground.app.ws.protocol import PROTOCOL_VERSION, Message
 from tests.wsutil import assert_refused, open_lab, receive_until, wait_for
 
 

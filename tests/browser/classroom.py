@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from app.labs import LESSONS
+from neural_playground.app.labs import LESSONS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Installed by `make test` (or `make axe`) from the npm registry; see the Makefile.

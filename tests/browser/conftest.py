@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import free_port, serving  # noqa: F401 - free_port: for other fixtures
 
 CHROMIUM = "/usr/bin/chromium"

@@ -74,9 +74,9 @@ def test_a_korean_page_explains_its_notebook_in_korean(page, tmp_path):
 def test_the_digits_page_exports_both_networks_and_the_drawn_digit(page, tmp_path):
     """/digits: the CNN and the dense network as code, with the page's weights and the digit
     the learner drew as the check's last image."""
-    from app.labs.digits.commands import Config
-    from app.labs.digits.lab import spec_of
-    from engine.convnet import conv_network
+    from neural_playground.app.labs.digits.commands import Config
+    from neural_playground.app.labs.digits.lab import spec_of
+    from neural_playground.engine.convnet import conv_network
 
     page.goto("/digits")
     page.get_by_test_id("clear-drawing").click()

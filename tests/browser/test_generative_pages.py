@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.data.images import digits
+from neural_playground.app.data.images import digits
 from tests.browser.conftest import screenshot
 from tests.browser.steps import enter
 

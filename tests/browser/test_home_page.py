@@ -6,9 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app import i18n
-from app.labs import SECTIONS, TOURS
-from app.labs.common.lessons import tour_link
+from neural_playground.app import i18n
+from neural_playground.app.labs import SECTIONS, TOURS
+from neural_playground.app.labs.common.lessons import tour_link
 
 pytestmark = pytest.mark.browser
 

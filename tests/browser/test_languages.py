@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app import i18n
-from app.labs import TOURS
+from neural_playground.app import i18n
+from neural_playground.app.labs import TOURS
 from tests.browser.classroom import CLASSROOM_PAGES, ready, reveal, visible_texts
 from tests.browser.conftest import screenshot
 

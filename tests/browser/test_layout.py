@@ -8,7 +8,7 @@ for every page: a run loads each page six times."""
 import pytest
 from playwright.sync_api import expect
 
-from app.labs import LESSONS
+from neural_playground.app.labs import LESSONS
 from tests.browser.classroom import FIRST_SCREEN
 
 pytestmark = pytest.mark.browser

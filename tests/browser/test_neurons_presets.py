@@ -8,7 +8,7 @@ B1 = 0.04×67 + 0.01×228.7 + 0.03×36.6 − 3 = 3.065, and so on.
 import pytest
 from playwright.sync_api import expect
 
-from app.labs.neurons.presets import PRESETS
+from neural_playground.app.labs.neurons.presets import PRESETS
 
 pytestmark = pytest.mark.browser
 

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.labs.common.base import EVERYTHING
-from app.labs.common.heatmaps import levels
-from app.labs.playground import frame as view
-from app.labs.playground.commands import SetData, SetNetwork
-from app.labs.playground.lab import PlaygroundLab
-from app.settings import Settings
-from engine.data.features import FEATURE_NAMES, feature_matrix, grid
+from neural_playground.app.labs.common.base import EVERYTHING
+from neural_playground.app.labs.common.heatmaps import levels
+from neural_playground.app.labs.playground import frame as view
+from neural_playground.app.labs.playground.commands import SetData, SetNetwork
+from neural_playground.app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.settings import Settings
+from neural_playground.engine.data.features import FEATURE_NAMES, feature_matrix, grid
 from tests.browser.test_playground_page import LOADED, open_playground, wait_for_step
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.labs.common.heatmaps import from_bytes
+from neural_playground.app.labs.common.heatmaps import from_bytes
 from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ forms) must stay under the prefix: the proxy answers 404 to anything outside it.
 import pytest
 from playwright.sync_api import expect
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.liveserver import serving
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.labs import TOURS
-from app.settings import Settings
+from neural_playground.app.labs import TOURS
+from neural_playground.app.settings import Settings
 from tests.browser.classroom import ready
 from tests.browser.steps import edit_weight, enter, open_neurons
 

@@ -5,7 +5,7 @@ the tour panel (at least half of it, or its top 100 px for a tall one)."""
 import pytest
 from playwright.sync_api import expect
 
-from app.labs import TOURS
+from neural_playground.app.labs import TOURS
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.main import create_app
-from app.settings import Settings
+from neural_playground.app.main import create_app
+from neural_playground.app.settings import Settings
 from tests.browser.conftest import screenshot
 from tests.browser.steps import edit_weight, open_neurons, open_room
 from tests.liveserver import serving
@@ -235,9 +235,7 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     # The student opens the page after all that: its first frame is the room's last one.
     student.goto(f"/playground?room={code}", wait_until="domcontentloaded")
     shown = student.get_by_test_id("plot")
-    expect(student.get_by_test_id("room-bar-text")).to_contain_text(
-        "Following the teacher in room"
-    )
+    expect(student.get_by_test_id("room-bar-text")).to_contain_text("Following the teacher in room")
     expect(student.get_by_test_id("dataset")).to_have_value("xor")
     expect(shown).to_have_attribute("data-step", "1")
     picture = plot.evaluate("canvas => canvas.toDataURL()")

@@ -4,12 +4,17 @@ statistics for inference, and the weights round trip that carries them."""
 import numpy as np
 import pytest
 
-from engine.gradcheck import check_layer, check_params, numerical_gradient, rel_error
-from engine.layers import Activation, BatchNorm, Dense
-from engine.layers.batchnorm import batchnorm_backward, batchnorm_forward
-from engine.losses import mse
-from engine.model import Sequential
-from engine.optimizers import Optimizer
+from neural_playground.engine.gradcheck import (
+    check_layer,
+    check_params,
+    numerical_gradient,
+    rel_error,
+)
+from neural_playground.engine.layers import Activation, BatchNorm, Dense
+from neural_playground.engine.layers.batchnorm import batchnorm_backward, batchnorm_forward
+from neural_playground.engine.losses import mse
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
 
 TOL = 1e-6
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine.gradcheck import numerical_gradient, rel_error
-from engine.layers import Dense
-from engine.losses import mse
-from engine.model import Sequential
+from neural_playground.engine.gradcheck import numerical_gradient, rel_error
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.losses import mse
+from neural_playground.engine.model import Sequential
 
 
 def dense_with(weights, bias, activation="linear"):

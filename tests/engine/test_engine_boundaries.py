@@ -4,7 +4,7 @@ import ast
 import sys
 from pathlib import Path
 
-from engine import activations
+from neural_playground.engine import activations
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 # The engine's import name ("neural_playground.engine", see setup.py): its own modules.

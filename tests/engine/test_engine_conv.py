@@ -6,7 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine.conv import conv2d, conv2d_trace, conv_fit, flatten, pool2d, pool2d_trace
+from neural_playground.engine.conv import (
+    conv2d,
+    conv2d_trace,
+    conv_fit,
+    flatten,
+    pool2d,
+    pool2d_trace,
+)
 
 # Figure B-12 (larger numbers are darker) and the diagonal filter of figure B-13.
 BOOK_IMAGE = [

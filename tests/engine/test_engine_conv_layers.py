@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from engine.conv import conv2d, pool2d
-from engine.gradcheck import check_layer
-from engine.layers import Activation, AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D
-from engine.model import Sequential
-from engine.optimizers import Optimizer
+from neural_playground.engine.conv import conv2d, pool2d
+from neural_playground.engine.gradcheck import check_layer
+from neural_playground.engine.layers import Activation, AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
 
 TOL = 1e-6
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.convnet import (
+from neural_playground.engine.convnet import (
     Classifier,
     ConvNetSpec,
     batch_indices,
@@ -14,8 +14,8 @@ from engine.convnet import (
     split,
     stages,
 )
-from engine.data.digits import load_digits
-from engine.gradcheck import numerical_model_gradients, rel_error
+from neural_playground.engine.data.digits import load_digits
+from neural_playground.engine.gradcheck import numerical_model_gradients, rel_error
 
 TOL = 1e-6
 STEPS = 1000  # about 22 epochs of the 1,438 training digits, in batches of 32
@@ -99,4 +99,3 @@ def test_a_seeded_run_reaches_95_percent_on_digits_it_never_saw():
     assert conv_test.accuracy >= 0.95
     assert dense_test.accuracy >= 0.9
     assert confusion(conv_test.predicted, y_test).trace() == round(conv_test.accuracy * len(y_test))
-

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from engine.data import datasets as ds
-from engine.data.features import FEATURE_NAMES, feature_matrix, grid
+from neural_playground.engine.data import datasets as ds
+from neural_playground.engine.data.features import FEATURE_NAMES, feature_matrix, grid
 
 
 @pytest.mark.parametrize("name", ds.DATASET_NAMES)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from engine.data.disc_datasets import DATASET_NAMES, make_dataset
-from engine.histogram import counts, shared_edges
+from neural_playground.engine.data.disc_datasets import DATASET_NAMES, make_dataset
+from neural_playground.engine.histogram import counts, shared_edges
 
 
 @pytest.mark.parametrize("name", DATASET_NAMES)

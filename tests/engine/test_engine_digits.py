@@ -5,7 +5,7 @@ from importlib import resources
 
 import numpy as np
 
-from engine.data.digits import load_digits
+from neural_playground.engine.data.digits import load_digits
 
 # sha256 of scikit-learn 1.9.1's load_digits(): its data as uint8 bytes, then its target as
 # uint8 bytes (computed while scikit-learn was still installed, before it was dropped).
@@ -30,7 +30,7 @@ def test_the_digits_are_read_once_and_cannot_be_changed_by_a_caller():
 
 
 def test_the_licence_and_provenance_ship_beside_the_data():
-    folder = resources.files("engine.data")
+    folder = resources.files("neural_playground.engine.data")
     text = folder.joinpath("DIGITS_LICENSE.txt").read_text()
     assert "BSD 3-Clause License" in text and "Optical Recognition of Handwritten Digits" in text
     assert folder.joinpath("digits.csv.gz").read_bytes()[:2] == b"\x1f\x8b"  # gzip

@@ -6,9 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine import activations
-from engine.activations import ACTIVATION_NAMES, activation_forward, get_activation
-from engine.losses import (
+from neural_playground.engine import activations
+from neural_playground.engine.activations import (
+    ACTIVATION_NAMES,
+    activation_forward,
+    get_activation,
+)
+from neural_playground.engine.losses import (
     EPSILON,
     LOSSES,
     binary_crossentropy,

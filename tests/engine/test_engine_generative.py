@@ -8,16 +8,21 @@ carried back through D. Training runs on fixed seeds with small step budgets.
 import numpy as np
 import pytest
 
-from engine.autoencoder import Autoencoder, add_noise, edge_strength, plane_projection
-from engine.data.distributions import (
+from neural_playground.engine.autoencoder import (
+    Autoencoder,
+    add_noise,
+    edge_strength,
+    plane_projection,
+)
+from neural_playground.engine.data.distributions import (
     NOISE_KINDS,
     REAL_DISTRIBUTIONS,
     drawn,
     noise,
     noise_grid,
 )
-from engine.data.patterns import SIDE, STROKE_KINDS, stroke_patterns
-from engine.gan import (
+from neural_playground.engine.data.patterns import SIDE, STROKE_KINDS, stroke_patterns
+from neural_playground.engine.gan import (
     GAN,
     PHASES,
     EquilibriumWatch,
@@ -26,9 +31,9 @@ from engine.gan import (
     mean_pairwise_distance,
     nearest_labels,
 )
-from engine.gradcheck import check_params, numerical_gradient, rel_error
-from engine.losses import mse
-from engine.optimizers import Optimizer
+from neural_playground.engine.gradcheck import check_params, numerical_gradient, rel_error
+from neural_playground.engine.losses import mse
+from neural_playground.engine.optimizers import Optimizer
 
 TOL = 1e-6
 

@@ -3,11 +3,17 @@
 import numpy as np
 import pytest
 
-from engine import losses
-from engine.activations import ACTIVATION_NAMES
-from engine.gradcheck import check_layer, check_loss, check_params, numerical_gradient, rel_error
-from engine.layers import Activation, Dense
-from engine.model import mlp
+from neural_playground.engine import losses
+from neural_playground.engine.activations import ACTIVATION_NAMES
+from neural_playground.engine.gradcheck import (
+    check_layer,
+    check_loss,
+    check_params,
+    numerical_gradient,
+    rel_error,
+)
+from neural_playground.engine.layers import Activation, Dense
+from neural_playground.engine.model import mlp
 
 TOL = 1e-6
 SMOOTH = [name for name in ACTIVATION_NAMES if name != "step"]

@@ -4,8 +4,8 @@ not finite or beyond the magnitude limit, means training has blown up."""
 import numpy as np
 import pytest
 
-from engine.guard import diverged, divergence_guard, params_within
-from engine.model import mlp
+from neural_playground.engine.guard import diverged, divergence_guard, params_within
+from neural_playground.engine.model import mlp
 
 LIMIT = 1e6
 

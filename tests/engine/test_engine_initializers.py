@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.initializers import (
+from neural_playground.engine.initializers import (
     INITIALIZERS,
     get_initializer,
     he,

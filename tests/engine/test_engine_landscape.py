@@ -3,11 +3,17 @@
 import numpy as np
 import pytest
 
-from engine.gradcheck import numerical_model_gradients
-from engine.landscape import gradient_at, loss_curve, loss_surface, slopes_along, value_of
-from engine.layers import Dense
-from engine.losses import evaluate
-from engine.model import Sequential, mlp
+from neural_playground.engine.gradcheck import numerical_model_gradients
+from neural_playground.engine.landscape import (
+    gradient_at,
+    loss_curve,
+    loss_surface,
+    slopes_along,
+    value_of,
+)
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.losses import evaluate
+from neural_playground.engine.model import Sequential, mlp
 
 X, Y = np.array([[1.0]]), np.array([[0.0]])
 

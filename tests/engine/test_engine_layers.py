@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from engine.layers import Activation, Dense, Layer
-from engine.layers.dense import dense_backward, dense_forward
+from neural_playground.engine.layers import Activation, Dense, Layer
+from neural_playground.engine.layers.dense import dense_backward, dense_forward
 
 
 def test_dense_forward_backward_functions_shapes():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from engine.metrics import accuracy, correct, misclassification_rate, mse
+from neural_playground.engine.metrics import accuracy, correct, misclassification_rate, mse
 
 
 def test_binary_three_of_four_right():

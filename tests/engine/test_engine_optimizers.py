@@ -1,8 +1,15 @@
 import numpy as np
 import pytest
 
-from engine.layers import Dense
-from engine.optimizers import OPTIMIZER_NAMES, Optimizer, adam, get_optimizer, momentum, sgd
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.optimizers import (
+    OPTIMIZER_NAMES,
+    Optimizer,
+    adam,
+    get_optimizer,
+    momentum,
+    sgd,
+)
 
 
 def test_sgd_step_is_exactly_w_minus_lr_g():

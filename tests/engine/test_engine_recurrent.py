@@ -4,14 +4,19 @@ and the long-memory task that the LSTM learns where the plain RNN fails."""
 import numpy as np
 import pytest
 
-from engine.data import sequence_tasks
-from engine.gradcheck import check_layer, check_params, numerical_gradient, rel_error
-from engine.layers import GRU, LSTM, RNN, Dense, LastStep, TimeDistributed
-from engine.layers.recurrent import CELLS, clip_by_norm, get_cell
-from engine.losses import categorical_crossentropy, mse
-from engine.metrics import accuracy
-from engine.model import recurrent_layer, sequence_model
-from engine.optimizers import Optimizer
+from neural_playground.engine.data import sequence_tasks
+from neural_playground.engine.gradcheck import (
+    check_layer,
+    check_params,
+    numerical_gradient,
+    rel_error,
+)
+from neural_playground.engine.layers import GRU, LSTM, RNN, Dense, LastStep, TimeDistributed
+from neural_playground.engine.layers.recurrent import CELLS, clip_by_norm, get_cell
+from neural_playground.engine.losses import categorical_crossentropy, mse
+from neural_playground.engine.metrics import accuracy
+from neural_playground.engine.model import recurrent_layer, sequence_model
+from neural_playground.engine.optimizers import Optimizer
 
 TOL = 1e-6
 N, T, D, H = 2, 5, 3, 4

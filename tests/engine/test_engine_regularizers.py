@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine.gradcheck import check_params, numerical_gradient, rel_error
-from engine.model import mlp
-from engine.optimizers import Optimizer
-from engine.regularizers import PENALTIES, Regularizer, l1, l2
+from neural_playground.engine.gradcheck import check_params, numerical_gradient, rel_error
+from neural_playground.engine.model import mlp
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import PENALTIES, Regularizer, l1, l2
 
 
 def test_penalty_values_follow_keras():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.data import sequence_tasks as st
+from neural_playground.engine.data import sequence_tasks as st
 
 
 def test_price_series_has_trend_cycle_and_noise_and_is_deterministic():

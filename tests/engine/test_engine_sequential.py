@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from engine.layers import Activation, BatchNorm, Dense
-from engine.layers.dense import dense_stack_outputs
-from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.layers import Activation, BatchNorm, Dense
+from neural_playground.engine.layers.dense import dense_stack_outputs
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.optimizers import Optimizer
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])

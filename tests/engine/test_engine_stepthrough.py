@@ -5,14 +5,19 @@ import copy
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATION_NAMES
-from engine.gradcheck import check_layer, numerical_gradient, numerical_model_gradients, rel_error
-from engine.layers import Dense
-from engine.losses import evaluate, get_loss, loss_terms
-from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
-from engine.regularizers import Regularizer
-from engine.stepthrough import phases, step_through
+from neural_playground.engine.activations import ACTIVATION_NAMES
+from neural_playground.engine.gradcheck import (
+    check_layer,
+    numerical_gradient,
+    numerical_model_gradients,
+    rel_error,
+)
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.losses import evaluate, get_loss, loss_terms
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import Regularizer
+from neural_playground.engine.stepthrough import phases, step_through
 
 TOL = 1e-6
 SMOOTH_HIDDEN = [a for a in ACTIVATION_NAMES if a not in ("step", "softmax")]
@@ -187,7 +192,7 @@ def test_phases_run_forward_loss_backward_update():
 
 
 def test_step_through_refuses_non_dense_layers():
-    from engine.layers import Activation
+    from neural_playground.engine.layers import Activation
 
     with pytest.raises(ValueError, match="Dense"):
         step_through(Sequential([Activation("relu")]), np.ones((1, 1)), np.ones((1, 1)))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.data.strokes import STROKE_CLASSES, stroke_dataset, stroke_image
+from neural_playground.engine.data.strokes import STROKE_CLASSES, stroke_dataset, stroke_image
 
 
 def test_every_class_has_its_shape():

@@ -1,9 +1,9 @@
 """The autoencoder as PyTorch, Keras and a notebook (app/codegen): encoder and decoder as one
 stack whose target is its input, trained with the page's optimizer and input noise."""
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from app.labs.autoencoder.lab import BATCH_SIZE
-from engine.model import Sequential
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.app.labs.autoencoder.lab import BATCH_SIZE
+from neural_playground.engine.model import Sequential
 
 #: Images written into the export: enough to train on, small enough to read (digits: 1797),
 #: and how many of them the check reconstructs (each reconstruction is 64 long floats).

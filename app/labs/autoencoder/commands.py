@@ -5,11 +5,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.data.images import ImageSetName
-from app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
-from app.labs.common.training_checks import OptimizerSpec
-from app.labs.neurons.commands import DenseWeights
-from app.protocol import FiniteFloat, Message
+from neural_playground.app.data.images import ImageSetName
+from neural_playground.app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
+from neural_playground.app.labs.common.training_checks import OptimizerSpec
+from neural_playground.app.labs.neurons.commands import DenseWeights
+from neural_playground.app.protocol import FiniteFloat, Message
 
 HiddenActivation = Literal["tanh", "relu", "leaky_relu", "sigmoid"]
 PresetName = Literal[tuple(AUTOENCODER_PRESETS)]  # type: ignore[valid-type]

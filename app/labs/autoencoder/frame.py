@@ -7,13 +7,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.autoencoder.commands import AutoencoderState
-from app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.examples import left_example
-from app.labs.common.numbers import finite_or_none, rounded
-from engine.autoencoder import add_noise, edge_strength, plane_projection
-from engine.losses import mse
+from neural_playground.app.labs.autoencoder.commands import AutoencoderState
+from neural_playground.app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.examples import left_example
+from neural_playground.app.labs.common.numbers import finite_or_none, rounded
+from neural_playground.engine.autoencoder import add_noise, edge_strength, plane_projection
+from neural_playground.engine.losses import mse
 
 #: Images shown as originals / reconstructions, per label; points on the latent plane, per label.
 SHOWN_PER_LABEL = {"digits": 1, "patterns": 2}

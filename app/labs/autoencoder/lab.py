@@ -7,8 +7,8 @@ plane, and the learner's own drawing going through the same network.
 import numpy as np
 from pydantic import BaseModel
 
-from app.data.images import ImageSet, image_set
-from app.labs.autoencoder.commands import (
+from neural_playground.app.data.images import ImageSet, image_set
+from neural_playground.app.labs.autoencoder.commands import (
     AutoencoderState,
     Decode,
     LoadPreset,
@@ -20,19 +20,19 @@ from app.labs.autoencoder.commands import (
     SetOptimizer,
     SetSeed,
 )
-from app.labs.autoencoder.frame import AutoencoderRendering
-from app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
-from app.labs.common.base import Lab
-from app.labs.common.history import History
-from app.labs.common.training_checks import (
+from neural_playground.app.labs.autoencoder.frame import AutoencoderRendering
+from neural_playground.app.labs.autoencoder.presets import PRESETS as AUTOENCODER_PRESETS
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.history import History
+from neural_playground.app.labs.common.training_checks import (
     check_hidden,
     check_latent,
     make_optimizer,
 )
-from app.labs.neurons.commands import DenseWeights
-from app.protocol import LabError, command_adapter
-from engine.autoencoder import Autoencoder, add_noise
-from engine.guard import divergence_guard
+from neural_playground.app.labs.neurons.commands import DenseWeights
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.autoencoder import Autoencoder, add_noise
+from neural_playground.engine.guard import divergence_guard
 
 BATCH_SIZE = 32
 

@@ -1,7 +1,7 @@
 """B.8: the autoencoder (its page links to the GAN's)."""
 
-from app.labs.autoencoder.lab import AutoencoderLab
-from app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.autoencoder.lab import AutoencoderLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
 
 #: The B.8 pages' controls show this server's limits (the GAN's page too).
 GENERATIVE_LIMITS = {

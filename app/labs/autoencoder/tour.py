@@ -2,7 +2,7 @@
 into a small code and rebuilds it (figure B-25); what the code holds; why the copy comes out
 blurred; and how the same network learns to remove noise. The GAN's tour continues B.8."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 TRAIN = {"type": "step", "steps": 300}
 
@@ -13,12 +13,17 @@ STEPS = (
     step("structure", preset("b25_compress"), highlight=("shape", "originals", "reconstructions")),
     # 300 steps: the copies become digits, a little blurred.
     step(
-        "reconstruct", preset("b25_compress"), TRAIN,
+        "reconstruct",
+        preset("b25_compress"),
+        TRAIN,
         highlight=("reconstructions", "loss-chart", "blur"),
     ),
     # The code: every image is a point of the plane; a point decodes into an image.
     step(
-        "code", preset("b25_compress"), TRAIN, {"type": "decode", "x": 0.0, "y": 0.0},
+        "code",
+        preset("b25_compress"),
+        TRAIN,
+        {"type": "decode", "x": 0.0, "y": 0.0},
         highlight=("latent", "probe", "probe-text"),
     ),
     # A code of 16 numbers: less squeezed, sharper copies.

@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.backprop.presets import (
+from neural_playground.app.labs.backprop.presets import (
     BOOK_STAGES,
     PRESETS,
     PROBLEMS,
 )
-from app.labs.common.batch_network import LayerWeights
-from app.labs.common.training import TrainingSettings
-from app.protocol import FiniteFloat, Message
+from neural_playground.app.labs.common.batch_network import LayerWeights
+from neural_playground.app.labs.common.training import TrainingSettings
+from neural_playground.app.protocol import FiniteFloat, Message
 
 ProblemName = Literal[tuple(PROBLEMS)]  # type: ignore[valid-type]
 StageName = Literal[tuple(BOOK_STAGES)]  # type: ignore[valid-type]

@@ -10,29 +10,34 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.backprop.presets import (
+from neural_playground.app.labs.backprop.presets import (
     BOOK_STAGES,
     BOOK_X,
     BOOK_Y,
     PROBLEMS,
 )
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.batch_network import (
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.batch_network import (
     ForwardLayer,
     LayerWeights,
     build_model,
     forward_view,
 )
-from app.labs.common.stepthrough_frame import LossView, StepThroughView, TrainingView, loss_view
-from app.labs.common.training import (
+from neural_playground.app.labs.common.stepthrough_frame import (
+    LossView,
+    StepThroughView,
+    TrainingView,
+    loss_view,
+)
+from neural_playground.app.labs.common.training import (
     check_loss_fits,
     check_targets,
 )
-from app.protocol import LabError
-from engine import metrics
-from engine.losses import evaluate, loss_terms
-from engine.optimizers import Optimizer
-from engine.stepthrough import step_through
+from neural_playground.app.protocol import LabError
+from neural_playground.engine import metrics
+from neural_playground.engine.losses import evaluate, loss_terms
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.stepthrough import step_through
 
 CLASSIFICATION = ("binary", "multiclass", "multilabel")
 

@@ -11,37 +11,37 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.backprop.commands import (
+from neural_playground.app.labs.backprop.commands import (
     BackpropState,
     LoadBookStage,
     LoadPreset,
     SetProblem,
 )
-from app.labs.backprop.frame import (
+from neural_playground.app.labs.backprop.frame import (
     BackpropRendering,
     BookView,
 )
-from app.labs.backprop.presets import (
+from neural_playground.app.labs.backprop.presets import (
     BOOK_STAGES,
     DEFAULT_PROBLEM,
     PRESETS,
     PROBLEMS,
     Problem,
 )
-from app.labs.common.batch_network import (
+from neural_playground.app.labs.common.batch_network import (
     LayerWeights,
     build_model,
     restore_model,
     weights_of,
 )
-from app.labs.common.training import (
+from neural_playground.app.labs.common.training import (
     TRAINING_COMMANDS,
     SetTarget,
     StepThroughLab,
     Trainer,
     TrainingSettings,
 )
-from app.protocol import LabError, command_adapter
+from neural_playground.app.protocol import LabError, command_adapter
 
 
 class BackpropLab(BackpropRendering, StepThroughLab):

@@ -1,7 +1,7 @@
 """B.3: backpropagation, one phase at a time, with the book's numbers."""
 
-from app.labs.backprop.lab import BackpropLab
-from app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.backprop.lab import BackpropLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
 
 LESSON = Lesson(
     lab=BackpropLab,

@@ -2,8 +2,8 @@
 one and the one with batch normalization, trained on the same points with SGD; checked in
 evaluation mode (batch normalization with its running statistics)."""
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from app.labs.batchnorm.networks import RUNS
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.app.labs.batchnorm.networks import RUNS
 
 
 def describe(lab) -> CodeExport:

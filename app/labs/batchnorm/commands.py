@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.labs.batchnorm.presets import PRESETS
-from app.labs.common.curve import CurveState
-from app.labs.common.saved_state import READINGS, Statistics
-from app.protocol import FiniteFloat, Message
-from engine.data.disc_datasets import DATASET_NAMES
+from neural_playground.app.labs.batchnorm.presets import PRESETS
+from neural_playground.app.labs.common.curve import CurveState
+from neural_playground.app.labs.common.saved_state import READINGS, Statistics
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.data.disc_datasets import DATASET_NAMES
 
 DatasetName = Literal[DATASET_NAMES]  # type: ignore[valid-type]
 ActivationName = Literal["sigmoid", "tanh", "relu"]

@@ -7,8 +7,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.batchnorm.commands import Config, Mode, Selection, View
-from app.labs.batchnorm.networks import (
+from neural_playground.app.labs.batchnorm.commands import Config, Mode, Selection, View
+from neural_playground.app.labs.batchnorm.networks import (
     BINS,
     CHART_DECIMALS,
     N_POINTS,
@@ -17,13 +17,13 @@ from app.labs.batchnorm.networks import (
     finite,
     probe,
 )
-from app.labs.batchnorm.presets import PRESETS
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.examples import left_example
-from app.labs.common.numbers import rounded
-from engine.histogram import counts, shared_edges
-from engine.layers import BatchNorm
-from engine.losses import binary_crossentropy
+from neural_playground.app.labs.batchnorm.presets import PRESETS
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.examples import left_example
+from neural_playground.app.labs.common.numbers import rounded
+from neural_playground.engine.histogram import counts, shared_edges
+from neural_playground.engine.layers import BatchNorm
+from neural_playground.engine.losses import binary_crossentropy
 
 
 class LayerHistogram(BaseModel):

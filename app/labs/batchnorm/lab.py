@@ -12,7 +12,7 @@ batch with the engine's numbers. In eval mode the same pass uses the running sta
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.batchnorm.commands import (
+from neural_playground.app.labs.batchnorm.commands import (
     BatchNormState,
     Config,
     Configure,
@@ -24,20 +24,20 @@ from app.labs.batchnorm.commands import (
     SetView,
     View,
 )
-from app.labs.batchnorm.frame import BatchNormRendering
-from app.labs.batchnorm.networks import (
+from neural_playground.app.labs.batchnorm.frame import BatchNormRendering
+from neural_playground.app.labs.batchnorm.networks import (
     N_POINTS,
     NOISE,
     RUNS,
     Run,
 )
-from app.labs.batchnorm.presets import DEFAULT_PRESET, PRESETS
-from app.labs.common.base import Lab
-from app.labs.common.configured import Configured
-from app.labs.common.curve import LossCurve
-from app.protocol import LabError, command_adapter
-from engine.data.disc_datasets import make_dataset
-from engine.guard import diverged
+from neural_playground.app.labs.batchnorm.presets import DEFAULT_PRESET, PRESETS
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.configured import Configured
+from neural_playground.app.labs.common.curve import LossCurve
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.data.disc_datasets import make_dataset
+from neural_playground.engine.guard import diverged
 
 
 class BatchNormLab(BatchNormRendering, Configured, Lab):

@@ -1,7 +1,7 @@
 """B.5: batch normalization in deep networks."""
 
-from app.labs.batchnorm.lab import BatchNormLab
-from app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.batchnorm.lab import BatchNormLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
 
 LESSON = Lesson(
     lab=BatchNormLab,

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from app.labs.batchnorm.commands import Config
-from engine.layers import Activation, BatchNorm, Dense
-from engine.model import Sequential
-from engine.optimizers import Optimizer
+from neural_playground.app.labs.batchnorm.commands import Config
+from neural_playground.engine.layers import Activation, BatchNorm, Dense
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
 
 RUNS = ("plain", "batchnorm")
 

@@ -3,7 +3,7 @@ each change the distribution of what they pass on (drifting, shrinking or growin
 remedy Z = (X − U) / S and Γ Z + B written out with the engine's numbers, what it does to
 training, and the running statistics used once training is over."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 SIGMOID = preset("b10_sigmoid")
 TRAIN = {"type": "step", "steps": 150}
@@ -15,7 +15,8 @@ STEPS = (
     step("drift", SIGMOID, highlight=("histograms", "stats")),
     # ReLU layers: the spread shrinks from 0.349 to 0.068 over 8 layers.
     step(
-        "shrinking", preset("b10_relu_shrinking"),
+        "shrinking",
+        preset("b10_relu_shrinking"),
         highlight=("stat-plain-std-0", "stat-plain-std-7"),
     ),
     # Initial weights twice as large: the spread grows from 0.698 to 17.28.
@@ -25,19 +26,26 @@ STEPS = (
     # 150 steps: the normalized network learns the circle, the plain one does not. How
     # well exactly depends on the machine (see app/labs/common/tours.py): the text quotes the frame.
     step(
-        "training", SIGMOID, TRAIN,
+        "training",
+        SIGMOID,
+        TRAIN,
         highlight=("loss-chart", "summary-plain", "summary-batchnorm"),
         quotes={"loss": "runs.1.loss", "accuracy": "runs.1.accuracy|percent"},
     ),
     # Γ and B were learned too: Γ Z + B shifts and rescales the standardized values.
     step(
-        "gamma_beta", SIGMOID, TRAIN,
+        "gamma_beta",
+        SIGMOID,
+        TRAIN,
         highlight=("formula-out", "formula-a"),
         quotes={"gamma": "formula.gamma", "beta": "formula.beta"},
     ),
     # After training: the running U and S replace each batch's own.
     step(
-        "inference", SIGMOID, TRAIN, {"type": "set_mode", "mode": "eval"},
+        "inference",
+        SIGMOID,
+        TRAIN,
+        {"type": "set_mode", "mode": "eval"},
         highlight=("compare", "formula-u", "formula-s"),
     ),
     step("your_turn", highlight=("config-activation",)),

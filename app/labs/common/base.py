@@ -11,9 +11,9 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
-from app.protocol import LabError
-from app.settings import Settings
-from engine.model import Sequential
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.model import Sequential
 
 #: The parts of a frame that a page keeps from one frame to the next (for labs whose frames
 #: carry only what changed: the playground): its settings, its points, the whole loss curve

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.protocol import FiniteFloat, LabError, Message
-from engine.layers import Dense
-from engine.model import Sequential
+from neural_playground.app.protocol import FiniteFloat, LabError, Message
+from neural_playground.engine.layers import Dense
+from neural_playground.engine.model import Sequential
 
 
 class LayerWeights(Message):

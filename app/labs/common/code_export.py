@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from app.labs.common.training import StepThroughLab
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.app.labs.common.training import StepThroughLab
 
 
 def step_through_export(

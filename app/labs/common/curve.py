@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.protocol import FiniteFloat
+from neural_playground.app.protocol import FiniteFloat
 
 
 class CurveState(BaseModel):

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.labs.common.base import Lab
-from app.labs.common.tours import Tour, TourStep
-from app.settings import Settings
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.tours import Tour, TourStep
+from neural_playground.app.settings import Settings
 
 #: Where the app's own lessons live.
-LESSON_PACKAGES = ("app.labs",)
+LESSON_PACKAGES = ("neural_playground.app.labs",)
 
 
 @dataclass(frozen=True)

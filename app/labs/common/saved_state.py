@@ -29,8 +29,8 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from app.labs.common.base import Lab
-from app.protocol import LabError, describe_validation_error
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.protocol import LabError, describe_validation_error
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

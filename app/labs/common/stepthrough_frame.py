@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from engine.stepthrough import Iteration
+from neural_playground.engine.stepthrough import Iteration
 
 Numbers = list[float] | list[list[float]]
 

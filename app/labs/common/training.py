@@ -20,21 +20,21 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.labs.common.base import Lab
-from app.labs.common.stepthrough_frame import (
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.stepthrough_frame import (
     StepThroughView,
     TrainingView,
     iteration_view,
 )
-from app.labs.common.training_checks import check_learning_rate
-from app.protocol import FiniteFloat, LabError, Message
-from app.settings import Settings
-from engine.guard import diverged, params_within
-from engine.losses import LOSSES
-from engine.model import Sequential
-from engine.optimizers import OPTIMIZER_NAMES, Optimizer
-from engine.regularizers import Regularizer
-from engine.stepthrough import Iteration, require_dense, step_through
+from neural_playground.app.labs.common.training_checks import check_learning_rate
+from neural_playground.app.protocol import FiniteFloat, LabError, Message
+from neural_playground.app.settings import Settings
+from neural_playground.engine.guard import diverged, params_within
+from neural_playground.engine.losses import LOSSES
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import OPTIMIZER_NAMES, Optimizer
+from neural_playground.engine.regularizers import Regularizer
+from neural_playground.engine.stepthrough import Iteration, require_dense, step_through
 
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]

@@ -9,9 +9,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.protocol import FiniteFloat, LabError, Message
-from app.settings import Settings
-from engine.optimizers import OPTIMIZER_NAMES, Optimizer
+from neural_playground.app.protocol import FiniteFloat, LabError, Message
+from neural_playground.app.settings import Settings
+from neural_playground.engine.optimizers import OPTIMIZER_NAMES, Optimizer
 
 OptimizerName = Literal[OPTIMIZER_NAMES]  # type: ignore[valid-type]
 MIN_LEARNING_RATE = 1e-6

@@ -5,10 +5,10 @@ as on the page. Checked on the strokes and the learner's picture."""
 
 import numpy as np
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from app.labs.conv.head import LEARNING_RATE, stroke_data
-from engine.model import Sequential
-from engine.optimizers import Optimizer
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.app.labs.conv.head import LEARNING_RATE, stroke_data
+from neural_playground.engine.model import Sequential
+from neural_playground.engine.optimizers import Optimizer
 
 
 def describe(lab) -> CodeExport:

@@ -4,13 +4,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.labs.conv.presets import (
+from neural_playground.app.labs.conv.presets import (
     SIZE,
     FigureName,
     ImagePresetName,
     KernelPresetName,
 )
-from app.protocol import FiniteFloat, Message
+from neural_playground.app.protocol import FiniteFloat, Message
 
 Mode = Literal["gray", "rgb"]
 PoolName = Literal["max", "avg"]

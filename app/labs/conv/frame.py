@@ -7,19 +7,19 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts
-from app.labs.conv.head import HEADS, Pipeline
-from app.labs.conv.presets import (
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.conv.head import HEADS, Pipeline
+from neural_playground.app.labs.conv.presets import (
     BOOK_IMAGE,
     KERNEL_PRESETS,
     LEVELS,
     SIZE,
     kernel_preset_of,
 )
-from engine.activations import activation_forward
-from engine.conv import ConvTrace, PoolTrace, conv2d_trace, flatten, pool2d_trace
-from engine.data.strokes import STROKE_CLASSES
-from engine.layers.pooling import POOL_MODES
+from neural_playground.engine.activations import activation_forward
+from neural_playground.engine.conv import ConvTrace, PoolTrace, conv2d_trace, flatten, pool2d_trace
+from neural_playground.engine.data.strokes import STROKE_CLASSES
+from neural_playground.engine.layers.pooling import POOL_MODES
 
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
 ONE_FILTER_ACCURACY = 0.8

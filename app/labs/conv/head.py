@@ -17,12 +17,12 @@ from functools import cache
 
 import numpy as np
 
-from engine.data.strokes import STROKE_CLASSES, stroke_dataset
-from engine.layers import Activation, AvgPool2D, Conv2D, Flatten, MaxPool2D
-from engine.losses import categorical_crossentropy
-from engine.metrics import accuracy
-from engine.model import Sequential, mlp
-from engine.optimizers import Optimizer
+from neural_playground.engine.data.strokes import STROKE_CLASSES, stroke_dataset
+from neural_playground.engine.layers import Activation, AvgPool2D, Conv2D, Flatten, MaxPool2D
+from neural_playground.engine.losses import categorical_crossentropy
+from neural_playground.engine.metrics import accuracy
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.optimizers import Optimizer
 
 HIDDEN = 16
 LEARNING_RATE = 0.05

@@ -12,8 +12,8 @@ pooling leaves out windows that would hang over the edge, as Keras and PyTorch d
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab
-from app.labs.conv.commands import (
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.conv.commands import (
     CHANNELS,
     POOL_SIZES,
     ConvState,
@@ -31,14 +31,14 @@ from app.labs.conv.commands import (
     SetRelu,
     ShowWindow,
 )
-from app.labs.conv.frame import (
+from neural_playground.app.labs.conv.frame import (
     ConvOption,
     ConvRendering,
     Notice,
     Problem,
 )
-from app.labs.conv.head import Pipeline
-from app.labs.conv.presets import (
+from neural_playground.app.labs.conv.head import Pipeline
+from neural_playground.app.labs.conv.presets import (
     BOOK_IMAGE,
     COLOUR_IMAGE,
     COLOUR_KERNELS,
@@ -51,8 +51,8 @@ from app.labs.conv.presets import (
     SIZE,
     kernel_preset_of,
 )
-from app.protocol import LabError, command_adapter
-from engine.conv import conv_fit
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.conv import conv_fit
 
 # Below this accuracy on new strokes, the page explains that one filter sees too little.
 

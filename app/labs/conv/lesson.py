@@ -1,8 +1,8 @@
 """B.6: convolution and pooling, window by window."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.conv.lab import ConvLab
-from app.labs.conv.presets import FIGURES
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.conv.lab import ConvLab
+from neural_playground.app.labs.conv.presets import FIGURES
 
 LESSON = Lesson(
     lab=ConvLab,

@@ -3,7 +3,7 @@
 second and last windows (B-14 to B-16), max and average pooling (B-17 to B-19), flatten
 (B-20) and the dense layers that classify (B-21)."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 step = section_steps("B.6")
 

@@ -1,7 +1,7 @@
 """The page's network as PyTorch, Keras and a notebook (app/codegen): trained on its batch."""
 
-from app.codegen import CodeExport
-from app.labs.common.code_export import step_through_export
+from neural_playground.app.codegen import CodeExport
+from neural_playground.app.labs.common.code_export import step_through_export
 
 
 def describe(lab) -> CodeExport:

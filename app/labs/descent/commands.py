@@ -5,11 +5,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.common.batch_network import LayerWeights
-from app.labs.common.training import TrainingSettings
-from app.labs.descent.presets import PRESETS
-from app.protocol import FiniteFloat, Message
-from engine import landscape
+from neural_playground.app.labs.common.batch_network import LayerWeights
+from neural_playground.app.labs.common.training import TrainingSettings
+from neural_playground.app.labs.descent.presets import PRESETS
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine import landscape
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 

@@ -7,14 +7,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.batch_network import (
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.batch_network import (
     ForwardLayer,
     forward_view,
 )
-from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
-from app.labs.descent.commands import WeightRef
-from engine import landscape
+from neural_playground.app.labs.common.stepthrough_frame import StepThroughView, TrainingView
+from neural_playground.app.labs.descent.commands import WeightRef
+from neural_playground.engine import landscape
 
 CURVE_POINTS = 121  # the one-weight curve: cheap (one forward pass of the batch per point)
 SURFACE_EVERY = 15  # while other weights move, recompute the surface every this many frames

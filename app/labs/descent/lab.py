@@ -12,29 +12,34 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.batch_network import (
+from neural_playground.app.labs.common.batch_network import (
     LayerWeights,
     build_model,
     restore_model,
     weights_of,
 )
-from app.labs.common.training import TRAINING_COMMANDS, StepThroughLab, Trainer, TrainingSettings
-from app.labs.descent.commands import (
+from neural_playground.app.labs.common.training import (
+    TRAINING_COMMANDS,
+    StepThroughLab,
+    Trainer,
+    TrainingSettings,
+)
+from neural_playground.app.labs.descent.commands import (
     DescentState,
     LoadPreset,
     SelectWeight,
     SetWeightValue,
     WeightRef,
 )
-from app.labs.descent.frame import (
+from neural_playground.app.labs.descent.frame import (
     Behaviour,
     DescentRendering,
     PointView,
     SurfaceView,
 )
-from app.labs.descent.presets import DEFAULT_PRESET, PRESETS, DescentPreset
-from app.protocol import LabError, command_adapter
-from engine import landscape
+from neural_playground.app.labs.descent.presets import DEFAULT_PRESET, PRESETS, DescentPreset
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine import landscape
 
 
 class DescentLab(DescentRendering, StepThroughLab):

@@ -1,7 +1,7 @@
 """B.4: gradient descent on loss landscapes."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.descent.lab import DescentLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.descent.lab import DescentLab
 
 LESSON = Lesson(
     lab=DescentLab,

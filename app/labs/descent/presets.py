@@ -6,7 +6,7 @@ the range the one-weight view starts with.
 
 from dataclasses import dataclass
 
-from app.labs.backprop.presets import BOOK_W1, BOOK_W2, BOOK_X, BOOK_Y, Matrix
+from neural_playground.app.labs.backprop.presets import BOOK_W1, BOOK_W2, BOOK_X, BOOK_Y, Matrix
 
 # A weight: (layer, "w" or "b", index in the array).
 Coord = tuple[int, str, tuple[int, ...]]

@@ -3,7 +3,7 @@
 follows (lower w where the slope is positive, raise it where negative), then what the
 learning rate does to the steps, two weights at once, and the B.3 network again."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 PARABOLA = preset("b4_parabola")
 W = {"layer": 0, "param": "w", "index": [0, 0]}

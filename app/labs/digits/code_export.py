@@ -10,10 +10,10 @@ images. Checked on held-out digits and the learner's picture (drawn or picked).
 
 import numpy as np
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from engine.data.digits import MAX_INK, SIDE
-from engine.layers import Flatten
-from engine.model import Sequential
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.engine.data.digits import MAX_INK, SIDE
+from neural_playground.engine.layers import Flatten
+from neural_playground.engine.model import Sequential
 
 #: Training digits written into the file (the page trains on 1,438) and held-out digits the
 #: check predicts (each prediction is 10 long floats per network): enough to go on training

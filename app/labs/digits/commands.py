@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.labs.common.curve import CurveState
-from app.labs.common.saved_state import READINGS
-from app.labs.digits.presets import PRESETS
-from app.protocol import FiniteFloat, Message
-from engine.data.digits import MAX_INK, SIDE
+from neural_playground.app.labs.common.curve import CurveState
+from neural_playground.app.labs.common.saved_state import READINGS
+from neural_playground.app.labs.digits.presets import PRESETS
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.data.digits import MAX_INK, SIDE
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 Pooling = Literal["max", "avg", "none"]

@@ -7,8 +7,8 @@ from functools import cache
 
 import numpy as np
 
-from engine.convnet import split
-from engine.data.digits import MAX_INK, SIDE, load_digits
+from neural_playground.engine.convnet import split
+from neural_playground.engine.data.digits import MAX_INK, SIDE, load_digits
 
 TEST_FRACTION = 0.2
 SPLIT_SEED = 0

@@ -7,14 +7,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.numbers import finite_or_none, rounded
-from app.labs.digits.commands import Config
-from engine.activations import softmax
-from engine.convnet import Evaluation, confusion
-from engine.data.digits import MAX_INK, SIDE
-from engine.layers import Activation, Conv2D, Flatten
-from engine.layers.pooling import Pool2D
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.numbers import finite_or_none, rounded
+from neural_playground.app.labs.digits.commands import Config
+from neural_playground.engine.activations import softmax
+from neural_playground.engine.convnet import Evaluation, confusion
+from neural_playground.engine.data.digits import MAX_INK, SIDE
+from neural_playground.engine.layers import Activation, Conv2D, Flatten
+from neural_playground.engine.layers.pooling import Pool2D
 
 MAX_WRONG = 24  # misclassified test digits sent; the page says how many there are in all
 CHART_DECIMALS = 4

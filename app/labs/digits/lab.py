@@ -11,10 +11,10 @@ digits it still gets wrong. Every number comes from the engine (`engine.convnet`
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab
-from app.labs.common.configured import Configured
-from app.labs.common.curve import LossCurve
-from app.labs.digits.commands import (
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.configured import Configured
+from neural_playground.app.labs.common.curve import LossCurve
+from neural_playground.app.labs.digits.commands import (
     ClearDrawing,
     Config,
     Configure,
@@ -23,11 +23,11 @@ from app.labs.digits.commands import (
     Paint,
     Select,
 )
-from app.labs.digits.data import digit_sets
-from app.labs.digits.frame import DigitsRendering
-from app.labs.digits.presets import DEFAULT_PRESET, PRESETS
-from app.protocol import LabError, command_adapter
-from engine.convnet import (
+from neural_playground.app.labs.digits.data import digit_sets
+from neural_playground.app.labs.digits.frame import DigitsRendering
+from neural_playground.app.labs.digits.presets import DEFAULT_PRESET, PRESETS
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.convnet import (
     Classifier,
     ConvNetSpec,
     batch_indices,
@@ -36,8 +36,8 @@ from engine.convnet import (
     dense_width_like,
     stages,
 )
-from engine.data.digits import SIDE
-from engine.guard import divergence_guard
+from neural_playground.engine.data.digits import SIDE
+from neural_playground.engine.guard import divergence_guard
 
 RUNS = ("conv", "dense")
 #: Steps between two points of the curves: each point is the training batches' mean loss and

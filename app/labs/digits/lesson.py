@@ -1,7 +1,7 @@
 """B.6, second part: a small CNN learns real handwritten digits, beside a dense network."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.digits.lab import DigitsLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.digits.lab import DigitsLab
 
 LESSON = Lesson(
     lab=DigitsLab,

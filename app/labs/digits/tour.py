@@ -4,7 +4,7 @@ with filters that are learned instead of given: the image as numbers (B-12), the
 dense head (B-20, B-21); then what convolution buys against a dense network of the same
 size, and what it still gets wrong. Numbers that training produced are quoted live."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 DEFAULT = preset("eight_filters")
 TRAIN = {"type": "step", "steps": 300}
@@ -27,7 +27,9 @@ STEPS = (
     # A dense network of about as many parameters: level at 1,370 parameters, far behind
     # at 180 (one filter against 64 -> 2 -> 10), where sharing the filter's weights pays.
     step(
-        "compare", preset("one_filter"), LONGER,
+        "compare",
+        preset("one_filter"),
+        LONGER,
         highlight=("accuracy", "dense-shape"),
         quotes={
             "conv": "runs.0.test_accuracy|percent",
@@ -36,7 +38,12 @@ STEPS = (
         },
     ),
     # What it still confuses.
-    step("mistakes", DEFAULT, LONGER, highlight=("confusion", "wrong"),
-         quotes={"wrong": "wrong_count"}),  # fmt: skip
+    step(
+        "mistakes",
+        DEFAULT,
+        LONGER,
+        highlight=("confusion", "wrong"),
+        quotes={"wrong": "wrong_count"},
+    ),  # fmt: skip
     step("your_turn", highlight=("input-grid",)),
 )

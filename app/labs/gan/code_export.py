@@ -3,10 +3,10 @@ the page's weights, checked on the page's fixed noise (G) and real samples (D), 
 page's training loop: k discriminator updates on a real and a generated batch, then the
 generator's updates with the non-saturating loss -log D(G(z))."""
 
-from app.codegen import Check, CodeExport, Network
-from app.codegen.training import keras_optimizer, torch_optimizer
-from app.labs.gan.commands import family
-from app.labs.gan.lab import BATCH
+from neural_playground.app.codegen import Check, CodeExport, Network
+from neural_playground.app.codegen.training import keras_optimizer, torch_optimizer
+from neural_playground.app.labs.gan.commands import family
+from neural_playground.app.labs.gan.lab import BATCH
 
 ITERATIONS_PER_EPOCH = 100
 

@@ -5,10 +5,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.common.training_checks import OptimizerSpec
-from app.labs.gan.presets import PRESETS as GAN_PRESETS
-from app.labs.neurons.commands import DenseWeights
-from app.protocol import FiniteFloat, Message
+from neural_playground.app.labs.common.training_checks import OptimizerSpec
+from neural_playground.app.labs.gan.presets import PRESETS as GAN_PRESETS
+from neural_playground.app.labs.neurons.commands import DenseWeights
+from neural_playground.app.protocol import FiniteFloat, Message
 
 PLANE_DATA = ("ring", "line", "mixture", "moons", "drawn")
 IMAGE_DATA = ("digits", "patterns")

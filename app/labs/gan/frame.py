@@ -7,13 +7,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.data.images import image_set
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.examples import left_example
-from app.labs.common.numbers import finite_or_none, rounded
-from app.labs.gan.commands import family, preset_state
-from engine.data.distributions import noise_grid
-from engine.gan import (
+from neural_playground.app.data.images import image_set
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.examples import left_example
+from neural_playground.app.labs.common.numbers import finite_or_none, rounded
+from neural_playground.app.labs.gan.commands import family, preset_state
+from neural_playground.engine.data.distributions import noise_grid
+from neural_playground.engine.gan import (
     diversity,
     nearest_labels,
 )

@@ -13,15 +13,15 @@ from dataclasses import replace
 import numpy as np
 from pydantic import BaseModel
 
-from app.data.images import image_set
-from app.labs.common.base import Lab
-from app.labs.common.history import History
-from app.labs.common.training_checks import (
+from neural_playground.app.data.images import image_set
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.common.history import History
+from neural_playground.app.labs.common.training_checks import (
     check_hidden,
     check_latent,
     make_optimizer,
 )
-from app.labs.gan.commands import (
+from neural_playground.app.labs.gan.commands import (
     FAMILY_DEFAULTS,
     DrawPoints,
     GanState,
@@ -38,17 +38,17 @@ from app.labs.gan.commands import (
     family,
     preset_state,
 )
-from app.labs.gan.frame import GanRendering
-from app.labs.neurons.commands import DenseWeights
-from app.protocol import LabError, command_adapter
-from engine.data.distributions import REAL_DISTRIBUTIONS, drawn, noise
-from engine.gan import (
+from neural_playground.app.labs.gan.frame import GanRendering
+from neural_playground.app.labs.neurons.commands import DenseWeights
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.data.distributions import REAL_DISTRIBUTIONS, drawn, noise
+from neural_playground.engine.gan import (
     GAN,
     EquilibriumWatch,
     GanTrainer,
     mean_pairwise_distance,
 )
-from engine.guard import divergence_guard
+from neural_playground.engine.guard import divergence_guard
 
 BATCH = {"plane": 64, "images": 32}
 SHOWN_POINTS = 200  # real and generated points drawn on the plane
@@ -299,7 +299,5 @@ class GanLab(GanRendering, Lab):
                 net.set_weights([d.model_dump() for d in saved])
         except ValueError as exc:
             self.restore(previous)
-            raise LabError(
-                "bad_state", f"The weights do not fit: {exc}", detail=str(exc)
-            ) from None
+            raise LabError("bad_state", f"The weights do not fit: {exc}", detail=str(exc)) from None
         self.step_count = self.trainer.readings.iterations = state.iteration

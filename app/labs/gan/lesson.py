@@ -1,8 +1,8 @@
 """B.8: the GAN, reached from the autoencoder's page (B.8 has one card on the map)."""
 
-from app.labs.autoencoder.lesson import GENERATIVE_LIMITS
-from app.labs.common.lessons import Lesson
-from app.labs.gan.lab import GanLab
+from neural_playground.app.labs.autoencoder.lesson import GENERATIVE_LIMITS
+from neural_playground.app.labs.common.lessons import Lesson
+from neural_playground.app.labs.gan.lab import GanLab
 
 LESSON = Lesson(
     lab=GanLab,

@@ -2,7 +2,7 @@
 into data and a discriminator that tells real from generated (figure B-26); D learns first,
 then G learns from D's verdict; training ends when D can no longer tell them apart."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 RING = preset("b26_ring")
 D_STEP = {"type": "step_discriminator"}
@@ -19,14 +19,18 @@ STEPS = (
     step("generator_next", RING, D_STEP, G_STEP, highlight=("g-loss", "plane")),
     # 300 iterations: the generated points lie on the ring, D says about 0.5 to both.
     step(
-        "training", RING, {"type": "step", "steps": 300},
+        "training",
+        RING,
+        {"type": "step", "steps": 300},
         highlight=("plane", "verdict-chart", "collapse"),
     ),
     # The book's stopping rule: D at 0.5 for a while; it stops at iteration 800.
     step("stop", RING, {"type": "step", "steps": 1000}, highlight=("stopped", "equilibrium")),
     # Images: G draws 8×8 digits from 8 numbers of noise.
     step(
-        "digits", preset("b26_digits"), {"type": "step", "steps": 300},
+        "digits",
+        preset("b26_digits"),
+        {"type": "step", "steps": 300},
         highlight=("samples", "collapse"),
     ),
     step("your_turn", highlight=("data",)),

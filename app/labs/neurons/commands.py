@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.common.training import TrainingSettings
-from app.labs.neurons.presets import PRESETS
-from app.protocol import FiniteFloat, Message
-from engine.activations import ACTIVATION_NAMES
+from neural_playground.app.labs.common.training import TrainingSettings
+from neural_playground.app.labs.neurons.presets import PRESETS
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.activations import ACTIVATION_NAMES
 
 PresetName = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 ActivationName = Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]

@@ -6,14 +6,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.stepthrough_frame import StepThroughView, TrainingView
-from app.labs.common.training import (
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.stepthrough_frame import StepThroughView, TrainingView
+from neural_playground.app.labs.common.training import (
     check_loss_fits,
     check_targets,
 )
-from app.protocol import LabError
-from engine.losses import evaluate
+from neural_playground.app.protocol import LabError
+from neural_playground.engine.losses import evaluate
 
 
 class NeuronLayer(BaseModel):

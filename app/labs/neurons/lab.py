@@ -7,15 +7,15 @@ engine's forward trace is the frame: each neuron's products w*x, its sum z and i
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab, sequential_weights
-from app.labs.common.training import (
+from neural_playground.app.labs.common.base import Lab, sequential_weights
+from neural_playground.app.labs.common.training import (
     TRAINING_COMMANDS,
     SetTarget,
     StepThroughLab,
     Trainer,
     TrainingSettings,
 )
-from app.labs.neurons.commands import (
+from neural_playground.app.labs.neurons.commands import (
     LoadPreset,
     NeuronsState,
     Randomize,
@@ -25,10 +25,10 @@ from app.labs.neurons.commands import (
     SetInput,
     SetWeight,
 )
-from app.labs.neurons.frame import NeuronsRendering
-from app.labs.neurons.presets import DEFAULT_PRESET, PRESETS, NetworkPreset
-from app.protocol import LabError, command_adapter
-from engine.model import Sequential, mlp
+from neural_playground.app.labs.neurons.frame import NeuronsRendering
+from neural_playground.app.labs.neurons.presets import DEFAULT_PRESET, PRESETS, NetworkPreset
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.model import Sequential, mlp
 
 
 def edit_parameter(lab: Lab, model: Sequential, command: SetWeight | SetBias) -> None:

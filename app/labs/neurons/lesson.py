@@ -1,7 +1,7 @@
 """B.1-B.2: neurons, weights and activations on a small network you can edit."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.neurons.lab import NeuronsLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.neurons.lab import NeuronsLab
 
 LESSON = Lesson(
     lab=NeuronsLab,

@@ -1,7 +1,7 @@
 """The tour of B.1-B.2, following the book's argument: a plain sum, then weights, then the
 activation function as an on/off switch, then the stroke example and a deeper network."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 B1 = "node-0-0"  # the hidden node the book follows
 
@@ -12,7 +12,9 @@ STEPS = (
     step("plain_sum", preset("b2_plain_sum"), highlight=(B1, "output-value", "note")),
     # Figure B-2: B1 = 1x1 + 0.5x(-2) + 0.3x3 = 0.9.
     step(
-        "weights", preset("b2_weighted"), highlight=("edge-0-0-0", "edge-0-1-0", "edge-0-2-0", B1),
+        "weights",
+        preset("b2_weighted"),
+        highlight=("edge-0-0-0", "edge-0-1-0", "edge-0-2-0", B1),
     ),
     # A weight of 0 stops a signal: B1 = 1 + 0 + 0.9 = 1.9.
     step(
@@ -27,11 +29,15 @@ STEPS = (
     step("relu_off", preset("b2_relu_off"), highlight=("edge-0-1-0", B1)),
     # Figure B-1: age, glucose and BMI to a probability of a stroke.
     step(
-        "stroke", preset("b1_stroke"), highlight=("output-value", "output-decision"), section="B.1",
+        "stroke",
+        preset("b1_stroke"),
+        highlight=("output-value", "output-decision"),
+        section="B.1",
     ),
     # Two hidden layers: a multi-layer network, a deep learning model.
     step(
-        "deep", preset("b1_deep"),
+        "deep",
+        preset("b1_deep"),
         highlight=("arch-kind", "node-1-0", "node-1-1", "node-1-2"),
         section="B.1",
     ),

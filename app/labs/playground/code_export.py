@@ -2,8 +2,8 @@
 training points' features in the page's mini-batches, checked on every point (train and
 test), with the page's penalty."""
 
-from app.codegen import CodeExport
-from app.labs.common.code_export import step_through_export
+from neural_playground.app.codegen import CodeExport
+from neural_playground.app.labs.common.code_export import step_through_export
 
 
 def describe(lab) -> CodeExport:

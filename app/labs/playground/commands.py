@@ -5,10 +5,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, create_model
 
-from app.labs.playground.presets import PRESETS
-from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
-from app.protocol import FiniteFloat, Message
-from engine.data.datasets import PROBLEMS
+from neural_playground.app.labs.playground.presets import PRESETS
+from neural_playground.app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.data.datasets import PROBLEMS
 
 
 def partial_command(name: str, model: type[Message], doc: str) -> type[Message]:

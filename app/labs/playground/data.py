@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.protocol import LabError
-from app.settings import Settings
-from engine.data.datasets import EXTENT, Dataset, generate, train_test_split
+from neural_playground.app.protocol import LabError
+from neural_playground.app.settings import Settings
+from neural_playground.engine.data.datasets import EXTENT, Dataset, generate, train_test_split
 
 Point = tuple[float, float, float]  # x1, x2, label
 

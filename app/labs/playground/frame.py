@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.heatmaps import (
+from neural_playground.app.labs.common.heatmaps import (
     Heatmap,
     SentMaps,
     encode_bytes,
@@ -26,15 +26,15 @@ from app.labs.common.heatmaps import (
     levels,
     quantize,
 )
-from app.labs.common.numbers import rounded
-from app.labs.common.stepthrough_frame import StepThroughView
-from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
-from engine.activations import sigmoid, softmax
-from engine.data.features import feature_matrix, grid
-from engine.layers.dense import dense_stack_outputs
+from neural_playground.app.labs.common.numbers import rounded
+from neural_playground.app.labs.common.stepthrough_frame import StepThroughView
+from neural_playground.app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
+from neural_playground.engine.activations import sigmoid, softmax
+from neural_playground.engine.data.features import feature_matrix, grid
+from neural_playground.engine.layers.dense import dense_stack_outputs
 
 if TYPE_CHECKING:
-    from app.labs.playground.lab import PlaygroundLab
+    from neural_playground.app.labs.playground.lab import PlaygroundLab
 
 MAP_SIZE = 100  # cells per side of the decision surface (TensorFlow Playground's size)
 THUMB_EVERY = 5  # a neuron's small map keeps every 5th cell: 20 x 20

@@ -15,13 +15,18 @@ recorded for the page; a burst while playing is not, so that its frames stay sma
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts, sequential_weights
-from app.labs.common.heatmaps import SentMaps
-from app.labs.common.training import StepPhase, StepThroughLab, Trainer, TrainingSettings
-from app.labs.neurons.commands import SetBias, SetWeight
-from app.labs.neurons.lab import edit_parameter
-from app.labs.playground import frame as view
-from app.labs.playground.commands import (
+from neural_playground.app.labs.common.base import CHANGES, Parts, sequential_weights
+from neural_playground.app.labs.common.heatmaps import SentMaps
+from neural_playground.app.labs.common.training import (
+    StepPhase,
+    StepThroughLab,
+    Trainer,
+    TrainingSettings,
+)
+from neural_playground.app.labs.neurons.commands import SetBias, SetWeight
+from neural_playground.app.labs.neurons.lab import edit_parameter
+from neural_playground.app.labs.playground import frame as view
+from neural_playground.app.labs.playground.commands import (
     AddPoint,
     ClearPoints,
     Inspect,
@@ -31,21 +36,21 @@ from app.labs.playground.commands import (
     SetNetwork,
     SetView,
 )
-from app.labs.playground.data import PlaygroundData, Point, base_points, make_data
-from app.labs.playground.presets import PRESETS
-from app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState
-from app.labs.playground.training import PlaygroundTraining
-from app.protocol import LabError, command_adapter
-from engine.data.datasets import (
+from neural_playground.app.labs.playground.data import PlaygroundData, Point, base_points, make_data
+from neural_playground.app.labs.playground.presets import PRESETS
+from neural_playground.app.labs.playground.spec import DataSpec, NetworkSpec, PlaygroundState
+from neural_playground.app.labs.playground.training import PlaygroundTraining
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.data.datasets import (
     BatchSampler,
     CsvError,
     Dataset,
     from_points,
     parse_csv,
 )
-from engine.data.features import feature_matrix
-from engine.model import Sequential, mlp
-from engine.regularizers import Regularizer
+from neural_playground.engine.data.features import feature_matrix
+from neural_playground.engine.model import Sequential, mlp
+from neural_playground.engine.regularizers import Regularizer
 
 #: The loss each problem trains with, and whether the network's outputs are logits.
 LOSS_FOR_PROBLEM: dict[str, tuple[str, bool]] = {

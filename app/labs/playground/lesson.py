@@ -1,7 +1,7 @@
 """B.3+: the 2-D playground, which trains what B.3 and B.4 explain on points in the plane."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.playground.lab import PlaygroundLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.playground.lab import PlaygroundLab
 
 LESSON = Lesson(
     lab=PlaygroundLab,

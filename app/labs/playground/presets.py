@@ -13,7 +13,7 @@ tests/app/test_playground_presets.py.
 
 from dataclasses import dataclass, field
 
-from app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
+from neural_playground.app.labs.playground.spec import DataSpec, NetworkSpec, ViewSpec
 
 #: Every input feature: the big network of the overfitting examples.
 ALL_FEATURES = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]

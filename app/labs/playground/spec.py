@@ -8,12 +8,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.labs.neurons.commands import DenseWeights
-from app.protocol import FiniteFloat, Message
-from engine.data.datasets import DATASET_NAMES, PROBLEMS
-from engine.data.features import FEATURE_NAMES
-from engine.optimizers import OPTIMIZER_NAMES
-from engine.regularizers import REGULARIZER_NAMES
+from neural_playground.app.labs.neurons.commands import DenseWeights
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.data.datasets import DATASET_NAMES, PROBLEMS
+from neural_playground.engine.data.features import FEATURE_NAMES
+from neural_playground.engine.optimizers import OPTIMIZER_NAMES
+from neural_playground.engine.regularizers import REGULARIZER_NAMES
 
 DatasetKind = Literal[(*DATASET_NAMES, "custom")]  # type: ignore[valid-type]
 FeatureName = Literal[FEATURE_NAMES]  # type: ignore[valid-type]

@@ -9,7 +9,7 @@ Every step loads its example (app/labs/playground/presets.py) and trains a fixed
 steps from the example's seeded weights, so its numbers are the same each time.
 """
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 SECTION = "B.3+"  # the playground's place on the lesson map (see lesson.py)
 
@@ -31,7 +31,8 @@ STEPS = (
     step("circle_line", *example("circle_line", 100), highlight=("plot", "accuracy", "train-loss")),
     # X1² and X2²: the disc's border is a line in them; 100 % / 100 %.
     step(
-        "features", *example("circle_squares", 300),
+        "features",
+        *example("circle_squares", 300),
         highlight=("feature-x1_sq", "feature-x2_sq", "accuracy"),
     ),
     # One hidden layer of 4 tanh nodes: each node's map an edge; 99 % / 93 %.
@@ -40,22 +41,26 @@ STEPS = (
     step("spiral", *example("spiral_deep", 300), highlight=("network", "accuracy")),
     # Regression with η = 3: diverged after 3 steps.
     step(
-        "learning_rate", *example("too_large_rate", 10),
+        "learning_rate",
+        *example("too_large_rate", 10),
         highlight=("learning-rate", "diverged", "train-loss"),
     ),
     # 40 noisy training points, a big network: training loss 0, test loss 0.87.
     step(
-        "overfitting", *example("overfitting", 300),
+        "overfitting",
+        *example("overfitting", 300),
         highlight=("loss-chart", "train-loss", "test-loss"),
     ),
     # The same with L2 0.03: test loss 0.298.
     step(
-        "regularization", *example("regularized", 300),
+        "regularization",
+        *example("regularized", 300),
         highlight=("regularization", "regularization-rate", "test-loss", "penalty"),
     ),
     # One iteration of the hidden-layer network: forward (2 layers), then the loss.
     step(
-        "step_through", *example("circle_hidden", 0, PHASE, PHASE, PHASE),
+        "step_through",
+        *example("circle_hidden", 0, PHASE, PHASE, PHASE),
         highlight=("stepthrough", "st-phase", "network"),
     ),
 )

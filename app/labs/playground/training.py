@@ -7,10 +7,10 @@ import time
 
 import numpy as np
 
-from engine.activations import sigmoid
-from engine.layers.dense import dense_stack_outputs
-from engine.losses import evaluate, sample_losses
-from engine.metrics import accuracy, correct
+from neural_playground.engine.activations import sigmoid
+from neural_playground.engine.layers.dense import dense_stack_outputs
+from neural_playground.engine.losses import evaluate, sample_losses
+from neural_playground.engine.metrics import accuracy, correct
 
 #: Loss-curve points kept; beyond this, every other one is dropped (the curve's shape stays).
 HISTORY_LIMIT = 1000

@@ -2,8 +2,8 @@
 (app/codegen): each a recurrent layer with the page's gate conventions and a dense readout,
 trained on the task's examples with the page's optimizer and gradient clipping."""
 
-from app.codegen import Check, CodeExport, Network, Supervised
-from app.labs.rnn.tasks import BATCH_SIZE
+from neural_playground.app.codegen import Check, CodeExport, Network, Supervised
+from neural_playground.app.labs.rnn.tasks import BATCH_SIZE
 
 
 def describe(lab) -> CodeExport:

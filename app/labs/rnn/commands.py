@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.labs.common.saved_state import READINGS
-from app.labs.rnn.presets import PRESETS
-from app.labs.rnn.tasks import DEFAULT_LENGTH, TASK_NAMES
-from app.protocol import FiniteFloat, Message
-from engine.layers.recurrent import CELL_NAMES
-from engine.optimizers import OPTIMIZER_NAMES
+from neural_playground.app.labs.common.saved_state import READINGS
+from neural_playground.app.labs.rnn.presets import PRESETS
+from neural_playground.app.labs.rnn.tasks import DEFAULT_LENGTH, TASK_NAMES
+from neural_playground.app.protocol import FiniteFloat, Message
+from neural_playground.engine.layers.recurrent import CELL_NAMES
+from neural_playground.engine.optimizers import OPTIMIZER_NAMES
 
 TaskName = Literal[TASK_NAMES]  # type: ignore[valid-type]
 CellName = Literal[CELL_NAMES]  # type: ignore[valid-type]

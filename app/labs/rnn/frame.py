@@ -10,14 +10,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import CHANGES, Parts
-from app.labs.common.examples import left_example
-from app.labs.common.numbers import rounded
-from app.labs.rnn.commands import LossHistory, RnnSettings
-from app.labs.rnn.presets import PRESETS
-from app.labs.rnn.tasks import MIN_LENGTH
-from engine.activations import sigmoid, softmax
-from engine.layers.recurrent import CELL_NAMES
+from neural_playground.app.labs.common.base import CHANGES, Parts
+from neural_playground.app.labs.common.examples import left_example
+from neural_playground.app.labs.common.numbers import rounded
+from neural_playground.app.labs.rnn.commands import LossHistory, RnnSettings
+from neural_playground.app.labs.rnn.presets import PRESETS
+from neural_playground.app.labs.rnn.tasks import MIN_LENGTH
+from neural_playground.engine.activations import sigmoid, softmax
+from neural_playground.engine.layers.recurrent import CELL_NAMES
 
 DECIMALS = 4  # rounding of the per-step arrays in a frame: the page shows 3
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from app.labs.common.base import Lab
-from app.labs.rnn.commands import (
+from neural_playground.app.labs.common.base import Lab
+from neural_playground.app.labs.rnn.commands import (
     HISTORY_POINTS,
     Focus,
     LoadPreset,
@@ -38,19 +38,19 @@ from app.labs.rnn.commands import (
     SetSymbols,
     SetTask,
 )
-from app.labs.rnn.frame import (
+from neural_playground.app.labs.rnn.frame import (
     GradientRecord,
     RnnRendering,
 )
-from app.labs.rnn.presets import PRESETS
-from app.labs.rnn.tasks import DEFAULT_LENGTH, MIN_LENGTH, Task, make_task
-from app.protocol import LabError, command_adapter
-from engine.guard import diverged
-from engine.layers.recurrent import CELL_NAMES, Recurrent
-from engine.losses import get_loss
-from engine.metrics import accuracy
-from engine.model import Sequential, recurrent_layer, sequence_model
-from engine.optimizers import Optimizer
+from neural_playground.app.labs.rnn.presets import PRESETS
+from neural_playground.app.labs.rnn.tasks import DEFAULT_LENGTH, MIN_LENGTH, Task, make_task
+from neural_playground.app.protocol import LabError, command_adapter
+from neural_playground.engine.guard import diverged
+from neural_playground.engine.layers.recurrent import CELL_NAMES, Recurrent
+from neural_playground.engine.losses import get_loss
+from neural_playground.engine.metrics import accuracy
+from neural_playground.engine.model import Sequential, recurrent_layer, sequence_model
+from neural_playground.engine.optimizers import Optimizer
 
 TIMING_SMOOTHING = 0.1  # weight of the newest step in the running time per step
 

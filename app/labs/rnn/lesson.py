@@ -1,7 +1,7 @@
 """B.7: recurrent networks, unrolled in time."""
 
-from app.labs.common.lessons import Lesson, Section
-from app.labs.rnn.lab import RnnLab
+from neural_playground.app.labs.common.lessons import Lesson, Section
+from neural_playground.app.labs.rnn.lab import RnnLab
 
 LESSON = Lesson(
     lab=RnnLab,

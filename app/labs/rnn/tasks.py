@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from engine.data import sequence_tasks as st
+from neural_playground.engine.data import sequence_tasks as st
 
 TaskName = Literal["series", "words", "memory"]
 TASK_NAMES: tuple[str, ...] = ("series", "words", "memory")

@@ -3,7 +3,7 @@ before (figure B-22, the book's next word), the same network unrolled through ti
 and trained by backpropagation through time, whose gradient vanishes or explodes on the way
 back, then the LSTM's gates and long-term memory (B-24) and the slimmer GRU."""
 
-from app.labs.common.tours import preset, section_steps
+from neural_playground.app.labs.common.tours import preset, section_steps
 
 step = section_steps("B.7")
 
@@ -12,7 +12,9 @@ STEPS = (
     step("sequences", preset("b22_next_word"), highlight=("unroll", "task-hint", "note")),
     # After 20 training steps (a request's most on this page) the plain RNN says "number".
     step(
-        "next_word", preset("b22_next_word"), {"type": "step", "steps": 20},
+        "next_word",
+        preset("b22_next_word"),
+        {"type": "step", "steps": 20},
         highlight=("prediction", "probabilities", "loss-chart"),
     ),
     # B-23: unrolled over a 10-day price window, the same weights at every step.
@@ -23,7 +25,9 @@ STEPS = (
     step("exploding", preset("b7_exploding"), highlight=("bptt-chart", "bptt-summary", "scale")),
     # Clipping caps every step's gradient at 1.
     step(
-        "clipping", preset("b7_exploding"), {"type": "set_clip", "clip": 1.0},
+        "clipping",
+        preset("b7_exploding"),
+        {"type": "set_clip", "clip": 1.0},
         highlight=("bptt-chart", "clip-on"),
     ),
     # B-24: the LSTM's three gates and its cell state carry the symbol for 20 steps.
