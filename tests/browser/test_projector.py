@@ -1,12 +1,20 @@
 """Projector mode for the back of a room, and the classroom keyboard."""
 
+import contextlib
 import itertools
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.classroom import CLASSROOM_PAGES, ready, rendered_font_sizes, reveal
+from tests.browser.classroom import (
+    CLASSROOM_PAGES,
+    FONT_SIZES_JS,
+    ready,
+    rendered_font_sizes,
+    reveal,
+)
 from tests.browser.conftest import screenshot
 from tests.browser.steps import open_neurons
 
@@ -22,6 +30,12 @@ def test_projector_renders_body_text_of_at_least_24_px_at_1920x1080(new_page, na
     expect(page.locator("html")).to_have_attribute("data-projector", "on")
     ready(page, name)
     reveal(page, name)  # the written-out sums too
+    # The panels settle their sizes after the tour docks (core/layout.js), and a drawing
+    # scaled by its viewBox shows its text small until then: wait for that state, then measure.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            f"() => ({FONT_SIZES_JS})().every((s) => s.px >= 24 - 0.01)", timeout=20_000
+        )
     sizes = rendered_font_sizes(page)
     assert len(sizes) > 20
     small = [s for s in sizes if s["px"] < 24 - 0.01]
