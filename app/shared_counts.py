@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import redis.asyncio as aioredis
 
+from neural_playground.app.aio import wait_set
+
 log = logging.getLogger(__name__)
 
 REDIS_FAULTS = (aioredis.RedisError, OSError, TimeoutError)
@@ -99,8 +101,7 @@ class SharedCount:
                 await self.beat()
             except REDIS_FAULTS:
                 log.warning("redis unreachable: count not written", extra={"count": self.key})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), BEAT_SECONDS)
+            await wait_set(self.wake, BEAT_SECONDS)
             self.wake.clear()
 
     def refresh(self) -> None:

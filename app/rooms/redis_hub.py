@@ -33,7 +33,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from neural_playground.app.aio import cancel_quietly
+from neural_playground.app.aio import cancel_quietly, wait_set
 from neural_playground.app.rooms.hub import (
     END,
     Fanout,
@@ -211,8 +211,7 @@ class RedisRoomHub(RedisRoster, RoomHub):
         of rooms that are gone."""
         interval = max(0.5, min(30.0, self.ttl / 3))
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), interval)
+            await wait_set(self.wake, interval)
             self.wake.clear()
             try:
                 await self.beat()

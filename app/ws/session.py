@@ -176,9 +176,8 @@ class Session:
             await self.send_status()
             while True:
                 try:
-                    raw = await asyncio.wait_for(
-                        self.ws.receive(), timeout=self.settings.idle_timeout_seconds
-                    )
+                    async with asyncio.timeout(self.settings.idle_timeout_seconds):
+                        raw = await self.ws.receive()  # not wait_for: see app.aio.wait_set
                 except TimeoutError:
                     if self.player.running or self.room_link.following:
                         continue
