@@ -97,6 +97,9 @@ vendor-plotly: $(VENV)/.runtime
 	npm pack --silent plotly.js-cartesian-dist-min@$$version && tar xzf *.tgz && \
 	cp package/plotly-cartesian.min.js package/LICENSE package/package.json \
 	  $(CURDIR)/app/vendor/plotly/ && rm -rf $$tmp
+	# Classrooms are offline: the bundle must name no CDN. Its one address is the default
+	# topojson URL of geo traces, which this bundle cannot draw; point it at a local path.
+	sed -i 's|dflt:"https://cdn.plot.ly/un/"|dflt:"topojson/"|' app/vendor/plotly/plotly-cartesian.min.js
 
 # The project's command (pyproject.toml), as installed: `neural-playground --help`.
 run: $(VENV)/.runtime

@@ -98,3 +98,11 @@ def test_accept_encoding_is_read_with_its_weights():
     assert choose_encoding("*", offered) == "br"
     assert choose_encoding("zstd, deflate", offered) == "identity"
     assert choose_encoding("gzip", {"identity": b""}) == "identity"
+
+
+def test_the_served_plotly_bundle_names_no_address_on_the_internet():
+    # Classrooms are offline; `make vendor-plotly` points the bundle's one CDN default (geo
+    # traces' topojson, which the cartesian bundle cannot draw) at a local path.
+    bundle = vendor.CARTESIAN_PLOTLY_JS.read_text(encoding="utf-8")
+    assert "cdn.plot.ly" not in bundle
+    assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"topojson/"}' in bundle
