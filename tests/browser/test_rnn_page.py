@@ -58,6 +58,11 @@ def test_training_changes_the_gate_heatmaps_and_the_gradient_chart(page):
         arg=json.dumps(gates_before, separators=(",", ":")),
     )
     assert page.evaluate(GATE_F) != gates_before
+    # The gradient chart is redrawn at most every 400 ms, apart from the heatmap: wait for it.
+    page.wait_for_function(
+        f"(before) => JSON.stringify(({BPTT})()) !== before",
+        arg=json.dumps(bptt_before, separators=(",", ":")),
+    )
     assert page.evaluate(BPTT) != bptt_before
     expect(page.get_by_test_id("ms-lstm")).to_have_text(re.compile(r"^\d"))  # measured
     expect(page.get_by_test_id("equation")).to_contain_text("f = σ(")
