@@ -2,8 +2,10 @@
 
 import os
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
 
 from neural_playground.app.labs import LABS
 from neural_playground.app.main import create_app
@@ -17,6 +19,26 @@ os.environ.setdefault("NP_LAB_PROCESSES", "false")
 # TestClient asks for the made-up host "testserver": allowed like a deployment's own domain.
 # Tests of the default list pass `allowed_hosts=""` themselves (tests/app/test_security.py).
 os.environ.setdefault("NP_ALLOWED_HOSTS", "testserver")
+
+#: How long a TestClient websocket waits for the server's next message before the test fails.
+#: A guard against a hang, not a wait: tests wait on messages, and a message that never comes
+#: (a broken server loop) would otherwise block the run forever with no trace of which test.
+RECEIVE_GUARD_SECONDS = float(os.environ.get("NP_TEST_RECEIVE_GUARD_SECONDS", "300"))
+
+
+async def _receive_within(stream, seconds: float):
+    try:
+        with anyio.fail_after(seconds):
+            return await stream.receive()
+    except TimeoutError:
+        raise AssertionError(f"the server sent nothing for {seconds:.0f} s (a hang)") from None
+
+
+def _bounded_receive(self: WebSocketTestSession):
+    return self.portal.call(_receive_within, self._send_rx, RECEIVE_GUARD_SECONDS)
+
+
+WebSocketTestSession.receive = _bounded_receive
 
 #: Every real lab plus the test-only trainable one (tests/trainable_lab.py).
 LABS_FOR_TESTS = {**LABS, TrainableLab.name: TrainableLab}
