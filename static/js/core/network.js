@@ -5,6 +5,7 @@
 // column titles that name each layer's role. Pages write the numbers; events go to the page's
 // callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
 import { cssVar, svgElement } from "./dom.js";
+import { labelSpots } from "./edgelabels.js";
 import { t } from "./i18n.js";
 
 // `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
@@ -21,6 +22,14 @@ export function networkView(svg, on = {}, layout = {}) {
   const TITLE_ROOM = 40; // above the nodes, when columns have titles
   const MAPS = layout.node === "map";
   const SIDE = 36; // a map node's square
+  const RADIUS = 30; // a circle node's
+  // A circle's fill is translucent (its strength), so an edge drawn to its centre would strike
+  // through the value written in it: edges run from rim to rim instead.
+  function rimToRim(x1, y1, x2, y2) {
+    const length = Math.hypot(x2 - x1, y2 - y1) || 1;
+    const dx = ((x2 - x1) / length) * (RADIUS + 1), dy = ((y2 - y1) / length) * (RADIUS + 1);
+    return [x1 + dx, y1 + dy, x2 - dx, y2 - dy];
+  }
   const LABEL_WIDTH = 76; // room left of an input map for its name
   let sizes = [];
   let slots = null; // {count, of}: input i is drawn at place of[i] among `count` places
@@ -58,24 +67,25 @@ export function networkView(svg, on = {}, layout = {}) {
     for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1];
     svg.classList.toggle("many-edges", count > 30 || layout.edgeLabels === "hover");
     for (let l = 0; l + 1 < sizes.length; l++) {
+      const gap = []; // this layer's edges: their labels are placed together
       for (let i = 0; i < sizes[l]; i++) {
         for (let j = 0; j < sizes[l + 1]; j++) {
           let [x1, y1] = at(l, i);
           let [x2, y2] = at(l + 1, j);
           if (MAPS) { x1 += SIDE / 2; x2 -= SIDE / 2; } // from square to square
+          const [lx1, ly1, lx2, ly2] = MAPS ? [x1, y1, x2, y2] : rimToRim(x1, y1, x2, y2);
           const g = el("g", {
             class: "edge", tabindex: "0", role: "button",
             "data-layer": l, "data-i": i, "data-j": j, "data-testid": `edge-${l}-${i}-${j}`,
           }, edges);
-          el("line", { class: "edge-hit", x1, y1, x2, y2 }, g);
-          el("line", { class: "edge-line", x1, y1, x2, y2 }, g);
-          // Spread labels along the edges by destination so a fan of labels stays legible.
-          const along = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
-          const lx = x1 + (x2 - x1) * along, ly = y1 + (y2 - y1) * along;
-          el("text", { class: "edge-label", x: lx, y: ly - 4 }, g);
-          el("text", {
-            class: "edge-grad", x: lx, y: ly + 12, "data-testid": `edge-grad-${l}-${i}-${j}`,
-          }, g);
+          const ends = { x1: lx1, y1: ly1, x2: lx2, y2: ly2 };
+          el("line", { class: "edge-hit", ...ends }, g);
+          el("line", { class: "edge-line", ...ends }, g);
+          el("text", { class: "edge-label" }, g);
+          el("text", { class: "edge-grad", "data-testid": `edge-grad-${l}-${i}-${j}` }, g);
+          // Spread by destination, so a fan of labels starts apart (edgelabels.js).
+          const spread = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
+          gap.push({ g, x1, y1, x2, y2, spread });
           g.addEventListener("click", (e) => call("edgeClick", l, i, j, e));
           g.addEventListener("keydown", (e) => call("edgeKey", e, l, i, j));
           g.addEventListener("wheel", (e) => call("edgeWheel", e, l, i, j), { passive: false });
@@ -83,6 +93,13 @@ export function networkView(svg, on = {}, layout = {}) {
           g.addEventListener("focus", () => call("edgeEnter", l, i, j));
         }
       }
+      labelSpots(gap).forEach(({ x, y }, k) => {
+        const [weight, grad] = gap[k].g.querySelectorAll("text");
+        weight.setAttribute("x", x);
+        weight.setAttribute("y", y - 4);
+        grad.setAttribute("x", x);
+        grad.setAttribute("y", y + 12);
+      });
     }
     if (titles) {
       const group = el("g", { class: "column-titles", "aria-hidden": "true" }, svg);
@@ -134,7 +151,7 @@ export function networkView(svg, on = {}, layout = {}) {
   }
 
   function drawCircleNode(g, x, y) {
-    el("circle", { cx: x, cy: y, r: 30 }, g);
+    el("circle", { cx: x, cy: y, r: RADIUS }, g);
     el("text", { class: "node-name", x, y: y - 38 }, g);
     el("text", { class: "node-value", x, y: y + 6 }, g);
   }
