@@ -29,17 +29,18 @@ class Trace:
 
 def _main_thread(events: list[dict]) -> tuple[int, int]:
     """The page's renderer main thread: of the CrRendererMain threads, the one that ran most
-    script (other renderers of the browser, closed pages', ran little or none)."""
+    script, then most tasks (other renderers of the browser, closed pages', ran little)."""
     mains = {
         (e["pid"], e["tid"])
         for e in events
         if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
     }
-    calls: dict[tuple[int, int], int] = dict.fromkeys(mains, 0)
+    work = {thread: [0, 0] for thread in mains}  # thread -> [script calls, tasks]
     for e in events:
-        if e.get("name") == "FunctionCall" and (e["pid"], e["tid"]) in calls:
-            calls[(e["pid"], e["tid"])] += 1
-    return max(calls, key=calls.get)
+        thread = (e.get("pid"), e.get("tid"))
+        if thread in work and e.get("name") in ("FunctionCall", "RunTask"):
+            work[thread][e["name"] == "RunTask"] += 1
+    return max(work, key=work.get)
 
 
 def tasks_of(events: list[dict]) -> list[tuple[float, float, str]]:
