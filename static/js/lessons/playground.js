@@ -10,7 +10,7 @@ import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
 import { layerRow, networkView } from "../core/network.js";
 import { planeMaps } from "../core/planemaps.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { drawChart, plotlyReady } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
@@ -505,7 +505,7 @@ function updateMetrics() {
 }
 
 let chartHistory = [];
-let chartReady = false;
+let chartDrawn = null; // how many of chartHistory's points the chart shows; null: none yet
 function chartLayout() {
   const grid = css(colours.grid);
   const font = chartFont(); // projector-sized in projector mode
@@ -526,22 +526,30 @@ function traces(history) {
       mode: "lines", line: { color: css(colours.pos), width: 2, dash: "dash" } },
   ];
 }
+// The loss chart follows the frames through drawChart (core/plotly.js): at most every
+// CHART_MS, in a task of its own after the frame is on the screen; each drawing appends
+// the points that came since the last (or draws all of them after a reset).
 function updateChart(msg) {
+  if (msg.history_reset) {
+    chartHistory = [...msg.history];
+    chartDrawn = null;
+  } else {
+    chartHistory.push(...msg.history);
+    if (chartDrawn === chartHistory.length) return; // nothing new to draw
+  }
   const div = $("loss-chart");
-  const appended = msg.history_reset ? [] : msg.history;
-  chartHistory = msg.history_reset ? [...msg.history] : [...chartHistory, ...msg.history];
-  // Until the library is there, only the newest update waits: it draws the whole history.
-  withPlotly(div, (Plotly) => {
-    if (!chartReady || msg.history_reset) {
+  drawChart(div, (Plotly) => {
+    if (chartDrawn === null) {
       Plotly.react(div, traces(chartHistory), chartLayout(), { displayModeBar: false, responsive: true });
-      chartReady = true;
-    } else if (appended.length) {
-      Plotly.extendTraces(div, {
+    } else {
+      const appended = chartHistory.slice(chartDrawn);
+      if (appended.length) Plotly.extendTraces(div, {
         x: [appended.map((p) => p[0]), appended.map((p) => p[0])],
         y: [appended.map((p) => p[1]), appended.map((p) => p[2])],
       }, [0, 1]);
     }
-    div.dataset.points = String(chartHistory.length);
+    chartDrawn = chartHistory.length;
+    div.dataset.points = String(chartDrawn);
   });
 }
 
