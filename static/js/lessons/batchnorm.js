@@ -89,32 +89,37 @@ function histograms(th) {
 
 // --- the table under the histograms: the same numbers, readable and accessible -----------
 
+// A row per layer, a column per run and statistic: narrow enough for a side-by-side panel, so
+// that the first and the last layer's spread (the tour's shrinking and growing steps) are
+// seen together, one above the other.
 function buildStatsTable() {
   const head = $("stats-head");
   head.replaceChildren(document.createElement("th"));
-  for (let k = 0; k < frame.config.depth; k++) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = t("batchnorm.layer", { n: k + 1 });
-    head.appendChild(th);
+  for (const name of RUNS) {
+    for (const stat of ["mean", "std"]) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.className = `stats-col--${name}`;
+      th.textContent = t(`batchnorm.${stat}_of_${name}`);
+      head.appendChild(th);
+    }
   }
   const body = $("stats-body");
   body.replaceChildren();
-  for (const name of RUNS) {
-    for (const stat of ["mean", "std"]) {
-      const row = document.createElement("tr");
-      row.className = `stats-row--${name}`;
-      const label = document.createElement("th");
-      label.scope = "row";
-      label.textContent = t(`batchnorm.${stat}_of_${name}`);
-      row.appendChild(label);
-      for (let k = 0; k < frame.config.depth; k++) {
+  for (let k = 0; k < frame.config.depth; k++) {
+    const row = document.createElement("tr");
+    const label = document.createElement("th");
+    label.scope = "row";
+    label.textContent = t("batchnorm.layer", { n: k + 1 });
+    row.appendChild(label);
+    for (const name of RUNS) {
+      for (const stat of ["mean", "std"]) {
         const td = document.createElement("td");
         td.dataset.testid = `stat-${name}-${stat}-${k}`;
         row.appendChild(td);
       }
-      body.appendChild(row);
     }
+    body.appendChild(row);
   }
 }
 
@@ -146,11 +151,13 @@ function lossFigure(th) {
     line: { color: th[name], width: th.line, dash: name === "batchnorm" ? "solid" : "dash" },
   }));
   const layout = {
-    height: 260,
+    // Taller with the type: on the wall the tick labels, the legend above the plot and the
+    // axis title under it would leave the curves a strip (and crowd the title off the box).
+    height: Math.max(260, 150 + 8 * th.size),
     margin: chartMargin(),
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: th.fg, size: th.size },
-    legend: { orientation: "h", x: 0, y: 1.12 },
+    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
     xaxis: { title: { text: t("batchnorm.step_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
     yaxis: { title: { text: t("batchnorm.loss_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
   };
