@@ -1,6 +1,7 @@
 """The teacher's view of the class in the browser: two students join with their names, one
-tries it on their own (the roster shows their own loss and a live picture), the teacher puts
-that learner's network in the spotlight and sends everyone an example."""
+tries it on their own (the roster shows their own loss and a live picture), both reload and
+stay in the room as they were, the teacher puts that learner's network in the spotlight and
+sends everyone an example."""
 
 import re
 
@@ -70,6 +71,19 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
         assert size == [120, 120]
         expect(cards.filter(has_text="Mina").get_by_test_id("roster-spotlight")).to_be_disabled()
         screenshot(teacher, "class-view")
+
+        # Both reload: each is still in the room as they were, Joon on his own copy (the URL
+        # no longer names the room), Mina following (main: Joon dropped off the roster).
+        joon.reload()
+        mina.reload()
+        expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
+        expect(joon.get_by_test_id("dataset")).to_have_value("xor")
+        expect(joon.get_by_test_id("room-bar")).to_be_hidden()
+        expect(mina.get_by_test_id("room-following")).to_be_visible()
+        expect(cards).to_have_count(2)
+        expect(joon_card).to_contain_text("trying it on their own")
+        expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+        expect(cards.filter(has_text="Mina")).to_contain_text("following you")
 
         # Spotlight: the whole room (the teacher's screen, and Mina's) shows Joon's network.
         joon_card.get_by_test_id("roster-spotlight").click()

@@ -42,8 +42,7 @@ export function setupClassView() {
   document.addEventListener("np:room", (e) => {
     const msg = e.detail;
     role = msg.role;
-    if (role === "student") member = true;
-    if (msg.ended || (role === "none" && !msg.code)) member = false; // ended, or left
+    member = role === "student" || msg.member; // following, or on their own copy
   });
   document.addEventListener("np:tour", (e) => { step = e.detail.step; });
   document.addEventListener("np:message", (e) => {
