@@ -126,8 +126,34 @@ def check_rejoin(teacher_app, joon_app) -> None:
         assert receive_until(joon, "error")["code"] == "no_room"
 
 
+def check_class_page(teacher_app, page_app) -> None:
+    """The class page of an open room opens wherever the room is known (its roster comes
+    from the teacher's tab: static/js/core/classpage.js); an unknown code is refused."""
+    english, korean = {"accept-language": "en"}, {"accept-language": "ko"}
+    with open_lab(teacher_app, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        page = page_app.get(f"/room/class?code={code.lower()}", headers=english)
+        assert page.status_code == 200
+        assert f'data-code="{code}"' in page.text
+        assert f"The class in room {code}" in page.text
+        assert "Only the teacher of room" in page.text  # shown by the page without the key
+        assert 'data-testid="roster-list"' in page.text
+        korean_page = page_app.get(f"/room/class?code={code}", headers=korean)
+        assert f"교실 {code}의 학급" in korean_page.text
+        teacher.send_json({"type": "close_room"})
+        receive_until(teacher, "room")
+    missing = page_app.get(f"/room/class?code={code}", headers=english)
+    assert missing.status_code == 404
+    assert f"There is no open room with the code {code}." in missing.text
+    assert 'data-testid="roster-list"' not in missing.text
+
+
 def test_the_teacher_sees_the_class_and_can_spotlight_and_send_presets(client):
     check_class(client, client, client)
+
+
+def test_the_class_page_opens_for_an_open_room_only(client):
+    check_class_page(client, client)
 
 
 def test_a_learner_who_forked_and_reloaded_is_back_on_the_roster(client):
@@ -159,3 +185,4 @@ def test_the_class_view_works_across_two_replicas(redis_url):
         check_class(a, a, b)
         check_class(a, b, b)
         check_rejoin(a, b)
+        check_class_page(a, b)

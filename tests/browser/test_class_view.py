@@ -23,6 +23,23 @@ def join(page, code: str, name: str) -> None:
     expect(page.get_by_test_id("room-following")).to_be_visible()
 
 
+def tries_it_himself(joon, cards):
+    """Joon forks, picks XOR and trains a step: his own numbers and picture come to the
+    roster `cards`, live. His card."""
+    joon.get_by_test_id("room-fork").click()
+    expect(joon.get_by_test_id("room-bar")).to_be_hidden()
+    joon.get_by_test_id("dataset").select_option("xor")
+    joon.get_by_test_id("step").click()
+    expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
+    joon_card = cards.filter(has_text="Joon")
+    expect(joon_card).to_contain_text("trying it on their own")
+    expect(joon_card.get_by_test_id("roster-numbers")).to_contain_text(
+        joon.get_by_test_id("train-loss").inner_text()
+    )
+    expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+    return joon_card
+
+
 def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
     browser, live_server
 ):
@@ -54,18 +71,7 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
         expect(cards.nth(1)).to_contain_text("following you")
         expect(roster.get_by_test_id("roster-count")).to_have_text("2 learners in the room")
 
-        # Joon tries it himself: his own data and training show on the roster, live.
-        joon.get_by_test_id("room-fork").click()
-        expect(joon.get_by_test_id("room-bar")).to_be_hidden()
-        joon.get_by_test_id("dataset").select_option("xor")
-        joon.get_by_test_id("step").click()
-        expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
-        joon_card = cards.filter(has_text="Joon")
-        expect(joon_card).to_contain_text("trying it on their own")
-        expect(joon_card.get_by_test_id("roster-numbers")).to_contain_text(
-            joon.get_by_test_id("train-loss").inner_text()
-        )
-        expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+        joon_card = tries_it_himself(joon, cards)
         # The picture is his decision surface (the square plot), drawn small.
         size = joon_card.locator("img").evaluate("img => [img.naturalWidth, img.naturalHeight]")
         assert size == [120, 120]
