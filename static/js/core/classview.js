@@ -96,6 +96,10 @@ function teacherRoster() {
       : [],
   });
   $("room-roster")?.addEventListener("click", () => $("roster").showModal());
+  $("roster-window").addEventListener("click", (e) => {
+    // A window of its own (to drag onto the laptop's screen), not a tab behind the lesson.
+    if (window.open(e.currentTarget.href, "np-class", "popup,width=1280,height=800")) e.preventDefault();
+  });
 
   const channel = "BroadcastChannel" in window ? new BroadcastChannel(CLASS_CHANNEL) : null;
   const instance = Math.random().toString(36).slice(2); // this page load (a reload is another)
