@@ -1,4 +1,5 @@
-"""`/room?code=...`: where a student's "join" form goes; it leads to the room's lab page."""
+"""`/room?code=...`: where a student's "join" form goes; it leads to the room's lab page.
+`/room/class?code=...`: the teacher's view of the class in a window of its own."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
