@@ -91,20 +91,23 @@ function teacherRoster() {
   const roster = createRoster({ send, lab: document.body.dataset.lab });
   const presets = $("preset"); // the page's own examples, to send to everyone
   roster.configure({
-    presets: presets
-      ? [...presets.options].filter((o) => o.value).map((o) => ({ value: o.value, label: o.textContent }))
-      : [],
+    presets: [...(presets?.options ?? [])]
+      .filter((o) => o.value)
+      .map((o) => ({ value: o.value, label: o.textContent })),
   });
   $("room-roster")?.addEventListener("click", () => $("roster").showModal());
   $("roster-window").addEventListener("click", (e) => {
     // A window of its own (to drag onto the laptop's screen), not a tab behind the lesson.
-    if (window.open(e.currentTarget.href, "np-class", "popup,width=1280,height=800")) e.preventDefault();
+    const opened = window.open(e.currentTarget.href, "np-class", "popup,width=1280,height=800");
+    if (opened) e.preventDefault();
   });
 
   const channel = "BroadcastChannel" in window ? new BroadcastChannel(CLASS_CHANNEL) : null;
   const instance = Math.random().toString(36).slice(2); // this page load (a reload is another)
   let teaching = null; // the room's code while this tab teaches it
-  const post = (msg) => teaching && channel?.postMessage({ ...msg, from: "teacher", code: teaching, instance });
+  const post = (msg) => {
+    if (teaching) channel?.postMessage({ ...msg, from: "teacher", code: teaching, instance });
+  };
   const announce = () => post({
     type: "teacher", lab: roster.lab, presets: roster.presets, learners: roster.lines(),
   });
@@ -120,6 +123,7 @@ function teacherRoster() {
     }
   });
   addEventListener("pagehide", () => post({ type: "bye" }));
+  addEventListener("pageshow", (e) => e.persisted && announce()); // back from the cache
   setInterval(() => post({ type: "beat" }), CLASS_BEAT_MS); // a tab that died says no bye
   channel?.addEventListener("message", (e) => {
     const msg = e.data;
