@@ -80,8 +80,11 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
 
         # Both reload: each is still in the room as they were, Joon on his own copy (the URL
         # no longer names the room), Mina following (main: Joon dropped off the roster).
+        before = [card.get_attribute("data-learner") for card in cards.all()]
         joon.reload()
         mina.reload()
+        for learner in before:  # each old page's line goes (a reload is a new session)
+            expect(roster.locator(f'[data-learner="{learner}"]')).to_have_count(0)
         expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
         expect(joon.get_by_test_id("dataset")).to_have_value("xor")
         expect(joon.get_by_test_id("room-bar")).to_be_hidden()
