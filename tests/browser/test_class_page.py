@@ -81,8 +81,10 @@ def check_class_page(teacher, mina, joon, stranger) -> None:
     # A learner who leaves is off the page; a reload of the teacher's tab is taken back.
     mina.get_by_test_id("room-leave").click()
     expect(cards).to_have_count(1)
+    first = page.get_attribute("data-teacher")
     teacher.reload()
     expect(teacher.get_by_test_id("room-bar-text")).to_contain_text(f"teaching room {code}")
+    expect(page).not_to_have_attribute("data-teacher", first)  # the reloaded tab's roster
     expect(page).to_have_attribute("data-state", "live")
     expect(cards).to_have_count(1)
     expect(joon_card).to_contain_text("trying it on their own")

@@ -40,6 +40,7 @@ export function setupClassPage() {
     if (msg.type === "teacher") {
       if (msg.instance !== teacher) roster.clear(); // another page load: its own roster
       teacher = msg.instance;
+      page.dataset.teacher = teacher; // which page load of the teaching tab (tests read it)
       roster.configure({ lab: msg.lab, presets: msg.presets });
       roster.update({ learners: msg.learners, gone: [] });
       show("live");
