@@ -353,3 +353,19 @@ def test_multiclass_output_is_resent_when_only_a_class_changes(lab):
     flipped[0, 0] = 1
     assert not sent.unchanged("c", flipped, 0, 1, 0)
     assert not sent.unchanged("o", cells + 2, -1, 1)  # a new scale is always sent
+
+
+def test_a_playing_burst_trains_exactly_as_step_after_step():
+    # Plain SGD goes through the engine's tight loop (`engine.burst`); a trainer told of
+    # every step (`after_step`) takes `train_step` one step at a time. Same weights, bit for
+    # bit, and the same mini-batches (each step picks its own by the step count).
+    fast, plain = PlaygroundLab(Settings()), PlaygroundLab(Settings())
+    plain.trainer.after_step = lambda: None
+    for steps in (1, 7, 30, 100):
+        fast.play(steps)
+        plain.play(steps)
+    assert fast.step_count == plain.step_count == 138
+    for a, b in zip(fast.model.layers, plain.model.layers, strict=True):
+        assert np.array_equal(a.params["w"], b.params["w"])
+        assert np.array_equal(a.params["b"], b.params["b"])
+    assert fast.history == plain.history

@@ -1,0 +1,131 @@
+"""A burst of plain-SGD steps on a stack of dense layers, in one tight loop.
+
+On a network as small as TensorFlow Playground's (2-8-8-1, batches of 10), a step of
+``Sequential.train_step`` spends most of its time in Python around NumPy calls on tiny
+arrays: the layer objects' shape checks and caches, copying each gradient into place, the
+optimizer's state, and the guard's copy of every weight before each step. ``sgd_burst``
+runs the same arithmetic, in the same order, on the layers' arrays directly, so the weights
+come out the same to the last bit (``tests/engine/test_engine_burst.py``):
+
+    forward   z = x @ w + b, a = f(z), layer by layer
+    loss      (value, dL/dout) = the loss of the last layer's output
+    backward  dz = f'(z) da, dw = x.T @ dz, db = sum(dz), da = dz @ w.T, layer by layer
+    update    w <- w - learning_rate * dw (every layer, after the whole backward)
+
+After every step it applies ``guard.diverged``: the step's loss must be finite and its new
+weights finite and within ``limit``, or the burst stops at the weights before that step.
+Each layer's cache and grads are left as the last step computed them, as ``train_step``
+leaves them. Other optimizers, penalties and layer types take ``train_step`` (``fits``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from neural_playground.engine.activations import get_activation
+from neural_playground.engine.guard import arrays_within
+from neural_playground.engine.layers.base import Layer
+from neural_playground.engine.layers.dense import Dense
+from neural_playground.engine.losses import evaluate
+from neural_playground.engine.optimizers import Optimizer
+from neural_playground.engine.regularizers import Regularizer
+
+Batch = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+
+def fits(layers: Sequence[Layer], optimizer: Optimizer, regularizer: Regularizer | None) -> bool:
+    """Whether ``sgd_burst`` trains this network exactly as ``train_step`` would: plain SGD,
+    no penalty, dense layers with biases only."""
+    return (
+        optimizer.name == "sgd"
+        and not optimizer.hyper
+        and regularizer is None
+        and all(type(layer) is Dense and layer.use_bias for layer in layers)
+    )
+
+
+@dataclass
+class Burst:
+    """How a burst went, kept up to date step by step (so a batch that raises midway still
+    leaves the count of the steps that were applied)."""
+
+    done: int = 0  # steps applied
+    diverged: bool = False  # stopped at a step that blew up (its update not applied)
+
+
+def sgd_burst(
+    layers: Sequence[Dense],
+    batch: Batch,
+    steps: int,
+    loss: str,
+    optimizer: Optimizer,
+    from_logits: bool = False,
+    limit: float = math.inf,
+    burst: Burst | None = None,
+) -> Burst:
+    """Up to ``steps`` SGD steps, each on ``batch()`` (asked again for every step); stops at
+    the first step that diverges (see the module). The layers must ``fit``; ``limit`` is
+    the largest |weight| allowed (finite)."""
+    burst = burst if burst is not None else Burst()
+    rate = optimizer.learning_rate
+    acts = [get_activation(layer.activation) for layer in layers]
+    kept = [(layer.params["w"], layer.params["b"]) for layer in layers]  # the weights now
+    traces: list[tuple] = []  # per layer: x, z, a, da, dz of the last step
+    grads: list[tuple[np.ndarray, np.ndarray]] = []  # per layer: dw, db of the last step
+    try:
+        for layer in layers:
+            layer.train()
+        for _ in range(steps):
+            x, y = batch()
+            traces = []
+            a = np.asarray(x, dtype=np.float64)
+            for act, (w, b) in zip(acts, kept, strict=True):
+                z = a @ w + b
+                out = act.forward(z)
+                traces.append((a, z, out))
+                a = out
+            value, da = evaluate(loss, a, y, from_logits)
+            grads = []
+            for k in range(len(kept) - 1, -1, -1):
+                x_in, z, out = traces[k]
+                dz = acts[k].backward(z, out, da)
+                traces[k] = (x_in, z, out, da, dz)
+                if k:
+                    da = dz @ kept[k][0].T
+                grads.append((x_in.T @ dz, dz.sum(axis=0)))
+            grads.reverse()
+            new = [
+                (w - rate * dw, b - rate * db) for (w, b), (dw, db) in zip(kept, grads, strict=True)
+            ]
+            arrays = (p for pair in new for p in pair)
+            if not (math.isfinite(value) and arrays_within(arrays, limit)):
+                burst.diverged = True
+                return burst
+            kept = new
+            burst.done += 1
+        return burst
+    finally:
+        keep(layers, kept, traces, grads)
+        if burst.done:  # what `Optimizer._sgd_step` leaves after a step
+            for k, layer in enumerate(layers):
+                for key in layer.params:
+                    optimizer.state[(k, key)] = {"learning_rate": rate}
+
+
+def keep(layers: Sequence[Dense], kept: list, traces: list, grads: list) -> None:
+    """Write a burst's last good weights into the layers' arrays (in place: caches and
+    views keep the same arrays), and the last step's cache and grads, as `train_step`
+    leaves them (a batch that raised midway leaves an incomplete step: no cache then)."""
+    for k, layer in enumerate(layers):
+        w, b = kept[k]
+        if w is not layer.params["w"]:
+            layer.params["w"][...] = w
+            layer.params["b"][...] = b
+        if len(grads) == len(layers):
+            layer.grads["w"][...], layer.grads["b"][...] = grads[k]
+            x_in, z, out, da, dz = traces[k]
+            layer.cache = {"x": x_in, "z": z, "a": out, "da": da, "dz": dz}
