@@ -4,8 +4,10 @@ On a network as small as TensorFlow Playground's (2-8-8-1, batches of 10), a ste
 ``Sequential.train_step`` spends most of its time in Python around NumPy calls on tiny
 arrays: the layer objects' shape checks and caches, copying each gradient into place, the
 optimizer's state, and the guard's copy of every weight before each step. ``sgd_burst``
-runs the same arithmetic, in the same order, on the layers' arrays directly, so the weights
-come out the same to the last bit (``tests/engine/test_engine_burst.py``):
+runs the same arithmetic, in the same order, on one flat array of all the weights (``Flat``:
+the update and the guard's check are one NumPy call each, and the weights before a step
+stay in the other of two such arrays), so the weights come out the same to the last bit
+(``tests/engine/test_engine_burst.py``):
 
     forward   z = x @ w + b, a = f(z), layer by layer
     loss      (value, dL/dout) = the loss of the last layer's output
@@ -57,6 +59,23 @@ class Burst:
     diverged: bool = False  # stopped at a step that blew up (its update not applied)
 
 
+class Flat:
+    """Every layer's (w, b) in one array, with a view per parameter: one NumPy call updates
+    or checks all of them (on arrays this small, each call costs more than its arithmetic)."""
+
+    def __init__(self, layers: Sequence[Dense]) -> None:
+        shapes = [(layer.params["w"].shape, layer.params["b"].shape) for layer in layers]
+        self.data = np.empty(sum(math.prod(w) + math.prod(b) for w, b in shapes))
+        self.views: list[tuple[np.ndarray, np.ndarray]] = []
+        at = 0
+        for w, b in shapes:
+            n_w, n_b = math.prod(w), math.prod(b)
+            self.views.append(
+                (self.data[at : at + n_w].reshape(w), self.data[at + n_w : at + n_w + n_b])
+            )
+            at += n_w + n_b
+
+
 def sgd_burst(
     layers: Sequence[Dense],
     batch: Batch,
@@ -73,59 +92,59 @@ def sgd_burst(
     burst = burst if burst is not None else Burst()
     rate = optimizer.learning_rate
     acts = [get_activation(layer.activation) for layer in layers]
-    kept = [(layer.params["w"], layer.params["b"]) for layer in layers]  # the weights now
-    traces: list[tuple] = []  # per layer: x, z, a, da, dz of the last step
-    grads: list[tuple[np.ndarray, np.ndarray]] = []  # per layer: dw, db of the last step
+    # The weights now, the next ones (swapped after a good step), the last step's grads.
+    now, after, grads = Flat(layers), Flat(layers), Flat(layers)
+    for (w, b), layer in zip(now.views, layers, strict=True):
+        w[...], b[...] = layer.params["w"], layer.params["b"]
+    update = np.empty_like(now.data)
+    traced: list[tuple] = []  # per layer: x, z, a, da, dz of the last step through backward
     try:
         for layer in layers:
             layer.train()
         for _ in range(steps):
             x, y = batch()
-            traces = []
+            trace = []
             a = np.asarray(x, dtype=np.float64)
-            for act, (w, b) in zip(acts, kept, strict=True):
+            for act, (w, b) in zip(acts, now.views, strict=True):
                 z = a @ w + b
                 out = act.forward(z)
-                traces.append((a, z, out))
+                trace.append((a, z, out))
                 a = out
             value, da = evaluate(loss, a, y, from_logits)
-            grads = []
-            for k in range(len(kept) - 1, -1, -1):
-                x_in, z, out = traces[k]
+            for k in range(len(trace) - 1, -1, -1):
+                x_in, z, out = trace[k]
                 dz = acts[k].backward(z, out, da)
-                traces[k] = (x_in, z, out, da, dz)
+                trace[k] = (x_in, z, out, da, dz)
+                dw, db = grads.views[k]
+                np.matmul(x_in.T, dz, out=dw)
+                np.sum(dz, axis=0, out=db)
                 if k:
-                    da = dz @ kept[k][0].T
-                grads.append((x_in.T @ dz, dz.sum(axis=0)))
-            grads.reverse()
-            new = [
-                (w - rate * dw, b - rate * db) for (w, b), (dw, db) in zip(kept, grads, strict=True)
-            ]
-            arrays = (p for pair in new for p in pair)
-            if not (math.isfinite(value) and arrays_within(arrays, limit)):
+                    da = dz @ now.views[k][0].T
+            traced = trace
+            # w - learning_rate * dw for every parameter at once: the same numbers.
+            np.multiply(rate, grads.data, out=update)
+            np.subtract(now.data, update, out=after.data)
+            if not (math.isfinite(value) and arrays_within((after.data,), limit)):
                 burst.diverged = True
                 return burst
-            kept = new
+            now, after = after, now
             burst.done += 1
         return burst
     finally:
-        keep(layers, kept, traces, grads)
+        keep(layers, now, grads, traced)
         if burst.done:  # what `Optimizer._sgd_step` leaves after a step
             for k, layer in enumerate(layers):
                 for key in layer.params:
                     optimizer.state[(k, key)] = {"learning_rate": rate}
 
 
-def keep(layers: Sequence[Dense], kept: list, traces: list, grads: list) -> None:
+def keep(layers: Sequence[Dense], now: Flat, grads: Flat, traced: list[tuple]) -> None:
     """Write a burst's last good weights into the layers' arrays (in place: caches and
-    views keep the same arrays), and the last step's cache and grads, as `train_step`
-    leaves them (a batch that raised midway leaves an incomplete step: no cache then)."""
-    for k, layer in enumerate(layers):
-        w, b = kept[k]
-        if w is not layer.params["w"]:
-            layer.params["w"][...] = w
-            layer.params["b"][...] = b
-        if len(grads) == len(layers):
-            layer.grads["w"][...], layer.grads["b"][...] = grads[k]
-            x_in, z, out, da, dz = traces[k]
-            layer.cache = {"x": x_in, "z": z, "a": out, "da": da, "dz": dz}
+    views keep the same arrays), and the cache and grads of its last step through backward
+    (if any), as `train_step` leaves them."""
+    for layer, (w, b) in zip(layers, now.views, strict=True):
+        layer.params["w"][...], layer.params["b"][...] = w, b
+    if traced:
+        for layer, (dw, db), (x, z, a, da, dz) in zip(layers, grads.views, traced, strict=True):
+            layer.grads["w"][...], layer.grads["b"][...] = dw, db
+            layer.cache = {"x": x, "z": z, "a": a, "da": da, "dz": dz}
