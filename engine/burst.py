@@ -64,16 +64,14 @@ class Flat:
     or checks all of them (on arrays this small, each call costs more than its arithmetic)."""
 
     def __init__(self, layers: Sequence[Dense]) -> None:
-        shapes = [(layer.params["w"].shape, layer.params["b"].shape) for layer in layers]
-        self.data = np.empty(sum(math.prod(w) + math.prod(b) for w, b in shapes))
+        params = [(layer.params["w"], layer.params["b"]) for layer in layers]
+        self.data = np.empty(sum(w.size + b.size for w, b in params))
         self.views: list[tuple[np.ndarray, np.ndarray]] = []
         at = 0
-        for w, b in shapes:
-            n_w, n_b = math.prod(w), math.prod(b)
-            self.views.append(
-                (self.data[at : at + n_w].reshape(w), self.data[at + n_w : at + n_w + n_b])
-            )
-            at += n_w + n_b
+        for w, b in params:
+            end = at + w.size
+            self.views.append((self.data[at:end].reshape(w.shape), self.data[end : end + b.size]))
+            at = end + b.size
 
 
 def sgd_burst(
@@ -117,7 +115,7 @@ def sgd_burst(
                 trace[k] = (x_in, z, out, da, dz)
                 dw, db = grads.views[k]
                 np.matmul(x_in.T, dz, out=dw)
-                np.sum(dz, axis=0, out=db)
+                dz.sum(axis=0, out=db)
                 if k:
                     da = dz @ now.views[k][0].T
             traced = trace
