@@ -73,17 +73,19 @@ class FairShare:
                 wanted = min(wanted, affordable)
         return max(1, wanted)
 
-    def light(self, teaching: bool, cost: TrainingCost, now: float) -> bool:
+    def light(self, teaching: bool, cost: TrainingCost, now: float, draws: bool = False) -> bool:
         """Whether the next frame while playing is a cheap one. Crowded, and a whole frame
         not fitting the share: cheap frames, with a whole one as often as the share affords
         (`TrainingCost.whole_every`) and at least every WHOLE_FRAME_SECONDS (`now` is
-        `time.monotonic()`). Never while `teaching`: a student who skipped a frame is sent a
-        whole one."""
+        `time.monotonic()`). Crowded and the page `draws` its maps from the weights (which
+        every frame carries): cheap frames too, since all they leave stale is the metrics,
+        which the lab then measures every other frame (`PlaygroundLab.play`). Never while
+        `teaching`: a student who skipped a frame is sent a whole one."""
         if teaching or not self.crowded:
             return False
         if now - cost.whole_at >= WHOLE_FRAME_SECONDS:
             return False
-        return cost.lights + 1 < cost.whole_every(self.seconds)
+        return draws or cost.lights + 1 < cost.whole_every(self.seconds)
 
 
 def frame_rate(settings: Settings, workers: int, players: int) -> float:
@@ -246,9 +248,10 @@ class Player:
 
     def light_frame(self) -> bool:
         """Whether the play loop's next frame is a cheap one (`FairShare.light`)."""
-        teaching = self.session.workspace.room is not None
-        cost = self.session.workspace.cost
-        return self.fair_share().light(teaching, cost, time.monotonic())
+        session = self.session
+        teaching = session.workspace.room is not None
+        draws = "maps" in session.page.draws
+        return self.fair_share().light(teaching, session.workspace.cost, time.monotonic(), draws)
 
     def edit_is_light(self) -> bool:
         """An edit's frame: cheap too while the play loop sends cheap frames (the lab still

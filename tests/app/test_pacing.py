@@ -243,3 +243,36 @@ def test_a_crowd_of_200_plays_at_the_budgets_rate_with_larger_bursts():
     assert player.frames_per_second() == 10
     # 2 workers / (200 players x 10 frames/s) = 1 ms a frame: (1 - 0.5) ms / 0.1 ms = 5 steps.
     assert player.steps_for_next_frame() == 5
+
+
+def test_in_a_crowd_a_page_that_draws_its_maps_gets_light_frames_but_one_a_second():
+    # A whole frame fits the share here (33 ms), yet a page that draws its maps from the
+    # weights loses nothing but a frame's fresh metrics with a light one: the lab measures
+    # every other frame. Not in a crowd, not while teaching, and a whole one each second.
+    cost = costing(step_ms=0.1, frame_ms=1)
+    cost.whole_at = 100.0
+    crowd = FairShare(workers=2, players=3, frames_per_second=20)
+    assert crowd.light(False, cost, now=100.1) is False
+    assert crowd.light(False, cost, now=100.1, draws=True) is True
+    assert crowd.light(False, cost, now=100.0 + WHOLE_FRAME_SECONDS, draws=True) is False
+    assert crowd.light(True, cost, now=100.1, draws=True) is False
+    roomy = FairShare(workers=2, players=2, frames_per_second=20)
+    assert roomy.light(False, cost, now=100.1, draws=True) is False
+    player = bare_player(100, step_seconds=1e-5, frame_seconds=1e-5)
+    player.session.workspace.cost.record(0.0, 0, 1e-5)  # a whole frame was just sent
+    assert player.light_frame() is False
+    player.session.page.draws = frozenset({"maps"})
+    assert player.light_frame() is True
+
+
+def test_light_frames_measure_the_losses_every_other_frame():
+    from neural_playground.app.labs.playground.lab import PlaygroundLab
+
+    lab = PlaygroundLab(Settings())
+    measured = []
+    for _ in range(6):
+        before = len(lab.history)
+        lab.play(3, light=True)
+        measured.append(len(lab.history) > before)
+    assert measured == [False, True] * 3
+    assert lab.history[-1][0] == lab.step_count == 18
