@@ -332,10 +332,18 @@ class Trainer:
 
         done, start = burst.Burst(), self.steps
 
+        checked_whole: list[np.ndarray] = []  # the arrays the batches are slices of, checked
+
         def checked() -> tuple[np.ndarray, np.ndarray]:
             self.steps = start + done.done  # a lab's `batch()` picks the step's mini-batch by it
             x, y = batch()
-            check_targets(self.loss, y)
+            # A slice of targets already checked whole needs no check (a lab's batches are
+            # slices of one epoch's targets, `BatchSampler.take`): once, not every step.
+            whole = y.base if isinstance(y.base, np.ndarray) else None
+            if whole is None or not any(whole is c for c in checked_whole):
+                check_targets(self.loss, y if whole is None else whole)
+                if whole is not None:
+                    checked_whole.append(whole)
             return x, y
 
         try:

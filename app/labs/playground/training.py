@@ -28,8 +28,9 @@ class PlaygroundTraining:
 
     def training_batch(self, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Features (B, F) and targets of the batch that step `step` (default: next) trains on."""
-        idx = self.sampler.indices(self.trainer.steps if step is None else step)
-        return self.train_features[idx], self.train_targets[idx]
+        step = self.trainer.steps if step is None else step
+        x, y = self.sampler.take(step, self.train_features, self.train_targets)
+        return x, y
 
     batch = training_batch  # what the step-through trains on
 
