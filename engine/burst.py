@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,10 +53,13 @@ def fits(layers: Sequence[Layer], optimizer: Optimizer, regularizer: Regularizer
 @dataclass
 class Burst:
     """How a burst went, kept up to date step by step (so a batch that raises midway still
-    leaves the count of the steps that were applied)."""
+    leaves the count of the steps that were applied). `scratch`: the flat arrays of an
+    earlier burst on layers of the same shapes, to use again (a caller that trains the same
+    network burst after burst keeps it, so no burst builds its own)."""
 
     done: int = 0  # steps applied
     diverged: bool = False  # stopped at a step that blew up (its update not applied)
+    scratch: dict = field(default_factory=dict)
 
 
 class Flat:
@@ -91,10 +94,14 @@ def sgd_burst(
     rate = optimizer.learning_rate
     acts = [get_activation(layer.activation) for layer in layers]
     # The weights now, the next ones (swapped after a good step), the last step's grads.
-    now, after, grads = Flat(layers), Flat(layers), Flat(layers)
+    shapes = tuple(layer.params["w"].shape for layer in layers)
+    if shapes not in burst.scratch:  # at most a few networks' shapes kept: the last one
+        burst.scratch.clear()
+        flats = Flat(layers), Flat(layers), Flat(layers)
+        burst.scratch[shapes] = (*flats, np.empty_like(flats[0].data))
+    now, after, grads, update = burst.scratch[shapes]
     for (w, b), layer in zip(now.views, layers, strict=True):
         w[...], b[...] = layer.params["w"], layer.params["b"]
-    update = np.empty_like(now.data)
     traced: list[tuple] = []  # per layer: x, z, a, da, dz of the last step through backward
     try:
         for layer in layers:

@@ -135,6 +135,7 @@ class Trainer:
         self.after_step: Callable[[], None] | None = None
         self.from_logits = False
         self.regularizer: Regularizer | None = None
+        self.scratch: dict = {}  # the burst's arrays, kept from one burst to the next
         self.apply(training or TrainingSettings())
 
     def apply(self, training: TrainingSettings) -> None:
@@ -330,7 +331,7 @@ class Trainer:
         """`steps` plain steps in the engine's tight loop (`engine.burst`: the same numbers
         as `train_step`, several times faster on a small network); False if one diverged."""
 
-        done, start = burst.Burst(), self.steps
+        done, start = burst.Burst(scratch=self.scratch), self.steps
 
         checked_whole: list[np.ndarray] = []  # the arrays the batches are slices of, checked
 
