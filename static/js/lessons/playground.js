@@ -4,7 +4,7 @@
 // maps are computed here from each frame's weights (core/planemaps.js, the engine's forward
 // pass over the plane): the page tells the server so (`page_draws`), which then sends none.
 import { trainingControls } from "../core/controls.js";
-import { $, svgElement } from "../core/dom.js";
+import { $, drawNewest, svgElement } from "../core/dom.js";
 import { factor, fmt, percent, writeLines } from "../core/format.js";
 import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
@@ -95,7 +95,7 @@ function readColours() {
     axisFont: heatmap.cssNumber("--pg-axis-font", 11), // canvas pixels (larger on a projector)
   };
 }
-new MutationObserver(() => { readColours(); if (frame) redraw(); })
+new MutationObserver(() => { readColours(); if (maps) redraw(); })
   .observe(document.documentElement, {
     attributes: true, attributeFilter: ["data-theme", "data-projector"],
   });
@@ -137,6 +137,12 @@ function paintNeuronMap(canvas, layer, j, map) {
 
 // --- frames --------------------------------------------------------------------------------
 
+// A frame is taken in at once (what it changed, its curve points) and drawn at the next
+// animation frame, the newest only: a page that cannot draw as fast as frames come (a slow or
+// loaded machine) skips pictures instead of queueing them, and stays responsive to clicks.
+const changed = { config: false, data: false };
+const drawSoon = drawNewest(drawFrame);
+
 function onFrame(msg) {
   if (msg.config) config = msg.config;
   if (msg.config && String(msg.config.network.features) === String(wantedFeatures)) {
@@ -144,6 +150,17 @@ function onFrame(msg) {
   }
   if (msg.data) data = msg.data;
   frame = msg;
+  changed.config ||= Boolean(msg.config);
+  changed.data ||= Boolean(msg.data);
+  if (!colours) readColours(); // the chart may draw before the first picture
+  updateChart(msg);
+  drawSoon();
+}
+
+function drawFrame() {
+  const msg = frame;
+  const { config: newConfig, data: newData } = changed;
+  Object.assign(changed, { config: false, data: false });
   view.showTest = $("show-test").checked = msg.view.show_test;
   view.discretize = $("discretize").checked = msg.view.discretize;
   maps = planeMaps(msg.layers, {
@@ -152,8 +169,8 @@ function onFrame(msg) {
   });
   ({ input: inputMaps, output, neurons: neuronMaps } = maps);
   if (!colours) readColours();
-  if (msg.config) applyConfig();
-  if (msg.data || msg.config) updateDataControls();
+  if (newConfig) applyConfig();
+  if (newData || newConfig) updateDataControls();
   const key = JSON.stringify([config.network.features, msg.layers.map((l) => l.b.length)]);
   if (key !== shapeKey) {
     shapeKey = key;
@@ -161,10 +178,9 @@ function onFrame(msg) {
     buildNetwork();
     buildLayerControls();
   }
-  if (msg.config) updateLayerControls();
+  if (newConfig) updateLayerControls();
   updateNetwork();
   updateMetrics();
-  updateChart(msg);
   redrawPlot();
   $("diverged").hidden = !msg.diverged;
   $("preset").value = msg.preset && !msg.modified ? msg.preset : "";
