@@ -133,8 +133,8 @@ NAMES ?=
 screens: $(VENV)/.test chromium
 	$(PY) -m bench.screens $(ARGS)
 
-# Frames per second in the browser while each page trains (bench/frames.py; the table in
-# docs/performance.md).
+# Frames per second in the browser while each page trains, and its longest task's CPU time
+# (bench/frames.py; the table in docs/performance.md).
 frames: $(VENV)/.test chromium
 	$(PY) -m bench.frames $(ARGS)
 

@@ -117,6 +117,15 @@ class Follow(Message):
     name: LearnerName = ""
 
 
+class Rejoin(Message):
+    """Back on a room's roster, on this session's own lab: a learner who forked ("Try it
+    myself") and reloaded the page (it keeps the room's code for the tab)."""
+
+    type: Literal["rejoin"]
+    code: RoomCode
+    name: LearnerName = ""
+
+
 class Unfollow(Message):
     type: Literal["unfollow"]
 
@@ -184,6 +193,7 @@ COMMON_COMMANDS: tuple[type[Message], ...] = (
     CloseRoom,
     Teach,
     Follow,
+    Rejoin,
     Unfollow,
     Fork,
     PageDraws,

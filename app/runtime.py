@@ -232,6 +232,16 @@ class Runtime:
         self.sessions.release_slot()
         return False
 
+    async def full(self) -> bool:
+        """No room for another session: the same count as `claim_session`'s (every replica's,
+        with Redis), so that the "server full" page and the websocket cap agree."""
+        if self.sessions.full:
+            return True
+        if self.session_count is None:
+            return False
+        total = await self.session_count.total()  # None: Redis away, this replica decides
+        return total is not None and total >= self.settings.max_sessions
+
     async def unclaim_session(self) -> None:
         self.sessions.release_slot()
         if self.session_count is not None:

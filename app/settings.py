@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     crowded_frames_per_second: float = Field(
         15.0, gt=0, le=120, description="frame cap while more sessions play than lab workers"
     )
+    # In a full room frames cost the server about as much as training: the playing sessions
+    # share this many frames a second in all (each gets budget / players, at most the crowded
+    # cap), so a larger room trains on where more frames would only add cost.
+    crowded_frame_budget: float = Field(
+        2_100.0, gt=0, description="frames a second shared by all playing sessions in a full room"
+    )
     max_abs_value: float = Field(1e6, gt=0, description="largest |weight| or |input| accepted")
     max_learning_rate: float = Field(10.0, gt=0, description="largest learning rate accepted")
     max_trail_points: int = Field(300, ge=10, description="descent steps kept for the trail")

@@ -13,6 +13,7 @@ import platform
 BENCHMARKS = (
     "engine",
     "limit",
+    "lab_cost",
     "latency",
     "batchnorm",
     "conv",

@@ -5,9 +5,11 @@ headless Chromium at 1366x768, each lab page opened and set running (Play, or th
 step-through's Play on the B.1-B.4 pages, the window's Play on the convolution page), then
 for S seconds (default 5) every animation frame's time is recorded in the page with
 requestAnimationFrame. Printed per page: frames/s, the longest frame, and how many frames
-took longer than 50 ms; and the longest task the page's own scripts ran (the Long Tasks API:
-script work over 50 ms), which tells the page's work from the machine's. Copy the table into
-docs/performance.md with the machine it ran on.
+took longer than 50 ms; the longest task the page's own scripts ran (the Long Tasks API:
+script work over 50 ms, in wall time); and the longest task's CPU time on the page's main
+thread (from a trace, bench/tasks.py), which tells the page's own work from the machine's:
+on a shared machine a task's wall time is mostly waiting for a core. Copy the table into
+docs/performance.md with the machine it ran on and its load average.
 """
 
 import argparse
@@ -16,6 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.screens import ARGS, CHROMIUM
 from bench.server import running_server
+from bench.tasks import traced
 from neural_playground.app.labs import LESSONS
 
 # Each page's control that starts its animation (test ids, the first one present is pressed).
@@ -49,7 +52,7 @@ async (seconds) => {
 """
 
 
-def measure(page, host: str, route: str, seconds: float) -> dict:
+def measure(browser, page, host: str, route: str, seconds: float) -> dict:
     page.goto(f"http://{host}{route}?lang=en")
     page.wait_for_function("() => document.documentElement.dataset.connection === 'open'")
     for testid in STARTERS:
@@ -58,7 +61,9 @@ def measure(page, host: str, route: str, seconds: float) -> dict:
             starter.first.click()
             break
     page.wait_for_timeout(1000)  # past the first frames and Plotly's first drawing
-    return page.evaluate(MEASURE_JS, seconds)
+    with traced(browser, page) as trace:
+        result = page.evaluate(MEASURE_JS, seconds)
+    return {**result, "cpu": trace.longest_cpu, "what": trace.tasks[0][2] if trace.tasks else ""}
 
 
 def main() -> None:
@@ -67,16 +72,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
     lessons = {n: lesson for n, lesson in LESSONS.items() if not args.pages or n in args.pages}
-    print("| page | frames/s | longest frame (ms) | frames > 50 ms | longest script task (ms) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| page | frames/s | longest frame (ms) | frames > 50 ms | longest script task (ms) "
+        "| longest task's CPU (ms) | its work |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     with running_server() as host, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         for name, lesson in lessons.items():
-            m = measure(page, host, lesson.route, args.seconds)
+            m = measure(browser, page, host, lesson.route, args.seconds)
             print(
                 f"| {name} | {m['fps']:.0f} | {m['longest']:.0f} | {m['slow']} "
-                f"| {m['longestTask']:.0f} |",
+                f"| {m['longestTask']:.0f} | {m['cpu']:.0f} | {m['what']} |",
                 flush=True,
             )
         browser.close()

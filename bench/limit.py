@@ -4,6 +4,8 @@ TensorFlow Playground's network (2-8-8-1 tanh, a sigmoid output read as logits w
 cross-entropy, batches of 10 from 500 points, plain SGD) trained three ways in the same run,
 one after the other, each for `SECONDS`:
 - **engine**: `Sequential.train_step` with its layer objects, caches and traces;
+- **engine burst**: `engine.burst.sgd_burst`, 50 steps a call: the same numbers as
+  `train_step` in one tight loop (what the playground trains with while playing);
 - **hand-written NumPy**: the same arithmetic written out in one function, float64, no
   objects (the limit a pure-NumPy engine can approach: what is left is NumPy's own per-call
   cost on arrays this small);
@@ -18,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from neural_playground.engine.burst import sgd_burst
 from neural_playground.engine.model import mlp
 from neural_playground.engine.optimizers import Optimizer
 
@@ -65,6 +68,30 @@ def engine_step() -> Step:
     def step(i: int) -> None:
         xb, yb = batch_of(i, x, y)
         model.train_step(xb, yb, "binary_crossentropy", optimizer, from_logits=True)
+
+    return step
+
+
+def burst_step() -> Step:
+    """The engine's burst (`engine.burst.sgd_burst`, what the playground trains with while
+    playing): 50 steps at every 50th call, the calls between do nothing (`interleaved`
+    calls a step 50 times in a row), so steps/s counts the same steps."""
+    x, y = data()
+    model = mlp(list(SIZES), ["tanh", "tanh", "linear"], seed=0)
+    optimizer = Optimizer("sgd", learning_rate=RATE)
+
+    def step(i: int) -> None:
+        if i % 50 == 0:
+            batches = iter(range(i, i + 50))
+            sgd_burst(
+                model.layers,
+                lambda: batch_of(next(batches), x, y),
+                50,
+                "binary_crossentropy",
+                optimizer,
+                from_logits=True,
+                limit=1e6,
+            )
 
     return step
 
@@ -118,14 +145,21 @@ def torch_step() -> Step | None:
 
 
 def run() -> list[tuple[str, str, str]]:
-    steps = {"engine": engine_step(), "numpy": numpy_step(), "torch": torch_step()}
+    steps = {
+        "engine": engine_step(),
+        "burst": burst_step(),
+        "numpy": numpy_step(),
+        "torch": torch_step(),
+    }
     rates = interleaved({name: step for name, step in steps.items() if step is not None})
     engine, limit, torch = rates["engine"], rates["numpy"], rates.get("torch")
     name = "2-8-8-1, batch 10, SGD"
     rows = [
         (f"engine step ({name})", f"{engine:,.0f}", "steps/s"),
+        (f"engine burst, 50 steps a call ({name})", f"{rates['burst']:,.0f}", "steps/s"),
         (f"hand-written NumPy step ({name})", f"{limit:,.0f}", "steps/s"),
         ("engine / hand-written NumPy", f"{100 * engine / limit:.0f}", "%"),
+        ("engine burst / hand-written NumPy", f"{100 * rates['burst'] / limit:.0f}", "%"),
     ]
     if torch is not None:
         rows += [

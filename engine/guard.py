@@ -12,6 +12,7 @@ weight a learner types or restores must respect, so training never makes a netwo
 could not have been typed in.
 
     params_within(model, limit)           every parameter finite and |p| <= limit
+    arrays_within(arrays, limit)          the same for bare arrays
     diverged(loss, model, limit)          the whole rule, after one training step
     with divergence_guard(layers, limit)  a burst of steps, back to the last good one if it blows up
 """
@@ -43,6 +44,11 @@ def params_within(params: Params, limit: float) -> bool:
 
     ``limit`` must be a positive finite number (``|inf| <= inf`` would let infinity in).
     """
+    return arrays_within((p for layer in _param_dicts(params) for p in layer.values()), limit)
+
+
+def arrays_within(arrays: Iterable[np.ndarray], limit: float) -> bool:
+    """``params_within`` for bare arrays (a burst's next weights, before they are kept)."""
     if not (math.isfinite(limit) and limit > 0):
         raise ValueError(f"limit must be a positive finite number, got {limit}")
     # Called after every training step, so cheap on small arrays: when the sum of squares is
@@ -50,10 +56,9 @@ def params_within(params: Params, limit: float) -> bool:
     # largest term). Only otherwise (large values, or NaN and infinity, for which every
     # comparison is False) the extremes decide.
     bound = limit * limit
-    for layer in _param_dicts(params):
-        for p in layer.values():
-            if not np.vdot(p, p) <= bound and not (-limit <= p.min() and p.max() <= limit):
-                return False
+    for p in arrays:
+        if not np.vdot(p, p) <= bound and not (-limit <= p.min() and p.max() <= limit):
+            return False
     return True
 
 

@@ -235,7 +235,9 @@ def sample_losses(
     if name == "binary_crossentropy" and from_logits:
         z, y = _prepare(pred, target)
         elements = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        return elements.reshape(elements.shape[0], -1).mean(1)
+        per_sample = elements.reshape(elements.shape[0], -1)
+        # One output a sample (the usual case): its mean is itself, without mean's wrapper.
+        return per_sample[:, 0] if per_sample.shape[1] == 1 else per_sample.mean(1)
     return loss_terms(name, pred, target, from_logits)["terms"]
 
 

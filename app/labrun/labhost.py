@@ -22,7 +22,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -40,6 +40,7 @@ from neural_playground.app.labrun.labcalls import (
     TakeSnapshot,
     Train,
 )
+from neural_playground.app.labrun.readiness import Readiness
 from neural_playground.app.labs.common.base import Lab
 from neural_playground.app.protocol import LabError
 from neural_playground.app.settings import Settings
@@ -248,8 +249,9 @@ def serve(conns: list[Connection], settings: Settings, warmed: Any = None) -> No
         warmed.set()
     labs: dict[int, Lab] = {}
     ids = itertools.count(1)
+    ready = Readiness(conns)
     while True:
-        waiting = wait(conns, timeout=0 if cold else None)
+        waiting = ready.wait(0 if cold else None)
         if not waiting:  # nothing asked: warm the next lab
             warm_up(cold.pop(0), settings)
             if not cold:
@@ -314,6 +316,13 @@ class LabProcess:
                 conn = self.mine.conn = self.free.pop()
         return conn
 
+    def readiness(self, conn: Connection) -> Readiness:
+        """This thread's waiter on its pipe `conn` (made again for a new pipe)."""
+        ready = getattr(self.mine, "ready", None)
+        if ready is None or ready.pipes[0] is not conn:
+            ready = self.mine.ready = Readiness([conn])
+        return ready
+
     def request(self, lab_id: int, call: LabCall | CreateLab | CloseLab) -> tuple[Any, tuple]:
         conn, process = self.pipe(), self.process
         try:
@@ -326,7 +335,7 @@ class LabProcess:
             # may wait behind one): give its answers longer until then.
             timeout = self.settings.lab_call_timeout_seconds
             started = self.ready and self.warmed.is_set()
-            if not conn.poll(timeout if started else max(timeout, STARTUP_SECONDS)):
+            if not self.readiness(conn).wait(timeout if started else max(timeout, STARTUP_SECONDS)):
                 # A lab stuck in a loop would hold this process's learners forever. Only the
                 # process this call went to: a call that waited behind the stuck one on the
                 # other pipe must not kill the process started in its place.

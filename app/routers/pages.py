@@ -27,11 +27,11 @@ def here_without_lang(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def render(request: Request, template: str, **context) -> HTMLResponse:
+def render(request: Request, template: str, *, full: bool = False, **context) -> HTMLResponse:
+    """`full`: the server has no room for the session this page would open (a lab page asks
+    `runtime.full()`): say so kindly instead."""
     settings = request.app.state.settings
     lang = i18n.choose_language(request, settings.default_language)
-    # A lab page would open a session: when the server is full, say so kindly instead.
-    full = "lab" in context and request.app.state.runtime.sessions.full
     if full:
         template, context = "full.html", {"page": "full", "retry_seconds": RETRY_SECONDS}
 
@@ -96,9 +96,10 @@ def lesson_router(lessons: Mapping[str, Lesson]) -> APIRouter:
 
 
 def lesson_page(lesson: Lesson):
-    def page(request: Request) -> HTMLResponse:
+    async def page(request: Request) -> HTMLResponse:
         context = lesson.page_context(request.app.state.settings)
-        return render(request, lesson.template, **context)
+        full = await request.app.state.runtime.full()
+        return render(request, lesson.template, full=full, **context)
 
     page.__name__ = f"{lesson.name}_page"
     return page

@@ -1,6 +1,6 @@
 """A session's training: `step` requests, and the play loop with its pacing.
 
-The loop trains a burst on a lab worker, sends one frame, and sleeps to keep the frame rate.
+The loop trains a burst on a lab worker, sends one frame, and waits until the next one is due.
 How big a burst, and whether the frame is a cheap one (`Parts` with stale maps and metrics),
 is `FairShare`'s call: pure arithmetic on the pool's size, the number of playing sessions and
 what a step and a frame cost this lab (`TrainingCost`), so that in a full room training slows
@@ -73,17 +73,40 @@ class FairShare:
                 wanted = min(wanted, affordable)
         return max(1, wanted)
 
-    def light(self, teaching: bool, cost: TrainingCost, now: float) -> bool:
+    def light(self, teaching: bool, cost: TrainingCost, now: float, draws: bool = False) -> bool:
         """Whether the next frame while playing is a cheap one. Crowded, and a whole frame
         not fitting the share: cheap frames, with a whole one as often as the share affords
         (`TrainingCost.whole_every`) and at least every WHOLE_FRAME_SECONDS (`now` is
-        `time.monotonic()`). Never while `teaching`: a student who skipped a frame is sent a
-        whole one."""
+        `time.monotonic()`). Crowded and the page `draws` its maps from the weights (which
+        every frame carries): cheap frames too, since all they leave stale is the metrics,
+        which the lab then measures every other frame (`PlaygroundLab.play`). Never while
+        `teaching`: a student who skipped a frame is sent a whole one."""
         if teaching or not self.crowded:
             return False
         if now - cost.whole_at >= WHOLE_FRAME_SECONDS:
             return False
-        return cost.lights + 1 < cost.whole_every(self.seconds)
+        return draws or cost.lights + 1 < cost.whole_every(self.seconds)
+
+
+def frame_rate(settings: Settings, workers: int, players: int) -> float:
+    """Frames a second each playing session gets: NP_FRAMES_PER_SECOND while there is a
+    worker each; in a crowd (more sessions play than there are workers) at most
+    NP_CROWDED_FRAMES_PER_SECOND (what the eye still follows) and the room's share of
+    NP_CROWDED_FRAME_BUDGET, so the rate falls as the room grows (2,100 over 200 learners:
+    10.5) and each frame's share of the workers goes to a larger burst of training."""
+    s = settings
+    if players <= workers:
+        return s.frames_per_second
+    return min(s.frames_per_second, s.crowded_frames_per_second, s.crowded_frame_budget / players)
+
+
+def next_frame_at(scheduled: float, period: float, now: float) -> float:
+    """When the frame after the one `scheduled` (time.monotonic()) is due: one `period`
+    later, so the time a frame takes and the sleep's own delay come out of the wait and the
+    loop keeps its rate (sleeping a period after the work fell 5 % short of it); a loop that
+    fell behind by more than a period (a slow machine) starts afresh from `now` instead of
+    sending a rush of frames to catch up."""
+    return max(scheduled + period, now - period)
 
 
 class Player:
@@ -200,13 +223,9 @@ class Player:
     # --- pacing -------------------------------------------------------------------------
 
     def frames_per_second(self) -> float:
-        """The frame cap; in a crowd (more sessions play than there are workers) the lower
-        NP_CROWDED_FRAMES_PER_SECOND: frames a second the eye still follows, and each frame's
-        share of the workers goes to a larger burst of training."""
-        pool, s = self.session.runtime.pool, self.settings
-        if pool.players > pool.workers:
-            return min(s.frames_per_second, s.crowded_frames_per_second)
-        return s.frames_per_second
+        """The frame cap (`frame_rate`) for this session's room."""
+        pool = self.session.runtime.pool
+        return frame_rate(self.settings, pool.workers, pool.players)
 
     def fair_share(self) -> FairShare:
         pool = self.session.runtime.pool
@@ -229,9 +248,10 @@ class Player:
 
     def light_frame(self) -> bool:
         """Whether the play loop's next frame is a cheap one (`FairShare.light`)."""
-        teaching = self.session.workspace.room is not None
-        cost = self.session.workspace.cost
-        return self.fair_share().light(teaching, cost, time.monotonic())
+        session = self.session
+        teaching = session.workspace.room is not None
+        draws = "maps" in session.page.draws
+        return self.fair_share().light(teaching, session.workspace.cost, time.monotonic(), draws)
 
     def edit_is_light(self) -> bool:
         """An edit's frame: cheap too while the play loop sends cheap frames (the lab still
@@ -320,6 +340,7 @@ class Player:
         pool = session.runtime.pool
         pool.players += 1
         previous = None
+        due = time.monotonic()  # when the next frame is due
         try:
             while True:
                 period = max(1.0 / self.frames_per_second(), session.lab.play_period)
@@ -333,6 +354,7 @@ class Player:
                     steps = self.steps_for_next_frame(light)
                     if steps == 0:  # over the steps-per-second budget: wait for it to refill
                         await asyncio.sleep(session.workspace.steps.seconds_until(1))
+                        due = time.monotonic()
                         continue
                     await self.train_and_send(steps, False, light)
                 except WebSocketDisconnect:
@@ -351,7 +373,8 @@ class Player:
                     break
                 if session.lab.finished:  # the lab stopped on its own; its frame says why
                     break
-                await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
+                due = next_frame_at(due, period, time.monotonic())
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
         finally:
             pool.players -= 1
         # Still inside the task, so `running` would read True: say "stopped" explicitly.

@@ -23,6 +23,7 @@ from neural_playground.app.protocol import (  # noqa: F401 - the session reads t
     Pause,
     Ping,
     Play,
+    Rejoin,
     Reset,
     Resume,
     RoomPreset,
@@ -106,7 +107,8 @@ class Room(Message):
     `role` is `teacher` (its frames are shown to the room; `key` only when the room was just
     opened), `student` (its screen shows the teacher's frames) or `none`; `ended` when the
     room closed under it; `moved` when the teacher opened the lesson `lab` (the student's
-    page goes there and follows on).
+    page goes there and follows on); `member` (role `none`) when the session is on the
+    room's roster with its own lab (it forked, or rejoined after a reload).
     """
 
     type: Literal["room"] = "room"
@@ -116,6 +118,7 @@ class Room(Message):
     key: str | None = None
     ended: bool = False
     moved: bool = False
+    member: bool = False
 
 
 class Roster(Message):

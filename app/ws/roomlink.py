@@ -36,7 +36,16 @@ class Following:
 
 class RoomLink:
     #: The commands it carries out (the session's `dispatch` hands them here).
-    COMMANDS = (p.OpenRoom, p.CloseRoom, p.Teach, p.Follow, p.Unfollow, p.Fork, p.RoomTour)
+    COMMANDS = (
+        p.OpenRoom,
+        p.CloseRoom,
+        p.Teach,
+        p.Follow,
+        p.Rejoin,
+        p.Unfollow,
+        p.Fork,
+        p.RoomTour,
+    )
 
     def __init__(self, session: "Session") -> None:
         self.session = session
@@ -52,6 +61,8 @@ class RoomLink:
                 await self.teach(normalize_code(code), key)
             case p.Follow(code=code, name=name):
                 await self.follow(normalize_code(code), name)
+            case p.Rejoin(code=code, name=name):
+                await self.rejoin(normalize_code(code), name)
             case p.Unfollow():
                 await self.unfollow()
             case p.Fork():
@@ -215,6 +226,17 @@ class RoomLink:
                 if kind == FRAME:
                     session.metrics.frames.labels(session.lab_name, "room").inc()
 
+    async def rejoin(self, code: str, name: str = "") -> None:
+        """On the room's roster again with this session's own lab (the learner forked, then
+        reloaded: the resumed session is theirs, the membership was the old session's)."""
+        session = self.session
+        if session.workspace.room is not None:
+            raise RoomError("room_teaching", "Close your own room before following another.")
+        await self.lookup(code, same_lab=False)  # on their own: any lesson
+        await self.stop_following()
+        await session.class_view.join(code, name)
+        await session.send(p.Room(role="none", code=code, member=True))
+
     async def unfollow(self) -> None:
         await self.stop_following()
         await self.session.class_view.leave()
@@ -236,7 +258,7 @@ class RoomLink:
         session, code = self.session, self.following.code
         state = validate_state(session.lab, await self.rooms.fetch_state(code), session.settings)
         await self.stop_following()
-        await session.send(p.Room(role="none", code=code))
+        await session.send(p.Room(role="none", code=code, member=True))
         await session.send_frame_text(await session.call_lab(session.lab.restore, state))
         session.workspace.keep(state)
         await session.send_status()

@@ -233,6 +233,8 @@ class BatchSampler:
             raise ValueError(f"need n >= 1 and batch_size >= 1, got {n} and {batch_size}")
         self.n, self.batch_size, self.seed = n, batch_size, seed
         self._epoch, self._order = -1, np.empty(0, dtype=int)
+        #: (epoch, the arrays, each in that epoch's order) for `take`.
+        self._taken: tuple[int, tuple[np.ndarray, ...], list[np.ndarray]] | None = None
 
     def order(self, epoch: int) -> np.ndarray:
         if epoch != self._epoch:  # one-epoch cache: consecutive steps share an epoch
@@ -252,6 +254,26 @@ class BatchSampler:
         return np.array(
             [self.order(int(e))[o] for e, o in zip(epochs, offsets, strict=True)], dtype=int
         )
+
+    def take(self, step: int, *arrays: np.ndarray) -> list[np.ndarray]:
+        """The rows ``indices(step)`` of each array (the same values as ``a[indices(step)]``):
+        within an epoch, slices of the arrays put in the epoch's order once, so a step costs
+        no indexing (a training step on a small network is mostly such per-call costs)."""
+        start = step * self.batch_size
+        epoch, offset = divmod(start, self.n)
+        if offset + self.batch_size > self.n:  # across two epochs (rare): index
+            rows = self.indices(step)
+            return [a[rows] for a in arrays]
+        taken = self._taken
+        if (
+            taken is None
+            or taken[0] != epoch
+            or any(a is not b for a, b in zip(arrays, taken[1], strict=False))
+            or len(arrays) != len(taken[1])
+        ):
+            order = self.order(epoch)
+            taken = self._taken = (epoch, arrays, [a[order] for a in arrays])
+        return [a[offset : offset + self.batch_size] for a in taken[2]]
 
 
 # --- a learner's own points ------------------------------------------------------------------

@@ -111,7 +111,8 @@ def dense_stack_outputs(
     out = np.asarray(x, dtype=dtype)
     outputs = []
     for layer in layers:
-        z, _ = dense_forward(out, layer.params["w"].astype(dtype), layer.bias.astype(dtype))
+        w, b = layer.params["w"].astype(dtype, copy=False), layer.bias.astype(dtype, copy=False)
+        z, _ = dense_forward(out, w, b)
         out = get_activation(layer.activation).forward(z)
         outputs.append(out)
     return outputs

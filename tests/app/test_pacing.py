@@ -11,7 +11,13 @@ from neural_playground.app.labrun.labhost import LocalLab
 from neural_playground.app.labs.common.base import EVERYTHING, LIGHT
 from neural_playground.app.settings import Settings
 from neural_playground.app.ws.limits import TokenBucket
-from neural_playground.app.ws.player import WHOLE_FRAME_SECONDS, FairShare, Player
+from neural_playground.app.ws.player import (
+    WHOLE_FRAME_SECONDS,
+    FairShare,
+    Player,
+    frame_rate,
+    next_frame_at,
+)
 from neural_playground.app.ws.session import Session
 from neural_playground.app.ws.workspace import TrainingCost, Workspace
 from tests.trainable_lab import TrainableLab
@@ -140,6 +146,9 @@ def test_a_slow_labs_step_request_is_cut_into_short_slices():
         steps=SimpleNamespace(labels=lambda lab: NullCounter())
     )
     player.session.send_frame_text = send_frame_text
+    # The step's cost stays 10 ms: what the fake lab's steps really take (a busy machine's
+    # pauses included) must not move the slices.
+    player.session.workspace.cost.record = lambda *args: None
     asyncio.run(player.train_and_send(5))
     # 20 ms slices of 10 ms steps: 2 + 2 + 1 steps, one frame at the end.
     assert calls == [True, True, True]
@@ -200,3 +209,70 @@ def test_a_crowd_plays_at_the_crowded_frame_rate_with_larger_bursts():
     # 2 workers / (100 players x 10 frames/s) = 2 ms a frame: (2 - 0.5) ms / 0.1 ms = 15 steps.
     assert player.steps_for_next_frame() == 15
     assert bare_player(2, 1e-4, 5e-4).frames_per_second() == 20  # a worker each: the cap
+
+
+def test_a_growing_room_shares_the_frame_budget_within_the_crowded_cap():
+    s = Settings(frames_per_second=20, crowded_frames_per_second=15, crowded_frame_budget=2100)
+    assert frame_rate(s, workers=2, players=1) == 20  # a worker each: the cap
+    assert frame_rate(s, workers=2, players=2) == 20
+    assert frame_rate(s, workers=2, players=3) == 15  # crowded: the crowded cap ...
+    assert frame_rate(s, workers=2, players=100) == 15  # ... while 2,100 / N is above it
+    assert frame_rate(s, workers=2, players=140) == 15
+    assert frame_rate(s, workers=2, players=150) == 14
+    assert frame_rate(s, workers=2, players=200) == 10.5
+    assert frame_rate(s, workers=4, players=300) == 7
+    # Never above the frame cap, whatever the budget.
+    roomy = Settings(frames_per_second=12, crowded_frames_per_second=15, crowded_frame_budget=1e6)
+    assert frame_rate(roomy, workers=2, players=50) == 12
+
+
+def test_frames_are_due_a_period_after_the_last_one_was_due():
+    period = 0.1
+    # On time: the frame took 30 ms and the loop woke 5 ms late; the next is still due at
+    # 1.2, so the loop waits 65 ms, not 100.
+    assert next_frame_at(1.1, period, now=1.135) == pytest.approx(1.2)
+    # Late by less than a period: due at once, and the rate is made up.
+    assert next_frame_at(1.1, period, now=1.25) == pytest.approx(1.2)
+    # Behind by more than a period: start afresh rather than rush frames out to catch up.
+    assert next_frame_at(1.1, period, now=1.5) == pytest.approx(1.4)
+
+
+def test_a_crowd_of_200_plays_at_the_budgets_rate_with_larger_bursts():
+    player = bare_player(200, 1e-4, 5e-4)
+    player.session.runtime.settings = Settings(lab_workers=2, crowded_frame_budget=2000)
+    assert player.frames_per_second() == 10
+    # 2 workers / (200 players x 10 frames/s) = 1 ms a frame: (1 - 0.5) ms / 0.1 ms = 5 steps.
+    assert player.steps_for_next_frame() == 5
+
+
+def test_in_a_crowd_a_page_that_draws_its_maps_gets_light_frames_but_one_a_second():
+    # A whole frame fits the share here (33 ms), yet a page that draws its maps from the
+    # weights loses nothing but a frame's fresh metrics with a light one: the lab measures
+    # every other frame. Not in a crowd, not while teaching, and a whole one each second.
+    cost = costing(step_ms=0.1, frame_ms=1)
+    cost.whole_at = 100.0
+    crowd = FairShare(workers=2, players=3, frames_per_second=20)
+    assert crowd.light(False, cost, now=100.1) is False
+    assert crowd.light(False, cost, now=100.1, draws=True) is True
+    assert crowd.light(False, cost, now=100.0 + WHOLE_FRAME_SECONDS, draws=True) is False
+    assert crowd.light(True, cost, now=100.1, draws=True) is False
+    roomy = FairShare(workers=2, players=2, frames_per_second=20)
+    assert roomy.light(False, cost, now=100.1, draws=True) is False
+    player = bare_player(100, step_seconds=1e-5, frame_seconds=1e-5)
+    player.session.workspace.cost.record(0.0, 0, 1e-5)  # a whole frame was just sent
+    assert player.light_frame() is False
+    player.session.page.draws = frozenset({"maps"})
+    assert player.light_frame() is True
+
+
+def test_light_frames_measure_the_losses_every_other_frame():
+    from neural_playground.app.labs.playground.lab import PlaygroundLab
+
+    lab = PlaygroundLab(Settings())
+    measured = []
+    for _ in range(6):
+        before = len(lab.history)
+        lab.play(3, light=True)
+        measured.append(len(lab.history) > before)
+    assert measured == [False, True] * 3
+    assert lab.history[-1][0] == lab.step_count == 18

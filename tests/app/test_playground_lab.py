@@ -353,3 +353,34 @@ def test_multiclass_output_is_resent_when_only_a_class_changes(lab):
     flipped[0, 0] = 1
     assert not sent.unchanged("c", flipped, 0, 1, 0)
     assert not sent.unchanged("o", cells + 2, -1, 1)  # a new scale is always sent
+
+
+def test_a_playing_burst_trains_exactly_as_step_after_step():
+    # Plain SGD goes through the engine's tight loop (`engine.burst`); a trainer told of
+    # every step (`after_step`) takes `train_step` one step at a time. Same weights, bit for
+    # bit, and the same mini-batches (each step picks its own by the step count).
+    fast, plain = PlaygroundLab(Settings()), PlaygroundLab(Settings())
+    plain.trainer.after_step = lambda: None
+    for steps in (1, 7, 30, 100):
+        fast.play(steps)
+        plain.play(steps)
+    assert fast.step_count == plain.step_count == 138
+    for a, b in zip(fast.model.layers, plain.model.layers, strict=True):
+        assert np.array_equal(a.params["w"], b.params["w"])
+        assert np.array_equal(a.params["b"], b.params["b"])
+    assert fast.history == plain.history
+
+
+def test_a_burst_refuses_targets_a_cross_entropy_cannot_take():
+    from neural_playground.app.labs.common.training import Trainer, TrainingSettings
+    from neural_playground.engine.model import mlp
+
+    trainer = Trainer(Settings(), TrainingSettings(loss="binary_crossentropy", learning_rate=0.1))
+    trainer.from_logits = True
+    model = mlp([2, 3, 1], ["tanh", "linear"], seed=0)
+    x, y = np.zeros((20, 2)), np.zeros((20, 1))
+    y[15] = 3.0  # in the second batch: a slice of targets checked whole, once
+    batches = iter([(x[:10], y[:10]), (x[10:], y[10:])])
+    with pytest.raises(LabError) as info:
+        trainer.train(model, lambda: next(batches), 2, record_last=False)
+    assert info.value.code == "target_not_probability" and trainer.steps == 0

@@ -105,6 +105,7 @@ def test_a_student_forks_the_teachers_state_into_their_own_session(client):
                 **receive_until_room_defaults(),
                 "role": "none",
                 "code": code,
+                "member": True,  # still on the room's roster, with their own lab
             }
             assert receive_until(student, "frame") == teacher_frame
             # The fork is the student's own: edits change it, not the teacher, not the room.
@@ -116,7 +117,15 @@ def test_a_student_forks_the_teachers_state_into_their_own_session(client):
 
 
 def receive_until_room_defaults() -> dict:
-    return {"type": "room", "code": None, "lab": None, "key": None, "ended": False, "moved": False}
+    return {
+        "type": "room",
+        "code": None,
+        "lab": None,
+        "key": None,
+        "ended": False,
+        "moved": False,
+        "member": False,
+    }
 
 
 def test_leaving_a_room_brings_back_the_students_own_lab(client):

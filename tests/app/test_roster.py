@@ -94,8 +94,70 @@ def check_class(teacher_app, mina_app, joon_app) -> None:
         roster_until(teacher, table, lambda t: not t)
 
 
+def check_rejoin(teacher_app, joon_app) -> None:
+    """A learner who forked, then reloaded: the new page's session rejoins the roster on its
+    own lab (the URL no longer names the room; the tab kept it)."""
+    with open_lab(teacher_app, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        table: dict[str, dict] = {}
+        with open_lab(joon_app, "neurons") as (joon, _):
+            joon.send_json({"type": "follow", "code": code, "name": "준"})
+            receive_until(joon, "room")
+            joon.send_json({"type": "fork"})
+            forked = receive_until(joon, "room")
+            assert (forked["role"], forked["member"]) == ("none", True)
+            roster_until(teacher, table, lambda t: by_name(t).get("준", {}).get("forked"))
+        roster_until(teacher, table, lambda t: not t)  # the page went
+        with open_lab(joon_app, "neurons") as (joon, _):
+            joon.send_json({"type": "rejoin", "code": code.lower(), "name": "준"})
+            room = receive_until(joon, "room")
+            assert (room["role"], room["code"], room["member"]) == ("none", code, True)
+            table = roster_until(teacher, table, lambda t: len(t) == 1)
+            assert [(x["name"], x["lab"], x["forked"]) for x in table.values()] == [
+                ("준", "neurons", True)
+            ]
+            # Their own lab, not the teacher's screen: their edits are theirs.
+            joon.send_json({"type": "set_input", "i": 0, "value": 1.5})
+            assert receive_until(joon, "frame")["inputs"][0] == 1.5
+        teacher.send_json({"type": "close_room"})
+        receive_until(teacher, "room")
+    with open_lab(joon_app, "neurons") as (joon, _):  # the room ended meanwhile
+        joon.send_json({"type": "rejoin", "code": code, "name": "준"})
+        assert receive_until(joon, "error")["code"] == "no_room"
+
+
+def check_class_page(teacher_app, page_app) -> None:
+    """The class page of an open room opens wherever the room is known (its roster comes
+    from the teacher's tab: static/js/core/classpage.js); an unknown code is refused."""
+    english, korean = {"accept-language": "en"}, {"accept-language": "ko"}
+    with open_lab(teacher_app, "neurons") as (teacher, _):
+        code = open_room(teacher)["code"]
+        page = page_app.get(f"/room/class?code={code.lower()}", headers=english)
+        assert page.status_code == 200
+        assert f'data-code="{code}"' in page.text
+        assert f"The class in room {code}" in page.text
+        assert "Only the teacher of room" in page.text  # shown by the page without the key
+        assert 'data-testid="roster-list"' in page.text
+        korean_page = page_app.get(f"/room/class?code={code}", headers=korean)
+        assert f"교실 {code}의 학급" in korean_page.text
+        teacher.send_json({"type": "close_room"})
+        receive_until(teacher, "room")
+    missing = page_app.get(f"/room/class?code={code}", headers=english)
+    assert missing.status_code == 404
+    assert f"There is no open room with the code {code}." in missing.text
+    assert 'data-testid="roster-list"' not in missing.text
+
+
 def test_the_teacher_sees_the_class_and_can_spotlight_and_send_presets(client):
     check_class(client, client, client)
+
+
+def test_the_class_page_opens_for_an_open_room_only(client):
+    check_class_page(client, client)
+
+
+def test_a_learner_who_forked_and_reloaded_is_back_on_the_roster(client):
+    check_rejoin(client, client)
 
 
 def test_only_a_teacher_spotlights_or_sends_presets_and_names_are_checked(client):
@@ -122,3 +184,5 @@ def test_the_class_view_works_across_two_replicas(redis_url):
     with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
         check_class(a, a, b)
         check_class(a, b, b)
+        check_rejoin(a, b)
+        check_class_page(a, b)

@@ -32,6 +32,23 @@ def test_simultaneous_connections_to_two_replicas_open_at_most_the_cap(redis_ser
     assert {m["code"] for m in refused} == {"server_full"}
 
 
+def test_the_full_page_counts_the_sessions_of_every_replica(redis_server):
+    """The "server full" page asks the same count as the websocket cap: a lesson page on one
+    replica says full once the other holds every session (main: this replica's count only)."""
+    settings = Settings(max_sessions=2, redis_url=redis_server.url)
+    english = {"accept-language": "en"}
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+        with open_lab(a, "neurons"):
+            assert b.get("/neurons", headers=english).status_code == 200  # one of two taken
+            with open_lab(a, "neurons"):
+                full = b.get("/neurons", headers=english)
+                assert full.status_code == 503
+                assert "try again in a minute" in full.text
+                assert full.headers["retry-after"] == "60"
+        # Both closed on the other replica: the page opens again (a release is written at once).
+        wait_for(lambda: b.get("/neurons").status_code == 200, timeout=30)
+
+
 def open_room(ws) -> dict:
     ws.send_json({"type": "open_room"})
     return receive_until(ws, "room")

@@ -30,9 +30,10 @@ def test_training_changes_the_histograms_and_the_formula_shows_the_engines_numbe
     before_plain = plain_std.inner_text()
     assert number(before_plain) < 0.5  # the drift of B.5: the spread shrinks layer by layer
     expect(page.get_by_test_id("progress")).to_contain_text("Step 0")
-    # Plotly drew one bar trace per layer and run.
-    expect(page.locator("#histograms .barlayer .trace")).to_have_count(16)
-    first_bars = page.locator("#histograms .barlayer .trace").first.inner_html()
+    # One histogram per layer and run, on a canvas (core/histograms.js).
+    histograms = page.locator("#histograms canvas")
+    expect(histograms).to_have_attribute("data-histograms", "16")
+    first_bars = histograms.evaluate("canvas => canvas.toDataURL()")
 
     # The formula, with the engine's numbers: U is the mean of the batch, Z = (X - U) / S.
     expect(page.get_by_test_id("formula-u")).to_contain_text("/ 32 =")
@@ -52,7 +53,7 @@ def test_training_changes_the_histograms_and_the_formula_shows_the_engines_numbe
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "false")
 
     # The histograms changed, the plain run's spread moved, the loss curves have points.
-    assert page.locator("#histograms .barlayer .trace").first.inner_html() != first_bars
+    assert histograms.evaluate("canvas => canvas.toDataURL()") != first_bars
     assert plain_std.inner_text() != before_plain
     expect(page.locator("#loss-chart .scatterlayer .trace")).to_have_count(2)
     summary = page.get_by_test_id("summary-batchnorm").inner_text()
@@ -89,19 +90,15 @@ def test_eval_mode_shows_running_statistics_and_a_chosen_neuron(page):
     page.get_by_test_id("mode-train").check()
     expect(page.get_by_test_id("formula-u")).to_contain_text("/ 32 =")
 
-    # A click on a histogram picks its layer: the tallest bar of layer 6, normalized row.
-    box = (
-        page.locator("#histograms .barlayer .trace")
-        .nth(8 + 5)
-        .evaluate(
-            """trace => {
-            const boxes = [...trace.querySelectorAll("path")].map((p) => p.getBoundingClientRect());
-            const b = boxes.reduce((a, c) => (c.height > a.height ? c : a));
-            return { x: b.x + b.width / 2, y: b.y + b.height - 3 };
-        }"""
-        )
+    # A click on a histogram picks its layer: layer 6 of 8, the normalized (bottom) row, near
+    # its base. Hovering there first tells the bin and its count, as Plotly's label did.
+    box = page.locator("#histograms canvas").bounding_box()
+    x, y = box["x"] + box["width"] * 5.5 / 8, box["y"] + box["height"] * 0.85
+    page.mouse.move(x, y)
+    expect(page.locator("#histograms .chart-tip")).to_have_text(
+        re.compile(r"^With batch normalization: −?\d[\d.]* to −?\d[\d.]*: \d+ values$")
     )
-    page.mouse.click(box["x"], box["y"])
+    page.mouse.click(x, y)
     expect(page.get_by_test_id("formula-where")).to_contain_text("Layer 6, neuron 2")
     expect(page.get_by_test_id("select-layer")).to_have_value("6")
 
@@ -113,7 +110,7 @@ def test_settings_rebuild_the_network_and_limits_are_explained(page):
     depth = page.get_by_test_id("config-depth")
     enter(depth, "10")
     expect(page.get_by_test_id("stat-plain-mean-9")).to_have_text(NUMBER)
-    expect(page.locator("#histograms .barlayer .trace")).to_have_count(20)
+    expect(page.locator("#histograms canvas")).to_have_attribute("data-histograms", "20")
     enter(depth, "11")
     expect(page.locator("#toast")).to_contain_text("at most 10 hidden layers")
     page.get_by_test_id("view-post").check()

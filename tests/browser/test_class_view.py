@@ -1,6 +1,7 @@
 """The teacher's view of the class in the browser: two students join with their names, one
-tries it on their own (the roster shows their own loss and a live picture), the teacher puts
-that learner's network in the spotlight and sends everyone an example."""
+tries it on their own (the roster shows their own loss and a live picture), both reload and
+stay in the room as they were, the teacher puts that learner's network in the spotlight and
+sends everyone an example."""
 
 import re
 
@@ -20,6 +21,23 @@ def join(page, code: str, name: str) -> None:
     page.get_by_test_id("room-page-code").press("Enter")
     expect(page).to_have_url(re.compile(rf"/playground\?room={code}$"))
     expect(page.get_by_test_id("room-following")).to_be_visible()
+
+
+def tries_it_himself(joon, cards):
+    """Joon forks, picks XOR and trains a step: his own numbers and picture come to the
+    roster `cards`, live. His card."""
+    joon.get_by_test_id("room-fork").click()
+    expect(joon.get_by_test_id("room-bar")).to_be_hidden()
+    joon.get_by_test_id("dataset").select_option("xor")
+    joon.get_by_test_id("step").click()
+    expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
+    joon_card = cards.filter(has_text="Joon")
+    expect(joon_card).to_contain_text("trying it on their own")
+    expect(joon_card.get_by_test_id("roster-numbers")).to_contain_text(
+        joon.get_by_test_id("train-loss").inner_text()
+    )
+    expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+    return joon_card
 
 
 def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
@@ -53,23 +71,28 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
         expect(cards.nth(1)).to_contain_text("following you")
         expect(roster.get_by_test_id("roster-count")).to_have_text("2 learners in the room")
 
-        # Joon tries it himself: his own data and training show on the roster, live.
-        joon.get_by_test_id("room-fork").click()
-        expect(joon.get_by_test_id("room-bar")).to_be_hidden()
-        joon.get_by_test_id("dataset").select_option("xor")
-        joon.get_by_test_id("step").click()
-        expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
-        joon_card = cards.filter(has_text="Joon")
-        expect(joon_card).to_contain_text("trying it on their own")
-        expect(joon_card.get_by_test_id("roster-numbers")).to_contain_text(
-            joon.get_by_test_id("train-loss").inner_text()
-        )
-        expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+        joon_card = tries_it_himself(joon, cards)
         # The picture is his decision surface (the square plot), drawn small.
         size = joon_card.locator("img").evaluate("img => [img.naturalWidth, img.naturalHeight]")
         assert size == [120, 120]
         expect(cards.filter(has_text="Mina").get_by_test_id("roster-spotlight")).to_be_disabled()
         screenshot(teacher, "class-view")
+
+        # Both reload: each is still in the room as they were, Joon on his own copy (the URL
+        # no longer names the room), Mina following (main: Joon dropped off the roster).
+        before = [card.get_attribute("data-learner") for card in cards.all()]
+        joon.reload()
+        mina.reload()
+        for learner in before:  # each old page's line goes (a reload is a new session)
+            expect(roster.locator(f'[data-learner="{learner}"]')).to_have_count(0)
+        expect(joon.get_by_test_id("plot")).to_have_attribute("data-step", "1")
+        expect(joon.get_by_test_id("dataset")).to_have_value("xor")
+        expect(joon.get_by_test_id("room-bar")).to_be_hidden()
+        expect(mina.get_by_test_id("room-following")).to_be_visible()
+        expect(cards).to_have_count(2)
+        expect(joon_card).to_contain_text("trying it on their own")
+        expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
+        expect(cards.filter(has_text="Mina")).to_contain_text("following you")
 
         # Spotlight: the whole room (the teacher's screen, and Mina's) shows Joon's network.
         joon_card.get_by_test_id("roster-spotlight").click()

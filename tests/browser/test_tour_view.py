@@ -1,6 +1,7 @@
 """Tours show what they talk about, as a person sees it: at every step of every tour, on a
 laptop, a tablet and a projector, each highlighted element is on the screen and not under
-the tour panel (at least half of it, or its top 100 px for a tall one)."""
+the tour panel (at least half of it, or its top 100 px for a tall one). No step is exempt:
+each panel scrolls to its own highlights (core/layout.js revealInPanels), then the window."""
 
 import pytest
 from playwright.sync_api import expect
@@ -13,33 +14,6 @@ SCREENS = {  # the tour is a side column on the laptop, a bottom bar on the othe
     "laptop": ({"width": 1366, "height": 768}, ""),
     "tablet": ({"width": 768, "height": 1024}, ""),
     "projector": ({"width": 1920, "height": 1080}, "?projector=1"),
-}
-
-# Steps whose highlights lie farther apart than one screen (41 of 255 step-screens; 58 of 231 before
-# the one-screen layouts of issue 16, under a laxer measure that did not count what a panel
-# clips): two parts far apart in one scrolling panel, or a highlight in the book's table under
-# the lab (backprop). The tour shows as many of them as it can; each panel scrolls to its own
-# highlights (core/layout.js revealInPanels), then the window.
-SPREAD_OUT: dict[tuple[str, str], set[str]] = {
-    ("autoencoder", "laptop"): {"reconstruct"},
-    ("autoencoder", "projector"): {"reconstruct", "your_turn"},
-    ("backprop", "laptop"): {"output_weights", "first_layer", "update"},
-    ("backprop", "projector"): {"output_weights", "first_layer", "update"},
-    ("backprop", "tablet"): {"loss_table", "output_weights", "first_layer", "update"},
-    ("batchnorm", "laptop"): {"shrinking", "growing", "standardize", "training"},
-    ("batchnorm", "projector"): {"shrinking", "growing", "standardize", "training", "inference"},
-    ("batchnorm", "tablet"): {"drift", "standardize", "training", "inference"},
-    ("conv", "tablet"): {"structure"},
-    ("digits", "projector"): {"flatten"},
-    ("gan", "laptop"): {"training"},
-    ("gan", "projector"): {"training"},
-    ("gan", "tablet"): {"training", "stop"},
-    ("neurons", "tablet"): {"plain_sum"},
-    ("playground", "laptop"): {"overfitting", "step_through"},
-    ("playground", "projector"): {"overfitting", "step_through"},
-    ("playground", "tablet"): {"overfitting", "step_through"},
-    ("rnn", "projector"): {"unrolled"},
-    ("rnn", "tablet"): {"unrolled"},
 }
 
 # For each highlighted element that is rendered: how much of it a person sees, i.e. lies in
@@ -92,7 +66,7 @@ def test_every_tour_step_shows_what_it_highlights(new_page, name, screen):
         expect(page.get_by_test_id("tour-count")).to_have_text(f"Step {k + 1} of {len(tour.steps)}")
         expect(panel).to_have_attribute("data-ready", "true")
         hidden = page.evaluate(HIDDEN_HIGHLIGHTS_JS)
-        if hidden and step.key not in SPREAD_OUT.get((name, screen), ()):
+        if hidden:
             failures.append(f"step {k + 1} {step.key}: {hidden}")
         page.keyboard.press("ArrowRight")
     assert not failures, "\n".join(failures)

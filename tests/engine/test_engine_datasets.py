@@ -108,6 +108,20 @@ def test_batches_cover_each_epoch_once_and_depend_only_on_the_step():
     assert not np.array_equal(sampler.indices(0), ds.BatchSampler(25, 10, 2).indices(0))
 
 
+def test_take_gives_the_rows_of_indices_as_slices_within_an_epoch():
+    x = np.arange(50.0).reshape(25, 2)
+    y = np.arange(25.0)[:, None]
+    sampler = ds.BatchSampler(n=25, batch_size=10, seed=1)
+    for step in range(12):  # within epochs and across their ends (steps 2, 7 and 12)
+        rows = sampler.indices(step)
+        xb, yb = sampler.take(step, x, y)
+        np.testing.assert_array_equal(xb, x[rows])
+        np.testing.assert_array_equal(yb, y[rows])
+    # New arrays (new data): their rows, not those of the arrays taken before.
+    other = x + 100
+    np.testing.assert_array_equal(sampler.take(3, other, y)[0], other[sampler.indices(3)])
+
+
 def test_features_and_grid():
     points = np.array([[1.0, 2.0], [-0.5, 3.0]])
     m = feature_matrix(points, FEATURE_NAMES)

@@ -16,7 +16,7 @@ STEPS = (
         "reconstruct",
         preset("b25_compress"),
         TRAIN,
-        highlight=("reconstructions", "loss-chart", "blur"),
+        highlight=("reconstructions", "blur"),
     ),
     # The code: every image is a point of the plane; a point decodes into an image.
     step(

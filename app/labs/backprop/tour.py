@@ -23,13 +23,13 @@ STEPS = (
     step(
         "output_weights",
         preset("b5_output_weights"),
-        highlight=("edge-1-0-0", "edge-1-1-0", "book-book_step1", "book-notes"),
+        highlight=("edge-1-0-0", "edge-1-1-0", "node-1-0", "loss-now"),
     ),
     # Figures B-6, B-7: hidden outputs 3.3 and 1.7, prediction 3.32 (the book: 3.4).
     step(
         "first_layer",
         preset("b6_first_layer"),
-        highlight=("node-0-0", "node-0-1", "book-book_step2", "book-notes"),
+        highlight=("node-0-0", "node-0-1", "node-1-0", "loss-now"),
     ),
     # Backpropagation computes the blame: dL/dw = 16 and 8 for the output weights.
     step(
@@ -51,7 +51,7 @@ STEPS = (
         PHASE,
         PHASE,
         PHASE,
-        highlight=("edge-1-0-0", "edge-1-1-0", "st-update-text", "book-gradient_step"),
+        highlight=("edge-1-0-0", "edge-1-1-0", "st-update-text"),
     ),
     # The book's step 3: repeat. Five iterations bring the prediction to 3.046.
     step(

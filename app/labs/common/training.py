@@ -29,6 +29,7 @@ from neural_playground.app.labs.common.stepthrough_frame import (
 from neural_playground.app.labs.common.training_checks import check_learning_rate
 from neural_playground.app.protocol import FiniteFloat, LabError, Message
 from neural_playground.app.settings import Settings
+from neural_playground.engine import burst
 from neural_playground.engine.guard import diverged, params_within
 from neural_playground.engine.losses import LOSSES
 from neural_playground.engine.model import Sequential
@@ -134,6 +135,7 @@ class Trainer:
         self.after_step: Callable[[], None] | None = None
         self.from_logits = False
         self.regularizer: Regularizer | None = None
+        self.scratch: dict = {}  # the burst's arrays, kept from one burst to the next
         self.apply(training or TrainingSettings())
 
     def apply(self, training: TrainingSettings) -> None:
@@ -299,12 +301,17 @@ class Trainer:
             return
         self.cancel()  # a finished walk no longer matches the weights about to change
         check_loss_fits(model, self.loss, self.from_logits)  # the same for the whole burst
-        old = self._params(model)  # the weights before each step, to go back to
         limit = self.settings.max_abs_value
+        plain = steps - 1 if record_last else steps
+        if self.after_step is None and burst.fits(model.layers, self.optimizer, self.regularizer):
+            if not self.sgd_burst(model, batch, plain, limit):
+                return
+            plain = 0
+        old = self._params(model)  # the weights before each step, to go back to
         # Overflow is what diverging looks like: it is caught below, not warned about. Set
         # once for the burst (entering it costs more than a small network's step).
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(steps - 1 if record_last else steps):
+            for _ in range(plain):
                 x, y = batch()
                 check_targets(self.loss, y)
                 self._keep(model, old)
@@ -319,6 +326,35 @@ class Trainer:
         if record_last:
             self.begin(model, *batch())
             self.finish(model)
+
+    def sgd_burst(self, model: Sequential, batch, steps: int, limit: float) -> bool:
+        """`steps` plain steps in the engine's tight loop (`engine.burst`: the same numbers
+        as `train_step`, several times faster on a small network); False if one diverged."""
+
+        done, start = burst.Burst(scratch=self.scratch), self.steps
+
+        checked_whole: list[np.ndarray] = []  # the arrays the batches are slices of, checked
+
+        def checked() -> tuple[np.ndarray, np.ndarray]:
+            self.steps = start + done.done  # a lab's `batch()` picks the step's mini-batch by it
+            x, y = batch()
+            # A slice of targets already checked whole needs no check (a lab's batches are
+            # slices of one epoch's targets, `BatchSampler.take`): once, not every step.
+            whole = y.base if isinstance(y.base, np.ndarray) else None
+            if whole is None or not any(whole is c for c in checked_whole):
+                check_targets(self.loss, y if whole is None else whole)
+                if whole is not None:
+                    checked_whole.append(whole)
+            return x, y
+
+        try:
+            loss, logits = self.loss, self.from_logits
+            burst.sgd_burst(model.layers, checked, steps, loss, self.optimizer, logits, limit, done)
+        finally:
+            self.steps = start + done.done
+        if done.diverged:
+            self.diverge()
+        return not done.diverged
 
     def finish(self, model: Sequential) -> None:
         """Jump to the update phase of the iteration being walked and apply it."""

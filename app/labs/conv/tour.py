@@ -8,8 +8,9 @@ from neural_playground.app.labs.common.tours import preset, section_steps
 step = section_steps("B.6")
 
 STEPS = (
-    # B-11: three channels, one kernel each, three maps added into one.
-    step("structure", preset("colour"), highlight=("conv-rows", "flatten", "head-probabilities")),
+    # B-11: three channels, one kernel each, three maps added into one; what goes in (the
+    # convolutions) and what comes out (the head's answer). Flatten has its own step.
+    step("structure", preset("colour"), highlight=("conv-rows", "head-probabilities")),
     # B-12: the book's 5×5 image, 0 light to 2 dark.
     step("image", preset("b12"), highlight=("grid-0",)),
     # B-13: the 2×2 diagonal filter.

@@ -9,7 +9,7 @@ step = section_steps("B.2")
 
 STEPS = (
     # B1 = B2 = B3 = 1 - 2 + 3 = 2, R1 = 6 (the page notes the book's "B1 + B2").
-    step("plain_sum", preset("b2_plain_sum"), highlight=(B1, "output-value", "note")),
+    step("plain_sum", preset("b2_plain_sum"), highlight=(B1, "output-value")),
     # Figure B-2: B1 = 1x1 + 0.5x(-2) + 0.3x3 = 0.9.
     step(
         "weights",

@@ -280,8 +280,10 @@ def build_frame(
     drawn = "maps" not in without
     if "maps" in changed:
         sent.clear()  # new shapes or a new page: it needs every map again
-    source = map_inputs(lab)
-    if drawn and sent.source != source and (maps or sent.source is None):
+    # What the maps depend on, only when the server draws them (a page that draws its own
+    # is sent none: no need to compare).
+    source = map_inputs(lab) if drawn and (maps or sent.source is None) else None
+    if source is not None and sent.source != source:
         shown = compute_maps(lab, features)
         sent.source = source
     else:

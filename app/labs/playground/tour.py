@@ -45,22 +45,20 @@ STEPS = (
         *example("too_large_rate", 10),
         highlight=("learning-rate", "diverged", "train-loss"),
     ),
-    # 40 noisy training points, a big network: training loss 0, test loss 0.87.
-    step(
-        "overfitting",
-        *example("overfitting", 300),
-        highlight=("loss-chart", "train-loss", "test-loss"),
-    ),
+    # 40 noisy training points, a big network: training loss 0, test loss 0.87. The chart
+    # (its two curves named) shows the two losses part: the step's story in one picture.
+    step("overfitting", *example("overfitting", 300), highlight=("loss-chart",)),
     # The same with L2 0.03: test loss 0.298.
     step(
         "regularization",
         *example("regularized", 300),
         highlight=("regularization", "regularization-rate", "test-loss", "penalty"),
     ),
-    # One iteration of the hidden-layer network: forward (2 layers), then the loss.
+    # One iteration of the hidden-layer network: forward (2 layers), then the loss: the Step
+    # button and the strip of phases.
     step(
         "step_through",
         *example("circle_hidden", 0, PHASE, PHASE, PHASE),
-        highlight=("stepthrough", "st-phase", "network"),
+        highlight=("st-phase", "st-phases"),
     ),
 )

@@ -17,8 +17,8 @@ STEPS = (
         {"type": "step", "steps": 20},
         highlight=("prediction", "probabilities", "loss-chart"),
     ),
-    # B-23: unrolled over a 10-day price window, the same weights at every step.
-    step("unrolled", preset("b23_unrolled"), highlight=("unroll", "equation", "series-chart")),
+    # B-23: unrolled over a 10-day price window (its input row), the same weights at every step.
+    step("unrolled", preset("b23_unrolled"), highlight=("unroll", "equation")),
     # BPTT over 30 steps: step 0 gets 0.00353 of the last step's gradient (vanishing).
     step("vanishing", preset("b7_vanishing"), highlight=("bptt-chart", "bptt-summary")),
     # Recurrent weights three times as strong: 813 times (exploding).

@@ -24,46 +24,67 @@ export function setupLayout() {
   measure();
 }
 
-// Bring `elements` into view inside the panels that scroll them (not the window): the tour
-// calls this before it scrolls the window, so highlighted parts low in a panel are shown.
-// Per panel, as the tour does for the window: of the positions that keep it, or bring one
-// element's top to the panel's top or its bottom to the panel's bottom, the first that shows
-// the most elements (half of one, or its top 100 px) wins.
+// Bring `elements` into view inside the boxes that scroll them (not the window): panels
+// scroll up and down, wide tables sideways. The tour calls this before it scrolls the window,
+// so that highlighted parts low in a panel, or far right in a table, are shown.
 export function revealInPanels(elements) {
-  const groups = new Map(); // scrolling panel -> its elements' boxes, in panel coordinates
-  for (const el of elements) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    const box = scroller(el);
-    if (!box) continue;
-    const origin = box.getBoundingClientRect().top - box.scrollTop;
-    if (!groups.has(box)) groups.set(box, []);
-    groups.get(box).push({ top: r.top - origin, bottom: r.bottom - origin });
-  }
-  for (const [box, boxes] of groups) {
-    const height = box.clientHeight;
-    const seen = (y) => boxes.filter((b) => {
-      const top = Math.max(b.top, y), bottom = Math.min(b.bottom, y + height);
-      const head = Math.min(b.bottom, b.top + 100);
-      return bottom - top >= 0.5 * (b.bottom - b.top) || (top <= b.top && bottom >= head);
-    }).length;
-    const maxY = box.scrollHeight - height;
-    const candidates = [box.scrollTop];
-    for (const b of boxes) candidates.push(b.top - 8, b.bottom - height + 8);
-    let best = box.scrollTop, most = -1;
-    for (const y of candidates.map((c) => Math.max(0, Math.min(maxY, Math.round(c))))) {
-      const n = seen(y);
-      if (n > most) [best, most] = [y, n];
+  for (const axis of [VERTICAL, HORIZONTAL]) {
+    const groups = new Map(); // scrolling box -> its elements' spans, in box coordinates
+    for (const el of elements) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const box = scroller(el, axis);
+      if (!box) continue;
+      const origin = box.getBoundingClientRect()[axis.start] - box[axis.scroll];
+      if (!groups.has(box)) groups.set(box, []);
+      groups.get(box).push({ top: r[axis.start] - origin, bottom: r[axis.end] - origin });
     }
-    box.scrollTop = best;
+    for (const [box, spans] of groups) {
+      const max = box[axis.scrollSize] - box[axis.clientSize];
+      box[axis.scroll] = bestScroll(spans, box[axis.scroll], 0, box[axis.clientSize], max);
+    }
   }
 }
 
-// The nearest ancestor of `el` that scrolls vertically, if any below <body>.
-function scroller(el) {
+// Where to scroll so that the most of `spans` ({top, bottom}, for a scroll of 0) are seen in
+// the band [near, far) of the scroller: half of one, or its first 100 px (a tall chart's top).
+// The candidates: stay, or put one span's top, head, middle or bottom at an edge of the band;
+// the first that shows the most wins, so staying wins ties.
+export function bestScroll(spans, current, near, far, max) {
+  const seen = (y) => spans.filter((b) => {
+    const top = Math.max(b.top, y + near), bottom = Math.min(b.bottom, y + far);
+    const head = Math.min(b.bottom, b.top + 100);
+    return bottom - top >= 0.55 * (b.bottom - b.top) || (top <= b.top && bottom >= head);
+  }).length;
+  const candidates = [current];
+  for (const b of spans) {
+    const size = b.bottom - b.top;
+    const head = b.top + Math.min(100, size);
+    candidates.push(b.top - near - 8, b.bottom - far + 8, head - far + 8);
+    candidates.push(b.top + 0.6 * size - far, b.top + 0.4 * size - near); // more than half
+  }
+  let best = current, most = -1;
+  for (const y of candidates.map((c) => Math.max(0, Math.min(max, Math.round(c))))) {
+    const n = seen(y);
+    if (n > most) [best, most] = [y, n];
+  }
+  return best;
+}
+
+const VERTICAL = {
+  start: "top", end: "bottom", scroll: "scrollTop", scrollSize: "scrollHeight",
+  clientSize: "clientHeight", overflow: "overflowY",
+};
+const HORIZONTAL = {
+  start: "left", end: "right", scroll: "scrollLeft", scrollSize: "scrollWidth",
+  clientSize: "clientWidth", overflow: "overflowX",
+};
+
+// The nearest ancestor of `el` that scrolls along `axis`, if any below <body>.
+function scroller(el, axis) {
   for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
-    if (box.scrollHeight <= box.clientHeight + 1) continue;
-    const overflow = getComputedStyle(box).overflowY;
+    if (box[axis.scrollSize] <= box[axis.clientSize] + 1) continue;
+    const overflow = getComputedStyle(box)[axis.overflow];
     if (overflow === "auto" || overflow === "scroll") return box;
   }
   return null;

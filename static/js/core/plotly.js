@@ -1,7 +1,9 @@
 // Plotly (the 1.5 MB cartesian bundle, vendor/plotly.min.js beside the static files under the
 // same fingerprinted prefix, see app/routers/vendor.py) is loaded here and only here, once,
-// and only by pages that chart: when they ask (plotlyReady) or first draw (withPlotly).
-// Pages draw through `withPlotly`, so nothing draws before the library is there.
+// and only by pages that chart: when they ask (plotlyReady) or first draw (withPlotly,
+// drawChart). Pages draw through these, so nothing draws before the library is there:
+// `withPlotly` for a chart drawn on the learner's action, `drawChart` for one that follows
+// training.
 
 let loading = null;
 
@@ -55,29 +57,58 @@ export function withPlotly(chart, draw) {
   }, () => {});
 }
 
-// `draw(...)` at most once every `ms` while frames stream: Plotly takes tens to hundreds of
-// milliseconds for a big figure (the batch-norm page's sixteen histograms, the RNN page's
-// charts), and drawn with every frame it held those pages under 10 frames/s; the eye follows
-// charts no faster (GAN Lab refreshes its plots so too). The newest call always runs: at
-// once, or when its time comes.
+// Charts that follow training: `drawChart(chart, draw)` asks for `draw(Plotly)` of `chart` (its
+// element or id) and returns at once. One Plotly redraw is a long task (a line chart with
+// automargin 30-60 ms on a busy laptop, the RNN page's four charts ~450 ms drawn together), so:
+// - each chart draws at most every CHART_MS while frames stream (the eye follows charts no
+//   faster, and GAN Lab refreshes its plots so too), the newest asked-for drawing, the first
+//   one after a quiet spell at once;
+// - one chart per task, each after the screen has painted: a frame's own work (numbers,
+//   tables, drawings) and one chart never add up to one long task, and Plotly's measuring of
+//   its labels finds the page's layout already done instead of forcing it (layout thrash).
 export const CHART_MS = 400;
-export function throttled(draw, ms = CHART_MS) {
-  let last = -Infinity;
-  let timer = null;
-  let args = [];
-  const run = () => {
-    timer = null;
-    last = performance.now();
-    draw(...args);
-  };
-  return (...latest) => {
-    args = latest;
-    const wait = last + ms - performance.now();
-    if (wait <= 0) {
-      clearTimeout(timer);
-      run();
-    } else if (timer === null) {
-      timer = setTimeout(run, wait);
+const asked = new Map(); // chart -> its newest draw, in the order first asked
+const drawnAt = new Map(); // chart -> performance.now() of its last drawing
+let timer = null;
+
+export function drawChart(chart, draw) {
+  asked.set(chart, draw);
+  schedule();
+}
+
+function dueAt(chart) {
+  return (drawnAt.get(chart) ?? -Infinity) + CHART_MS;
+}
+
+function schedule() {
+  if (timer !== null || asked.size === 0) return;
+  const soonest = Math.min(...[...asked.keys()].map(dueAt));
+  // After the next paint: a timeout set in an animation frame callback runs once that
+  // frame is on the screen.
+  timer = setTimeout(() => requestAnimationFrame(() => setTimeout(drawOne, 0)),
+    Math.max(0, soonest - performance.now()));
+}
+
+async function drawOne() {
+  const now = performance.now();
+  const chart = [...asked.keys()].find((key) => dueAt(key) <= now);
+  const draw = chart === undefined ? null : asked.get(chart);
+  if (chart !== undefined) asked.delete(chart);
+  if (draw && !window.Plotly) await plotlyReady();
+  timer = null;
+  if (draw && window.Plotly) {
+    const element = typeof chart === "string" ? document.getElementById(chart) : chart;
+    // A frame since may have taken the chart away (the RNN page's gate charts go with the
+    // cell that has them).
+    if (element && element.isConnected) {
+      drawnAt.set(chart, performance.now());
+      try {
+        draw(window.Plotly);
+      } finally {
+        schedule();
+      }
+      return;
     }
-  };
+  }
+  schedule();
 }

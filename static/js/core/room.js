@@ -8,6 +8,9 @@ import { t } from "./i18n.js";
 import { qrSvg } from "./qr.js";
 import { pageSession, toast } from "./session.js";
 
+// The teacher key of a room, kept by the browser that opened it (the class page asks too).
+export const roomKeyName = (code) => `np-room-key:${code}`;
+
 export function setupRoom() {
   const root = document.documentElement;
   const bar = $("room-bar");
@@ -17,8 +20,10 @@ export function setupRoom() {
   let code = null;
   let asked = null; // what this page last asked for: "fork", "leave" or "close"
 
-  const keyName = (c) => `np-room-key:${c}`; // the teacher key, kept by the teacher's browser
   const NAME = "np-learner-name"; // the name typed in a join form, for the teacher's roster
+  // A learner who forked is on the room's roster with their own copy; the URL no longer
+  // names the room (a reload must show their work), so the tab keeps it for a reload.
+  const FORKED = "np-room-forked";
   document.querySelectorAll('form[action$="/room"]').forEach((form) => {
     form.addEventListener("submit", () => {
       const name = form.elements.name?.value.trim().replace(/[<>\u0000-\u001f]/g, "");
@@ -35,11 +40,15 @@ export function setupRoom() {
     if (!session) return;
     const params = new URLSearchParams(location.search);
     const teach = params.get("teach") || sessionStorage.getItem(teachingName());
-    const key = teach && localStorage.getItem(keyName(teach.toUpperCase()));
+    const key = teach && localStorage.getItem(roomKeyName(teach.toUpperCase()));
+    const name = localStorage.getItem(NAME) || "";
+    const forked = sessionStorage.getItem(FORKED);
     if (key) session.send({ type: "teach", code: teach, key });
-    else if (params.get("room")) {
-      const name = localStorage.getItem(NAME) || "";
-      session.send({ type: "follow", code: params.get("room"), name });
+    else if (params.get("room")) session.send({ type: "follow", code: params.get("room"), name });
+    else if (forked) {
+      // The room may have ended meanwhile: then the learner simply goes on alone.
+      session.request({ type: "rejoin", code: forked, name }, "room")
+        .catch(() => sessionStorage.removeItem(FORKED));
     }
   }
   // The first time once the page's start-up state is in place (share.js), then at every
@@ -52,9 +61,11 @@ export function setupRoom() {
     const before = role;
     role = msg.role;
     if (msg.role !== "none") code = msg.code;
-    if (msg.key) localStorage.setItem(keyName(msg.code), msg.key);
+    if (msg.key) localStorage.setItem(roomKeyName(msg.code), msg.key);
     if (role === "teacher") sessionStorage.setItem(teachingName(), msg.code);
     else sessionStorage.removeItem(teachingName());
+    if (msg.member) sessionStorage.setItem(FORKED, msg.code);
+    else sessionStorage.removeItem(FORKED);
     root.dataset.room = role;
     bar.hidden = role === "none";
     bar.querySelector("[data-role=student]").hidden = role !== "student";

@@ -5,7 +5,7 @@
 import { $ } from "./dom.js";
 import { t } from "./i18n.js";
 import { addKeys } from "./keys.js";
-import { revealInPanels } from "./layout.js";
+import { bestScroll, revealInPanels } from "./layout.js";
 import { pageSession, params } from "./session.js";
 import { shareTourStep } from "./share.js";
 
@@ -171,36 +171,21 @@ function createTour() {
   });
 
   // Scroll the window so that as many of the step's highlighted elements as can be are seen
-  // whole (or, for a tall one, its top) and none of them lies under the panel. The panel is
-  // a side column on wide screens and a bar at the bottom elsewhere: the free band is the
-  // viewport above the bar. Candidates: stay, or bring any one element's top or bottom to
-  // the band's edge; the first that shows the most wins (staying wins ties).
+  // (core/layout.js bestScroll) and none of them lies under the panel. The panel is a side
+  // column on wide screens and a bar at the bottom elsewhere: the free band is the viewport
+  // above the bar.
   function reveal() {
     revealInPanels(document.querySelectorAll(".tour-highlight"));
-    const boxes = [...document.querySelectorAll(".tour-highlight")]
+    const spans = [...document.querySelectorAll(".tour-highlight")]
       .map((el) => el.getBoundingClientRect())
       .filter((r) => r.width > 0 && r.height > 0)
       .map((r) => ({ top: r.top + scrollY, bottom: r.bottom + scrollY }));
-    if (!boxes.length) return;
+    if (!spans.length) return;
     const bar = panel.getBoundingClientRect();
     const barAtBottom = bar.width > innerWidth / 2; // else a side column: it covers no band
-    const bandTop = 8;
-    const bandBottom = (barAtBottom ? Math.min(innerHeight, bar.top) : innerHeight) - 8;
+    const far = barAtBottom ? Math.min(innerHeight, bar.top) : innerHeight;
     const maxY = document.documentElement.scrollHeight - innerHeight;
-    const seen = (y) => boxes.filter((b) => {
-      const top = Math.max(b.top, y + bandTop);
-      const bottom = Math.min(b.bottom, y + bandBottom);
-      const head = Math.min(b.bottom, b.top + 100);
-      return bottom - top >= 0.5 * (b.bottom - b.top) || (top <= b.top && bottom >= head);
-    }).length;
-    const candidates = [scrollY];
-    for (const b of boxes) candidates.push(b.top - bandTop, b.bottom - bandBottom);
-    let best = scrollY;
-    let most = -1;
-    for (const y of candidates.map((c) => Math.max(0, Math.min(maxY, Math.round(c))))) {
-      const n = seen(y);
-      if (n > most) [best, most] = [y, n];
-    }
+    const best = bestScroll(spans, scrollY, 0, far, maxY);
     if (best !== scrollY) window.scrollTo({ top: best, behavior: "instant" });
   }
 

@@ -5,7 +5,8 @@ import { trainingControls } from "../core/controls.js";
 import { $, cssVar, drawNewest } from "../core/dom.js";
 import { fmt, num as smallNum, TINY } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
+import { histogramGrid } from "../core/histograms.js";
+import { drawChart, plotlyReady } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 
@@ -55,7 +56,8 @@ function theme() {
   return {
     fg: cssVar("--fg"), panel: cssVar("--panel"), muted: cssVar("--muted"), grid: cssVar("--border"),
     plain: cssVar("--run-plain"), batchnorm: cssVar("--run-batchnorm"),
-    size: chartFont().size,
+    plainText: cssVar("--run-plain-text"), batchnormText: cssVar("--run-batchnorm-text"),
+    size: chartFont().size, family: chartFont().family,
     line: parseFloat(cssVar("--chart-line")) || 2,
   };
 }
@@ -67,127 +69,57 @@ const activationName = (name) => t(`activation.${name}`);
 
 // --- histograms: one column per hidden layer, top row without BN, bottom row with --------
 
-function histogramLayout(th) {
-  const depth = frame.config.depth;
-  const layout = {
-    grid: { rows: 2, columns: depth, pattern: "independent", xgap: 0.12, ygap: 0.25 },
-    margin: { l: 10, r: 10, t: 52, b: 28 },
-    height: 360,
-    showlegend: false,
-    bargap: 0,
-    paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "rgba(0,0,0,0)",
-    font: { color: th.fg, size: th.size },
-    annotations: [],
-  };
-  for (let r = 0; r < 2; r++) {
-    for (let k = 0; k < depth; k++) {
-      const n = r * depth + k + 1;
-      const suffix = n === 1 ? "" : String(n);
-      layout[`xaxis${suffix}`] = {
-        tickfont: { size: th.size, color: th.muted }, nticks: 3, gridcolor: th.grid,
-        zeroline: false, fixedrange: true,
-      };
-      layout[`yaxis${suffix}`] = { showticklabels: false, gridcolor: th.grid, fixedrange: true };
-    }
-  }
-  for (let k = 0; k < depth; k++) {
-    layout.annotations.push({
-      text: t("batchnorm.layer", { n: k + 1 }), showarrow: false,
-      xref: `x${k === 0 ? "" : k + 1} domain`, yref: "paper", x: 0.5, y: 1.0,
-      yanchor: "bottom", font: { size: th.size, color: th.fg },
-    });
-  }
-  // Each row's name sits above it; the top row's goes above the layer names.
-  RUNS.forEach((name, r) => {
-    layout.annotations.push({
-      text: `<b>${runName(name)}</b>`, showarrow: false, xref: "paper",
-      yref: `y${r * depth + 1} domain`, x: 0, y: 1, xanchor: "left", yanchor: "bottom",
-      yshift: r === 0 ? th.size * 1.6 : 2, font: { size: th.size, color: th[name] },
-    });
-  });
-  return layout;
-}
+// On a canvas (core/histograms.js), with every frame; a click on a histogram picks its layer.
+const drawHistograms = histogramGrid(histogramsDiv, (layer) => select({ layer }));
 
-function histogramTraces(th) {
-  const depth = frame.config.depth;
-  const traces = [];
-  RUNS.forEach((name, r) => {
-    const run = frame.runs[r];
-    for (let k = 0; k < depth; k++) {
-      const edges = frame.edges[k];
-      const centres = edges.slice(0, -1).map((e, i) => (e + edges[i + 1]) / 2);
-      const width = edges[1] - edges[0];
-      const n = r * depth + k + 1;
-      const selected = k === frame.selection.layer;
-      traces.push({
-        type: "bar", x: centres, y: run.layers[k].counts, width,
-        xaxis: `x${n === 1 ? "" : n}`, yaxis: `y${n === 1 ? "" : n}`,
-        marker: {
-          color: th[name],
-          opacity: selected ? 1 : 0.75,
-          line: { color: th.fg, width: selected ? th.line : 0 },
-          // Not colour alone: the normalized run's bars are hatched.
-          pattern: {
-            shape: name === "batchnorm" ? "/" : "", fillmode: "overlay", fgcolor: th.panel,
-            size: 6, solidity: 0.25,
-          },
-        },
-        customdata: centres.map((_, i) => [edges[i], edges[i + 1]]),
-        hovertemplate: t("batchnorm.hover_bin", { from: "%{customdata[0]:.3f}",
-          to: "%{customdata[1]:.3f}", count: "%{y}" }) + `<extra>${runName(name)}</extra>`,
-        meta: { layer: k },
-      });
-    }
-  });
-  return traces;
-}
-
-let clickBound = false;
-function drawHistograms(th) {
-  const config = { displayModeBar: false, responsive: true };
-  const traces = histogramTraces(th), layout = histogramLayout(th);
-  withPlotly(histogramsDiv, (Plotly) => {
-    Plotly.react(histogramsDiv, traces, layout, config);
-    if (!clickBound) {
-      // Plotly adds `.on` with the first plot. A click on a histogram picks its layer.
-      clickBound = true;
-      histogramsDiv.on("plotly_click", (event) => {
-        const point = event.points && event.points[0];
-        if (point) select({ layer: point.data.meta.layer });
-      });
-    }
+function histograms(th) {
+  const three = (x) => fmt(Math.round(x * 1000) / 1000);
+  drawHistograms({
+    rows: RUNS.map((name) => ({ name: runName(name), colour: th[name], text: th[`${name}Text`],
+      hatched: name === "batchnorm" })), // not colour alone: the normalized run's bars are hatched
+    columns: frame.edges.slice(0, frame.config.depth).map((edges, k) =>
+      ({ title: t("batchnorm.layer", { n: k + 1 }), edges })),
+    counts: frame.runs.map((run) => run.layers.map((layer) => layer.counts)),
+    selected: frame.selection.layer,
+    theme: th,
+    tip: (r, k, from, to, count) => `${runName(RUNS[r])}: ${t("batchnorm.hover_bin",
+      { from: three(from), to: three(to), count: fmt(count) })}`,
   });
 }
 
 // --- the table under the histograms: the same numbers, readable and accessible -----------
 
+// A row per layer, a column per run and statistic: narrow enough for a side-by-side panel, so
+// that the first and the last layer's spread (the tour's shrinking and growing steps) are
+// seen together, one above the other.
 function buildStatsTable() {
   const head = $("stats-head");
   head.replaceChildren(document.createElement("th"));
-  for (let k = 0; k < frame.config.depth; k++) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = t("batchnorm.layer", { n: k + 1 });
-    head.appendChild(th);
+  for (const name of RUNS) {
+    for (const stat of ["mean", "std"]) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.className = `stats-col--${name}`;
+      th.textContent = t(`batchnorm.${stat}_of_${name}`);
+      head.appendChild(th);
+    }
   }
   const body = $("stats-body");
   body.replaceChildren();
-  for (const name of RUNS) {
-    for (const stat of ["mean", "std"]) {
-      const row = document.createElement("tr");
-      row.className = `stats-row--${name}`;
-      const label = document.createElement("th");
-      label.scope = "row";
-      label.textContent = t(`batchnorm.${stat}_of_${name}`);
-      row.appendChild(label);
-      for (let k = 0; k < frame.config.depth; k++) {
+  for (let k = 0; k < frame.config.depth; k++) {
+    const row = document.createElement("tr");
+    const label = document.createElement("th");
+    label.scope = "row";
+    label.textContent = t("batchnorm.layer", { n: k + 1 });
+    row.appendChild(label);
+    for (const name of RUNS) {
+      for (const stat of ["mean", "std"]) {
         const td = document.createElement("td");
         td.dataset.testid = `stat-${name}-${stat}-${k}`;
         row.appendChild(td);
       }
-      body.appendChild(row);
     }
+    body.appendChild(row);
   }
 }
 
@@ -205,23 +137,31 @@ function updateStatsTable() {
 
 // --- loss curves --------------------------------------------------------------------------
 
+// The loss curves' Plotly chart: its turn comes after the frame is on the screen, at most every
+// CHART_MS while training (core/plotly.js).
 function drawLoss(th) {
+  drawChart(lossDiv, (Plotly) => Plotly.react(lossDiv, ...lossFigure(th),
+    { displayModeBar: false, responsive: true }));
+}
+
+function lossFigure(th) {
   const traces = RUNS.map((name) => ({
     type: "scatter", mode: "lines", name: runName(name),
     x: frame.curve.steps, y: frame.curve[name],
     line: { color: th[name], width: th.line, dash: name === "batchnorm" ? "solid" : "dash" },
   }));
   const layout = {
-    height: 260,
+    // Taller with the type: on the wall the tick labels, the legend above the plot and the
+    // axis title under it would leave the curves a strip (and crowd the title off the box).
+    height: Math.max(260, 150 + 8 * th.size),
     margin: chartMargin(),
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: th.fg, size: th.size },
-    legend: { orientation: "h", x: 0, y: 1.12 },
+    legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
     xaxis: { title: { text: t("batchnorm.step_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
     yaxis: { title: { text: t("batchnorm.loss_axis") }, automargin: true, gridcolor: th.grid, rangemode: "tozero" },
   };
-  withPlotly(lossDiv, (Plotly) =>
-    Plotly.react(lossDiv, traces, layout, { displayModeBar: false, responsive: true }));
+  return [traces, layout];
 }
 
 // --- the formula for the chosen neuron --------------------------------------------------
@@ -320,17 +260,11 @@ function render(msg) {
     buildStatsTable();
   }
   updateControls();
-  drawCharts(th);
+  histograms(th);
+  drawLoss(th);
   updateStatsTable();
   renderFormula();
 }
-
-// The sixteen hatched histograms take Plotly some 150 ms: redrawn at most every CHART_MS
-// (core/plotly.js), the numbers, table and formula with every frame.
-const drawCharts = throttled((th) => {
-  drawHistograms(th);
-  drawLoss(th);
-});
 
 // --- sending ------------------------------------------------------------------------------
 

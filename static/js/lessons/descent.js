@@ -5,7 +5,7 @@ import { $, cssVar } from "../core/dom.js";
 import { fmt, num, writeLines } from "../core/format.js";
 import { t } from "../core/i18n.js";
 import { networkView, symbolName } from "../core/network.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { drawChart, plotlyReady } from "../core/plotly.js";
 import { connect } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
@@ -123,7 +123,25 @@ function baseLayout(xTitle, yTitle) {
   };
 }
 
+// The two charts follow the frames through drawChart (core/plotly.js): each at most every
+// CHART_MS, in a task of its own after the frame is on the screen, made from the newest frame.
+// Drawn with every frame, Plotly's redraw of the curve was most of each frame's work.
 function drawCurve() {
+  const box = $("curve-plot");
+  drawChart(box, (Plotly) => {
+    Plotly.react(box, ...curveFigure(), PLOT_CONFIG);
+    if (!box.dataset.clickable) {
+      // A click on the curve moves the chosen weight there: a new starting point.
+      box.dataset.clickable = "yes";
+      box.on("plotly_click", (event) => {
+        const point = event.points.find((q) => q.curveNumber === 0);
+        if (point) session.send({ type: "set_weight", weight: frame.selected[0], value: point.x });
+      });
+    }
+  });
+}
+
+function curveFigure() {
   const c = frame.curve, p = frame.point;
   const traces = [
     { x: c.values, y: c.losses, mode: "lines", name: t("descent.loss_curve"),
@@ -152,26 +170,14 @@ function drawCurve() {
     { x: [p.values[0]], y: [p.loss], mode: "markers", name: t("descent.current"),
       marker: { color: cssVar("--focus"), size: 14, symbol: "circle-open", line: { width: 3 } } },
   );
-  const layout = baseLayout(weightName(frame.selected[0]), t("descent.loss_axis"));
-  const box = $("curve-plot");
-  withPlotly(box, (Plotly) => {
-    Plotly.react(box, traces, layout, PLOT_CONFIG);
-    if (!box.dataset.clickable) {
-      // A click on the curve moves the chosen weight there: a new starting point.
-      box.dataset.clickable = "yes";
-      box.on("plotly_click", (event) => {
-        const point = event.points.find((q) => q.curveNumber === 0);
-        if (point) session.send({ type: "set_weight", weight: frame.selected[0], value: point.x });
-      });
-    }
-  });
+  return [traces, baseLayout(weightName(frame.selected[0]), t("descent.loss_axis"))];
 }
 
 function drawSurface() {
   const box = $("surface-plot");
   if (frame.selected.length < 2) {
     surface = null;
-    withPlotly(box, (Plotly) => Plotly.purge(box));
+    drawChart(box, (Plotly) => Plotly.purge(box));
     box.hidden = true;
     $("surface-hint").textContent = t("descent.surface_pick");
     return;
@@ -179,6 +185,14 @@ function drawSurface() {
   if (frame.surface) surface = frame.surface;
   if (!surface) return;
   box.hidden = false;
+  drawChart(box, (Plotly) => Plotly.react(box, ...surfaceFigure(), PLOT_CONFIG));
+  const weights = frame.layers.reduce((n, l) => n + l.w.length * l.w[0].length +
+    (l.b ? l.b.length : 0), 0);
+  $("surface-hint").textContent = weights > 2
+    ? t("descent.surface_frozen", { step: surface.at_step }) : t("descent.surface_exact");
+}
+
+function surfaceFigure() {
   const p = frame.point;
   const traces = [
     { type: "contour", x: surface.values1, y: surface.values2, z: surface.losses,
@@ -191,12 +205,7 @@ function drawSurface() {
     { x: [p.values[0]], y: [p.values[1]], mode: "markers", name: t("descent.current"),
       marker: { color: cssVar("--focus"), size: 14, symbol: "circle-open", line: { width: 3 } } },
   ];
-  const layout = baseLayout(weightName(frame.selected[0]), weightName(frame.selected[1]));
-  withPlotly(box, (Plotly) => Plotly.react(box, traces, layout, PLOT_CONFIG));
-  const weights = frame.layers.reduce((n, l) => n + l.w.length * l.w[0].length +
-    (l.b ? l.b.length : 0), 0);
-  $("surface-hint").textContent = weights > 2
-    ? t("descent.surface_frozen", { step: surface.at_step }) : t("descent.surface_exact");
+  return [traces, baseLayout(weightName(frame.selected[0]), weightName(frame.selected[1]))];
 }
 
 function readouts() {

@@ -4,13 +4,13 @@
 // maps are computed here from each frame's weights (core/planemaps.js, the engine's forward
 // pass over the plane): the page tells the server so (`page_draws`), which then sends none.
 import { trainingControls } from "../core/controls.js";
-import { $, svgElement } from "../core/dom.js";
+import { $, drawNewest, svgElement } from "../core/dom.js";
 import { factor, fmt, percent, writeLines } from "../core/format.js";
 import * as heatmap from "../core/heatmap.js";
 import { engineNames, t } from "../core/i18n.js";
 import { layerRow, networkView } from "../core/network.js";
 import { planeMaps } from "../core/planemaps.js";
-import { plotlyReady, withPlotly } from "../core/plotly.js";
+import { drawChart, plotlyReady } from "../core/plotly.js";
 import { connect, errorText, toast } from "../core/session.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { stepThrough } from "./shared/stepthrough.js";
@@ -95,7 +95,7 @@ function readColours() {
     axisFont: heatmap.cssNumber("--pg-axis-font", 11), // canvas pixels (larger on a projector)
   };
 }
-new MutationObserver(() => { readColours(); if (frame) redraw(); })
+new MutationObserver(() => { readColours(); if (maps) redraw(); })
   .observe(document.documentElement, {
     attributes: true, attributeFilter: ["data-theme", "data-projector"],
   });
@@ -137,6 +137,12 @@ function paintNeuronMap(canvas, layer, j, map) {
 
 // --- frames --------------------------------------------------------------------------------
 
+// A frame is taken in at once (what it changed, its curve points) and drawn at the next
+// animation frame, the newest only: a page that cannot draw as fast as frames come (a slow or
+// loaded machine) skips pictures instead of queueing them, and stays responsive to clicks.
+const changed = { config: false, data: false };
+const drawSoon = drawNewest(drawFrame);
+
 function onFrame(msg) {
   if (msg.config) config = msg.config;
   if (msg.config && String(msg.config.network.features) === String(wantedFeatures)) {
@@ -144,6 +150,17 @@ function onFrame(msg) {
   }
   if (msg.data) data = msg.data;
   frame = msg;
+  changed.config ||= Boolean(msg.config);
+  changed.data ||= Boolean(msg.data);
+  if (!colours) readColours(); // the chart may draw before the first picture
+  updateChart(msg);
+  drawSoon();
+}
+
+function drawFrame() {
+  const msg = frame;
+  const { config: newConfig, data: newData } = changed;
+  Object.assign(changed, { config: false, data: false });
   view.showTest = $("show-test").checked = msg.view.show_test;
   view.discretize = $("discretize").checked = msg.view.discretize;
   maps = planeMaps(msg.layers, {
@@ -152,8 +169,8 @@ function onFrame(msg) {
   });
   ({ input: inputMaps, output, neurons: neuronMaps } = maps);
   if (!colours) readColours();
-  if (msg.config) applyConfig();
-  if (msg.data || msg.config) updateDataControls();
+  if (newConfig) applyConfig();
+  if (newData || newConfig) updateDataControls();
   const key = JSON.stringify([config.network.features, msg.layers.map((l) => l.b.length)]);
   if (key !== shapeKey) {
     shapeKey = key;
@@ -161,10 +178,9 @@ function onFrame(msg) {
     buildNetwork();
     buildLayerControls();
   }
-  if (msg.config) updateLayerControls();
+  if (newConfig) updateLayerControls();
   updateNetwork();
   updateMetrics();
-  updateChart(msg);
   redrawPlot();
   $("diverged").hidden = !msg.diverged;
   $("preset").value = msg.preset && !msg.modified ? msg.preset : "";
@@ -505,7 +521,7 @@ function updateMetrics() {
 }
 
 let chartHistory = [];
-let chartReady = false;
+let chartDrawn = null; // how many of chartHistory's points the chart shows; null: none yet
 function chartLayout() {
   const grid = css(colours.grid);
   const font = chartFont(); // projector-sized in projector mode
@@ -526,22 +542,30 @@ function traces(history) {
       mode: "lines", line: { color: css(colours.pos), width: 2, dash: "dash" } },
   ];
 }
+// The loss chart follows the frames through drawChart (core/plotly.js): at most every
+// CHART_MS, in a task of its own after the frame is on the screen; each drawing appends
+// the points that came since the last (or draws all of them after a reset).
 function updateChart(msg) {
+  if (msg.history_reset) {
+    chartHistory = [...msg.history];
+    chartDrawn = null;
+  } else {
+    chartHistory.push(...msg.history);
+    if (chartDrawn === chartHistory.length) return; // nothing new to draw
+  }
   const div = $("loss-chart");
-  const appended = msg.history_reset ? [] : msg.history;
-  chartHistory = msg.history_reset ? [...msg.history] : [...chartHistory, ...msg.history];
-  // Until the library is there, only the newest update waits: it draws the whole history.
-  withPlotly(div, (Plotly) => {
-    if (!chartReady || msg.history_reset) {
+  drawChart(div, (Plotly) => {
+    if (chartDrawn === null) {
       Plotly.react(div, traces(chartHistory), chartLayout(), { displayModeBar: false, responsive: true });
-      chartReady = true;
-    } else if (appended.length) {
-      Plotly.extendTraces(div, {
+    } else {
+      const appended = chartHistory.slice(chartDrawn);
+      if (appended.length) Plotly.extendTraces(div, {
         x: [appended.map((p) => p[0]), appended.map((p) => p[0])],
         y: [appended.map((p) => p[1]), appended.map((p) => p[2])],
       }, [0, 1]);
     }
-    div.dataset.points = String(chartHistory.length);
+    chartDrawn = chartHistory.length;
+    div.dataset.points = String(chartDrawn);
   });
 }
 

@@ -7,7 +7,7 @@ import { $, cssVar, drawNewest, setIfIdle } from "../core/dom.js";
 import { chartFont, chartMargin } from "../core/theme.js";
 import { factor, fmt, num } from "../core/format.js";
 import { quotedText, t } from "../core/i18n.js";
-import { plotlyReady, throttled, withPlotly } from "../core/plotly.js";
+import { drawChart, plotlyReady } from "../core/plotly.js";
 import { connect, params, toast } from "../core/session.js";
 
 const CELLS = ["rnn", "lstm", "gru"];
@@ -73,9 +73,11 @@ function baseLayout(xTitle, yTitle, logY) {
   };
 }
 const plotConfig = { displayModeBar: false, responsive: true };
-// Draw chart `id` once Plotly is there (core/plotly.js loads it with the first chart).
-const react = (id, traces, layout, config) =>
-  withPlotly(id, (Plotly) => Plotly.react(id, traces, layout, config));
+// Chart `id` as `figure()` (its [traces, layout]) makes it from the newest frame when its turn
+// comes: one chart per task, after the screen has painted, each at most every CHART_MS while
+// training streams frames (core/plotly.js). Drawn together with every frame the four charts
+// held the page at 3 frames/s; drawn together every 400 ms they made one ~450 ms task.
+const chart = (id, figure) => drawChart(id, (Plotly) => Plotly.react(id, ...figure(), plotConfig));
 
 // --- rendering ------------------------------------------------------------------------
 
@@ -96,14 +98,13 @@ function render(msg) {
   diverged.textContent = frame.diverged ? t("rnn.diverged", { cell: cellName(frame.diverged) }) : "";
 }
 
-// The charts (gradients through time, gates, losses, series) at most every CHART_MS while
-// training streams frames (core/plotly.js): with every frame they held the page at 3 frames/s.
-const drawCharts = throttled(() => {
+// The charts: gradients through time, gates, losses, series.
+function drawCharts() {
   renderBptt();
   renderGates();
   renderLoss();
   renderSeries();
-});
+}
 
 const setValue = (id, value) => setIfIdle($(id), value);
 
@@ -316,6 +317,13 @@ function positiveOrNull(values) {
 }
 
 function renderBptt() {
+  chart("bptt-chart", bpttFigure);
+  $("bptt-summary").textContent = CELLS.map((cell) => t("rnn.bptt_ratio", {
+    cell: cellName(cell), ratio: num(frame.bptt[cell].first_to_last), // 0.0000252, not 0
+  })).join(" · ");
+}
+
+function bpttFigure() {
   const traces = CELLS.map((cell) => {
     const r = frame.bptt[cell];
     return {
@@ -339,10 +347,7 @@ function renderBptt() {
   }
   const layout = baseLayout(t("rnn.bptt_x"), t("rnn.bptt_y"), true);
   if (frame.unroll.length <= 20) layout.xaxis.dtick = 1;
-  react("bptt-chart", traces, layout, plotConfig);
-  $("bptt-summary").textContent = CELLS.map((cell) => t("rnn.bptt_ratio", {
-    cell: cellName(cell), ratio: num(frame.bptt[cell].first_to_last), // 0.0000252, not 0
-  })).join(" · ");
+  return [traces, layout];
 }
 
 function renderGates() {
@@ -361,57 +366,65 @@ function renderGates() {
       box.append(wrap);
     }
   }
+  for (const name of names) chart(`gate-${name}`, () => gateFigure(name));
+}
+
+function gateFigure(name) {
   const u = frame.unroll;
   const hidden = frame.settings.hidden;
   const steps = Array.from({ length: u.steps }, (_, s) => s);
   const units = Array.from({ length: hidden }, (_, j) => `h${j + 1}`);
   const labelled = u.steps * hidden <= MAX_LABELLED_CELLS;
-  for (const name of names) {
-    const values = u.gates[name];
-    const z = units.map((_, j) => values.map((row) => row[j]));
-    const layout = baseLayout(t("rnn.bptt_x"), "", false);
-    layout.showlegend = false;
-    layout.margin = chartMargin({ l: 2.4, t: 0.3, b: 2.4 });
-    layout.yaxis = { type: "category", autorange: "reversed", gridcolor: cssVar("--border") };
-    layout.xaxis.dtick = 1;
-    layout.height = 70 + 22 * hidden;
-    react(`gate-${name}`, [{
-      type: "heatmap", x: steps, y: units, z, zmin: 0, zmax: 1,
-      colorscale: [[0, cssVar("--heat-low")], [1, cssVar("--heat-high")]],
-      texttemplate: labelled ? "%{z:.2f}" : "", textfont: { color: cssVar("--heat-text") },
-      hovertemplate: `${t(`rnn.gate.${name}`)} t=%{x}, %{y}: %{z:.3f}<extra></extra>`,
-      colorbar: { thickness: 10 },
-    }], layout, plotConfig);
-  }
+  const values = u.gates[name] || []; // (a frame since may have another cell: its chart goes)
+  const z = units.map((_, j) => values.map((row) => row[j]));
+  const layout = baseLayout(t("rnn.bptt_x"), "", false);
+  layout.showlegend = false;
+  layout.margin = chartMargin({ l: 2.4, t: 0.3, b: 2.4 });
+  layout.yaxis = { type: "category", autorange: "reversed", gridcolor: cssVar("--border") };
+  layout.xaxis.dtick = 1;
+  layout.height = 70 + 22 * hidden;
+  return [[{
+    type: "heatmap", x: steps, y: units, z, zmin: 0, zmax: 1,
+    colorscale: [[0, cssVar("--heat-low")], [1, cssVar("--heat-high")]],
+    texttemplate: labelled ? "%{z:.2f}" : "", textfont: { color: cssVar("--heat-text") },
+    hovertemplate: `${t(`rnn.gate.${name}`)} t=%{x}, %{y}: %{z:.3f}<extra></extra>`,
+    colorbar: { thickness: 10 },
+  }], layout];
 }
 
 function renderLoss() {
-  const h = frame.history;
-  const traces = CELLS.map((cell) => ({
-    x: h.steps, y: positiveOrNull(h.loss[cell] || []), name: cellName(cell), mode: "lines",
-    line: { color: cssVar(`--cell-${cell}`), dash: DASH[cell], width: parseFloat(cssVar("--chart-line")) || 2 },
-  }));
-  react("loss-chart", traces, baseLayout(t("rnn.loss_x"), t("rnn.loss_y"), true), plotConfig);
+  chart("loss-chart", () => {
+    const h = frame.history;
+    const traces = CELLS.map((cell) => ({
+      x: h.steps, y: positiveOrNull(h.loss[cell] || []), name: cellName(cell), mode: "lines",
+      line: { color: cssVar(`--cell-${cell}`), dash: DASH[cell], width: parseFloat(cssVar("--chart-line")) || 2 },
+    }));
+    return [traces, baseLayout(t("rnn.loss_x"), t("rnn.loss_y"), true)];
+  });
 }
 
 function renderSeries() {
   const block = $("series-block");
-  const s = frame.series;
-  block.hidden = s === null;
-  if (s === null) return;
+  block.hidden = frame.series === null;
+  if (frame.series !== null) chart("series-chart", seriesFigure);
+}
+
+function seriesFigure() {
+  // The newest frame's series: a task without one (another task chosen since) keeps the last.
+  const s = frame.series || { prices: [], predictions: [], first: 0 };
   const days = s.prices.map((_, d) => d);
   const first = s.first;
   const u = frame.unroll;
   const layout = baseLayout(t("rnn.series_x"), t("rnn.series_y"), false);
   layout.shapes = [{ type: "rect", xref: "x", yref: "paper", x0: u.index, x1: u.index + u.length - 1,
     y0: 0, y1: 1, fillcolor: cssVar("--window"), line: { width: 0 }, layer: "below" }];
-  react("series-chart", [
+  return [[
     { x: days, y: s.prices, name: t("rnn.series_price"), mode: "lines",
       line: { color: cssVar("--input-node"), width: 1.5 } },
     { x: s.predictions.map((_, k) => first + k), y: s.predictions, mode: "lines",
       name: t("rnn.series_prediction", { cell: cellName(frame.settings.cell) }),
       line: { color: cssVar("--output-node"), dash: "dash", width: 2 } },
-  ], layout, plotConfig);
+  ], layout];
 }
 
 function renderCompare() {

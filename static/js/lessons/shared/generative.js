@@ -1,10 +1,10 @@
 // Shared by the autoencoder and GAN pages: pixel images, a 2-D plane on a canvas, the
-// optimizer and example choosers, and throttled Plotly curves. Every number drawn comes from
-// a frame.
+// optimizer and example choosers, and Plotly curves that follow training. Every number drawn
+// comes from a frame.
 import { trainingControls } from "../../core/controls.js";
 import { $, cssVar, setIfIdle } from "../../core/dom.js";
 import { t } from "../../core/i18n.js";
-import { plotlyReady, withPlotly } from "../../core/plotly.js";
+import { drawChart, plotlyReady } from "../../core/plotly.js";
 import { connect, toast } from "../../core/session.js";
 import { chartFont, chartMargin } from "../../core/theme.js";
 
@@ -89,10 +89,11 @@ export function localPoint(element, event) {
   return [event.clientX - box.left, event.clientY - box.top];
 }
 
-// Plotly line charts redrawn at most a few times a second: curves need no more, and the
-// page stays light while frames stream.
+// Plotly line charts that follow the frames through drawChart (core/plotly.js): each at most
+// every CHART_MS, in a task of its own after the frame is on the screen, from the newest
+// history: curves need no more, and the page stays light while frames stream.
 export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step")) {
-  let pending = null, last = 0, timer = null;
+  let pending = null;
   const layout = () => ({
     margin: chartMargin(),
     height: Math.max(200, 13 * chartFont().size), // the plot keeps most of the box
@@ -104,21 +105,17 @@ export function curveChart(element, series, yTitle, xTitle = t("generative.axis_
     legend: { orientation: "h", y: 1.15 },
     showlegend: series.length > 1,
   });
-  function draw() {
-    last = performance.now();
-    timer = null;
+  function draw(Plotly) {
     const history = pending;
     const data = series.map((s) => ({
       x: history.step, y: history[s.key], name: t(s.label), mode: "lines",
       line: { color: cssVar(s.color), width: 2, dash: s.dash || "solid" },
     }));
-    withPlotly(element, (Plotly) =>
-      Plotly.react(element, data, layout(), { displayModeBar: false, responsive: true }));
+    Plotly.react(element, data, layout(), { displayModeBar: false, responsive: true });
   }
   return function update(history) {
     pending = history;
-    if (timer !== null) return;
-    timer = setTimeout(draw, Math.max(0, 250 - (performance.now() - last)));
+    drawChart(element, draw);
   };
 }
 
