@@ -43,7 +43,10 @@ def greet(ws) -> None:
 def server():
     """A live server that lets one client send fast (the fuzzer is not rate-limited)."""
     app = create_app(Settings(max_messages_per_second=100_000), labs=LABS_FOR_TESTS)
-    with serving(app) as host:
+    # No keepalive pings on either side: websockets draws their payloads from the `random`
+    # module, and Hypothesis fails a test whose generation saw it used (a slow run lasts
+    # past the 20 s ping interval). As in test_fuzz_labs.py.
+    with serving(app, ws_ping_interval=None) as host:
         yield host
 
 
@@ -71,14 +74,14 @@ class Learner(threading.Thread):
 
 @pytest.fixture(scope="module")
 def attacker(server):
-    with connect(f"ws://{server}/ws/trainable", max_size=None) as ws:
+    with connect(f"ws://{server}/ws/trainable", max_size=None, ping_interval=None) as ws:
         greet(ws)
         yield ws
 
 
 @pytest.fixture(scope="module")
 def learner(server):
-    with connect(f"ws://{server}/ws/trainable") as ws:
+    with connect(f"ws://{server}/ws/trainable", ping_interval=None) as ws:
         greet(ws)
         learner = Learner(ws)
         learner.start()
@@ -156,7 +159,7 @@ def test_the_learner_beside_the_attacker_kept_training_and_the_server_is_fine(
     frames, step = learner.frames, learner.last_step
     attacker.send(json.dumps({"type": "ping"}))
     assert json.loads(attacker.recv(timeout=PATIENCE)) == {"type": "pong"}
-    with connect(f"ws://{server}/ws/trainable") as third:
+    with connect(f"ws://{server}/ws/trainable", ping_interval=None) as third:
         greet(third)
         third.send(json.dumps({"type": "step", "steps": 3}))
         assert json.loads(third.recv(timeout=PATIENCE))["step"] == 3

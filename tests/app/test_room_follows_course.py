@@ -25,6 +25,7 @@ def follow(student, code: str, lab: str) -> None:
         "key": None,
         "ended": False,
         "moved": False,
+        "member": False,
     }
 
 

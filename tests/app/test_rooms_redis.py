@@ -87,6 +87,7 @@ def test_the_key_moves_the_room_between_replicas_and_closing_reaches_everyone(re
                 "key": None,
                 "ended": True,
                 "moved": False,
+                "member": False,
             }
             second.send_json({"type": "set_input", "i": 1, "value": 0.25})
             frame = receive_until(student, "frame")

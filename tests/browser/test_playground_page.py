@@ -241,6 +241,14 @@ def test_the_page_inflates_a_deflated_map_to_the_engines_bytes(page):
     assert shown == cells.ravel().tolist()
 
 
+PAGE_BOXES_JS = """
+(ids) => Object.fromEntries(ids.map((id) => {
+  const r = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+  return [id, { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }];
+}))
+"""
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_top_controls_stay_put_when_training_starts(page, lang):
     """Play becomes Pause and the count grows to four digits: nothing in the toolbar moves."""
@@ -250,7 +258,8 @@ def test_the_top_controls_stay_put_when_training_starts(page, lang):
     ids += ["regularization", "regularization-rate", "preset", "reset"]
 
     def boxes():
-        return {i: page.get_by_test_id(i).bounding_box() for i in ids}
+        """Where each control sits on the page, not in the window: a scroll is not a jump."""
+        return page.evaluate(PAGE_BOXES_JS, ids)
 
     before = boxes()
     page.get_by_test_id("speed").select_option("30")

@@ -5,7 +5,7 @@
 // column titles that name each layer's role. Pages write the numbers; events go to the page's
 // callbacks (`rebuild` when projector mode changes the spacing, --node-gap).
 import { cssVar, svgElement } from "./dom.js";
-import { labelSpots } from "./edgelabels.js";
+import { labelSpots, placeLabels } from "./edgelabels.js";
 import { t } from "./i18n.js";
 
 // `layout` (all optional): marginX, marginY, maxGap (px between nodes of a column; else
@@ -35,6 +35,9 @@ export function networkView(svg, on = {}, layout = {}) {
   let slots = null; // {count, of}: input i is drawn at place of[i] among `count` places
   let top = 0;
   let nodeGap = 110;
+  let circles = []; // [{g, x, y}]: each drawn circle node
+  let segments = []; // [{g, x1, y1, x2, y2, spread}]: each edge, rim to rim
+  let placedFor = null; // what the labels were last placed for (see place)
 
   function position(column, j, size) {
     const x = MARGIN_X + (column * (W - 2 * MARGIN_X)) / Math.max(1, sizes.length - 1);
@@ -61,6 +64,9 @@ export function networkView(svg, on = {}, layout = {}) {
     top = titles ? TITLE_ROOM : 0;
     nodeGap = layout.maxGap ?? (parseFloat(cssVar("--node-gap")) || 110);
     svg.replaceChildren();
+    circles = [];
+    segments = [];
+    placedFor = null;
     const edges = el("g", { class: "edges" }, svg);
     const nodes = el("g", { class: "nodes" }, svg);
     let count = 0;
@@ -86,6 +92,7 @@ export function networkView(svg, on = {}, layout = {}) {
           // Spread by destination, so a fan of labels starts apart (edgelabels.js).
           const spread = 0.22 + 0.5 * (j / Math.max(1, sizes[l + 1] - 1));
           gap.push({ g, x1, y1, x2, y2, spread });
+          segments.push({ g, ...ends, spread });
           g.addEventListener("click", (e) => call("edgeClick", l, i, j, e));
           g.addEventListener("keydown", (e) => call("edgeKey", e, l, i, j));
           g.addEventListener("wheel", (e) => call("edgeWheel", e, l, i, j), { passive: false });
@@ -124,7 +131,10 @@ export function networkView(svg, on = {}, layout = {}) {
         if (column === 0 && slots) attrs["data-slot"] = k;
         const g = el("g", attrs, nodes);
         if (MAPS) drawMapNode(g, x, y, column === 0);
-        else drawCircleNode(g, x, y);
+        else {
+          drawCircleNode(g, x, y);
+          if (j >= 0) circles.push({ g, x, y });
+        }
         if (layer >= 0 && biases) {
           const bias = el("text", {
             class: "bias-label", x, y: y + 50, tabindex: "0", role: "button",
@@ -187,11 +197,36 @@ export function networkView(svg, on = {}, layout = {}) {
     }
   }
 
+  // Places the drawing's texts by their measured boxes (core/edgelabels.js), after a page
+  // has written them: again only when what is shown changed in size (a phase of the
+  // step-through, not every training frame). Drawings of map nodes or of edge labels on
+  // demand keep the places build gave them. A label with no room is shown on demand, and the
+  // legend under the drawing says so.
+  function place() {
+    if (MAPS || svg.classList.contains("many-edges") || !svg.getClientRects().length) return;
+    const texts = [...svg.querySelectorAll("text")];
+    // A text written in parts is measured by its parts (placement joins or stacks them).
+    const size = (text) => (text.firstElementChild
+      ? [...text.children].map((span) => span.dataset.part.length).join("+")
+      : text.textContent.length);
+    const key = texts.map(size).join() +
+      `|${svg.querySelectorAll(".phase-active").length}`;
+    if (key === placedFor) return;
+    placedFor = key;
+    const tucked = placeLabels({ svg, nodes: circles, edges: segments, W, H, radius: RADIUS });
+    svg.classList.toggle("labels-tucked", tucked > 0);
+    const hint = svg.parentElement.querySelector(".network-hint");
+    if (hint) hint.hidden = tucked === 0;
+  }
+  // Fonts that load late change every box.
+  if (document.fonts) document.fonts.ready.then(() => { placedFor = null; place(); });
+
   document.addEventListener("np:projector", () => { if (sizes.length) call("rebuild"); });
 
   return {
     build,
     weigh,
+    place,
     at,
     get sizes() { return sizes; },
     edges: () => svg.querySelectorAll(".edge"),
@@ -200,6 +235,16 @@ export function networkView(svg, on = {}, layout = {}) {
     node: (layer, j) => svg.querySelector(`.node[data-layer="${layer}"][data-j="${j}"]`),
     slot: (k) => svg.querySelector(`.node[data-slot="${k}"]`),
   };
+}
+
+// Writes `parts` into an SVG text as one tspan each, which placement (core/edgelabels.js)
+// puts on one line, joined by `joint`, or one per line, whichever has room.
+export function writeParts(text, parts, joint = " · ") {
+  text.replaceChildren(...parts.map((part, k) => {
+    const span = svgElement("tspan", { "data-part": part, "data-joint": joint });
+    span.textContent = k ? `${joint}${part}` : part;
+    return span;
+  }));
 }
 
 // One layer's row in a page's architecture panel: its name, − / + buttons for its width when

@@ -228,6 +228,7 @@ function render(msg) {
   drawNetwork();
   steps.render(msg);
   markChosen();
+  view.place(); // the marks ① ② lengthen their labels
   readouts();
   drawCurve();
   drawSurface();

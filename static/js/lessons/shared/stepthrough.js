@@ -8,6 +8,7 @@
 import { $ } from "../../core/dom.js";
 import { fmt, factor, num, numFactor, writeLines } from "../../core/format.js";
 import { t } from "../../core/i18n.js";
+import { writeParts } from "../../core/network.js";
 import { toast } from "../../core/session.js";
 import { trainingControls } from "../../core/controls.js";
 
@@ -126,7 +127,7 @@ export function stepThrough({ session, view, nodeName, onSample }) {
 
   // --- the network ------------------------------------------------------------------------
 
-  function decorate(walk) {
+  function writeNumbers(walk) {
     for (const g of view.edges()) {
       g.querySelector(".edge-grad").textContent = "";
       g.classList.remove("phase-active", "edge--updated");
@@ -153,13 +154,14 @@ export function stepThrough({ session, view, nodeName, onSample }) {
           }
         }
         if (layer.da) {
-          node.querySelector(".node-grad").textContent = t("stepthrough.node_grads", {
-            da: num(layer.da[sample][j]), dz: num(layer.dz[sample][j]),
-          });
+          writeParts(node.querySelector(".node-grad"), [
+            t("stepthrough.node_grad_a", { value: num(layer.da[sample][j]) }),
+            t("stepthrough.node_grad_z", { value: num(layer.dz[sample][j]) }),
+          ]);
         }
         const bias = node.querySelector(".bias-label");
         if (bias && layer.update && layer.update.b) {
-          bias.textContent = `b = ${fmt(layer.update.b.old[j])} → ${fmt(layer.update.b.new[j])}`;
+          writeParts(bias, [`b = ${fmt(layer.update.b.old[j])}`, `→ ${fmt(layer.update.b.new[j])}`], " ");
         } else if (bias && layer.b && !walk.complete) {
           bias.textContent = `b = ${fmt(layer.b[j])}`;
         }
@@ -184,6 +186,12 @@ export function stepThrough({ session, view, nodeName, onSample }) {
         }
       }));
     });
+  }
+
+  // The numbers first, then their places: placement measures what was written.
+  function decorate(walk) {
+    writeNumbers(walk);
+    view.place();
   }
 
   // --- written-out arithmetic -------------------------------------------------------------
