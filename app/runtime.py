@@ -172,15 +172,14 @@ class Runtime:
         workspace = session.workspace
         lab = workspace.lab
         if workspace.dirty or workspace.saved is None:
-            workspace.dirty = False  # first: an edit made while the snapshot is taken is due next
+            changes = workspace.changes  # first: a change made during the snapshot stays due
             try:
                 state = await self.pool.run(workspace.lane, lab.snapshot, False)
             except Exception:  # noqa: BLE001 - a lab gone is rebuilt by its session's next call
-                workspace.dirty = True
                 return
             if workspace.lab is not lab:  # rebuilt meanwhile: this state is not its lab's
                 return
-            workspace.keep(state)
+            workspace.keep(state, changes)
         else:
             workspace.saved_at = time.monotonic()
         live = self.sessions.sessions.get(session.id) is session  # not closed meanwhile
@@ -206,7 +205,7 @@ class Runtime:
             except LabError:
                 workspace.saved = None
         workspace.lab = lab
-        workspace.dirty = False
+        workspace.saved_changes = workspace.changes  # its checkpoint, or its start state
         return restored
 
     # --- sessions -------------------------------------------------------------------------
@@ -289,11 +288,12 @@ class Runtime:
             return
         if workspace.dirty or self.resume_store.redis is not None:
             # Its last state, kept outside the lab process while parked (a parked lab whose
-            # process dies is rebuilt from it), and for a reconnect on another replica.
+            # process dies is rebuilt from it), and for a reconnect on another replica. Still
+            # dirty while a checkpoint's snapshot is on its way: this one does not wait for it.
             with contextlib.suppress(Exception):
+                changes = workspace.changes
                 state = await self.pool.run(workspace.lane, workspace.lab.snapshot)
-                workspace.keep(state)
-                workspace.dirty = False
+                workspace.keep(state, changes)
                 await self.resume_store.put(
                     session.resume_token,
                     session.lab_name,

@@ -277,6 +277,7 @@ class LabProcess:
         self.conns: list[Connection] = []
         self.free: list[Connection] = []
         self.lock = threading.Lock()
+        self.restarting = threading.Lock()  # held from a death found until the new pipes exist
         self.mine = threading.local()  # this thread's pipe
         self.ready = False  # has answered since it started
         self.warmed: Any = None  # set once the process has warmed up (see serve)
@@ -310,7 +311,7 @@ class LabProcess:
         """This thread's pipe to the process (a new one after a restart)."""
         conn = getattr(self.mine, "conn", None)
         if conn is None or conn not in self.conns:
-            with self.lock:
+            with self.restarting, self.lock:  # after a restart under way: its new pipes
                 if not self.free:
                     raise LabCrash(f"more threads than pipes to lab process {self.index}")
                 conn = self.mine.conn = self.free.pop()
@@ -363,17 +364,18 @@ class LabProcess:
         return result, status
 
     def restart(self, broken: Connection) -> None:
-        with self.lock:
-            if broken not in self.conns:
-                return  # another thread has restarted it already
-            log.error("lab process died; starting a new one", extra={"lab_process": self.index})
-            for conn in self.conns:
-                with contextlib.suppress(OSError):
-                    conn.close()
-            self.conns = []
-        if self.process is not None:
-            self.process.join(timeout=1)
-        self.start()
+        with self.restarting:
+            with self.lock:
+                if broken not in self.conns:
+                    return  # another thread has restarted it already
+                log.error("lab process died; starting a new one", extra={"lab_process": self.index})
+                for conn in self.conns:
+                    with contextlib.suppress(OSError):
+                        conn.close()
+                self.conns = []
+            if self.process is not None:
+                self.process.join(timeout=1)
+            self.start()
 
     def ask_to_stop(self) -> None:
         if self.process is not None:

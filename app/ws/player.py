@@ -295,7 +295,7 @@ class Player:
             cost.record(trained, n, framed if last else None, light)
             return text
 
-        workspace.dirty = True  # due for a checkpoint
+        workspace.changed()  # due for a checkpoint
         text = await pool.run(workspace.lane, train, interactive)
         session.metrics.steps.labels(session.lab_name).inc(n)
         if text is None and (lab.diverged or lab.finished):  # stopped early: show where

@@ -106,12 +106,11 @@ class Recovery:
         state = validate_state(session.lab, data, session.settings)
         await self.replace_lab(session.lab.restore, state)
         session.workspace.keep(state)
-        session.workspace.dirty = False
 
     async def reset(self) -> None:
         session = self.session
         await self.replace_lab(session.lab.reset, session.framing())
-        session.workspace.dirty = True  # due for a checkpoint
+        session.workspace.changed()  # due for a checkpoint
 
     async def replace_lab(self, method, *args) -> None:
         """Stop training, then restore or reset the lab (`method(*args)`) and show it."""

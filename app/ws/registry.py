@@ -9,6 +9,7 @@ opening many short sessions evicts its own work, not everyone's.
 import asyncio
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ class SessionRegistry:
     def __init__(self, capacity: int, grace_seconds: float = 0.0) -> None:
         self.capacity = capacity
         self.grace = grace_seconds
+        #: The clock the grace is measured on (tests stand it still, or move it on at once).
+        self.clock: Callable[[], float] = time.monotonic
         self.sessions: dict[str, Session] = {}
         self.by_token: dict[str, Session] = {}
         self.parked: OrderedDict[str, Parked] = OrderedDict()
@@ -74,7 +77,7 @@ class SessionRegistry:
 
     def park(self, token: str, lab: str, workspace: Workspace, client: str = "") -> list[Workspace]:
         """Keep a closed session's workspace for the grace period; return any evicted."""
-        self.parked[token] = Parked(lab, workspace, time.monotonic() + self.grace, client)
+        self.parked[token] = Parked(lab, workspace, self.clock() + self.grace, client)
         evicted = []
         while len(self.parked) > self.capacity:
             evicted.append(self.parked.pop(self.next_evicted()).workspace)
@@ -99,6 +102,6 @@ class SessionRegistry:
 
     def expire(self) -> list[Workspace]:
         """Drop parked workspaces whose grace has run out; return them for cleaning up."""
-        now = time.monotonic()
+        now = self.clock()
         expired = [token for token, p in self.parked.items() if p.until <= now]
         return [self.parked.pop(token).workspace for token in expired]

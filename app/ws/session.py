@@ -248,7 +248,7 @@ class Session:
         """A command of the lab's own (an edit of its network, data or settings)."""
         framing = self.framing(self.player.edit_is_light())
         text = await self.call_lab(self.lab.handle, command, framing)
-        self.workspace.dirty = True
+        self.workspace.changed()
         await self.send_frame_text(text)
 
     async def send_state(self) -> None:

@@ -87,14 +87,29 @@ class Workspace:
     #: rebuild the lab from if that process dies; None: rebuild from the start state.
     saved: BaseModel | None = None
     saved_at: float = 0.0  # time.monotonic() of the checkpoint
-    #: Changed since its checkpoint (an edit or training): due for a new one.
-    dirty: bool = False
+    #: Its changes (edits, training) so far, and how many of them its checkpoint holds.
+    #: Counted rather than flagged: a snapshot still on its way from the lab process (or
+    #: lost with it) must not pass for a checkpoint, and a change made meanwhile stays due.
+    changes: int = 0
+    saved_changes: int = 0
     #: Held while its lab is rebuilt, so that two calls that both found it gone rebuild once.
     rebuilding: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def keep(self, state: BaseModel) -> None:
-        """`state` is the lab's state as of now: its checkpoint."""
-        self.saved, self.saved_at = state, time.monotonic()
+    @property
+    def dirty(self) -> bool:
+        """Changed since its checkpoint: due for a new one."""
+        return self.changes != self.saved_changes
+
+    def changed(self) -> None:
+        self.changes += 1
+
+    def keep(self, state: BaseModel, changes: int | None = None) -> None:
+        """`state` is the lab's state as of its first `changes` (all so far by default): its
+        checkpoint, unless it already has a later one (snapshots may come back out of order)."""
+        changes = self.changes if changes is None else changes
+        if changes < self.saved_changes:
+            return
+        self.saved, self.saved_at, self.saved_changes = state, time.monotonic(), changes
 
     def make_teacher(self, pool: LabPool, client: str = "") -> Teacher:
         """This workspace as a room's teacher, for the hub (which may take the room away)."""

@@ -4,6 +4,7 @@ says so once (`lab_restarted`), and its next reset, reload and commands all work
 
 import os
 import signal
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 from neural_playground.app.main import create_app
 from neural_playground.app.settings import Settings
 from tests.conftest import LABS_FOR_TESTS
-from tests.trainable_lab import BuggyLab
+from tests.trainable_lab import BuggyLab, TrainableLab, TrainableState
 from tests.wsutil import open_lab, receive_until, wait_for
 
 
@@ -173,3 +174,50 @@ def test_a_teachers_rebuilt_lab_is_what_the_room_forks(client):
                 answer = student.receive_json()
             assert answer["type"] == "room" and answer["role"] == "none", answer
             assert receive_until(student, "frame")["learning_rate"] == 0.25
+
+
+class HeldSnapshotLab(TrainableLab):
+    """Once armed, its next snapshot (a checkpoint's) waits for the test, then fails as in
+    a lab process that died under it."""
+
+    name = "held"
+    armed = False
+    entered = released = threading.Event()  # each test sets its own
+
+    def snapshot(self) -> TrainableState:
+        if HeldSnapshotLab.armed:
+            HeldSnapshotLab.armed = False
+            self.entered.set()
+            assert self.released.wait(120)
+            raise RuntimeError("the lab process died")
+        return super().snapshot()
+
+
+def test_a_tab_closed_while_its_checkpoint_is_taken_parks_its_last_state():
+    """main cleared `dirty` when a checkpoint's snapshot started: a tab closed before it came
+    back was parked without a snapshot of its own, and when the process died meanwhile (the
+    snapshot lost) a reload got a lab rebuilt from the start. The loaded-machine flake of
+    the test above, made certain: the checkpoint's snapshot is held until the park decided."""
+    settings = Settings(checkpoint_seconds=0.05)
+    with TestClient(create_app(settings, labs={"held": HeldSnapshotLab})) as client:
+        runtime = client.app.state.runtime
+        with open_lab(client, "held") as (ws, _):
+            workspace = only_session(client).workspace
+            token = only_session(client).resume_token
+            HeldSnapshotLab.entered, HeldSnapshotLab.released = threading.Event(), threading.Event()
+            HeldSnapshotLab.armed = True
+            ws.send_json({"type": "set_learning_rate", "value": 0.25})
+            assert receive_until(ws, "frame")["learning_rate"] == 0.25
+            assert HeldSnapshotLab.entered.wait(120)  # the checkpoint's snapshot, held
+
+            def release_once_parking_decided() -> None:
+                # Parked already (no snapshot of its own), or its own snapshot queued.
+                wait_for(lambda: token in runtime.sessions.parked or workspace.lane.pending())
+                HeldSnapshotLab.released.set()
+
+            releaser = threading.Thread(target=release_once_parking_decided)
+            releaser.start()
+        releaser.join()
+        wait_for(lambda: token in runtime.sessions.parked)
+        assert workspace.saved is not None and workspace.saved.learning_rate == 0.25
+        assert not workspace.dirty
