@@ -42,7 +42,8 @@ def test_training_changes_the_histograms_and_the_formula_shows_the_engines_numbe
         re.compile(r"mean 0 and standard deviation (1|0\.99\d)\.")
     )
     expect(page.get_by_test_id("compare-batch-u")).to_have_text(NUMBER)
-    assert page.get_by_test_id("compare").locator("tr.in-use th").inner_text() == "this batch"
+    # The row in use says so under its name.
+    expect(page.get_by_test_id("compare").locator("tr.in-use th")).to_have_text("this batch in use")
 
     page.get_by_test_id("speed").select_option("20")
     page.get_by_test_id("play").click()
@@ -78,7 +79,7 @@ def test_eval_mode_shows_running_statistics_and_a_chosen_neuron(page):
     page.get_by_test_id("mode-eval").check()
     expect(page.get_by_test_id("formula-u")).to_have_text(f"U = running mean = {running_u}")
     expect(page.get_by_test_id("compare").locator("tr.in-use th")).to_have_text(
-        "running (for inference)"
+        "running (for inference) in use"
     )
 
     # Pick layer 3, neuron 2 by keyboard: the formula follows.

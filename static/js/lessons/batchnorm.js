@@ -210,7 +210,9 @@ function renderFormula() {
     const inUse = (which === "batch") === train;
     cells[0].textContent = num(u);
     cells[1].textContent = num(s);
-    cells[2].textContent = inUse ? t("batchnorm.in_use") : "";
+    // Said under the row's name, not in a column of its own: a third column pushed the
+    // table past the projector's narrow readout panel.
+    cells[0].parentElement.querySelector(".in-use-tag").textContent = inUse ? t("batchnorm.in_use") : "";
     cells[0].parentElement.classList.toggle("in-use", inUse);
     cells[0].dataset.testid = `compare-${which}-u`;
     cells[1].dataset.testid = `compare-${which}-s`;
