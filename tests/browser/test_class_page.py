@@ -14,7 +14,11 @@ from neural_playground.app.settings import Settings
 from tests.browser.classroom import axe_violations
 from tests.browser.conftest import screenshot
 from tests.browser.steps import open_room
-from tests.browser.test_class_view import join, tries_it_himself
+from tests.browser.test_class_view import (
+    join,
+    spotlight_then_send_everyone_an_example,
+    tries_it_himself,
+)
 from tests.liveserver import serving
 
 pytestmark = pytest.mark.browser
@@ -68,15 +72,8 @@ def check_class_page(teacher, mina, joon, stranger) -> None:
     joon_card = tries_it_himself(joon, cards)
     look_at(board, code)
 
-    # Spotlight from the page: the teacher's tab shows Joon's network, and so does Mina's.
-    joon_card.get_by_test_id("roster-spotlight").click()
-    expect(teacher.get_by_test_id("dataset")).to_have_value("xor")
-    expect(mina.get_by_test_id("dataset")).to_have_value("xor")
-    # Send everyone an example from the page: Joon's own copy, on the other replica, too.
-    board.get_by_test_id("roster-preset").select_option("circle_hidden")
-    board.get_by_test_id("roster-send-preset").click()
-    expect(joon.get_by_test_id("dataset")).to_have_value("circle")
-    expect(teacher.get_by_test_id("dataset")).to_have_value("circle")
+    # Spotlight and an example sent from the page: Joon's own copy, on the other replica, too.
+    spotlight_then_send_everyone_an_example(board, joon_card, teacher, mina, joon)
 
     # A learner who leaves is off the page; a reload of the teacher's tab is taken back.
     mina.get_by_test_id("room-leave").click()

@@ -40,9 +40,20 @@ def tries_it_himself(joon, cards):
     return joon_card
 
 
-def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
-    browser, live_server
-):
+def spotlight_then_send_everyone_an_example(panel, joon_card, teacher, mina, joon) -> None:
+    """From `panel` (the class dialog or the class page): spotlight Joon, and the whole room
+    (the teacher's screen, and Mina's) shows his network; then send everyone an example, and
+    every screen loads it, Joon's own copy too."""
+    joon_card.get_by_test_id("roster-spotlight").click()
+    expect(teacher.get_by_test_id("dataset")).to_have_value("xor")
+    expect(mina.get_by_test_id("dataset")).to_have_value("xor")
+    panel.get_by_test_id("roster-preset").select_option("circle_hidden")
+    panel.get_by_test_id("roster-send-preset").click()
+    for page in (joon, teacher, mina):
+        expect(page.get_by_test_id("dataset")).to_have_value("circle")
+
+
+def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(browser, live_server):
     contexts = [
         browser.new_context(
             locale="en-US", base_url=live_server, viewport={"width": 1366, "height": 768}
@@ -94,17 +105,8 @@ def test_the_teacher_sees_every_learner_spotlights_one_and_sends_an_example(
         expect(joon_card.locator("img")).to_have_attribute("src", re.compile("^data:image/jpeg"))
         expect(cards.filter(has_text="Mina")).to_contain_text("following you")
 
-        # Spotlight: the whole room (the teacher's screen, and Mina's) shows Joon's network.
-        joon_card.get_by_test_id("roster-spotlight").click()
-        expect(teacher.get_by_test_id("dataset")).to_have_value("xor")
-        expect(mina.get_by_test_id("dataset")).to_have_value("xor")
-
-        # Send everyone an example: Joon's own copy loads it too, and he is told.
-        roster.get_by_test_id("roster-preset").select_option("circle_hidden")
-        roster.get_by_test_id("roster-send-preset").click()
-        expect(joon.get_by_test_id("dataset")).to_have_value("circle")
+        spotlight_then_send_everyone_an_example(roster, joon_card, teacher, mina, joon)
         expect(joon.locator("#toast")).to_contain_text("sent everyone the example")
-        expect(mina.get_by_test_id("dataset")).to_have_value("circle")
 
         # A learner who leaves is off the roster.
         mina.get_by_test_id("room-leave").click()
