@@ -21,6 +21,10 @@ LOSS_CURVE = """() => {
   const chart = document.querySelector('[data-testid="loss-chart"]');
   return chart?.data ? JSON.stringify(chart.data.map((trace) => trace.y)) : null;
 }"""
+CHART_CAUGHT_UP = """() => {
+  const chart = document.querySelector('[data-testid="loss-chart"]');
+  return Boolean(chart.dataset.points) && chart.dataset.points === chart.dataset.received;
+}"""
 ALL_FRAMES_DRAWN = """() => new Promise((resolve) => {
   document.addEventListener("np:message", function pong(e) {
     if (e.detail.msg.type !== "pong") return;
@@ -257,6 +261,8 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     expect(shown).to_have_attribute("data-step", plot.get_attribute("data-step"))
     picture = plot.evaluate("canvas => canvas.toDataURL()")
     assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
+    # The chart redraws at most every 400 ms: read the teacher's once it shows every point.
+    teacher.wait_for_function(CHART_CAUGHT_UP)
     teachers_curve = teacher.evaluate(LOSS_CURVE)
     assert teachers_curve is not None
     student.wait_for_function(f"want => ({LOSS_CURVE})() === want", arg=teachers_curve)

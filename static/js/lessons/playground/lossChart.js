@@ -54,8 +54,10 @@ export function lossChart(div, state) {
       drawn = null;
     } else {
       history.push(...msg.history);
-      if (drawn === history.length) return; // nothing new to draw
     }
+    // What came and what is drawn: a test waits for the two to agree (the drawing lags).
+    div.dataset.received = String(history.length);
+    if (drawn === history.length) return; // nothing new to draw
     drawChart(div, (Plotly) => {
       if (drawn === null) {
         Plotly.react(div, traces(history), layout(), { displayModeBar: false, responsive: true });
