@@ -103,7 +103,8 @@ function onFrame(msg) {
   state.frame = msg;
   changed.config ||= Boolean(msg.config);
   changed.data ||= Boolean(msg.data);
-  if (!state.colours) state.colours = readColours(); // the chart may draw before the first picture
+  // Colours before anything draws: the chart may draw before the first picture.
+  if (!state.colours) state.colours = readColours();
   chart.update(msg);
   drawSoon();
 }
@@ -118,7 +119,6 @@ function drawFrame() {
     features: config.network.features, extent: data.extent, problem: config.problem,
     valueScale: data.value_scale,
   });
-  if (!state.colours) state.colours = readColours();
   if (newConfig) { showNetworkConfig(config); showDataConfig(config); }
   if (newData || newConfig) updateDataControls(state);
   const key = JSON.stringify([config.network.features, msg.layers.map((l) => l.b.length)]);
