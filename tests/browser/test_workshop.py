@@ -246,6 +246,9 @@ def test_a_student_joining_a_playground_room_late_sees_the_teachers_plane(new_pa
     assert shown.evaluate(MAX_PIXEL_DIFFERENCE, picture) <= 3
     # The teacher steps on; the student's screen follows.
     teacher.get_by_test_id("step").click()
+    # Both screens at step 2 before the numbers are compared: each page draws a frame at its
+    # next animation frame, so the teacher's may still show step 1 when the student's is drawn.
+    expect(plot).to_have_attribute("data-step", "2")
     expect(shown).to_have_attribute("data-step", "2")
     expect(student.get_by_test_id("train-loss")).to_have_text(
         teacher.get_by_test_id("train-loss").inner_text()
