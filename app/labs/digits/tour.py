@@ -31,7 +31,7 @@ STEPS = (
         "compare",
         preset("one_filter"),
         LONGER,
-        highlight=("accuracy", "dense-shape"),
+        highlight=("accuracy", "dense-shape", "curves"),  # "the curves show the gap"
         quotes={
             "conv": "runs.0.test_accuracy|percent",
             "dense": "runs.1.test_accuracy|percent",
