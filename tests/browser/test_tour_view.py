@@ -91,3 +91,32 @@ def test_the_panel_docks_beside_the_page_and_minimises(page):
     expect(page.get_by_test_id("tour-count")).to_have_text("Step 8 of 11")
     page.get_by_test_id("tour-min").click()
     expect(page.get_by_test_id("tour-body")).to_be_visible()
+
+# B.4's curve: its drawing (Plotly's svg) has the size of its box along `side`.
+CURVE_FITS_ITS_BOX_JS = """
+(side) => {
+  const plot = document.querySelector("[data-testid=curve-plot]");
+  const drawing = plot.querySelector("svg.main-svg").getBoundingClientRect();
+  return Math.abs(drawing[side] - plot.getBoundingClientRect()[side]) < 1;
+}
+"""
+
+
+def test_a_chart_drawn_before_the_tour_opens_fits_the_narrower_page(page):
+    """Docked beside the page, the panel narrows it without resizing the window: B.4's loss
+    curve, drawn before the tour opened, is drawn again to its narrower box instead of being
+    cut off by its panel (the point w = 3 the first step talks about was lost)."""
+    page.goto("/descent")
+    plot = page.get_by_test_id("curve-plot")
+    drawing = plot.locator("svg.main-svg").first
+    expect(drawing).to_be_visible()
+    before = drawing.bounding_box()["width"]
+    page.get_by_test_id("tour-start").click()
+    expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
+    page.wait_for_function(CURVE_FITS_ITS_BOX_JS, arg="width")
+    assert drawing.bounding_box()["width"] < before - 50  # it did get narrower
+    # Step 5's note under the curve shortens the curve's box: the drawing follows it too,
+    # instead of running its legend under the text below.
+    page.get_by_test_id("tour-dot-4").click()
+    expect(page.get_by_test_id("behaviour")).to_contain_text("Descending")
+    page.wait_for_function(CURVE_FITS_ITS_BOX_JS, arg="height")

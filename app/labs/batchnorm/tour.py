@@ -26,13 +26,14 @@ STEPS = (
     step("standardize", SIGMOID, highlight=("formula-u", "formula-s", "formula-z")),
     # 150 steps: the normalized network learns the circle, the plain one does not. How
     # well exactly depends on the machine (see app/labs/common/tours.py): the text quotes the frame.
-    # The curves are pointed at; the runs' summaries stay at the top of the stage (the page's
-    # first screen), too far above the chart to be seen with it.
+    # The runs' summaries are pointed at: they show the numbers the text quotes. They stay at
+    # the top of the stage (the page's first screen), too far above the loss chart to be seen
+    # with it, so the text sends the learner down to the chart.
     step(
         "training",
         SIGMOID,
         TRAIN,
-        highlight=("loss-chart",),
+        highlight=("summary-plain", "summary-batchnorm"),
         quotes={"loss": "runs.1.loss", "accuracy": "runs.1.accuracy|percent"},
     ),
     # Γ and B were learned too: Γ Z + B shifts and rescales the standardized values.
@@ -49,7 +50,7 @@ STEPS = (
         SIGMOID,
         TRAIN,
         {"type": "set_mode", "mode": "eval"},
-        highlight=("compare", "formula-u", "formula-s"),
+        highlight=("compare", "formula-u", "formula-s", "summary-batchnorm"),
     ),
     step("your_turn", highlight=("config-activation",)),
 )

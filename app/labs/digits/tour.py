@@ -18,7 +18,8 @@ STEPS = (
     # B-13: the filters are learned now; 300 steps give them their shapes.
     step("filters", DEFAULT, TRAIN, highlight=("filters",), quotes={"steps": "step"}),
     # B-14 to B-16: each filter slides over the digit, one feature map per filter.
-    step("feature_maps", DEFAULT, TRAIN, highlight=("stage-1",)),
+    # The ◀ ▶ the text offers, above the maps in the same panel.
+    step("feature_maps", DEFAULT, TRAIN, highlight=("prev-digit", "next-digit", "stage-1")),
     # B-17 to B-19: 2x2 max pooling halves every map.
     step("pooling", DEFAULT, TRAIN, highlight=("stage-2",)),
     # B-20, B-21: flatten into one column of 128 numbers, a dense layer, softmax over 10;
@@ -30,7 +31,7 @@ STEPS = (
         "compare",
         preset("one_filter"),
         LONGER,
-        highlight=("accuracy", "dense-shape"),
+        highlight=("accuracy", "dense-shape", "curves"),  # "the curves show the gap"
         quotes={
             "conv": "runs.0.test_accuracy|percent",
             "dense": "runs.1.test_accuracy|percent",

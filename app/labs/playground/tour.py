@@ -45,9 +45,14 @@ STEPS = (
         *example("too_large_rate", 10),
         highlight=("learning-rate", "diverged", "train-loss"),
     ),
-    # 40 noisy training points, a big network: training loss 0, test loss 0.87. The chart
-    # (its two curves named) shows the two losses part: the step's story in one picture.
-    step("overfitting", *example("overfitting", 300), highlight=("loss-chart",)),
+    # 40 noisy training points, a big network: training loss 0, test loss 0.87. The numbers
+    # and the border that winds around single points are pointed at: they fit on the screen
+    # together, the loss chart under them does not, and the text sends the learner down to it.
+    step(
+        "overfitting",
+        *example("overfitting", 300),
+        highlight=("test-loss", "accuracy", "plot"),
+    ),
     # The same with L2 0.03: test loss 0.298.
     step(
         "regularization",
