@@ -298,6 +298,30 @@ def test_reset_returns_to_the_current_picture_with_the_books_settings(lab):
     assert frame.kernel_presets == ["diagonal"] and (frame.stride, frame.padding) == (1, 0)
 
 
+def test_the_books_figure_b12_is_its_whole_example_from_any_state(lab):
+    """Figures B-12, B-13 from the examples: the book's grey image and its one diagonal filter
+    with the book's settings, also from colour mode or after the kernel was changed."""
+    book = lab.frame()
+    send(lab, "load_preset", name="colour")
+    send(lab, "load_kernel_preset", name="blur")
+    send(lab, "load_preset", name="b12")
+    frame = lab.frame()
+    assert frame.mode == "gray" and frame.preset == "b12" and not frame.modified
+    assert frame.kernels == [[[1.0, 0.0], [0.0, 1.0]]] and frame.conv.map == book.conv.map
+    send(lab, "set_mode", mode="gray")
+    send(lab, "set_kernel_size", size=3)
+    send(lab, "set_conv", stride=1, padding=1)
+    send(lab, "load_preset", name="b12")
+    assert lab.frame().model_dump() == book.model_dump()
+    # Into one channel of the colour picture, it is that channel's image and nothing else.
+    send(lab, "load_preset", name="colour")
+    kernels = lab.frame().kernels
+    send(lab, "load_preset", name="b12", channel=1)
+    frame = lab.frame()
+    assert frame.mode == "rgb" and frame.kernels == kernels
+    assert frame.image[1] == [list(map(float, row)) for row in BOOK_IMAGE]
+
+
 def test_the_one_filter_note_appears_when_the_head_misses_new_strokes(lab):
     frame = lab.frame()
     assert frame.head.test_accuracy < 0.8 and "note.conv_one_filter" in frame.notes

@@ -166,8 +166,10 @@ class ConvLab(ConvRendering, Lab):
             case SetMode(mode=mode):
                 self.mode = mode
             case LoadPreset(name=name, channel=channel):
-                if name in FIGURES:
-                    self.preset = name
+                # A figure of the book is its whole example: the grey image, its one filter,
+                # its settings. `b12` into one channel is only that channel's image.
+                if name in FIGURES or (name == "b12" and channel is None):
+                    self.mode, self.preset = "gray", name
                     self.reset()
                 else:
                     self.load_image(name, channel)

@@ -7,11 +7,6 @@ from neural_playground.app.labs.common.tours import preset, section_steps
 
 step = section_steps("B.6")
 
-# The book's 5×5 image with its diagonal filter, in grey. `b12` alone loads the image into
-# the channels of the current mode: after the colour step the page stayed in colour, with
-# three kernels, under a text about one filter. The reset brings back the book's kernels.
-BOOK_IMAGE = (preset("b12"), {"type": "set_mode", "mode": "gray"}, {"type": "reset"})
-
 STEPS = (
     # B-11: three channels, one kernel each, three maps added into one; what goes in (the
     # convolutions) and what comes out (the head's answer). Flatten has its own step.
@@ -21,9 +16,9 @@ STEPS = (
         highlight=("arithmetic", "conv-rows", "head-probabilities"),
     ),
     # B-12: the book's 5×5 image, 0 light to 2 dark.
-    step("image", *BOOK_IMAGE, highlight=("grid-0",)),
+    step("image", preset("b12"), highlight=("grid-0",)),
     # B-13: the 2×2 diagonal filter.
-    step("filter", *BOOK_IMAGE, highlight=("kernel-preset-0", "kernel-0-0-0", "kernel-0-1-1")),
+    step("filter", preset("b12"), highlight=("kernel-preset-0", "kernel-0-0-0", "kernel-0-1-1")),
     # B-14: 0×1 + 1×0 + 1×0 + 0×1 = 0.
     step("first_window", preset("b14_first_window"), highlight=("arithmetic", "map-0-0")),
     # B-15: 1×1 + 0×0 + 0×0 + 1×1 = 2; the buttons that move the window, above the sum.
