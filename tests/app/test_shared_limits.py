@@ -4,7 +4,6 @@ is told when students on the other replica are out of reach."""
 
 import asyncio
 import threading
-import time
 
 import pytest
 import redis
@@ -18,7 +17,7 @@ from tests.wsutil import open_lab, receive_until, wait_for
 
 pytestmark = pytest.mark.skipif(not redis_available(), reason="redis-server is not installed")
 
-WATCHDOG_SECONDS = 12
+WATCHDOG_SECONDS = 60  # thaws a Redis that a failing test left frozen
 
 
 def test_simultaneous_connections_to_two_replicas_open_at_most_the_cap(redis_server):
@@ -101,13 +100,13 @@ def test_a_frozen_redis_costs_a_reconnect_its_deadline_not_its_work(redis_server
             assert receive_until(ws, "frame")["inputs"][0] == 3.5
         watchdog = frozen(redis_server)
         try:
-            started = time.monotonic()
             with a.websocket_connect("/ws/neurons") as ws:
                 assert ws.receive_json()["type"] == "hello"
                 ws.send_json({"type": "resume", "token": token})
                 assert receive_until(ws, "resumed")["restored"] is True
                 assert receive_until(ws, "frame")["inputs"][0] == 3.5
-            assert time.monotonic() - started < 5  # main: as long as Redis stayed frozen
+            # While Redis is still frozen (main waited until the watchdog thawed it).
+            assert not watchdog.finished.is_set()
         finally:
             watchdog.cancel()
             redis_server.thaw()
