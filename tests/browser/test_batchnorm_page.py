@@ -123,3 +123,19 @@ def test_korean_page(open_korean):
     expect(page.get_by_test_id("note")).to_contain_text("normalization")
     expect(page.get_by_test_id("stat-batchnorm-std-0")).to_have_text("1")
     screenshot(page, "batchnorm-ko-light")
+
+
+LAPTOP, PROJECTOR = {"width": 1366, "height": 768}, {"width": 1920, "height": 1080}
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PROJECTOR], ids=["laptop", "projector"])
+def test_every_histogram_reads_its_range_at_laptop_and_projector_size(new_page, viewport):
+    """Each of the sixteen histograms has at least two x labels (its range), at the laptop's
+    type and at the projector's larger type, where eight columns once left one lone 0."""
+    page = new_page(viewport=viewport)
+    page.goto("/batchnorm?projector=1" if viewport == PROJECTOR else "/batchnorm")
+    histograms = page.locator("#histograms canvas")
+    expect(histograms).to_have_attribute("data-histograms", "16")
+    labels = histograms.get_attribute("data-ticks").split("|")
+    assert len(labels) == 16
+    assert all(len(axis.split()) >= 2 for axis in labels), labels

@@ -27,13 +27,19 @@ function ticks(lo, hi, most) {
   return [];
 }
 
-// Up to three ticks (Plotly's nticks: 3) whose labels do not touch under a plot `w` wide.
+// Up to three ticks (Plotly's nticks: 3) whose labels do not touch under a plot `w` wide;
+// when three do not fit, the outer two of them (−2 and 2 rather than a lone 0: a narrow
+// plot in projector type still tells its range).
 function fitting(ctx, lo, hi, w, fs) {
-  for (let most = 3; most > 1; most--) {
-    const out = ticks(lo, hi, most);
+  const fit = (out) => {
     const widest = Math.max(0, ...out.map((v) => ctx.measureText(fmt(v)).width));
     const apart = out.length > 1 ? ((out[1] - out[0]) / (hi - lo)) * w : w;
-    if (apart >= widest + fs * 0.4) return out;
+    return apart >= widest + fs * 0.4;
+  };
+  for (let most = 3; most > 1; most--) {
+    const out = ticks(lo, hi, most);
+    if (fit(out)) return out;
+    if (out.length === 3 && fit([out[0], out[2]])) return [out[0], out[2]];
   }
   return ticks(lo, hi, 1);
 }
@@ -116,6 +122,7 @@ export function histogramGrid(container, onPick) {
     ctx.font = `${fs}px ${th.family || "sans-serif"}`;
     ctx.textBaseline = "alphabetic";
     const hatches = {};
+    const tickLabels = []; // per plot, the labels under it (data-ticks: what the picture reads)
     for (const p of boxes) {
       const row = fig.rows[p.row];
       const edges = fig.columns[p.column].edges;
@@ -159,6 +166,7 @@ export function histogramGrid(container, onPick) {
       ctx.fillStyle = th.muted;
       ctx.textAlign = "center";
       for (const v of xTicks) ctx.fillText(fmt(v), xAt(v), p.y + p.h + fs * 1.2);
+      tickLabels.push(xTicks.map(fmt).join(" "));
       // Titles: the column's over the first row, the row's name over its first plot.
       if (p.row === 0) {
         ctx.fillStyle = th.fg;
@@ -173,6 +181,7 @@ export function histogramGrid(container, onPick) {
       }
     }
     canvas.dataset.histograms = String(boxes.length);
+    canvas.dataset.ticks = tickLabels.join("|");
   }
 
   // The plot and bin under a point of the canvas (CSS px), or null.
