@@ -116,6 +116,29 @@ def test_gan_steps_d_only_then_g_only_and_plays(page):
     screenshot(page, "gan-plane-en-light")
 
 
+AXES = """id => {
+  const layout = document.getElementById(id)._fullLayout;
+  return layout ? [layout.xaxis.range, layout.yaxis.range] : null;
+}"""
+
+
+def test_gan_charts_start_on_a_runs_axes_and_verdicts_stay_probabilities(page):
+    """Before the first step the curves' axes are a run's (0 to 10 steps, 0 to 1), not Plotly's
+    default for no data (-1 to 6 by 0 to 4); D's verdicts keep 0 to 1 as they train."""
+    counter = open_gan(page)
+    for chart in ("verdict-chart", "loss-chart"):
+        page.wait_for_function(f"() => ({AXES})('{chart}') !== null")
+    assert page.evaluate(AXES, "verdict-chart") == [[0, 10], [0, 1.05]]
+    assert page.evaluate(AXES, "loss-chart") == [[0, 10], [0, 1]]
+    page.get_by_test_id("play").click()
+    expect(counter).to_have_text(re.compile(r"Iteration [2-9]\d+"))
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("run-state")).to_have_text("Paused")
+    # The curves go past step 10: the x axis follows them, the verdicts' y axis stays put.
+    page.wait_for_function(f"() => ({AXES})('verdict-chart')[0][1] > 15")
+    assert page.evaluate(AXES, "verdict-chart")[1] == [0, 1.05]
+
+
 def test_gan_slow_motion_names_each_phase_then_digits_show_scored_samples(page):
     open_gan(page)
     page.get_by_test_id("slow-motion").check()

@@ -23,7 +23,7 @@ const lossChart = G.curveChart($("loss-chart"), [
 const verdictChart = G.curveChart($("verdict-chart"), [
   { key: "d_real", label: "gan.d_real", color: "--gan-real" },
   { key: "d_fake", label: "gan.d_fake", color: "--gan-fake", dash: "dot" },
-], t("gan.verdict_axis"), t("gan.axis_iteration"));
+], t("gan.verdict_axis"), t("gan.axis_iteration"), { yRange: [0, 1.05] });
 const syncG = G.optimizerControls("g", (optimizer) =>
   session.send({ type: "set_optimizer", network: "generator", optimizer }));
 const syncD = G.optimizerControls("d", (optimizer) =>

@@ -92,16 +92,22 @@ export function localPoint(element, event) {
 // Plotly line charts that follow the frames through drawChart (core/plotly.js): each at most
 // every CHART_MS, in a task of its own after the frame is on the screen, from the newest
 // history: curves need no more, and the page stays light while frames stream.
-export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step")) {
+// `yRange`: a fixed y range (D's verdicts are probabilities: 0 to 1, and room for a line at 1),
+// else from the data. Before the first step the axes are those of a run about to start (0 to
+// EMPTY_STEPS steps; 0 to 1), not Plotly's default for no data (−1 to 6 by 0 to 4).
+const EMPTY_STEPS = 10;
+export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step"), { yRange } = {}) {
   let pending = null;
-  const layout = () => ({
+  const layout = (empty) => ({
     margin: chartMargin(),
     height: Math.max(200, 13 * chartFont().size), // the plot keeps most of the box
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: chartFont(),
-    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border"), automargin: true },
-    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero", automargin: true },
+    xaxis: { title: { text: xTitle }, gridcolor: cssVar("--border"), automargin: true,
+      ...(empty ? { range: [0, EMPTY_STEPS] } : {}) },
+    yaxis: { title: { text: yTitle }, gridcolor: cssVar("--border"), rangemode: "tozero", automargin: true,
+      ...(yRange || empty ? { range: yRange || [0, 1] } : {}) },
     legend: { orientation: "h", y: 1.15 },
     showlegend: series.length > 1,
   });
@@ -111,7 +117,7 @@ export function curveChart(element, series, yTitle, xTitle = t("generative.axis_
       x: history.step, y: history[s.key], name: t(s.label), mode: "lines",
       line: { color: cssVar(s.color), width: 2, dash: s.dash || "solid" },
     }));
-    Plotly.react(element, data, layout(), { displayModeBar: false, responsive: true });
+    Plotly.react(element, data, layout(history.step.length === 0), { displayModeBar: false, responsive: true });
   }
   return function update(history) {
     pending = history;
