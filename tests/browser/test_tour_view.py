@@ -120,3 +120,25 @@ def test_a_chart_drawn_before_the_tour_opens_fits_the_narrower_page(page):
     page.get_by_test_id("tour-dot-4").click()
     expect(page.get_by_test_id("behaviour")).to_contain_text("Descending")
     page.wait_for_function(CURVE_FITS_ITS_BOX_JS, arg="height")
+
+
+BEST_SCROLL_JS = """
+async ([spans, current, near, far, max]) => {
+  const { bestScroll } = await import("/static/js/core/layout.js");
+  return bestScroll(spans, current, near, far, max);
+}
+"""
+
+
+def test_a_tall_highlight_is_shown_whole_when_it_can_be_not_only_its_top(page):
+    """Its top 100 px count as seen, but where the whole of it fits, the tour scrolls there:
+    the autoencoder's latent plane and the GAN's plane showed only their tops."""
+    page.goto("/descent")
+    plane = {"top": 500, "bottom": 1100}  # 600 px tall, its top 200 px in a 700 px band
+    assert page.evaluate(BEST_SCROLL_JS, [[plane], 0, 0, 700, 2000]) == 492  # whole, 8 px to spare
+    # Already whole: the page stays where it is.
+    assert page.evaluate(BEST_SCROLL_JS, [[plane], 450, 0, 700, 2000]) == 450
+    # Two highlights, one of them tall: both seen first (the short one whole, the tall one's
+    # top), then as much of the tall one as that allows.
+    small = {"top": 100, "bottom": 150}
+    assert page.evaluate(BEST_SCROLL_JS, [[small, plane], 0, 0, 700, 2000]) == 92

@@ -48,14 +48,18 @@ export function revealInPanels(elements) {
 
 // Where to scroll so that the most of `spans` ({top, bottom}, for a scroll of 0) are seen in
 // the band [near, far) of the scroller: half of one, or its first 100 px (a tall chart's top).
-// The candidates: stay, or put one span's top, head, middle or bottom at an edge of the band;
-// the first that shows the most wins, so staying wins ties.
+// The candidates: stay, or put one span's top, head, middle or bottom at an edge of the band.
+// Among those that show the most, the one that shows the most of them wins (the sum of the
+// shares seen: a tall plane whole rather than its top 100 px, a short label whole rather than
+// 60 % of it), and the first of equals, so staying wins ties.
 export function bestScroll(spans, current, near, far, max) {
   const seen = (y) => spans.filter((b) => {
     const top = Math.max(b.top, y + near), bottom = Math.min(b.bottom, y + far);
     const head = Math.min(b.bottom, b.top + 100);
     return bottom - top >= 0.55 * (b.bottom - b.top) || (top <= b.top && bottom >= head);
   }).length;
+  const share = (y) => spans.reduce((sum, b) => sum + Math.max(0,
+    Math.min(b.bottom, y + far) - Math.max(b.top, y + near)) / Math.max(1, b.bottom - b.top), 0);
   const candidates = [current];
   for (const b of spans) {
     const size = b.bottom - b.top;
@@ -63,10 +67,10 @@ export function bestScroll(spans, current, near, far, max) {
     candidates.push(b.top - near - 8, b.bottom - far + 8, head - far + 8);
     candidates.push(b.top + 0.6 * size - far, b.top + 0.4 * size - near); // more than half
   }
-  let best = current, most = -1;
+  let best = current, most = -1, shown = -1;
   for (const y of candidates.map((c) => Math.max(0, Math.min(max, Math.round(c))))) {
-    const n = seen(y);
-    if (n > most) [best, most] = [y, n];
+    const n = seen(y), part = share(y);
+    if (n > most || (n === most && part > shown + 0.01)) [best, most, shown] = [y, n, part];
   }
   return best;
 }
