@@ -33,6 +33,12 @@ def test_play_trains_both_networks_and_their_accuracy_rises(page):
                  for run in ("conv", "dense")}  # fmt: skip
     assert max(untrained.values()) < 30
     filter_before = canvas_picture(page, "filter-0-0")
+    # The filters as the frame has them: 8 boxes of 3×3, one picture each (one input channel).
+    expect(page.locator("#filters .filter-title")).to_have_text(
+        "Block 1: 8 filters, 3×3 (a box per filter, a picture per input channel)"
+    )
+    expect(page.locator("#filters .filter")).to_have_count(8)
+    expect(page.locator("#filters .filter canvas")).to_have_count(8)
 
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("play")).to_have_attribute("aria-pressed", "true")

@@ -192,7 +192,7 @@ function hoverMap(e, i, c) {
   });
 }
 
-// --- the learned filters: one row per filter, a k x k picture per input channel -----------
+// --- the learned filters: a box per filter, a k x k picture per input channel in it -------
 
 let filtersKey = "";
 function drawFilters() {
@@ -206,7 +206,9 @@ function drawFilters() {
       block.className = "filter-block";
       const title = document.createElement("p");
       title.className = "filter-title";
-      title.textContent = t("digits.filter_block", { n: b + 1, k: bank.weights[0][0].length });
+      title.textContent = t("digits.filter_block", {
+        n: b + 1, count: bank.weights.length, k: bank.weights[0][0].length,
+      });
       block.appendChild(title);
       const row = document.createElement("div");
       row.className = "filter-row";
