@@ -108,3 +108,24 @@ def test_korean_page(open_korean):
     expect(page.get_by_test_id("unroll")).to_contain_text("주민")
     expect(page.get_by_test_id("target")).to_contain_text("번호")
     screenshot(page, "rnn-words-ko-light")
+
+
+# How far the hint under the comparison runs past its column (0: it wraps inside it).
+HINT_OVERFLOW_JS = """() => {
+  const hint = document.querySelector("[data-testid=compare-hint]");
+  const column = hint.closest("aside").getBoundingClientRect();
+  const past = hint.getBoundingClientRect().right - column.right;
+  return Math.max(0, past, hint.scrollWidth - hint.clientWidth);
+}"""
+
+
+def test_the_comparison_beside_the_docked_tour_scrolls_and_its_hint_wraps(page):
+    """Beside the docked tour the readout column is ~214 px and the table needs ~270: the table
+    scrolls sideways in its column, and the hint under it wraps instead of being cut off (as
+    the table's caption it scrolled with it, as wide as its columns)."""
+    page.goto("/rnn?tour=8")
+    expect(page.get_by_test_id("tour")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("compare").locator("tbody tr")).to_have_count(3)
+    assert page.evaluate(HINT_OVERFLOW_JS) == 0
+    table = page.get_by_test_id("compare")
+    assert table.evaluate("box => box.scrollWidth > box.clientWidth")  # it scrolls sideways
