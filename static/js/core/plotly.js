@@ -33,6 +33,38 @@ export function plotlyReady() {
   return loadPlotly().catch(() => null);
 }
 
+// A chart's element (charts are named by element or id), if it is still on the page: a frame
+// since may have taken it away, as the RNN page's gate charts go with the cell that has them.
+function onPage(chart) {
+  const element = typeof chart === "string" ? document.getElementById(chart) : chart;
+  return element && element.isConnected ? element : null;
+}
+
+// Plotly's `responsive` follows window resizes only, and a chart's box changes size without
+// one: the docked tour narrows the page, a note appears under B.4's curve. So every chart
+// drawn here follows its own box (from its first drawing on; the first report is its size
+// then, not a change).
+const boxSizes = new WeakMap(); // element -> "width×height" last seen
+const boxes = new ResizeObserver((entries) => {
+  for (const { target, contentRect } of entries) {
+    const size = `${Math.round(contentRect.width)}×${Math.round(contentRect.height)}`;
+    const before = boxSizes.get(target);
+    boxSizes.set(target, size);
+    if (!target.isConnected) {
+      boxes.unobserve(target);
+      boxSizes.delete(target);
+    } else if (before !== undefined && before !== size && contentRect.width > 0 && target._fullLayout) {
+      window.Plotly.Plots.resize(target).catch(() => {});
+    }
+  }
+});
+function drawn(element) {
+  if (!boxSizes.has(element)) {
+    boxSizes.set(element, undefined);
+    boxes.observe(element);
+  }
+}
+
 // Only the newest drawing of each chart waits for the library: frames that arrive while it
 // loads replace each other instead of queueing up.
 const waiting = new Map(); // chart (its element or id) -> draw
@@ -44,6 +76,8 @@ const waiting = new Map(); // chart (its element or id) -> draw
 export function withPlotly(chart, draw) {
   if (window.Plotly) {
     draw(window.Plotly);
+    const element = onPage(chart);
+    if (element) drawn(element);
     return;
   }
   waiting.set(chart, draw);
@@ -51,8 +85,11 @@ export function withPlotly(chart, draw) {
     const draws = [...waiting];
     waiting.clear();
     for (const [key, drawIt] of draws) {
-      const element = typeof key === "string" ? document.getElementById(key) : key;
-      if (element && element.isConnected) drawIt(Plotly);
+      const element = onPage(key);
+      if (element) {
+        drawIt(Plotly);
+        drawn(element);
+      }
     }
   }, () => {});
 }
@@ -97,13 +134,12 @@ async function drawOne() {
   if (draw && !window.Plotly) await plotlyReady();
   timer = null;
   if (draw && window.Plotly) {
-    const element = typeof chart === "string" ? document.getElementById(chart) : chart;
-    // A frame since may have taken the chart away (the RNN page's gate charts go with the
-    // cell that has them).
-    if (element && element.isConnected) {
+    const element = onPage(chart);
+    if (element) {
       drawnAt.set(chart, performance.now());
       try {
         draw(window.Plotly);
+        drawn(element);
       } finally {
         schedule();
       }

@@ -223,17 +223,6 @@ function createTour() {
   }
   new ResizeObserver(reserveSpace).observe(panel);
 
-  // Docked as a side column, the panel narrows the page without resizing the window, and a
-  // window resize is all that Plotly's responsive charts follow: without one, a chart drawn
-  // before the tour opened stays at its old width, cut off by its panel (B.4's curve lost
-  // the point w = 3 the first step talks about).
-  let mainWidth = null;
-  new ResizeObserver(([entry]) => {
-    const width = Math.round(entry.contentRect.width);
-    if (mainWidth !== null && width !== mainWidth) dispatchEvent(new Event("resize"));
-    mainWidth = width;
-  }).observe($("main"));
-
   const next = () => !following() && (index === last ? close() : show(index + 1, true));
   const prev = () => !following() && index > 0 && show(index - 1, true);
 

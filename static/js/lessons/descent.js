@@ -123,15 +123,6 @@ function baseLayout(xTitle, yTitle) {
   };
 }
 
-// The curve's box is a flex item of its column: it shrinks when the point's line wraps or the
-// behaviour note appears under it. That resizes no window, the one change Plotly's responsive
-// charts follow, and the legend ran under the text below: follow the box itself (the column
-// sizes it, not the drawing, so a resize does not feed back).
-new ResizeObserver(() => {
-  const box = $("curve-plot");
-  if (window.Plotly && box._fullLayout) window.Plotly.Plots.resize(box).catch(() => {});
-}).observe($("curve-plot"));
-
 // The two charts follow the frames through drawChart (core/plotly.js): each at most every
 // CHART_MS, in a task of its own after the frame is on the screen, made from the newest frame.
 // Drawn with every frame, Plotly's redraw of the curve was most of each frame's work.
