@@ -203,7 +203,7 @@ export function networkView(svg, on = {}, layout = {}) {
   // demand keep the places build gave them. A label with no room is shown on demand, and the
   // legend under the drawing says so.
   function place() {
-    if (MAPS || svg.classList.contains("many-edges") || !svg.getClientRects().length) return;
+    if (MAPS || svg.classList.contains("many-edges")) return;
     const texts = [...svg.querySelectorAll("text")];
     // A text written in parts is measured by its parts (placement joins or stacks them).
     const size = (text) => (text.firstElementChild
@@ -211,7 +211,9 @@ export function networkView(svg, on = {}, layout = {}) {
       : text.textContent.length);
     const key = texts.map(size).join() +
       `|${svg.querySelectorAll(".phase-active").length}`;
-    if (key === placedFor) return;
+    // Unchanged sizes first: the hidden-drawing check reads layout, which a frame's writes
+    // just invalidated.
+    if (key === placedFor || !svg.getClientRects().length) return;
     placedFor = key;
     const tucked = placeLabels({ svg, nodes: circles, edges: segments, W, H, radius: RADIUS });
     svg.classList.toggle("labels-tucked", tucked > 0);

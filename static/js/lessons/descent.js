@@ -53,6 +53,7 @@ const view = networkView($("network"), {
 });
 const steps = stepThrough({
   session, view, nodeName, onSample: () => render(frame),
+  beforePlace: markChosen, // the marks ① ② lengthen their labels: placed with them
 });
 
 $("preset").addEventListener("change", (e) =>
@@ -227,8 +228,6 @@ function render(msg) {
   frame = msg;
   drawNetwork();
   steps.render(msg);
-  markChosen();
-  view.place(); // the marks ① ② lengthen their labels
   readouts();
   drawCurve();
   drawSurface();

@@ -12,7 +12,7 @@ import { writeParts } from "../../core/network.js";
 import { toast } from "../../core/session.js";
 import { trainingControls } from "../../core/controls.js";
 
-export function stepThrough({ session, view, nodeName, onSample }) {
+export function stepThrough({ session, view, nodeName, onSample, beforePlace }) {
   const SLOW_MOTION_MS = 900; // one phase per tick while playing in slow motion
 
   let frame = null;
@@ -188,9 +188,11 @@ export function stepThrough({ session, view, nodeName, onSample }) {
     });
   }
 
-  // The numbers first, then their places: placement measures what was written.
+  // The numbers first, then their places: placement measures what was written, the page's
+  // own additions to the labels (`beforePlace`: B.4's ① ②) included, so it runs once.
   function decorate(walk) {
     writeNumbers(walk);
+    beforePlace?.();
     view.place();
   }
 
