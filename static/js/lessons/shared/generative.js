@@ -97,7 +97,6 @@ export function localPoint(element, event) {
 // EMPTY_STEPS steps; 0 to 1), not Plotly's default for no data (−1 to 6 by 0 to 4).
 const EMPTY_STEPS = 10;
 export function curveChart(element, series, yTitle, xTitle = t("generative.axis_step"), { yRange } = {}) {
-  let pending = null;
   const layout = (empty) => ({
     margin: chartMargin(),
     height: Math.max(200, 13 * chartFont().size), // the plot keeps most of the box
@@ -111,17 +110,15 @@ export function curveChart(element, series, yTitle, xTitle = t("generative.axis_
     legend: { orientation: "h", y: 1.15 },
     showlegend: series.length > 1,
   });
-  function draw(Plotly) {
-    const history = pending;
-    const data = series.map((s) => ({
-      x: history.step, y: history[s.key], name: t(s.label), mode: "lines",
-      line: { color: cssVar(s.color), width: 2, dash: s.dash || "solid" },
-    }));
-    Plotly.react(element, data, layout(history.step.length === 0), { displayModeBar: false, responsive: true });
-  }
+  // drawChart keeps the newest drawing asked for: each update's closure holds its history.
   return function update(history) {
-    pending = history;
-    drawChart(element, draw);
+    drawChart(element, (Plotly) => {
+      const data = series.map((s) => ({
+        x: history.step, y: history[s.key], name: t(s.label), mode: "lines",
+        line: { color: cssVar(s.color), width: 2, dash: s.dash || "solid" },
+      }));
+      Plotly.react(element, data, layout(history.step.length === 0), { displayModeBar: false, responsive: true });
+    });
   };
 }
 
