@@ -52,8 +52,11 @@ const controls = trainingControls(session, {
 
 // --- colours and sizes come from the CSS custom properties (themes, projector) ----------
 
+// Read once per theme or projector change (the observer below), not with every frame: the
+// histograms draw with each one, and each read of a custom property recalculates styles.
+let themeRead = null;
 function theme() {
-  return {
+  return themeRead ??= {
     fg: cssVar("--fg"), panel: cssVar("--panel"), muted: cssVar("--muted"), grid: cssVar("--border"),
     plain: cssVar("--run-plain"), batchnorm: cssVar("--run-batchnorm"),
     plainText: cssVar("--run-plain-text"), batchnormText: cssVar("--run-batchnorm-text"),
@@ -61,7 +64,7 @@ function theme() {
     line: parseFloat(cssVar("--chart-line")) || 2,
   };
 }
-new MutationObserver(() => { shapeKey = ""; if (frame) render(frame); })
+new MutationObserver(() => { themeRead = null; shapeKey = ""; if (frame) render(frame); })
   .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-projector"] });
 
 const runName = (name) => t(`batchnorm.run_${name}`);
