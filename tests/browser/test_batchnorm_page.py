@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.steps import enter
+from tests.browser.test_layout import SCREENS
 
 pytestmark = pytest.mark.browser
 
@@ -125,15 +126,13 @@ def test_korean_page(open_korean):
     screenshot(page, "batchnorm-ko-light")
 
 
-LAPTOP, PROJECTOR = {"width": 1366, "height": 768}, {"width": 1920, "height": 1080}
-
-
-@pytest.mark.parametrize("viewport", [LAPTOP, PROJECTOR], ids=["laptop", "projector"])
-def test_every_histogram_reads_its_range_at_laptop_and_projector_size(new_page, viewport):
+@pytest.mark.parametrize("screen", ["laptop", "projector"])
+def test_every_histogram_reads_its_range_at_laptop_and_projector_size(new_page, screen):
     """Each of the sixteen histograms has at least two x labels (its range), at the laptop's
     type and at the projector's larger type, where eight columns once left one lone 0."""
+    viewport, query = SCREENS[screen]
     page = new_page(viewport=viewport)
-    page.goto("/batchnorm?projector=1" if viewport == PROJECTOR else "/batchnorm")
+    page.goto(f"/batchnorm?{query}")
     histograms = page.locator("#histograms canvas")
     expect(histograms).to_have_attribute("data-histograms", "16")
     labels = histograms.get_attribute("data-ticks").split("|")
