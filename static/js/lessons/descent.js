@@ -119,7 +119,8 @@ function baseLayout(xTitle, yTitle) {
     xaxis: { title: { text: xTitle }, automargin: true, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
     yaxis: { title: { text: yTitle }, automargin: true, gridcolor: cssVar("--border"), zerolinecolor: cssVar("--muted") },
     showlegend: true,
-    legend: { orientation: "h", y: -0.25 },
+    // Under the whole figure, below the x axis title (a share of a short plot put it on it).
+    legend: { orientation: "h", yref: "container", y: 0, yanchor: "bottom" },
     uirevision: shapeKey + frame.preset,
   };
 }
